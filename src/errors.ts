@@ -1,0 +1,92 @@
+/**
+ * Every failure passport-mfa raises on purpose is an MfaError: it carries the HTTP status to
+ * answer with, a stable machine-readable `code`, and whether its message is safe to show (`expose`).
+ * Anything else that escapes is a bug and is answered as a generic failure.
+ */
+export class MfaError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly expose: boolean;
+
+  constructor(status: number, code: string, message: string, options: { expose?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.status = status;
+    this.code = code;
+    this.expose = options.expose ?? status < 500;
+  }
+}
+
+/** Options passed to createMfa() or a store are wrong; thrown at startup. */
+export class ConfigurationError extends MfaError {
+  constructor(message: string) {
+    super(500, 'configuration_error', message, { expose: false });
+  }
+}
+
+/** The request was malformed: wrong type, missing field, out-of-range length. */
+export class InvalidInputError extends MfaError {
+  constructor(message: string, code = 'invalid_input') {
+    super(400, code, message);
+  }
+}
+
+/** The submitted factor was wrong (bad code, replayed code). */
+export class VerificationFailedError extends MfaError {
+  constructor(message = 'That code is not valid. Check your authenticator app and try again.') {
+    super(401, 'verification_failed', message);
+  }
+}
+
+/** Too many consecutive failures; the account's second step is locked for a while. */
+export class LockedOutError extends MfaError {
+  readonly retryAfterSeconds: number | null;
+  constructor(retryAfterSeconds: number | null) {
+    super(
+      429,
+      'locked_out',
+      retryAfterSeconds === null
+        ? 'Too many failed attempts. Your second step is locked until an administrator unlocks it.'
+        : `Too many failed attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s).`,
+    );
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The CSRF token was missing or did not match the session's. */
+export class CsrfError extends MfaError {
+  constructor() {
+    super(403, 'csrf_failed', 'The form expired or was not sent from this site. Reload the page and try again.');
+  }
+}
+
+/** No signed-in user, or a second-step page was reached out of order. */
+export class NotSignedInError extends MfaError {
+  constructor(message = 'Sign in first.') {
+    super(401, 'not_signed_in', message);
+  }
+}
+
+/** The half-finished sign-in or enrollment expired or never existed. */
+export class PendingExpiredError extends MfaError {
+  constructor(message = 'This sign-in step expired. Start again.') {
+    super(409, 'pending_expired', message);
+  }
+}
+
+/** The requested thing does not exist or does not belong to the user. */
+export class NotFoundError extends MfaError {
+  constructor(message = 'Not found.') {
+    super(404, 'not_found', message);
+  }
+}
+
+/** The store (or another backing service) failed: the second step is refused, never skipped. */
+export class StoreUnavailableError extends MfaError {
+  constructor(cause?: unknown) {
+    super(503, 'store_unavailable', 'The sign-in service is temporarily unavailable. Try again shortly.', {
+      expose: true,
+      cause,
+    });
+  }
+}

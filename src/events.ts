@@ -1,0 +1,17 @@
+/** Audit events passed to the host's `onEvent` hook. */
+export interface MfaEvent {
+  type:
+    | 'factor.enrolled'
+    | 'factor.removed'
+    | 'second_factor.succeeded'
+    | 'second_factor.failed'
+    | 'second_factor.locked_out'
+    | 'store.unavailable';
+  userId: string | null;
+  at: number;
+  ip?: string | undefined;
+  factorId?: string | undefined;
+  method?: string | undefined;
+  /** Why it failed (invalid_code, replayed, code_malformed, ...). */
+  reason?: string | undefined;
+}

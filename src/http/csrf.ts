@@ -1,0 +1,27 @@
+import type { NextFunction, Request, Response } from 'express';
+import { CsrfError } from '../errors.js';
+import { safeEqual } from '../crypto/safe-equal.js';
+import type { RandomSource } from '../crypto/random.js';
+import { sessionState } from './session-state.js';
+
+/**
+ * Synchronizer-token CSRF protection: a random token kept in the session, echoed by every form
+ * as `_csrf` (or by scripts as the `x-csrf-token` header). The session id is regenerated after
+ * each factor, which also replaces the token.
+ */
+export function csrfToken(req: Request, random: RandomSource): string {
+  const state = sessionState(req);
+  state.csrf ??= random(32).toString('base64url');
+  return state.csrf;
+}
+
+export function requireCsrf(req: Request, _res: Response, next: NextFunction): void {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+  const expected = req.session?.mfa?.csrf;
+  const body = req.body as Record<string, unknown> | undefined;
+  const sent = typeof body?._csrf === 'string' ? body._csrf : req.get('x-csrf-token');
+  if (typeof expected !== 'string' || typeof sent !== 'string' || !safeEqual(expected, sent)) {
+    return next(new CsrfError());
+  }
+  next();
+}

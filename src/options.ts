@@ -1,0 +1,180 @@
+import passportDefault from 'passport';
+import type { PassportStatic } from 'passport';
+import { z } from 'zod';
+import { ConfigurationError } from './errors.js';
+import { secureRandom } from './crypto/random.js';
+import type { RandomSource } from './crypto/random.js';
+import type { SealingKey } from './crypto/secret-box.js';
+import type { TotpSettings } from './methods/totp.js';
+import type { MfaStore } from './stores/store.js';
+import type { MfaEvent } from './events.js';
+
+/** Everything createMfa() accepts. Each field lists its default; defaults live in DEFAULTS below. */
+export interface MfaOptions {
+  /** Shown in authenticator apps and page titles, e.g. 'Contoso'. Required. */
+  issuer: string;
+  /** Where factors and lockouts are kept. Required: `new SqliteStore({ filename })` in production. */
+  store: MfaStore;
+  /**
+   * Key(s) sealing TOTP seeds at rest (AES-256-GCM). Either one 32-byte key (Buffer, 64 hex
+   * characters or base64), or a list `[{ id, key }]` whose first entry seals and all open (rotation).
+   * Required.
+   */
+  secretKey: Buffer | string | readonly SealingKey[];
+  /** URL prefix the router's pages live under. @default '/mfa' */
+  basePath?: string;
+  /** Where a visitor with no first-factor sign-in is sent. @default '/login' */
+  loginPath?: string;
+  /** Where to go after the second step when no safe returnTo was remembered. @default '/' */
+  defaultReturnTo?: string;
+  /** Passport instance the 'mfa' strategy is registered on. @default the `passport` module's default instance */
+  passport?: PassportStatic;
+  /** Name the host registered `mfa.strategy` under. @default 'mfa' */
+  strategyName?: string;
+  /** Stable id of a signed-in user (req.user). @default user => String(user.id) */
+  getUserId?: (user: Express.User) => string;
+  /** Account name shown in authenticator apps. @default user => user.username ?? user.email ?? getUserId(user) */
+  getAccountName?: (user: Express.User) => string;
+  /** Lifetime of a half-finished sign-in or enrollment, in ms. @default 600000 (10 minutes) */
+  pendingTtlMs?: number;
+  /** Lockout after consecutive failures, counted per user in the store. */
+  lockout?: {
+    /** Failures that trigger each lock. @default 5 */
+    threshold?: number;
+    /** How long each lock lasts, in ms. @default 900000 (15 minutes) */
+    durationMs?: number;
+    /** Consecutive failures after which only an administrator can unlock (at most 100, NIST 800-63B). @default 100 */
+    hardLimit?: number;
+  };
+  /** One-time passwords. Authenticator apps reliably support only the defaults. */
+  totp?: {
+    /** @default 'sha1' */ algorithm?: TotpSettings['algorithm'];
+    /** @default 6 */ digits?: TotpSettings['digits'];
+    /** Seconds per code. @default 30 */ period?: number;
+    /** Steps accepted either side of now, 0 or 1. @default 1 */ window?: TotpSettings['window'];
+    /** Seed bytes, 16 to 64. @default 20 (160 bits) */ secretBytes?: number;
+  };
+  /** Directory searched first for page templates (same names as the package's views/). @default none */
+  views?: string;
+  /** Audit hook, called for every security event; must not throw. @default no-op */
+  onEvent?: (event: MfaEvent) => void;
+  /** Clock in ms since the epoch; injectable for tests. @default Date.now */
+  clock?: () => number;
+  /** Cryptographically secure random bytes; injectable for tests. @default crypto.randomBytes */
+  random?: RandomSource;
+}
+
+export const DEFAULTS = {
+  basePath: '/mfa',
+  loginPath: '/login',
+  defaultReturnTo: '/',
+  strategyName: 'mfa',
+  pendingTtlMs: 10 * 60_000,
+  lockout: { threshold: 5, durationMs: 15 * 60_000, hardLimit: 100 },
+  totp: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 } satisfies TotpSettings,
+} as const;
+
+export interface ResolvedOptions {
+  issuer: string;
+  store: MfaStore;
+  keys: SealingKey[];
+  basePath: string;
+  loginPath: string;
+  defaultReturnTo: string;
+  passport: PassportStatic;
+  strategyName: string;
+  getUserId: (user: Express.User) => string;
+  getAccountName: (user: Express.User) => string;
+  pendingTtlMs: number;
+  lockout: { threshold: number; durationMs: number; hardLimit: number };
+  totp: TotpSettings;
+  views: string | undefined;
+  onEvent: (event: MfaEvent) => void;
+  clock: () => number;
+  random: RandomSource;
+}
+
+const fn = <T>(what: string) =>
+  z.custom<T>((v) => typeof v === 'function', { message: `must be a function (${what})` }).optional();
+const localPath = z
+  .string()
+  .regex(/^\/(?![/\\])[^\s\\]*$/, 'must be a same-origin path starting with a single "/"');
+const STORE_METHODS = [
+  'createFactor', 'getFactor', 'listFactors', 'confirmFactor', 'deleteFactor', 'deleteUnconfirmedFactors',
+  'consumeTimeStep', 'getLockout', 'recordFailure', 'resetFailures',
+] as const;
+
+const schema = z.object({
+  issuer: z.string().trim().min(1, 'is required, e.g. "Contoso"').max(64).refine((s) => !s.includes(':'), 'must not contain ":"'),
+  store: z.custom<MfaStore>(
+    (v) => typeof v === 'object' && v !== null && STORE_METHODS.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+    { message: `must implement MfaStore (${STORE_METHODS.join(', ')}); e.g. new SqliteStore({ filename })` },
+  ),
+  secretKey: z.union([
+    z.instanceof(Buffer),
+    z.string().min(1),
+    z.array(z.object({ id: z.string(), key: z.union([z.instanceof(Buffer), z.string()]) })).min(1),
+  ], { message: 'is required: a 32-byte key (64 hex characters) or [{ id, key }, ...]' }),
+  basePath: localPath.refine((s) => !s.endsWith('/'), 'must not end with "/"').optional(),
+  loginPath: localPath.optional(),
+  defaultReturnTo: localPath.optional(),
+  passport: z.custom<PassportStatic>((v) => typeof v === 'object' && v !== null && typeof (v as PassportStatic).authenticate === 'function', {
+    message: 'must be a Passport instance',
+  }).optional(),
+  strategyName: z.string().min(1).optional(),
+  getUserId: fn<(user: Express.User) => string>('user => id'),
+  getAccountName: fn<(user: Express.User) => string>('user => account name'),
+  pendingTtlMs: z.number().int().min(60_000).max(60 * 60_000).optional(),
+  lockout: z.object({
+    threshold: z.number().int().min(1).max(100).optional(),
+    durationMs: z.number().int().min(1000).optional(),
+    hardLimit: z.number().int().min(1).max(100, 'must be at most 100 (NIST 800-63B)').optional(),
+  }).strict().optional(),
+  totp: z.object({
+    algorithm: z.enum(['sha1', 'sha256', 'sha512']).optional(),
+    digits: z.union([z.literal(6), z.literal(7), z.literal(8)]).optional(),
+    period: z.number().int().min(15).max(120).optional(),
+    window: z.union([z.literal(0), z.literal(1)]).optional(),
+    secretBytes: z.number().int().min(16).max(64).optional(),
+  }).strict().optional(),
+  views: z.string().min(1).optional(),
+  onEvent: fn<(event: MfaEvent) => void>('event => void'),
+  clock: fn<() => number>('() => milliseconds'),
+  random: fn<RandomSource>('size => Buffer'),
+}).strict();
+
+/** Validates options and fills defaults; throws ConfigurationError naming each wrong option. */
+export function resolveOptions(input: MfaOptions): ResolvedOptions {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(options)'}: ${i.message}`);
+    throw new ConfigurationError(`createMfa(): invalid options:\n${problems.join('\n')}`);
+  }
+  const o = parsed.data;
+  const getUserId = o.getUserId ?? ((user: Express.User) => String((user as { id?: unknown }).id));
+  const keys = Array.isArray(o.secretKey) ? o.secretKey : [{ id: 'k1', key: o.secretKey as Buffer | string }];
+  return {
+    issuer: o.issuer,
+    store: o.store,
+    keys,
+    basePath: o.basePath ?? DEFAULTS.basePath,
+    loginPath: o.loginPath ?? DEFAULTS.loginPath,
+    defaultReturnTo: o.defaultReturnTo ?? DEFAULTS.defaultReturnTo,
+    passport: o.passport ?? passportDefault,
+    strategyName: o.strategyName ?? DEFAULTS.strategyName,
+    getUserId,
+    getAccountName:
+      o.getAccountName ??
+      ((user) => {
+        const u = user as { username?: unknown; email?: unknown };
+        return typeof u.username === 'string' ? u.username : typeof u.email === 'string' ? u.email : getUserId(user);
+      }),
+    pendingTtlMs: o.pendingTtlMs ?? DEFAULTS.pendingTtlMs,
+    lockout: { ...DEFAULTS.lockout, ...o.lockout },
+    totp: { ...DEFAULTS.totp, ...o.totp },
+    views: o.views,
+    onEvent: o.onEvent ?? (() => {}),
+    clock: o.clock ?? Date.now,
+    random: o.random ?? secureRandom,
+  };
+}

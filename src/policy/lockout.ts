@@ -1,0 +1,45 @@
+import { LockedOutError } from '../errors.js';
+import type { LockoutState, MfaStore } from '../stores/store.js';
+
+export interface LockoutSettings {
+  threshold: number;
+  durationMs: number;
+  hardLimit: number;
+}
+
+/**
+ * Consecutive-failure lockout, counted per user in the store so that every session and every
+ * instance sees the same count; starting the sign-in over does not reset it.
+ */
+export class LockoutPolicy {
+  constructor(
+    private readonly store: MfaStore,
+    private readonly settings: LockoutSettings,
+    private readonly clock: () => number,
+  ) {}
+
+  /** Throws LockedOutError while the user is locked. */
+  async assertNotLocked(userId: string): Promise<void> {
+    const state = await this.store.getLockout(userId);
+    const error = this.#lockError(state);
+    if (error) throw error;
+  }
+
+  /** Counts a failure; returns the LockedOutError that now applies, if any. */
+  async fail(userId: string): Promise<LockedOutError | null> {
+    const { threshold, durationMs, hardLimit } = this.settings;
+    const state = await this.store.recordFailure(userId, { now: this.clock(), threshold, lockMs: durationMs, hardLimit });
+    return this.#lockError(state);
+  }
+
+  async succeed(userId: string): Promise<void> {
+    await this.store.resetFailures(userId);
+  }
+
+  #lockError(state: LockoutState): LockedOutError | null {
+    if (state.hardLocked) return new LockedOutError(null);
+    const now = this.clock();
+    if (state.lockedUntil !== null && now < state.lockedUntil) return new LockedOutError((state.lockedUntil - now) / 1000);
+    return null;
+  }
+}
