@@ -37,6 +37,11 @@ export interface MfaOptions {
   getAccountName?: (user: Express.User) => string;
   /** Lifetime of a half-finished sign-in or enrollment, in ms. @default 600000 (10 minutes) */
   pendingTtlMs?: number;
+  /**
+   * How recent the second factor must be to change security info (add or remove a method);
+   * older sessions verify again first. @default 900000 (15 minutes)
+   */
+  reverifyAfterMs?: number;
   /** Lockout after consecutive failures, counted per user in the store. */
   lockout?: {
     /** Failures that trigger each lock. @default 5 */
@@ -70,6 +75,7 @@ export const DEFAULTS = {
   defaultReturnTo: '/',
   strategyName: 'mfa',
   pendingTtlMs: 10 * 60_000,
+  reverifyAfterMs: 15 * 60_000,
   lockout: { threshold: 5, durationMs: 15 * 60_000, hardLimit: 100 },
   totp: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 } satisfies TotpSettings,
 } as const;
@@ -86,6 +92,7 @@ export interface ResolvedOptions {
   getUserId: (user: Express.User) => string;
   getAccountName: (user: Express.User) => string;
   pendingTtlMs: number;
+  reverifyAfterMs: number;
   lockout: { threshold: number; durationMs: number; hardLimit: number };
   totp: TotpSettings;
   views: string | undefined;
@@ -125,6 +132,7 @@ const schema = z.object({
   getUserId: fn<(user: Express.User) => string>('user => id'),
   getAccountName: fn<(user: Express.User) => string>('user => account name'),
   pendingTtlMs: z.number().int().min(60_000).max(60 * 60_000).optional(),
+  reverifyAfterMs: z.number().int().min(60_000).optional(),
   lockout: z.object({
     threshold: z.number().int().min(1).max(100).optional(),
     durationMs: z.number().int().min(1000).optional(),
@@ -170,6 +178,7 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
         return typeof u.username === 'string' ? u.username : typeof u.email === 'string' ? u.email : getUserId(user);
       }),
     pendingTtlMs: o.pendingTtlMs ?? DEFAULTS.pendingTtlMs,
+    reverifyAfterMs: o.reverifyAfterMs ?? DEFAULTS.reverifyAfterMs,
     lockout: { ...DEFAULTS.lockout, ...o.lockout },
     totp: { ...DEFAULTS.totp, ...o.totp },
     views: o.views,

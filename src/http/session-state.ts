@@ -16,6 +16,8 @@ export interface PendingSecondFactor {
   returnTo: string;
   /** The unconfirmed factor being set up, if an enrollment is under way. */
   enrollFactorId?: string;
+  /** A signed-in user verifying again before changing security info. */
+  reverify?: boolean;
 }
 
 export interface MfaSessionState {

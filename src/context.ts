@@ -1,0 +1,19 @@
+import type { SecretBox } from './crypto/secret-box.js';
+import type { MfaEvent } from './events.js';
+import type { ViewRenderer } from './http/views.js';
+import type { TotpMethod } from './methods/totp.js';
+import type { ResolvedOptions } from './options.js';
+import type { LockoutPolicy } from './policy/lockout.js';
+import type { MfaStore } from './stores/store.js';
+
+/** What every part of one createMfa() instance shares. */
+export interface MfaContext {
+  options: ResolvedOptions;
+  /** The host's store, wrapped so backend failures become 503 StoreUnavailableError. */
+  store: MfaStore;
+  box: SecretBox;
+  totp: TotpMethod;
+  lockout: LockoutPolicy;
+  views: ViewRenderer;
+  emit(event: Omit<MfaEvent, 'at'>): void;
+}

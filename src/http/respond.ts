@@ -1,0 +1,59 @@
+import type { Request, Response } from 'express';
+import type { MfaContext } from '../context.js';
+import { LockedOutError, MfaError, StoreUnavailableError } from '../errors.js';
+import { csrfToken } from './csrf.js';
+import { saveSession } from './session-state.js';
+import { wantsJson } from './wants-json.js';
+
+/** Renders one page of views/ with what every page needs (CSRF token, paths, issuer). */
+export async function renderPage(
+  ctx: MfaContext,
+  req: Request,
+  res: Response,
+  page: string,
+  locals: Record<string, unknown>,
+  status = 200,
+): Promise<void> {
+  const token = csrfToken(req, ctx.options.random);
+  const html = await ctx.views.render(page, { error: null, ...locals, csrfToken: token });
+  await saveSession(req);
+  res.status(status).type('html').send(html);
+}
+
+/** Turns anything thrown into a 4xx/503 answer (page or JSON); only true bugs become 500. */
+export async function sendError(ctx: MfaContext, req: Request, res: Response, thrown: unknown): Promise<void> {
+  const error = toMfaError(thrown);
+  if (error.status >= 500 && !(error instanceof StoreUnavailableError)) {
+    console.error('passport-mfa: unexpected error', thrown);
+  }
+  if (error instanceof LockedOutError && error.retryAfterSeconds !== null) {
+    res.set('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
+  }
+  if (error instanceof StoreUnavailableError) res.set('Retry-After', '30');
+  const message = error.expose ? error.message : 'Something went wrong. Try again.';
+  if (res.headersSent) return;
+  if (error.code === 'not_signed_in' && !wantsJson(req)) {
+    res.redirect(303, ctx.options.loginPath);
+    return;
+  }
+  if (wantsJson(req)) {
+    res.status(error.status).json({ error: error.code, message });
+    return;
+  }
+  try {
+    const html = await ctx.views.render('error', { title: 'Something went wrong', message, status: error.status, error: null });
+    res.status(error.status).type('html').send(html);
+  } catch {
+    res.status(error.status).type('text').send(message);
+  }
+}
+
+function toMfaError(thrown: unknown): MfaError {
+  if (thrown instanceof MfaError) return thrown;
+  // body-parser and friends mark client errors with a 4xx status (oversized or unreadable bodies).
+  const status = (thrown as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new MfaError(status, status === 413 ? 'body_too_large' : 'bad_request', status === 413 ? 'The form was too large.' : 'The request could not be read.');
+  }
+  return new MfaError(500, 'internal_error', 'Something went wrong.', { expose: false, cause: thrown });
+}

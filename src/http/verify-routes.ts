@@ -1,0 +1,55 @@
+import { Router } from 'express';
+import type { Request, Response } from 'express';
+import type { MfaContext } from '../context.js';
+import { PendingExpiredError } from '../errors.js';
+import { runSecondStep } from './authenticate.js';
+import { goTo, isEnrolled, livePending, requireUserId } from './flow.js';
+import { handle } from './handle.js';
+import { renderPage } from './respond.js';
+import { safeReturnTo } from './safe-return-to.js';
+import { completedFor, pendingFor, sessionState } from './session-state.js';
+
+/** The second step of every later sign-in (and re-verification before changing security info). */
+export function verifyRoutes(ctx: MfaContext): Router {
+  const router = Router();
+
+  router.get('/verify', handle(ctx, async (req, res) => {
+    const userId = requireUserId(ctx, req);
+    if (await alreadyDone(ctx, req, res, userId)) return;
+    if (!(await isEnrolled(ctx, userId))) return goTo(ctx, req, res, '/setup');
+    await livePending(ctx, req, userId);
+    await renderVerifyPage(ctx, req, res, null);
+  }));
+
+  router.post('/verify', handle(ctx, async (req, res) => {
+    const userId = requireUserId(ctx, req);
+    if (await alreadyDone(ctx, req, res, userId)) return;
+    const result = await runSecondStep(ctx, req, res, 'verify');
+    if (result.ok) return goTo(ctx, req, res, safeReturnTo(result.returnTo, ctx.options.defaultReturnTo));
+    if (result.info.code === 'pending_expired') throw new PendingExpiredError(result.info.message);
+    await renderVerifyPage(ctx, req, res, result.info.message, result.info.status, result.info.retryAfterSeconds);
+  }));
+
+  return router;
+}
+
+/** A session that completed the second step and is not re-verifying goes on to its returnTo. */
+async function alreadyDone(ctx: MfaContext, req: Request, res: Response, userId: string): Promise<boolean> {
+  if (!completedFor(req, userId)) return false;
+  const pending = pendingFor(req, userId, ctx.options.clock(), ctx.options.pendingTtlMs);
+  if (pending?.reverify) return false;
+  await goTo(ctx, req, res, safeReturnTo(sessionState(req).returnTo, ctx.options.defaultReturnTo));
+  return true;
+}
+
+async function renderVerifyPage(
+  ctx: MfaContext,
+  req: Request,
+  res: Response,
+  error: string | null,
+  status = 200,
+  retryAfterSeconds?: number | null,
+): Promise<void> {
+  if (typeof retryAfterSeconds === 'number') res.set('Retry-After', String(Math.ceil(retryAfterSeconds)));
+  await renderPage(ctx, req, res, 'verify', { title: 'Verify your identity', error, digits: ctx.totp.digits }, status);
+}

@@ -1,0 +1,14 @@
+export { createMfa } from './mfa.js';
+export type { Mfa } from './mfa.js';
+export { DEFAULTS } from './options.js';
+export type { MfaOptions } from './options.js';
+export type { MfaEvent } from './events.js';
+export * from './errors.js';
+export type { MfaStore, FactorRecord, LockoutState, FailurePolicy } from './stores/store.js';
+export { MemoryStore } from './stores/memory.js';
+export type { MemoryStoreOptions } from './stores/memory.js';
+export { SqliteStore } from './stores/sqlite.js';
+export type { SqliteStoreOptions } from './stores/sqlite.js';
+export type { SealingKey } from './crypto/secret-box.js';
+export type { MfaFailureInfo, MfaSuccessInfo, MfaStrategyOptions } from './passport/mfa-strategy.js';
+export { safeReturnTo } from './http/safe-return-to.js';

@@ -1,0 +1,68 @@
+import CustomStrategy from 'passport-custom';
+import type { Request } from 'express';
+import type { MfaContext } from '../context.js';
+import { NotSignedInError, PendingExpiredError } from '../errors.js';
+import type { MfaError } from '../errors.js';
+import { attemptSecondFactor } from '../second-factor.js';
+import { pendingFor } from '../http/session-state.js';
+
+/** What the strategy passes to fail(): enough for the router to answer with the right page. */
+export interface MfaFailureInfo {
+  status: number;
+  code: string;
+  message: string;
+  retryAfterSeconds?: number | null;
+}
+
+/** What the strategy passes to success() next to the user. */
+export interface MfaSuccessInfo {
+  factorId: string;
+  method: string;
+  enrolled: boolean;
+}
+
+/** passport.authenticate('mfa', { mode }) options. */
+export interface MfaStrategyOptions {
+  /** 'enroll' confirms the factor being set up; 'verify' checks the user's confirmed factors. @default 'verify' */
+  mode?: 'enroll' | 'verify';
+}
+
+/**
+ * The second-step Passport strategy. It needs a first-factor user on the request (req.user) and
+ * a live pending sign-in in the session; it verifies the submitted `code` and calls exactly one
+ * of success (the same user), fail (wrong, malformed, locked, expired) or error (store down).
+ */
+export function createMfaStrategy(ctx: MfaContext): CustomStrategy {
+  return new CustomStrategy({ passOptionsToCallback: true }, (req: Request, options: unknown, done) => {
+    const enroll = (options as MfaStrategyOptions | undefined)?.mode === 'enroll';
+    verify(ctx, req, enroll).then(
+      (result) => (result.ok ? done(null, req.user, result.info) : done(null, false, failureInfo(result.error))),
+      (error: unknown) => done(error),
+    );
+  });
+}
+
+type VerifyResult = { ok: true; info: MfaSuccessInfo } | { ok: false; error: MfaError };
+
+async function verify(ctx: MfaContext, req: Request, enroll: boolean): Promise<VerifyResult> {
+  const { options } = ctx;
+  if (!req.user) return { ok: false, error: new NotSignedInError() };
+  const userId = options.getUserId(req.user);
+  const pending = pendingFor(req, userId, options.clock(), options.pendingTtlMs);
+  if (!pending || (enroll && pending.enrollFactorId === undefined)) return { ok: false, error: new PendingExpiredError() };
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const outcome = await attemptSecondFactor(ctx, {
+    userId,
+    code: body.code,
+    enrollFactorId: enroll ? pending.enrollFactorId : undefined,
+    ip: req.ip,
+  });
+  if (!outcome.ok) return outcome;
+  return { ok: true, info: { factorId: outcome.factorId, method: outcome.method, enrolled: outcome.enrolled } };
+}
+
+function failureInfo(error: MfaError): MfaFailureInfo {
+  const info: MfaFailureInfo = { status: error.status, code: error.code, message: error.message };
+  if ('retryAfterSeconds' in error) info.retryAfterSeconds = error.retryAfterSeconds as number | null;
+  return info;
+}
