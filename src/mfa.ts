@@ -1,7 +1,8 @@
-import type { RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 import type CustomStrategy from 'passport-custom';
 import type { MfaContext } from './context.js';
 import { SecretBox } from './crypto/secret-box.js';
+import { csrfToken, requireCsrf } from './http/csrf.js';
 import { createGuard } from './http/guard.js';
 import { createRouter } from './http/router.js';
 import { ViewRenderer } from './http/views.js';
@@ -19,6 +20,11 @@ export interface Mfa {
   strategy: CustomStrategy;
   /** Middleware for host routes that need both factors. */
   requireSecondFactor(): RequestHandler;
+  /**
+   * The CSRF protection the MFA pages use, for the host's own forms (login, sign out):
+   * `token(req)` for a hidden `_csrf` field, `verify` as middleware after a body parser.
+   */
+  csrf: { token(req: Request): string; verify: RequestHandler };
   /** Operations for the host's own admin tooling. */
   admin: {
     /** Clear a user's failure count and lock (including the hard lock after 100 failures). */
@@ -58,6 +64,7 @@ export function createMfa(input: MfaOptions): Mfa {
     router: createRouter(ctx),
     strategy: createMfaStrategy(ctx),
     requireSecondFactor: createGuard(ctx),
+    csrf: { token: (req) => csrfToken(req, options.random), verify: requireCsrf },
     admin: {
       unlock: (userId) => store.resetFailures(userId),
       resetFactors: async (userId) => {

@@ -1,5 +1,5 @@
 import passportDefault from 'passport';
-import type { PassportStatic } from 'passport';
+import type { Authenticator } from 'passport';
 import { z } from 'zod';
 import { ConfigurationError } from './errors.js';
 import { secureRandom } from './crypto/random.js';
@@ -28,7 +28,7 @@ export interface MfaOptions {
   /** Where to go after the second step when no safe returnTo was remembered. @default '/' */
   defaultReturnTo?: string;
   /** Passport instance the 'mfa' strategy is registered on. @default the `passport` module's default instance */
-  passport?: PassportStatic;
+  passport?: Authenticator;
   /** Name the host registered `mfa.strategy` under. @default 'mfa' */
   strategyName?: string;
   /** Stable id of a signed-in user (req.user). @default user => String(user.id) */
@@ -87,7 +87,7 @@ export interface ResolvedOptions {
   basePath: string;
   loginPath: string;
   defaultReturnTo: string;
-  passport: PassportStatic;
+  passport: Authenticator;
   strategyName: string;
   getUserId: (user: Express.User) => string;
   getAccountName: (user: Express.User) => string;
@@ -125,7 +125,7 @@ const schema = z.object({
   basePath: localPath.refine((s) => !s.endsWith('/'), 'must not end with "/"').optional(),
   loginPath: localPath.optional(),
   defaultReturnTo: localPath.optional(),
-  passport: z.custom<PassportStatic>((v) => typeof v === 'object' && v !== null && typeof (v as PassportStatic).authenticate === 'function', {
+  passport: z.custom<Authenticator>((v) => typeof v === 'object' && v !== null && typeof (v as Authenticator).authenticate === 'function', {
     message: 'must be a Passport instance',
   }).optional(),
   strategyName: z.string().min(1).optional(),

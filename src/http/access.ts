@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { MfaContext } from '../context.js';
-import { goTo, isEnrolled, isFresh, livePending, requireUserId } from './flow.js';
+import { isEnrolled, isFresh, livePending, requireUserId, goToPage } from './flow.js';
 import { completedFor, sessionState } from './session-state.js';
 
 /**
@@ -12,11 +12,11 @@ export async function requireFreshSecondFactor(ctx: MfaContext, req: Request, re
   if (isFresh(ctx, req, userId)) return userId;
   if (!completedFor(req, userId)) {
     await livePending(ctx, req, userId, returnTo);
-    await goTo(ctx, req, res, (await isEnrolled(ctx, userId)) ? '/verify' : '/setup');
+    await goToPage(ctx, req, res, (await isEnrolled(ctx, userId)) ? '/verify' : '/setup', 401, 'mfa_required');
     return null;
   }
   sessionState(req).pending = { userId, startedAt: ctx.options.clock(), returnTo, reverify: true };
-  await goTo(ctx, req, res, '/verify', 401, 'reverify_required');
+  await goToPage(ctx, req, res, '/verify', 401, 'reverify_required');
   return null;
 }
 

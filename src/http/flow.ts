@@ -43,10 +43,14 @@ export function isFresh(ctx: MfaContext, req: Request, userId: string): boolean 
   return completed !== null && ctx.options.clock() - completed.at < ctx.options.reverifyAfterMs;
 }
 
-/** Sends the user to a page of the router (303 so a POST becomes a GET), or JSON for scripts. */
-export async function goTo(ctx: MfaContext, req: Request, res: Response, path: string, status = 401, code = 'mfa_required'): Promise<void> {
+/** Sends the user to one of the router's pages, e.g. '/verify' (under basePath). */
+export function goToPage(ctx: MfaContext, req: Request, res: Response, page: string, status = 200, code = 'redirect'): Promise<void> {
+  return goTo(req, res, ctx.options.basePath + page, status, code);
+}
+
+/** Redirects (303, so a POST becomes a GET) to a same-origin location, or answers JSON to scripts. */
+export async function goTo(req: Request, res: Response, location: string, status = 200, code = 'redirect'): Promise<void> {
   await saveSession(req);
-  const location = path.startsWith('/') && !path.startsWith(ctx.options.basePath) ? path : ctx.options.basePath + path;
   if (wantsJson(req)) {
     res.status(status).json({ error: code, location });
     return;

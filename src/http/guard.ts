@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { MfaContext } from '../context.js';
-import { goTo, isEnrolled, livePending, requestedPath } from './flow.js';
+import { isEnrolled, livePending, requestedPath, goToPage } from './flow.js';
 import { sendError } from './respond.js';
 import { completedFor } from './session-state.js';
 
@@ -19,7 +19,7 @@ export function createGuard(ctx: MfaContext): () => RequestHandler {
         if (completedFor(req, userId)) return next();
         await livePending(ctx, req, userId, requestedPath(ctx, req));
         const enrolled = await isEnrolled(ctx, userId);
-        await goTo(ctx, req, res, enrolled ? '/verify' : '/setup');
+        await goToPage(ctx, req, res, enrolled ? '/verify' : '/setup', 401, 'mfa_required');
       } catch (error) {
         await sendError(ctx, req, res, error);
       }

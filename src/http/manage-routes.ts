@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { MfaContext } from '../context.js';
 import { NotFoundError } from '../errors.js';
 import { requireFreshSecondFactor } from './access.js';
-import { goTo } from './flow.js';
+import { goToPage } from './flow.js';
 import { handle } from './handle.js';
 import { renderPage } from './respond.js';
 
@@ -34,7 +34,7 @@ export function manageRoutes(ctx: MfaContext): Router {
     const id = String(req.params.id);
     if (!(await ctx.store.deleteFactor(userId, id))) throw new NotFoundError('That method does not exist.');
     ctx.emit({ type: 'factor.removed', userId, ip: req.ip, factorId: id });
-    await goTo(ctx, req, res, '/manage');
+    await goToPage(ctx, req, res, '/manage');
   }));
 
   return router;

@@ -6,7 +6,7 @@ import { InvalidInputError, PendingExpiredError } from '../errors.js';
 import type { FactorRecord } from '../stores/store.js';
 import { requireSetupAccess } from './access.js';
 import { runSecondStep } from './authenticate.js';
-import { goTo, livePending, requireUserId } from './flow.js';
+import { livePending, requireUserId, goToPage } from './flow.js';
 import { handle } from './handle.js';
 import { renderPage } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
@@ -42,12 +42,12 @@ export function setupRoutes(ctx: MfaContext): Router {
     const { factor } = await ctx.totp.enroll(userId, ctx.options.getAccountName(req.user!));
     const pending = await livePending(ctx, req, userId);
     pending.enrollFactorId = factor.id;
-    await goTo(ctx, req, res, '/setup/totp');
+    await goToPage(ctx, req, res, '/setup/totp');
   }));
 
   router.get('/setup/totp', handle(ctx, async (req, res) => {
     const factor = await enrollingFactor(ctx, req);
-    if (!factor) return goTo(ctx, req, res, '/setup');
+    if (!factor) return goToPage(ctx, req, res, '/setup');
     await renderTotpPage(ctx, req, res, factor, null);
   }));
 
@@ -60,16 +60,16 @@ export function setupRoutes(ctx: MfaContext): Router {
 
   router.post('/setup/totp', handle(ctx, async (req, res) => {
     const factor = await enrollingFactor(ctx, req);
-    if (!factor) return goTo(ctx, req, res, '/setup');
+    if (!factor) return goToPage(ctx, req, res, '/setup');
     const result = await runSecondStep(ctx, req, res, 'enroll');
-    if (result.ok) return goTo(ctx, req, res, '/setup/done');
+    if (result.ok) return goToPage(ctx, req, res, '/setup/done');
     if (result.info.code === 'pending_expired') throw new PendingExpiredError(result.info.message);
     await renderTotpPage(ctx, req, res, factor, result.info.message, result.info.status);
   }));
 
   router.get('/setup/done', handle(ctx, async (req, res) => {
     const userId = requireUserId(ctx, req);
-    if (!completedFor(req, userId)) return goTo(ctx, req, res, '/setup');
+    if (!completedFor(req, userId)) return goToPage(ctx, req, res, '/setup');
     const returnTo = safeReturnTo(sessionState(req).returnTo, ctx.options.defaultReturnTo);
     await renderPage(ctx, req, res, 'setup-done', { title: 'Additional security verification', returnTo });
   }));

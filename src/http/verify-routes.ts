@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { MfaContext } from '../context.js';
 import { PendingExpiredError } from '../errors.js';
 import { runSecondStep } from './authenticate.js';
-import { goTo, isEnrolled, livePending, requireUserId } from './flow.js';
+import { goTo, isEnrolled, livePending, requireUserId, goToPage } from './flow.js';
 import { handle } from './handle.js';
 import { renderPage } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
@@ -16,7 +16,7 @@ export function verifyRoutes(ctx: MfaContext): Router {
   router.get('/verify', handle(ctx, async (req, res) => {
     const userId = requireUserId(ctx, req);
     if (await alreadyDone(ctx, req, res, userId)) return;
-    if (!(await isEnrolled(ctx, userId))) return goTo(ctx, req, res, '/setup');
+    if (!(await isEnrolled(ctx, userId))) return goToPage(ctx, req, res, '/setup');
     await livePending(ctx, req, userId);
     await renderVerifyPage(ctx, req, res, null);
   }));
@@ -25,7 +25,7 @@ export function verifyRoutes(ctx: MfaContext): Router {
     const userId = requireUserId(ctx, req);
     if (await alreadyDone(ctx, req, res, userId)) return;
     const result = await runSecondStep(ctx, req, res, 'verify');
-    if (result.ok) return goTo(ctx, req, res, safeReturnTo(result.returnTo, ctx.options.defaultReturnTo));
+    if (result.ok) return goTo(req, res, safeReturnTo(result.returnTo, ctx.options.defaultReturnTo));
     if (result.info.code === 'pending_expired') throw new PendingExpiredError(result.info.message);
     await renderVerifyPage(ctx, req, res, result.info.message, result.info.status, result.info.retryAfterSeconds);
   }));
@@ -38,7 +38,7 @@ async function alreadyDone(ctx: MfaContext, req: Request, res: Response, userId:
   if (!completedFor(req, userId)) return false;
   const pending = pendingFor(req, userId, ctx.options.clock(), ctx.options.pendingTtlMs);
   if (pending?.reverify) return false;
-  await goTo(ctx, req, res, safeReturnTo(sessionState(req).returnTo, ctx.options.defaultReturnTo));
+  await goTo(req, res, safeReturnTo(sessionState(req).returnTo, ctx.options.defaultReturnTo));
   return true;
 }
 

@@ -1,0 +1,136 @@
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import passport from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMfa, safeReturnTo, SqliteStore } from '../src/index.js';
+import type { MfaEvent, MfaStore } from '../src/index.js';
+import { UserDirectory } from './users.js';
+import type { User } from './users.js';
+
+export interface ExampleAppOptions {
+  /** Directory for the app's SQLite files. */
+  dataDir: string;
+  /** 32-byte key (hex) sealing TOTP seeds at rest. */
+  secretKey: string;
+  /** Secret signing the session cookie. */
+  sessionSecret: string;
+  /** Replace the SQLite MFA store (tests use this to simulate outages). @default SqliteStore in dataDir */
+  store?: MfaStore;
+  /** Injectable clock for tests. @default Date.now */
+  clock?: () => number;
+  /** Where MFA audit events go. @default console.log */
+  onEvent?: (event: MfaEvent) => void;
+}
+
+export const DEMO_USER = { username: 'alice', password: 'correct horse battery staple' } as const;
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+/** Views live next to the sources; from dist/example-app they are two levels up. */
+const viewsDir = join(here, here.includes(`${join('dist', 'example-app')}`) ? '../../example-app/views' : 'views');
+
+/** The sample host app: passport-local sign-in, then passport-mfa's second step. */
+export async function createExampleApp(options: ExampleAppOptions) {
+  const users = new UserDirectory(join(options.dataDir, 'users.db'));
+  if (!(await users.verify(DEMO_USER.username, DEMO_USER.password))) await users.create(DEMO_USER.username, DEMO_USER.password);
+
+  const store = options.store ?? new SqliteStore({ filename: join(options.dataDir, 'mfa.db') });
+  const pp = new passport.Passport();
+  const mfa = createMfa({
+    issuer: 'Contoso',
+    store,
+    passport: pp,
+    secretKey: options.secretKey,
+    clock: options.clock,
+    onEvent: options.onEvent ?? ((event) => console.log('mfa event', JSON.stringify(event))),
+  });
+
+  pp.use(new LocalStrategy((username, password, done) => {
+    users.verify(username, password).then((user) => done(null, user ?? false), done);
+  }));
+  pp.use('mfa', mfa.strategy);
+  pp.serializeUser<string>((user, done) => done(null, (user as User).id));
+  pp.deserializeUser<string>((id, done) => done(null, users.find(id) ?? false));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('view engine', 'ejs');
+  app.set('views', viewsDir);
+  app.use(session({
+    name: 'example.sid',
+    secret: options.sessionSecret,
+    resave: false,
+    saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto' },
+  }));
+  app.use(pp.initialize());
+  app.use(pp.session());
+  app.use(mfa.router);
+  app.use(express.urlencoded({ extended: false, limit: '16kb' }));
+
+  const page = (req: Request, res: Response, view: string, locals: Record<string, unknown> = {}, status = 200) =>
+    res.status(status).set('Cache-Control', 'no-store').render(view, { error: null, csrfToken: mfa.csrf.token(req), ...locals });
+
+  /** The host's own first-factor guard: remembers where the visitor was going. */
+  const requireLogin = (req: Request, res: Response, next: NextFunction) => {
+    if (req.user) return next();
+    req.session.returnTo = safeReturnTo(req.originalUrl, '/');
+    res.redirect(303, '/login');
+  };
+
+  app.get('/login', (req, res) => page(req, res, 'login'));
+  app.post('/login', mfa.csrf.verify, (req, res, next) => {
+    const returnTo = safeReturnTo(req.session.returnTo, '/');
+    pp.authenticate('local', (err: unknown, user: User | false) => {
+      if (err) return next(err);
+      if (!user) return page(req, res, 'login', { error: 'Your username or password is incorrect.' }, 401);
+      req.login(user, (loginErr) => (loginErr ? next(loginErr) : res.redirect(303, returnTo)));
+    })(req, res, next);
+  });
+
+  app.get('/signup', (req, res) => page(req, res, 'signup'));
+  app.post('/signup', mfa.csrf.verify, async (req, res, next) => {
+    const { username, password } = req.body as Record<string, unknown>;
+    if (typeof username !== 'string' || !/^[A-Za-z0-9._-]{3,32}$/.test(username)) {
+      return page(req, res, 'signup', { error: 'Choose a username of 3 to 32 letters, digits, dots, dashes or underscores.' }, 400);
+    }
+    if (typeof password !== 'string' || password.length < 12 || password.length > 256) {
+      return page(req, res, 'signup', { error: 'Choose a password of at least 12 characters.' }, 400);
+    }
+    const user = await users.create(username, password);
+    if (!user) return page(req, res, 'signup', { error: 'That username is taken.' }, 409);
+    req.login(user, (err) => (err ? next(err) : res.redirect(303, '/')));
+  });
+
+  app.post('/logout', mfa.csrf.verify, (req, res, next) => {
+    req.logout((err) => (err ? next(err) : res.redirect(303, '/login')));
+  });
+
+  app.get('/', requireLogin, mfa.requireSecondFactor(), (req, res) => {
+    page(req, res, 'home', { username: (req.user as User).username, mfaBase: '/mfa' });
+  });
+
+  app.use((err: { status?: number; message?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) console.error(err);
+    res.status(status).type('text').send(status === 500 ? 'Something went wrong.' : (err.message ?? 'Bad request'));
+  });
+
+  return {
+    app,
+    mfa,
+    users,
+    async close() {
+      users.close();
+      await store.close?.();
+    },
+  };
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    returnTo?: string;
+  }
+}

@@ -1,0 +1,55 @@
+import Database from 'better-sqlite3';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+export interface User {
+  id: string;
+  username: string;
+}
+
+/** The sample app's own accounts (first factor only): usernames and scrypt password hashes. */
+export class UserDirectory {
+  readonly #db: Database.Database;
+
+  constructor(filename: string) {
+    this.#db = new Database(filename);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.exec(`CREATE TABLE IF NOT EXISTS users (
+      id TEXT PRIMARY KEY,
+      username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+      password_hash TEXT NOT NULL
+    )`);
+  }
+
+  async create(username: string, password: string): Promise<User | null> {
+    const salt = randomBytes(16);
+    const hash = await scryptAsync(password.normalize('NFKC'), salt, 32);
+    const user = { id: randomBytes(12).toString('base64url'), username };
+    const result = this.#db
+      .prepare('INSERT OR IGNORE INTO users (id, username, password_hash) VALUES (?, ?, ?)')
+      .run(user.id, username, `${salt.toString('base64')}:${hash.toString('base64')}`);
+    return result.changes === 1 ? user : null;
+  }
+
+  async verify(username: string, password: string): Promise<User | null> {
+    const row = this.#db.prepare('SELECT id, username, password_hash FROM users WHERE username = ?').get(username) as
+      | { id: string; username: string; password_hash: string }
+      | undefined;
+    // Hash even for unknown users so response time does not reveal which usernames exist.
+    const [salt, expected] = (row?.password_hash ?? `${'A'.repeat(22)}==:${'A'.repeat(43)}=`).split(':');
+    const actual = await scryptAsync(password.normalize('NFKC'), Buffer.from(salt!, 'base64'), 32);
+    const ok = timingSafeEqual(actual, Buffer.from(expected!, 'base64'));
+    return row && ok ? { id: row.id, username: row.username } : null;
+  }
+
+  find(id: string): User | null {
+    const row = this.#db.prepare('SELECT id, username FROM users WHERE id = ?').get(id) as User | undefined;
+    return row ?? null;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}

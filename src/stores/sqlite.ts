@@ -1,0 +1,239 @@
+import Database from 'better-sqlite3';
+import { ConfigurationError } from '../errors.js';
+import { migrate } from './sqlite-migrations.js';
+import { nextLockout, NO_LOCKOUT } from './store.js';
+import type { FactorRecord, FailurePolicy, LockoutState, MfaStore } from './store.js';
+
+export interface SqliteStoreOptions {
+  /**
+   * Path of the database file; it is created if missing, but its directory must exist. Several
+   * processes (app instances) may share one file. `':memory:'` gives a private in-memory
+   * database that nothing else can see and that is gone on close: for tests only.
+   * Required.
+   */
+  filename: string;
+  /**
+   * Prepended to every table name, so the store can live in the host app's own database.
+   * Letters, digits and underscores, not starting with a digit.
+   * @default 'mfa_'
+   */
+  tablePrefix?: string;
+  /**
+   * How long a write waits for another connection's lock before failing (SQLITE_BUSY), in
+   * milliseconds. A non-negative integer.
+   * @default 5000
+   */
+  busyTimeoutMs?: number;
+}
+
+const TABLE_PREFIX = /^[a-z_][a-z0-9_]*$/i;
+
+interface FactorRow {
+  id: string;
+  user_id: string;
+  type: string;
+  label: string;
+  sealed_secret: string | null;
+  data: string;
+  created_at: number;
+  confirmed_at: number | null;
+  last_used_at: number | null;
+  last_step: number | null;
+}
+
+interface LockoutRow {
+  failures: number;
+  locked_until: number | null;
+  hard_locked: number;
+}
+
+/**
+ * Persists factors and lockouts in a SQLite database via better-sqlite3. Every "atomic"
+ * operation is a single conditional statement or an IMMEDIATE transaction, so it holds across
+ * all processes that open the same file, not only within this one.
+ */
+export class SqliteStore implements MfaStore {
+  readonly #db: Database.Database;
+  readonly #recordFailure: (userId: string, policy: FailurePolicy) => LockoutState;
+  readonly #sql: ReturnType<typeof prepareStatements>;
+
+  constructor(options: SqliteStoreOptions) {
+    const { filename, tablePrefix, busyTimeoutMs } = validate(options);
+    this.#db = open(filename, busyTimeoutMs);
+    try {
+      migrate(this.#db, tablePrefix);
+      this.#sql = prepareStatements(this.#db, tablePrefix);
+    } catch (error) {
+      this.#db.close();
+      throw error;
+    }
+    // Read-modify-write of the counter: IMMEDIATE takes the write lock before the read, so a
+    // failure counted by another process in between cannot be lost.
+    this.#recordFailure = this.#db.transaction((userId: string, policy: FailurePolicy) => {
+      const next = nextLockout(this.#readLockout(userId), policy);
+      this.#sql.upsertLockout.run(userId, next.failures, next.lockedUntil, next.hardLocked ? 1 : 0);
+      return next;
+    }).immediate;
+  }
+
+  async createFactor(factor: FactorRecord): Promise<void> {
+    this.#sql.insertFactor.run(
+      factor.id,
+      factor.userId,
+      factor.type,
+      factor.label,
+      factor.sealedSecret,
+      JSON.stringify(factor.data),
+      factor.createdAt,
+      factor.confirmedAt,
+      factor.lastUsedAt,
+      factor.lastStep,
+    );
+  }
+
+  async getFactor(id: string): Promise<FactorRecord | null> {
+    const row = this.#sql.getFactor.get(id);
+    return row ? toFactor(row) : null;
+  }
+
+  async listFactors(userId: string): Promise<FactorRecord[]> {
+    return this.#sql.listFactors.all(userId).map(toFactor);
+  }
+
+  async confirmFactor(userId: string, id: string, now: number): Promise<boolean> {
+    return this.#sql.confirmFactor.run(now, id, userId).changes === 1;
+  }
+
+  async deleteFactor(userId: string, id: string): Promise<boolean> {
+    return this.#sql.deleteFactor.run(id, userId).changes === 1;
+  }
+
+  async deleteUnconfirmedFactors(userId: string, createdBefore?: number): Promise<number> {
+    return this.#sql.deleteUnconfirmed.run({ userId, createdBefore: createdBefore ?? null }).changes;
+  }
+
+  async consumeTimeStep(factorId: string, step: number, now: number): Promise<boolean> {
+    return this.#sql.consumeTimeStep.run(step, now, factorId, step).changes === 1;
+  }
+
+  async getLockout(userId: string): Promise<LockoutState> {
+    return this.#readLockout(userId);
+  }
+
+  async recordFailure(userId: string, policy: FailurePolicy): Promise<LockoutState> {
+    return this.#recordFailure(userId, policy);
+  }
+
+  async resetFailures(userId: string): Promise<void> {
+    this.#sql.deleteLockout.run(userId);
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+
+  #readLockout(userId: string): LockoutState {
+    const row = this.#sql.getLockout.get(userId);
+    if (!row) return { ...NO_LOCKOUT };
+    return { failures: row.failures, lockedUntil: row.locked_until, hardLocked: row.hard_locked === 1 };
+  }
+}
+
+function validate(options: SqliteStoreOptions): Required<SqliteStoreOptions> {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError("SqliteStore: pass an options object, e.g. new SqliteStore({ filename: 'mfa.db' }).");
+  }
+  const { filename, tablePrefix = 'mfa_', busyTimeoutMs = 5000 } = options;
+  if (typeof filename !== 'string' || filename.trim() === '') {
+    throw new ConfigurationError(
+      "SqliteStore: `filename` is required: the path of the database file (or ':memory:' in tests).",
+    );
+  }
+  if (typeof tablePrefix !== 'string' || !TABLE_PREFIX.test(tablePrefix)) {
+    throw new ConfigurationError(
+      `SqliteStore: \`tablePrefix\` must be letters, digits and underscores, not starting with a digit ` +
+        `(got ${JSON.stringify(tablePrefix)}). It is used verbatim in table names.`,
+    );
+  }
+  if (typeof busyTimeoutMs !== 'number' || !Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
+    throw new ConfigurationError(
+      `SqliteStore: \`busyTimeoutMs\` must be a non-negative integer number of milliseconds (got ${String(busyTimeoutMs)}).`,
+    );
+  }
+  return { filename, tablePrefix, busyTimeoutMs };
+}
+
+function open(filename: string, busyTimeoutMs: number): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(filename, { timeout: busyTimeoutMs });
+  } catch (error) {
+    throw new ConfigurationError(
+      `SqliteStore: cannot open database ${JSON.stringify(filename)}: ${(error as Error).message}. ` +
+        'Check that its directory exists and is writable.',
+    );
+  }
+  try {
+    // WAL lets readers proceed while another process writes. Switching to it takes a lock another
+    // process may briefly hold, hence `timeout` above. An in-memory database has no file for a
+    // log (SQLite would silently keep 'memory').
+    if (filename !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+function prepareStatements(db: Database.Database, p: string) {
+  const columns =
+    'id, user_id, type, label, sealed_secret, data, created_at, confirmed_at, last_used_at, last_step';
+  return {
+    insertFactor: db.prepare<unknown[]>(
+      `INSERT INTO ${p}factors (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    getFactor: db.prepare<[string], FactorRow>(`SELECT ${columns} FROM ${p}factors WHERE id = ?`),
+    // rowid breaks ties in insertion order, as the memory store's stable sort does.
+    listFactors: db.prepare<[string], FactorRow>(
+      `SELECT ${columns} FROM ${p}factors WHERE user_id = ? ORDER BY created_at, rowid`,
+    ),
+    confirmFactor: db.prepare<[number, string, string]>(
+      `UPDATE ${p}factors SET confirmed_at = ? WHERE id = ? AND user_id = ? AND confirmed_at IS NULL`,
+    ),
+    deleteFactor: db.prepare<[string, string]>(`DELETE FROM ${p}factors WHERE id = ? AND user_id = ?`),
+    deleteUnconfirmed: db.prepare<{ userId: string; createdBefore: number | null }>(
+      `DELETE FROM ${p}factors WHERE user_id = @userId AND confirmed_at IS NULL
+         AND (@createdBefore IS NULL OR created_at < @createdBefore)`,
+    ),
+    // One statement: SQLite serialises writers, so of N concurrent callers exactly one sees the
+    // condition hold; the rest change no row.
+    consumeTimeStep: db.prepare<[number, number, string, number]>(
+      `UPDATE ${p}factors SET last_step = ?, last_used_at = ? WHERE id = ? AND (last_step IS NULL OR last_step < ?)`,
+    ),
+    getLockout: db.prepare<[string], LockoutRow>(
+      `SELECT failures, locked_until, hard_locked FROM ${p}lockouts WHERE user_id = ?`,
+    ),
+    upsertLockout: db.prepare<[string, number, number | null, number]>(
+      `INSERT INTO ${p}lockouts (user_id, failures, locked_until, hard_locked) VALUES (?, ?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET
+         failures = excluded.failures, locked_until = excluded.locked_until, hard_locked = excluded.hard_locked`,
+    ),
+    deleteLockout: db.prepare<[string]>(`DELETE FROM ${p}lockouts WHERE user_id = ?`),
+  };
+}
+
+function toFactor(row: FactorRow): FactorRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    type: row.type,
+    label: row.label,
+    sealedSecret: row.sealed_secret,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    createdAt: row.created_at,
+    confirmedAt: row.confirmed_at,
+    lastUsedAt: row.last_used_at,
+    lastStep: row.last_step,
+  };
+}
