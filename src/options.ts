@@ -1,5 +1,5 @@
 import passportDefault from 'passport';
-import type { Authenticator } from 'passport';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { ConfigurationError } from './errors.js';
 import { secureRandom } from './crypto/random.js';
@@ -8,6 +8,12 @@ import type { SealingKey } from './crypto/secret-box.js';
 import type { TotpSettings } from './methods/totp.js';
 import type { MfaStore } from './stores/store.js';
 import type { MfaEvent } from './events.js';
+
+/** The part of a Passport instance (`passport` or `new passport.Passport()`) passport-mfa uses. */
+export interface PassportLike {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Passport's own callback signature
+  authenticate(strategy: string, options: object, callback: (...args: any[]) => void): RequestHandler;
+}
 
 /** Everything createMfa() accepts. Each field lists its default; defaults live in DEFAULTS below. */
 export interface MfaOptions {
@@ -28,7 +34,7 @@ export interface MfaOptions {
   /** Where to go after the second step when no safe returnTo was remembered. @default '/' */
   defaultReturnTo?: string;
   /** Passport instance the 'mfa' strategy is registered on. @default the `passport` module's default instance */
-  passport?: Authenticator;
+  passport?: PassportLike;
   /** Name the host registered `mfa.strategy` under. @default 'mfa' */
   strategyName?: string;
   /** Stable id of a signed-in user (req.user). @default user => String(user.id) */
@@ -87,7 +93,7 @@ export interface ResolvedOptions {
   basePath: string;
   loginPath: string;
   defaultReturnTo: string;
-  passport: Authenticator;
+  passport: PassportLike;
   strategyName: string;
   getUserId: (user: Express.User) => string;
   getAccountName: (user: Express.User) => string;
@@ -125,7 +131,7 @@ const schema = z.object({
   basePath: localPath.refine((s) => !s.endsWith('/'), 'must not end with "/"').optional(),
   loginPath: localPath.optional(),
   defaultReturnTo: localPath.optional(),
-  passport: z.custom<Authenticator>((v) => typeof v === 'object' && v !== null && typeof (v as Authenticator).authenticate === 'function', {
+  passport: z.custom<PassportLike>((v) => typeof v === 'object' && v !== null && typeof (v as PassportLike).authenticate === 'function', {
     message: 'must be a Passport instance',
   }).optional(),
   strategyName: z.string().min(1).optional(),

@@ -1,4 +1,3 @@
-import type passport from 'passport';
 import type { Request, Response } from 'express';
 import type { MfaContext } from '../context.js';
 import { ConfigurationError } from '../errors.js';
@@ -17,7 +16,7 @@ export async function runSecondStep(ctx: MfaContext, req: Request, res: Response
     throw new ConfigurationError(`passport-mfa: register the strategy first: passport.use('${strategyName}', mfa.strategy)`);
   }
   const outcome = await new Promise<{ user: Express.User | false; info: unknown }>((resolve, reject) => {
-    passport.authenticate(strategyName, { mode } satisfies MfaStrategyOptions as passport.AuthenticateOptions, (err: unknown, user: Express.User | false, info: unknown) =>
+    passport.authenticate(strategyName, { mode } satisfies MfaStrategyOptions, (err: unknown, user: Express.User | false, info: unknown) =>
       err ? reject(err) : resolve({ user, info }),
     )(req, res, reject);
   });
