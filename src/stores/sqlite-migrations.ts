@@ -63,7 +63,8 @@ export function migrate(db: Database.Database, prefix: string): number {
     }
     for (const migration of MIGRATIONS.slice(current)) db.exec(migration(prefix));
     db.prepare(
-      `INSERT INTO ${versionTable} (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
+      `INSERT INTO ${versionTable} (id, version) VALUES (1, ?)
+       ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
     ).run(LATEST_SCHEMA_VERSION);
     return LATEST_SCHEMA_VERSION;
   });

@@ -155,9 +155,11 @@ function validate(options: SqliteStoreOptions): Required<SqliteStoreOptions> {
         `(got ${JSON.stringify(tablePrefix)}). It is used verbatim in table names.`,
     );
   }
-  if (typeof busyTimeoutMs !== 'number' || !Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
+  // SQLite takes the timeout as a C int.
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
     throw new ConfigurationError(
-      `SqliteStore: \`busyTimeoutMs\` must be a non-negative integer number of milliseconds (got ${String(busyTimeoutMs)}).`,
+      'SqliteStore: `busyTimeoutMs` must be a non-negative integer number of milliseconds ' +
+        `(got ${JSON.stringify(busyTimeoutMs)}).`,
     );
   }
   return { filename, tablePrefix, busyTimeoutMs };

@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { ConfigurationError } from '../../src/errors.js';
+import { LATEST_SCHEMA_VERSION } from '../../src/stores/sqlite-migrations.js';
+import { SqliteStore } from '../../src/stores/sqlite.js';
+import type { SqliteStoreOptions } from '../../src/stores/sqlite.js';
+import { makeFactor, runStoreConformanceSuite } from '../support/store-suite.js';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'passport-mfa-sqlite-'));
+}
+
+runStoreConformanceSuite('SqliteStore (file)', async () => {
+  const dir = tempDir();
+  return {
+    store: new SqliteStore({ filename: join(dir, 'mfa.db') }),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+runStoreConformanceSuite('SqliteStore (:memory:)', async () => ({ store: new SqliteStore({ filename: ':memory:' }) }));
+
+const T0 = 1_700_000_000_000;
+const policy = { now: T0, threshold: 5, lockMs: 60_000, hardLimit: 1_000 };
+
+describe('SqliteStore', () => {
+  let dir: string;
+  let filename: string;
+  const opened: SqliteStore[] = [];
+
+  function open(options: Partial<SqliteStoreOptions> = {}): SqliteStore {
+    const store = new SqliteStore({ filename, ...options });
+    opened.push(store);
+    return store;
+  }
+
+  function schemaVersions(prefix = 'mfa_'): unknown[] {
+    const raw = new Database(filename, { readonly: true });
+    try {
+      return raw.prepare(`SELECT id, version FROM ${prefix}schema_version`).all();
+    } finally {
+      raw.close();
+    }
+  }
+
+  beforeEach(() => {
+    dir = tempDir();
+    filename = join(dir, 'mfa.db');
+  });
+
+  afterEach(async () => {
+    // Some tests close their stores themselves; closing twice is harmless.
+    for (const store of opened.splice(0)) await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps data after close and reopen', async () => {
+    const factor = makeFactor({ confirmedAt: T0 });
+    const first = open();
+    await first.createFactor(factor);
+    await first.consumeTimeStep(factor.id, 42, T0 + 1);
+    await first.recordFailure('alice', policy);
+    await first.close();
+
+    const second = open();
+    assert.deepEqual(await second.getFactor(factor.id), { ...factor, lastStep: 42, lastUsedAt: T0 + 1 });
+    assert.equal(await second.consumeTimeStep(factor.id, 42, T0 + 2), false);
+    assert.equal((await second.getLockout('alice')).failures, 1);
+  });
+
+  it('applies migrations once: reopening leaves the schema at the latest version', async () => {
+    await open().close();
+    assert.deepEqual(schemaVersions(), [{ id: 1, version: LATEST_SCHEMA_VERSION }]);
+    open();
+    open();
+    assert.deepEqual(schemaVersions(), [{ id: 1, version: LATEST_SCHEMA_VERSION }]);
+  });
+
+  it('refuses a database migrated by a newer passport-mfa', async () => {
+    await open().close();
+    const raw = new Database(filename);
+    raw.prepare('UPDATE mfa_schema_version SET version = ?').run(LATEST_SCHEMA_VERSION + 1);
+    raw.close();
+    assert.throws(() => open(), ConfigurationError);
+  });
+
+  it('opens a file in WAL mode', async () => {
+    open();
+    const raw = new Database(filename, { readonly: true });
+    assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+    raw.close();
+  });
+
+  it('keeps stores with different table prefixes apart in one database', async () => {
+    const a = open({ tablePrefix: 'mfa_' });
+    const b = open({ tablePrefix: 'other_mfa_' });
+    const factor = makeFactor();
+    await a.createFactor(factor);
+    await a.recordFailure('alice', policy);
+    assert.equal(await b.getFactor(factor.id), null);
+    assert.equal((await b.getLockout('alice')).failures, 0);
+    assert.deepEqual(schemaVersions('other_mfa_'), [{ id: 1, version: LATEST_SCHEMA_VERSION }]);
+  });
+
+  it('shares lockouts and replay protection between two instances on one file', async () => {
+    const a = open();
+    const b = open();
+    const factor = makeFactor({ confirmedAt: T0 });
+    await a.createFactor(factor);
+
+    assert.equal(await a.consumeTimeStep(factor.id, 100, T0), true);
+    assert.equal(await b.consumeTimeStep(factor.id, 100, T0), false, 'step replayed through another instance');
+    assert.equal(await b.consumeTimeStep(factor.id, 101, T0), true);
+    assert.equal(await a.consumeTimeStep(factor.id, 101, T0), false);
+
+    for (let i = 0; i < 3; i++) await a.recordFailure('alice', policy);
+    for (let i = 0; i < 2; i++) await b.recordFailure('alice', policy);
+    assert.deepEqual(await a.getLockout('alice'), { failures: 5, lockedUntil: T0 + 60_000, hardLocked: false });
+    await b.resetFailures('alice');
+    assert.equal((await a.getLockout('alice')).failures, 0);
+  });
+
+  describe('rejects bad options with ConfigurationError', () => {
+    const cases: Array<[string, unknown]> = [
+      ['no options', undefined],
+      ['missing filename', {}],
+      ['empty filename', { filename: '' }],
+      ['tablePrefix with a dash', { filename: ':memory:', tablePrefix: 'mfa-' }],
+      ['tablePrefix starting with a digit', { filename: ':memory:', tablePrefix: '1mfa_' }],
+      ['tablePrefix with SQL in it', { filename: ':memory:', tablePrefix: 'x; DROP TABLE users; --' }],
+      ['empty tablePrefix', { filename: ':memory:', tablePrefix: '' }],
+      ['negative busyTimeoutMs', { filename: ':memory:', busyTimeoutMs: -1 }],
+      ['fractional busyTimeoutMs', { filename: ':memory:', busyTimeoutMs: 1.5 }],
+      ['string busyTimeoutMs', { filename: ':memory:', busyTimeoutMs: '5000' }],
+    ];
+    for (const [label, options] of cases) {
+      it(label, () => {
+        assert.throws(() => new SqliteStore(options as SqliteStoreOptions), ConfigurationError);
+      });
+    }
+
+    it('a directory that does not exist', () => {
+      assert.throws(
+        () => new SqliteStore({ filename: join(dir, 'missing', 'mfa.db') }),
+        (error: unknown) => error instanceof ConfigurationError && /directory exists/.test(error.message),
+      );
+    });
+  });
+
+  describe('atomicity across processes', () => {
+    const CHILDREN = 4;
+    // A broken (read-then-write) store only loses when two processes hit the same step inside
+    // its tiny race window, so these tests are a net, not a proof: many rounds make a catch
+    // likely (a read-then-write consumeTimeStep was caught in about half of the runs).
+    const STEPS = 2000;
+
+    it('of several processes consuming the same step, exactly one wins', async () => {
+      const factor = makeFactor({ confirmedAt: T0 });
+      const setup = open();
+      await setup.createFactor(factor);
+      const ops: ChildOp[] = [{ op: 'consume', factorId: factor.id, step: 7 }];
+      const results = await runInChildren(filename, Array<ChildOp[]>(CHILDREN).fill(ops));
+      assert.equal(results.flat().filter((accepted) => accepted === true).length, 1);
+      assert.equal((await setup.getFactor(factor.id))?.lastStep, 7);
+    });
+
+    it('no step is accepted twice while processes race through the same sequence of steps', async () => {
+      const factor = makeFactor({ confirmedAt: T0 });
+      await open().createFactor(factor);
+      const steps = Array.from({ length: STEPS }, (_, i) => i + 1);
+      const ops = steps.map((step): ChildOp => ({ op: 'consume', factorId: factor.id, step }));
+      const results = await runInChildren(filename, Array<ChildOp[]>(CHILDREN).fill(ops));
+      const acceptedSteps = results.flatMap((perChild) => steps.filter((_, i) => perChild[i] === true));
+      assert.equal(new Set(acceptedSteps).size, acceptedSteps.length, 'a step was accepted by two processes');
+      assert.ok(acceptedSteps.includes(STEPS), 'the last step is always accepted by someone');
+    });
+
+    it('no failure is lost while processes record failures for the same user', async () => {
+      const perChild = 200;
+      const ops = Array.from({ length: perChild }, (): ChildOp => ({ op: 'fail', userId: 'alice' }));
+      const results = await runInChildren(filename, Array<ChildOp[]>(CHILDREN).fill(ops));
+      const counts = results.flat() as number[];
+      assert.deepEqual(
+        counts.sort((a, b) => a - b),
+        Array.from({ length: CHILDREN * perChild }, (_, i) => i + 1),
+      );
+      assert.equal((await open().getLockout('alice')).failures, CHILDREN * perChild);
+    });
+  });
+});
+
+type ChildOp = { op: 'consume'; factorId: string; step: number } | { op: 'fail'; userId: string };
+
+// Runs in each child: open the store, report ready, then read the ops from stdin; the parent
+// sends them to all children only once every child is ready, so they run at the same time.
+const CHILD_SCRIPT = `
+const { SqliteStore } = await import(process.env.PASSPORT_MFA_SQLITE_URL);
+const store = new SqliteStore({ filename: process.argv[1] });
+process.stdout.write('ready\\n');
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+const policy = { now: ${T0}, threshold: 5, lockMs: 60000, hardLimit: 1000000 };
+const results = [];
+for (const o of JSON.parse(input)) {
+  if (o.op === 'consume') results.push(await store.consumeTimeStep(o.factorId, o.step, ${T0}));
+  else results.push((await store.recordFailure(o.userId, policy)).failures);
+}
+await store.close();
+process.stdout.write(JSON.stringify(results) + '\\n');
+`;
+
+/** Runs each list of ops in its own Node process against the compiled SqliteStore. */
+async function runInChildren(filename: string, opsPerChild: ChildOp[][]): Promise<unknown[][]> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PASSPORT_MFA_SQLITE_URL: new URL('../../src/stores/sqlite.js', import.meta.url).href,
+  };
+  // Otherwise a child would believe it runs under this test runner.
+  delete env.NODE_TEST_CONTEXT;
+
+  const children = opsPerChild.map((ops) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD_SCRIPT, filename], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    let onReady: () => void;
+    const ready = new Promise<void>((resolve) => (onReady = resolve));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (stdout.startsWith('ready\n')) onReady();
+    });
+    const done = new Promise<unknown[]>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => {
+        if (code !== 0) return reject(new Error(`child exited with ${code}: ${stderr}`));
+        resolve(JSON.parse(stdout.slice('ready\n'.length)) as unknown[]);
+      });
+    });
+    return { child, ops, ready, done };
+  });
+
+  // A child that dies before "ready" rejects `done`, so race it against `ready` to fail fast.
+  await Promise.all(children.map(({ ready, done }) => Promise.race([ready, done])));
+  for (const { child, ops } of children) child.stdin.end(JSON.stringify(ops));
+  return Promise.all(children.map(({ done }) => done));
+}
