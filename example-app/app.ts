@@ -23,6 +23,8 @@ export interface ExampleAppOptions {
   clock?: () => number;
   /** Where MFA audit events go. @default console.log */
   onEvent?: (event: MfaEvent) => void;
+  /** express-session store (tests inspect what sessions hold). @default express-session's MemoryStore */
+  sessionStore?: session.Store;
 }
 
 export const DEMO_USER = { username: 'alice', password: 'correct horse battery staple' } as const;
@@ -61,6 +63,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
   app.use(session({
     name: 'example.sid',
     secret: options.sessionSecret,
+    store: options.sessionStore,
     resave: false,
     saveUninitialized: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto' },
