@@ -136,6 +136,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
     app,
     mfa,
     users,
+    store,
     outbox,
     async close() {
       users.close();

@@ -8,6 +8,7 @@ import { createExampleApp, DEMO_USER } from '../../example-app/app.js';
 import type { ExampleAppOptions } from '../../example-app/app.js';
 import { totpAt } from '../../src/methods/totp.js';
 import { FakeClock } from './fake-clock.js';
+import { codeIn } from './phone.js';
 
 export type Agent = InstanceType<typeof TestAgent>;
 
@@ -77,9 +78,13 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}) {
     return { agent: a, secret };
   }
 
+  /** The code in the newest message of the example app's own outbox. */
+  const latestCode = (): string => codeIn(example.outbox.entries()[0]);
+
   return {
     ...example,
     clock,
+    latestCode,
     events,
     dataDir,
     agent,
