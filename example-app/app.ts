@@ -5,8 +5,8 @@ import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMfa, safeReturnTo, SqliteStore } from '../src/index.js';
-import type { MfaEvent, MfaStore } from '../src/index.js';
+import { createMfa, OutboxTransport, safeReturnTo, SqliteStore } from '../src/index.js';
+import type { MfaEvent, MfaOptions, MfaStore, SmsTransport } from '../src/index.js';
 import { UserDirectory } from './users.js';
 import type { User } from './users.js';
 
@@ -25,6 +25,10 @@ export interface ExampleAppOptions {
   onEvent?: (event: MfaEvent) => void;
   /** express-session store (tests inspect what sessions hold). @default express-session's MemoryStore */
   sessionStore?: session.Store;
+  /** Sends phone codes. @default an OutboxTransport shown at /outbox */
+  sms?: SmsTransport;
+  /** Extra createMfa() options (tests tune phone limits with this). */
+  mfaOptions?: Partial<MfaOptions>;
 }
 
 export const DEMO_USER = { username: 'alice', password: 'correct horse battery staple' } as const;
@@ -40,6 +44,8 @@ export async function createExampleApp(options: ExampleAppOptions) {
 
   const store = options.store ?? new SqliteStore({ filename: join(options.dataDir, 'mfa.db') });
   const pp = new passport.Passport();
+  // Development only: codes are kept in memory and shown to anyone at /outbox.
+  const outbox = new OutboxTransport({ clock: options.clock });
   const mfa = createMfa({
     issuer: 'Contoso',
     store,
@@ -47,6 +53,8 @@ export async function createExampleApp(options: ExampleAppOptions) {
     secretKey: options.secretKey,
     clock: options.clock,
     onEvent: options.onEvent ?? ((event) => console.log('mfa event', JSON.stringify(event))),
+    sms: options.sms ?? outbox,
+    ...options.mfaOptions,
   });
 
   pp.use(new LocalStrategy((username, password, done) => {
@@ -115,6 +123,12 @@ export async function createExampleApp(options: ExampleAppOptions) {
     page(req, res, 'home', { username: (req.user as User).username, mfaBase: '/mfa' });
   });
 
+  /** Development aid: what the outbox transport "sent", so the phone flow works on one machine. */
+  app.get('/outbox', (req, res) => {
+    const entries = outbox.entries().map((e) => ({ ...e, time: new Date(e.at).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' }));
+    page(req, res, 'outbox', { entries });
+  });
+
   app.use((err: { status?: number; message?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) console.error(err);
@@ -125,6 +139,8 @@ export async function createExampleApp(options: ExampleAppOptions) {
     app,
     mfa,
     users,
+    store,
+    outbox,
     async close() {
       users.close();
       await store.close?.();

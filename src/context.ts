@@ -1,6 +1,7 @@
 import type { SecretBox } from './crypto/secret-box.js';
 import type { MfaEvent } from './events.js';
 import type { ViewRenderer } from './http/views.js';
+import type { PhoneMethod } from './methods/phone.js';
 import type { TotpMethod } from './methods/totp.js';
 import type { ResolvedOptions } from './options.js';
 import type { LockoutPolicy } from './policy/lockout.js';
@@ -13,6 +14,8 @@ export interface MfaContext {
   store: MfaStore;
   box: SecretBox;
   totp: TotpMethod;
+  /** SMS/voice codes; null when createMfa() got no `sms` transport. */
+  phone: PhoneMethod | null;
   lockout: LockoutPolicy;
   views: ViewRenderer;
   emit(event: Omit<MfaEvent, 'at'>): void;

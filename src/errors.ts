@@ -90,3 +90,22 @@ export class StoreUnavailableError extends MfaError {
     });
   }
 }
+
+/** The SMS/voice transport refused or failed: no code was stored as sent; the user tries another method. */
+export class PhoneTransportError extends MfaError {
+  constructor(cause?: unknown) {
+    super(503, 'phone_unavailable', "We couldn't send a code to your phone right now. Try again in a few minutes, or use another method.", {
+      expose: true,
+      cause,
+    });
+  }
+}
+
+/** Too many codes were sent to this account or from this network in the last hour (SMS toll fraud). */
+export class PhoneSendLimitError extends MfaError {
+  readonly scope: 'user' | 'ip';
+  constructor(scope: 'user' | 'ip') {
+    super(429, 'phone_send_limit', 'Too many codes were sent in the last hour. Try again later, or use another method.');
+    this.scope = scope;
+  }
+}

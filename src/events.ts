@@ -6,7 +6,12 @@ export interface MfaEvent {
     | 'second_factor.succeeded'
     | 'second_factor.failed'
     | 'second_factor.locked_out'
-    | 'store.unavailable';
+    | 'store.unavailable'
+    | 'phone.code_sent'
+    | 'phone.send_failed'
+    | 'phone.added'
+    | 'phone.changed'
+    | 'phone.removed';
   userId: string | null;
   at: number;
   ip?: string | undefined;

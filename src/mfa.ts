@@ -1,11 +1,13 @@
 import type { Request, RequestHandler, Router } from 'express';
 import type CustomStrategy from 'passport-custom';
 import type { MfaContext } from './context.js';
+import { deriveSubkey } from './crypto/derive-key.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { csrfToken, requireCsrf } from './http/csrf.js';
 import { createGuard } from './http/guard.js';
 import { createRouter } from './http/router.js';
 import { ViewRenderer } from './http/views.js';
+import { PhoneMethod } from './methods/phone.js';
 import { TotpMethod } from './methods/totp.js';
 import { resolveOptions } from './options.js';
 import type { MfaOptions } from './options.js';
@@ -53,6 +55,17 @@ export function createMfa(input: MfaOptions): Mfa {
     store,
     box,
     totp: new TotpMethod({ store, box, issuer: options.issuer, settings: options.totp, clock: options.clock, random: options.random }),
+    phone: options.sms
+      ? new PhoneMethod({
+          store,
+          transport: options.sms,
+          hmacKey: deriveSubkey(options.keys, 'phone-code-hmac/v1'),
+          issuer: options.issuer,
+          settings: options.phone,
+          clock: options.clock,
+          random: options.random,
+        })
+      : null,
     lockout: new LockoutPolicy(store, options.lockout, options.clock),
     views: new ViewRenderer({
       overrideDir: options.views,

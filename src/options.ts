@@ -5,9 +5,11 @@ import { ConfigurationError } from './errors.js';
 import { secureRandom } from './crypto/random.js';
 import type { RandomSource } from './crypto/random.js';
 import type { SealingKey } from './crypto/secret-box.js';
+import type { PhoneSettings } from './methods/phone.js';
 import type { TotpSettings } from './methods/totp.js';
 import type { MfaStore } from './stores/store.js';
 import type { MfaEvent } from './events.js';
+import type { SmsTransport } from './transports/sms-transport.js';
 
 /** The part of a Passport instance (`passport` or `new passport.Passport()`) passport-mfa uses. */
 export interface PassportLike {
@@ -73,6 +75,40 @@ export interface MfaOptions {
   clock?: () => number;
   /** Cryptographically secure random bytes; injectable for tests. @default crypto.randomBytes */
   random?: RandomSource;
+  /**
+   * Sends SMS and voice codes for the backup phone (OutboxTransport, WebhookTransport,
+   * TwilioTransport or your own SmsTransport). Without it, every phone feature is off.
+   * @default none
+   */
+  sms?: SmsTransport;
+  /** Backup phone codes; used only with `sms`. */
+  phone?: {
+    /** Digits per code, 6 to 10. @default 6 */
+    codeDigits?: number;
+    /** How long a code is valid, in ms; 1 to 10 minutes. @default 300000 (5 minutes) */
+    codeTtlMs?: number;
+    /** Codes sent per user per hour, counting resends and failed sends. @default 5 */
+    sendsPerUserPerHour?: number;
+    /** Codes sent per client IP per hour (SMS toll fraud). @default 10 */
+    sendsPerIpPerHour?: number;
+    /** ISO 3166 country preselected in "Country". @default the Accept-Language region, else 'US' */
+    defaultCountry?: string;
+  };
+  /**
+   * Called after a user's backup phone number was added, changed or removed, e.g. to email the
+   * user. Awaited but must not throw (a throw is logged). @default no-op
+   */
+  onPhoneChanged?: (change: PhoneChange) => void | Promise<void>;
+}
+
+/** What `onPhoneChanged` receives. Numbers are E.164. */
+export interface PhoneChange {
+  userId: string;
+  action: 'added' | 'changed' | 'removed';
+  phone: string | null;
+  previousPhone: string | null;
+  ip: string | undefined;
+  at: number;
 }
 
 export const DEFAULTS = {
@@ -84,6 +120,7 @@ export const DEFAULTS = {
   reverifyAfterMs: 15 * 60_000,
   lockout: { threshold: 5, durationMs: 15 * 60_000, hardLimit: 100 },
   totp: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 } satisfies TotpSettings,
+  phone: { codeDigits: 6, codeTtlMs: 5 * 60_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10 } satisfies PhoneSettings,
 } as const;
 
 export interface ResolvedOptions {
@@ -105,6 +142,9 @@ export interface ResolvedOptions {
   onEvent: (event: MfaEvent) => void;
   clock: () => number;
   random: RandomSource;
+  sms: SmsTransport | undefined;
+  phone: PhoneSettings & { defaultCountry: string | undefined };
+  onPhoneChanged: (change: PhoneChange) => void | Promise<void>;
 }
 
 const fn = <T>(what: string) =>
@@ -116,6 +156,8 @@ const STORE_METHODS = [
   'createFactor', 'getFactor', 'listFactors', 'confirmFactor', 'deleteFactor', 'deleteUnconfirmedFactors',
   'consumeTimeStep', 'getLockout', 'recordFailure', 'resetFailures',
 ] as const;
+
+const PHONE_STORE_METHODS = ['putPhoneCode', 'consumePhoneCode', 'takeRateLimitToken'] as const;
 
 const schema = z.object({
   issuer: z.string().trim().min(1, 'is required, e.g. "Contoso"').max(64).refine((s) => !s.includes(':'), 'must not contain ":"'),
@@ -155,7 +197,22 @@ const schema = z.object({
   onEvent: fn<(event: MfaEvent) => void>('event => void'),
   clock: fn<() => number>('() => milliseconds'),
   random: fn<RandomSource>('size => Buffer'),
-}).strict();
+  sms: z.custom<SmsTransport>(
+    (v) => typeof v === 'object' && v !== null && typeof (v as SmsTransport).sendSms === 'function' && typeof (v as SmsTransport).makeCall === 'function',
+    { message: 'must be an SmsTransport with sendSms() and makeCall(), e.g. new OutboxTransport()' },
+  ).optional(),
+  phone: z.object({
+    codeDigits: z.number().int().min(6, 'must be at least 6').max(10).optional(),
+    codeTtlMs: z.number().int().min(60_000, 'must be at least 60000 (1 minute)').max(600_000, 'must be at most 600000 (10 minutes)').optional(),
+    sendsPerUserPerHour: z.number().int().min(1).max(100).optional(),
+    sendsPerIpPerHour: z.number().int().min(1).max(100_000).optional(),
+    defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 country code such as "US"').optional(),
+  }).strict().optional(),
+  onPhoneChanged: fn<(change: PhoneChange) => void>('change => void'),
+}).strict().refine(
+  (o) => !o.sms || PHONE_STORE_METHODS.every((m) => typeof (o.store as unknown as Record<string, unknown>)[m] === 'function'),
+  { path: ['store'], message: `must implement ${PHONE_STORE_METHODS.join(', ')} when \`sms\` is set (upgrade the store)` },
+);
 
 /** Validates options and fills defaults; throws ConfigurationError naming each wrong option. */
 export function resolveOptions(input: MfaOptions): ResolvedOptions {
@@ -191,5 +248,8 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     onEvent: o.onEvent ?? (() => {}),
     clock: o.clock ?? Date.now,
     random: o.random ?? secureRandom,
+    sms: o.sms,
+    phone: { ...DEFAULTS.phone, defaultCountry: undefined, ...o.phone },
+    onPhoneChanged: o.onPhoneChanged ?? (() => {}),
   };
 }

@@ -9,6 +9,8 @@ export interface SecondFactorAttempt {
   code: unknown;
   /** When set, the attempt confirms this unconfirmed factor (enrollment) instead of signing in. */
   enrollFactorId?: string | undefined;
+  /** Which kind of code was submitted: from the mobile app (default) or sent to the phone. */
+  method?: 'totp' | 'phone' | undefined;
   ip?: string | undefined;
 }
 
@@ -29,31 +31,48 @@ export async function attemptSecondFactor(ctx: MfaContext, attempt: SecondFactor
   const candidates = await candidateFactors(ctx, attempt);
   if (candidates instanceof MfaError) return reject(ctx, attempt, candidates, candidates.code);
 
+  const byPhone = attempt.method === 'phone';
+  if (byPhone && (!ctx.phone || attempt.enrollFactorId !== undefined)) {
+    return countFailure(ctx, attempt, new InvalidInputError('Phone codes are not available here.'), 'method_unavailable');
+  }
   let code: string;
   try {
-    code = normalizeOtpCode(attempt.code, ctx.totp.digits);
+    code = normalizeOtpCode(attempt.code, byPhone ? ctx.phone!.digits : ctx.totp.digits);
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     return countFailure(ctx, attempt, error, error.code);
   }
 
-  const result = await ctx.totp.verify(candidates, code);
+  const result = byPhone ? await verifyPhoneCode(ctx, userId, candidates, code) : await ctx.totp.verify(candidates, code);
+  const method = byPhone ? 'phone' : 'totp';
   if (!result.ok) {
     const error =
       result.reason === 'replayed'
         ? new VerificationFailedError('That code was already used. Wait for the next code and enter it.')
-        : new VerificationFailedError();
+        : byPhone
+          ? new VerificationFailedError('That code is not valid or has expired. Check the latest message, or send a new code.')
+          : new VerificationFailedError();
     return countFailure(ctx, attempt, error, result.reason);
   }
 
   if (attempt.enrollFactorId !== undefined) {
     const confirmed = await ctx.store.confirmFactor(userId, result.factorId, ctx.options.clock());
     if (!confirmed) return reject(ctx, attempt, new PendingExpiredError('This setup was already finished or expired. Start again.'), 'pending_expired');
-    ctx.emit({ type: 'factor.enrolled', userId, ip, factorId: result.factorId, method: 'totp' });
+    ctx.emit({ type: 'factor.enrolled', userId, ip, factorId: result.factorId, method });
   }
   await ctx.lockout.succeed(userId);
-  ctx.emit({ type: 'second_factor.succeeded', userId, ip, factorId: result.factorId, method: 'totp' });
-  return { ok: true, factorId: result.factorId, method: 'totp', enrolled: attempt.enrollFactorId !== undefined };
+  ctx.emit({ type: 'second_factor.succeeded', userId, ip, factorId: result.factorId, method });
+  return { ok: true, factorId: result.factorId, method, enrolled: attempt.enrollFactorId !== undefined };
+}
+
+/** Checks a sign-in code sent to the user's verified phone; the store consumes it at most once. */
+async function verifyPhoneCode(ctx: MfaContext, userId: string, factors: FactorRecord[], code: string): Promise<{ ok: true; factorId: string } | { ok: false; reason: string }> {
+  const phone = factors.find((f) => f.type === 'phone' && typeof f.data.e164 === 'string');
+  if (!phone) return { ok: false, reason: 'no_factor' };
+  if (!(await ctx.phone!.check(userId, 'signin', phone.data.e164 as string, code))) return { ok: false, reason: 'invalid_code' };
+  // Records lastUsedAt; the "step" is the time in ms, which only grows, so it never refuses a use.
+  await ctx.store.consumeTimeStep(phone.id, ctx.options.clock(), ctx.options.clock());
+  return { ok: true, factorId: phone.id };
 }
 
 async function lockError(ctx: MfaContext, userId: string): Promise<MfaError | null> {

@@ -109,6 +109,12 @@ describe('createMfa options', () => {
         reverifyAfterMs: resolved.reverifyAfterMs,
         lockout: resolved.lockout,
         totp: resolved.totp,
+        phone: {
+          codeDigits: resolved.phone.codeDigits,
+          codeTtlMs: resolved.phone.codeTtlMs,
+          sendsPerUserPerHour: resolved.phone.sendsPerUserPerHour,
+          sendsPerIpPerHour: resolved.phone.sendsPerIpPerHour,
+        },
       },
       DEFAULTS,
     );

@@ -67,7 +67,8 @@ export class SecretBox {
   }
 }
 
-function decodeKey(id: string, key: Buffer | string): Buffer {
+/** The 32 raw bytes of a configured key (Buffer, hex or base64); throws ConfigurationError otherwise. */
+export function decodeKey(id: string, key: Buffer | string): Buffer {
   let bytes: Buffer;
   if (Buffer.isBuffer(key)) bytes = key;
   else if (/^[0-9a-fA-F]{64}$/.test(key)) bytes = Buffer.from(key, 'hex');

@@ -4,9 +4,10 @@ import { NotFoundError } from '../errors.js';
 import { requireFreshSecondFactor } from './access.js';
 import { goToPage } from './flow.js';
 import { handle } from './handle.js';
+import { notifyPhoneChanged } from './phone-support.js';
 import { renderPage } from './respond.js';
 
-const METHOD_NAMES: Record<string, string> = { totp: 'Mobile app: one-time password' };
+const METHOD_NAMES: Record<string, string> = { totp: 'Mobile app: one-time password', phone: 'Backup phone' };
 
 /** Self-service: the user sees and removes their own methods, and adds more. */
 export function manageRoutes(ctx: MfaContext): Router {
@@ -22,18 +23,26 @@ export function manageRoutes(ctx: MfaContext): Router {
         id: f.id,
         label: f.label,
         method: METHOD_NAMES[f.type] ?? f.type,
+        // Only the phone's label (its masked number) says more than the method name.
+        detail: f.type === 'phone' ? f.label : null,
+        isPhone: f.type === 'phone',
         createdAt: new Date(f.createdAt).toISOString().slice(0, 10),
         lastUsedAt: f.lastUsedAt === null ? 'never' : new Date(f.lastUsedAt).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
       }));
-    await renderPage(ctx, req, res, 'manage', { title: 'Security info', factors });
+    const phoneEnabled = ctx.phone !== null;
+    await renderPage(ctx, req, res, 'manage', { title: 'Security info', factors, phoneEnabled });
   }));
 
   router.post('/manage/factors/:id/delete', handle(ctx, async (req, res) => {
     const userId = await requireFreshSecondFactor(ctx, req, res, managePath);
     if (userId === null) return;
     const id = String(req.params.id);
+    const factor = await ctx.store.getFactor(id);
     if (!(await ctx.store.deleteFactor(userId, id))) throw new NotFoundError('That method does not exist.');
     ctx.emit({ type: 'factor.removed', userId, ip: req.ip, factorId: id });
+    if (factor?.type === 'phone') {
+      await notifyPhoneChanged(ctx, { userId, action: 'removed', phone: null, previousPhone: String(factor.data.e164), ip: req.ip });
+    }
     await goToPage(ctx, req, res, '/manage');
   }));
 

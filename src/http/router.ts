@@ -5,6 +5,8 @@ import type { MfaContext } from '../context.js';
 import { packageRoot } from '../package-root.js';
 import { requireCsrf } from './csrf.js';
 import { manageRoutes } from './manage-routes.js';
+import { phoneSetupRoutes } from './phone-setup-routes.js';
+import { phoneVerifyRoutes } from './phone-verify-routes.js';
 import { sendError } from './respond.js';
 import { securityHeaders } from './security-headers.js';
 import { setupRoutes } from './setup-routes.js';
@@ -24,6 +26,8 @@ export function createRouter(ctx: MfaContext): Router {
   pages.use(setupRoutes(ctx));
   pages.use(verifyRoutes(ctx));
   pages.use(manageRoutes(ctx));
+  pages.use(phoneSetupRoutes(ctx));
+  pages.use(phoneVerifyRoutes(ctx));
   pages.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     void sendError(ctx, req, res, error);
   });

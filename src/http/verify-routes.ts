@@ -2,9 +2,11 @@ import { Router } from 'express';
 import type { Request, Response } from 'express';
 import type { MfaContext } from '../context.js';
 import { PendingExpiredError } from '../errors.js';
+import { maskPhone } from '../methods/phone-number.js';
 import { runSecondStep } from './authenticate.js';
 import { goTo, isEnrolled, livePending, requireUserId, goToPage } from './flow.js';
 import { handle } from './handle.js';
+import { phoneFactorOf } from './phone-support.js';
 import { renderPage } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
 import { completedFor, pendingFor, sessionState } from './session-state.js';
@@ -18,7 +20,7 @@ export function verifyRoutes(ctx: MfaContext): Router {
     if (await alreadyDone(ctx, req, res, userId)) return;
     if (!(await isEnrolled(ctx, userId))) return goToPage(ctx, req, res, '/setup');
     await livePending(ctx, req, userId);
-    await renderVerifyPage(ctx, req, res, null);
+    await renderVerifyPage(ctx, req, res, userId, null);
   }));
 
   router.post('/verify', handle(ctx, async (req, res) => {
@@ -29,14 +31,14 @@ export function verifyRoutes(ctx: MfaContext): Router {
     const result = await runSecondStep(ctx, req, res, 'verify');
     if (result.ok) return goTo(req, res, safeReturnTo(result.returnTo, ctx.options.defaultReturnTo));
     if (result.info.code === 'pending_expired') throw new PendingExpiredError(result.info.message);
-    await renderVerifyPage(ctx, req, res, result.info.message, result.info.status, result.info.retryAfterSeconds);
+    await renderVerifyPage(ctx, req, res, userId, result.info.message, result.info.status, result.info.retryAfterSeconds);
   }));
 
   return router;
 }
 
 /** A session that completed the second step and is not re-verifying goes on to its returnTo. */
-async function alreadyDone(ctx: MfaContext, req: Request, res: Response, userId: string): Promise<boolean> {
+export async function alreadyDone(ctx: MfaContext, req: Request, res: Response, userId: string): Promise<boolean> {
   if (!completedFor(req, userId)) return false;
   const pending = pendingFor(req, userId, ctx.options.clock(), ctx.options.pendingTtlMs);
   if (pending?.reverify) return false;
@@ -48,10 +50,20 @@ async function renderVerifyPage(
   ctx: MfaContext,
   req: Request,
   res: Response,
+  userId: string,
   error: string | null,
   status = 200,
   retryAfterSeconds?: number | null,
 ): Promise<void> {
   if (typeof retryAfterSeconds === 'number') res.set('Retry-After', String(Math.ceil(retryAfterSeconds)));
-  await renderPage(ctx, req, res, 'verify', { title: 'Verify your identity', error, digits: ctx.totp.digits }, status);
+  const factors = await ctx.store.listFactors(userId);
+  const phone = await phoneFactorOf(ctx, userId);
+  await renderPage(ctx, req, res, 'verify', {
+    title: 'Verify your identity',
+    error,
+    digits: ctx.totp.digits,
+    // The app stays the default whenever it is enrolled; the phone is offered beside it.
+    hasTotp: factors.some((f) => f.type === 'totp' && f.confirmedAt !== null),
+    phone: phone ? maskPhone(phone.data.e164) : null,
+  }, status);
 }

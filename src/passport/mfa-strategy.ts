@@ -29,7 +29,8 @@ export interface MfaStrategyOptions {
 
 /**
  * The second-step Passport strategy. It needs a first-factor user on the request (req.user) and
- * a live pending sign-in in the session; it verifies the submitted `code` and calls exactly one
+ * a live pending sign-in in the session; it verifies the submitted `code` (from the mobile app, or
+ * sent to the phone when `method` is 'phone') and calls exactly one
  * of success (the same user), fail (wrong, malformed, locked, expired) or error (store down).
  */
 export function createMfaStrategy(ctx: MfaContext): CustomStrategy {
@@ -55,6 +56,7 @@ async function verify(ctx: MfaContext, req: Request, enroll: boolean): Promise<V
     userId,
     code: body.code,
     enrollFactorId: enroll ? pending.enrollFactorId : undefined,
+    method: body.method === 'phone' ? 'phone' : 'totp',
     ip: req.ip,
   });
   if (!outcome.ok) return outcome;

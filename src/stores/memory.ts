@@ -1,5 +1,5 @@
 import { nextLockout, NO_LOCKOUT } from './store.js';
-import type { FactorRecord, FailurePolicy, LockoutState, MfaStore } from './store.js';
+import type { FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord } from './store.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -16,6 +16,8 @@ export interface MemoryStoreOptions {
 export class MemoryStore implements MfaStore {
   #factors = new Map<string, FactorRecord>();
   #lockouts = new Map<string, LockoutState>();
+  #phoneCodes = new Map<string, PhoneCodeRecord>();
+  #rateLimits = new Map<string, { windowStart: number; count: number }>();
   #closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -105,5 +107,30 @@ export class MemoryStore implements MfaStore {
 
   #open(): void {
     if (this.#closed) throw new Error('MemoryStore is closed');
+  }
+
+  async putPhoneCode(record: PhoneCodeRecord): Promise<void> {
+    this.#open();
+    this.#phoneCodes.set(JSON.stringify([record.userId, record.purpose]), { ...record });
+  }
+
+  async consumePhoneCode(userId: string, purpose: string, codeHash: string, now: number): Promise<boolean> {
+    this.#open();
+    const key = JSON.stringify([userId, purpose]);
+    const code = this.#phoneCodes.get(key);
+    if (!code || code.codeHash !== codeHash || now >= code.expiresAt) return false;
+    return this.#phoneCodes.delete(key);
+  }
+
+  async takeRateLimitToken(key: string, limit: number, windowMs: number, now: number): Promise<boolean> {
+    this.#open();
+    const current = this.#rateLimits.get(key);
+    if (!current || current.windowStart + windowMs <= now) {
+      this.#rateLimits.set(key, { windowStart: now, count: 1 });
+      return true;
+    }
+    if (current.count >= limit) return false;
+    current.count++;
+    return true;
   }
 }

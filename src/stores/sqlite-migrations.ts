@@ -32,6 +32,22 @@ export const MIGRATIONS: readonly Migration[] = [
       hard_locked  INTEGER NOT NULL DEFAULT 0 CHECK (hard_locked IN (0, 1))
     );
   `,
+  // 2: phone codes (hashes only) and send limits.
+  (p) => `
+    CREATE TABLE ${p}phone_codes (
+      user_id    TEXT NOT NULL,
+      purpose    TEXT NOT NULL,
+      code_hash  TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      PRIMARY KEY (user_id, purpose)
+    );
+    CREATE TABLE ${p}rate_limits (
+      key          TEXT PRIMARY KEY NOT NULL,
+      window_start INTEGER NOT NULL,
+      count        INTEGER NOT NULL
+    );
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

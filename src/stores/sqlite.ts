@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { ConfigurationError } from '../errors.js';
 import { migrate } from './sqlite-migrations.js';
+import { sqlitePhoneOperations } from './sqlite-phone.js';
 import { nextLockout, NO_LOCKOUT } from './store.js';
-import type { FactorRecord, FailurePolicy, LockoutState, MfaStore } from './store.js';
+import type { FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord } from './store.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -56,6 +57,7 @@ export class SqliteStore implements MfaStore {
   readonly #db: Database.Database;
   readonly #recordFailure: (userId: string, policy: FailurePolicy) => LockoutState;
   readonly #sql: ReturnType<typeof prepareStatements>;
+  readonly #phone: ReturnType<typeof sqlitePhoneOperations>;
 
   constructor(options: SqliteStoreOptions) {
     const { filename, tablePrefix, busyTimeoutMs } = validate(options);
@@ -63,6 +65,7 @@ export class SqliteStore implements MfaStore {
     try {
       migrate(this.#db, tablePrefix);
       this.#sql = prepareStatements(this.#db, tablePrefix);
+      this.#phone = sqlitePhoneOperations(this.#db, tablePrefix);
     } catch (error) {
       this.#db.close();
       throw error;
@@ -136,6 +139,18 @@ export class SqliteStore implements MfaStore {
     const row = this.#sql.getLockout.get(userId);
     if (!row) return { ...NO_LOCKOUT };
     return { failures: row.failures, lockedUntil: row.locked_until, hardLocked: row.hard_locked === 1 };
+  }
+
+  async putPhoneCode(record: PhoneCodeRecord): Promise<void> {
+    this.#phone.putPhoneCode(record);
+  }
+
+  async consumePhoneCode(userId: string, purpose: string, codeHash: string, now: number): Promise<boolean> {
+    return this.#phone.consumePhoneCode(userId, purpose, codeHash, now);
+  }
+
+  async takeRateLimitToken(key: string, limit: number, windowMs: number, now: number): Promise<boolean> {
+    return this.#phone.takeRateLimitToken(key, limit, windowMs, now);
   }
 }
 

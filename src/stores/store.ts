@@ -62,6 +62,30 @@ export interface MfaStore {
 
   /** Optional. Release connections/handles. Calls after close() throw. */
   close?(): Promise<void>;
+
+  // ---- Phone codes and send limits (backup phone, SMS and voice codes). Required; createMfa()
+  // checks for them only when it is given an `sms` transport, so older stores still serve TOTP.
+
+  /**
+   * Atomic. Keep `record` as the one live code of (userId, purpose), replacing any previous one:
+   * a resend invalidates the code sent before it.
+   */
+  putPhoneCode(record: PhoneCodeRecord): Promise<void>;
+
+  /**
+   * Atomic. If the live code of (userId, purpose) has this `codeHash` and `now < expiresAt`,
+   * delete it and return true; otherwise change nothing and return false. Of 30 parallel calls
+   * with the right hash, exactly one returns true.
+   */
+  consumePhoneCode(userId: string, purpose: string, codeHash: string, now: number): Promise<boolean>;
+
+  /**
+   * Atomic. A fixed-window counter per `key` (`limit` ≥ 1): the window starts at the first take and lasts
+   * `windowMs`. Returns true and counts one more if fewer than `limit` were taken in the current
+   * window (a new window starts at `now` once the old one is over), else false without counting.
+   * Of 30 parallel calls with limit 5, exactly 5 return true.
+   */
+  takeRateLimitToken(key: string, limit: number, windowMs: number, now: number): Promise<boolean>;
 }
 
 /** One enrolled (or being enrolled) second factor of a user. */
@@ -83,6 +107,17 @@ export interface FactorRecord {
   lastUsedAt: number | null;
   /** Highest accepted time step / counter (replay protection), null before the first use. */
   lastStep: number | null;
+}
+
+/** A phone code that was sent: only its keyed hash is kept. */
+export interface PhoneCodeRecord {
+  userId: string;
+  /** What the code is for: 'enroll' (proving a new number) or 'signin'. */
+  purpose: string;
+  /** Keyed hash of the code, bound to user, purpose and destination number. */
+  codeHash: string;
+  createdAt: number;
+  expiresAt: number;
 }
 
 export interface LockoutState {

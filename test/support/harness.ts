@@ -10,6 +10,7 @@ import { totpAt } from '../../src/methods/totp.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import type { MfaStore } from '../../src/stores/store.js';
 import { FakeClock } from './fake-clock.js';
+import { codeIn } from './phone.js';
 
 export type Agent = InstanceType<typeof TestAgent>;
 
@@ -140,6 +141,8 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
     if (res.status !== 303) throw new Error(`second step failed: ${res.status} ${res.text.slice(0, 300)}`);
     return a;
   }
+  /** The code in the newest message of the example app's own outbox. */
+  const latestCode = (): string => codeIn(example.outbox.entries()[0]);
 
   return {
     ...example,
@@ -151,6 +154,7 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
     walk,
     freshStep,
     clock,
+    latestCode,
     events,
     dataDir,
     agent,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { FactorRecord, FailurePolicy, MfaStore } from '../../src/stores/store.js';
+import type { FactorRecord, FailurePolicy, MfaStore, PhoneCodeRecord } from '../../src/stores/store.js';
 
 export interface StoreUnderTest {
   store: MfaStore;
@@ -26,6 +26,10 @@ export function makeFactor(overrides: Partial<FactorRecord> = {}): FactorRecord 
     lastStep: null,
     ...overrides,
   };
+}
+
+function phoneCode(overrides: Partial<PhoneCodeRecord> = {}): PhoneCodeRecord {
+  return { userId: 'alice', purpose: 'signin', codeHash: 'h1', createdAt: T0, expiresAt: T0 + 300_000, ...overrides };
 }
 
 function policy(now: number, overrides: Partial<FailurePolicy> = {}): FailurePolicy {
@@ -310,10 +314,64 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
         getLockout: () => store.getLockout('alice'),
         recordFailure: () => store.recordFailure('alice', policy(T0)),
         resetFailures: () => store.resetFailures('alice'),
+        putPhoneCode: () => store.putPhoneCode(phoneCode()),
+        consumePhoneCode: () => store.consumePhoneCode('alice', 'signin', 'h1', T0),
+        takeRateLimitToken: () => store.takeRateLimitToken('k', 5, 60_000, T0),
       };
       for (const [method, call] of Object.entries(calls)) {
         await assert.rejects(call(), Error, `${method} after close()`);
       }
+    });
+
+    describe('phone codes and send limits', () => {
+      it('consumes a live code once, only with its hash, user and purpose', async () => {
+        await store.putPhoneCode(phoneCode());
+        assert.equal(await store.consumePhoneCode('alice', 'signin', 'wrong', T0), false);
+        assert.equal(await store.consumePhoneCode('bob', 'signin', 'h1', T0), false);
+        assert.equal(await store.consumePhoneCode('alice', 'enroll', 'h1', T0), false);
+        assert.equal(await store.consumePhoneCode('alice', 'signin', 'h1', T0), true);
+        assert.equal(await store.consumePhoneCode('alice', 'signin', 'h1', T0), false, 'single use');
+      });
+
+      it('refuses a code at or after its expiry', async () => {
+        await store.putPhoneCode(phoneCode({ expiresAt: T0 + 1000 }));
+        assert.equal(await store.consumePhoneCode('alice', 'signin', 'h1', T0 + 1000), false);
+        assert.equal(await store.consumePhoneCode('alice', 'signin', 'h1', T0 + 999), true);
+      });
+
+      it('a newer code of the same user and purpose replaces the older one', async () => {
+        await store.putPhoneCode(phoneCode({ codeHash: 'old' }));
+        await store.putPhoneCode(phoneCode({ codeHash: 'new', createdAt: T0 + 1 }));
+        await store.putPhoneCode(phoneCode({ purpose: 'enroll', codeHash: 'other-purpose' }));
+        assert.equal(await store.consumePhoneCode('alice', 'signin', 'old', T0), false);
+        assert.equal(await store.consumePhoneCode('alice', 'signin', 'new', T0), true);
+        assert.equal(await store.consumePhoneCode('alice', 'enroll', 'other-purpose', T0), true);
+      });
+
+      it('rate limit: counts per key up to the limit, then refuses until the window is over', async () => {
+        for (let i = 0; i < 3; i++) assert.equal(await store.takeRateLimitToken('user:alice', 3, 60_000, T0 + i), true);
+        assert.equal(await store.takeRateLimitToken('user:alice', 3, 60_000, T0 + 59_999), false);
+        assert.equal(await store.takeRateLimitToken('user:bob', 3, 60_000, T0), true, 'keys are separate');
+        assert.equal(await store.takeRateLimitToken('user:alice', 3, 60_000, T0 + 60_000), true, 'a new window');
+        assert.equal(await store.takeRateLimitToken('user:alice', 3, 60_000, T0 + 60_001), true);
+        assert.equal(await store.takeRateLimitToken('user:alice', 3, 60_000, T0 + 60_002), true);
+        assert.equal(await store.takeRateLimitToken('user:alice', 3, 60_000, T0 + 60_003), false);
+      });
+
+      it(`consumePhoneCode: exactly one of ${PARALLEL} parallel callers wins`, async () => {
+        await store.putPhoneCode(phoneCode());
+        const results = await Promise.all(
+          Array.from({ length: PARALLEL }, () => store.consumePhoneCode('alice', 'signin', 'h1', T0)),
+        );
+        assert.equal(results.filter(Boolean).length, 1);
+      });
+
+      it(`takeRateLimitToken: exactly limit of ${PARALLEL} parallel callers get a token`, async () => {
+        const results = await Promise.all(
+          Array.from({ length: PARALLEL }, () => store.takeRateLimitToken('ip:192.0.2.1', 5, 3_600_000, T0)),
+        );
+        assert.equal(results.filter(Boolean).length, 5);
+      });
     });
   });
 }

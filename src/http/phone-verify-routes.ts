@@ -1,0 +1,80 @@
+import { Router } from 'express';
+import type { Request, Response } from 'express';
+import type { MfaContext } from '../context.js';
+import { NotFoundError, PendingExpiredError } from '../errors.js';
+import { maskPhone } from '../methods/phone-number.js';
+import { runSecondStep } from './authenticate.js';
+import { goTo, livePending, requireUserId, goToPage } from './flow.js';
+import { handle } from './handle.js';
+import { parseChannel, phoneFactorOf, phoneMethod, sendOrExplain } from './phone-support.js';
+import { renderPage } from './respond.js';
+import { safeReturnTo } from './safe-return-to.js';
+import { sessionState } from './session-state.js';
+import { alreadyDone } from './verify-routes.js';
+
+/**
+ * Sign-in with a code sent to the verified phone ("Text me" / "Call me" on the verify page).
+ * The code is checked by the same 'mfa' Passport strategy as app codes, under the same lockout.
+ */
+export function phoneVerifyRoutes(ctx: MfaContext): Router {
+  const router = Router();
+
+  router.post('/verify/phone/send', handle(ctx, async (req, res) => {
+    const phone = phoneMethod(ctx);
+    const { userId, to } = await phoneSignIn(ctx, req);
+    if (await alreadyDone(ctx, req, res, userId)) return;
+    await livePending(ctx, req, userId);
+    // A locked user gets no code: it could not be used, and each message costs money.
+    await ctx.lockout.assertNotLocked(userId);
+    const channel = parseChannel((req.body as Record<string, unknown>)?.channel);
+    const sent = await sendOrExplain(ctx, req, res, () => phone.send({ userId, ip: req.ip, purpose: 'signin', to, channel }), {
+      backHref: `${ctx.options.basePath}/verify`,
+      otherHref: `${ctx.options.basePath}/verify`,
+      otherLabel: 'Use your mobile app instead',
+    });
+    if (!sent) return;
+    sessionState(req).phoneSignin = { userId, channel };
+    await goToPage(ctx, req, res, '/verify/phone');
+  }));
+
+  router.get('/verify/phone', handle(ctx, async (req, res) => {
+    const { userId, to } = await phoneSignIn(ctx, req);
+    if (await alreadyDone(ctx, req, res, userId)) return;
+    await renderCodePage(ctx, req, res, userId, to, null);
+  }));
+
+  router.post('/verify/phone', handle(ctx, async (req, res) => {
+    const { userId, to } = await phoneSignIn(ctx, req);
+    if (await alreadyDone(ctx, req, res, userId)) return;
+    (req.body as Record<string, unknown>).method = 'phone';
+    const result = await runSecondStep(ctx, req, res, 'verify');
+    if (result.ok) return goTo(req, res, safeReturnTo(result.returnTo, ctx.options.defaultReturnTo));
+    if (result.info.code === 'pending_expired') throw new PendingExpiredError(result.info.message);
+    if (typeof result.info.retryAfterSeconds === 'number') res.set('Retry-After', String(Math.ceil(result.info.retryAfterSeconds)));
+    await renderCodePage(ctx, req, res, userId, to, result.info.message, result.info.status);
+  }));
+
+  return router;
+}
+
+/** The signed-in (first factor) user with a live pending sign-in and a verified phone. */
+async function phoneSignIn(ctx: MfaContext, req: Request): Promise<{ userId: string; to: string }> {
+  phoneMethod(ctx);
+  const userId = requireUserId(ctx, req);
+  const factor = await phoneFactorOf(ctx, userId);
+  if (!factor) throw new NotFoundError('No phone is set up for this account.');
+  return { userId, to: factor.data.e164 };
+}
+
+async function renderCodePage(ctx: MfaContext, req: Request, res: Response, userId: string, to: string, error: string | null, status = 200): Promise<void> {
+  await livePending(ctx, req, userId);
+  const sent = sessionState(req).phoneSignin;
+  await renderPage(ctx, req, res, 'verify-phone', {
+    title: 'Verify your identity',
+    masked: maskPhone(to),
+    channel: sent?.userId === userId ? sent.channel : 'sms',
+    digits: phoneMethod(ctx).digits,
+    hasTotp: (await ctx.store.listFactors(userId)).some((f) => f.type === 'totp' && f.confirmedAt !== null),
+    error,
+  }, status);
+}

@@ -1,0 +1,107 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { DEMO_USER } from '../../example-app/app.js';
+import { chromiumSkipReason, openBrowser } from '../support/browser.js';
+import type { BrowserSession } from '../support/browser.js';
+import { startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+import { codeIn, UK_MOBILE } from '../support/phone.js';
+
+async function signIn(page: Page): Promise<void> {
+  await page.getByLabel('Username').fill(DEMO_USER.username);
+  await page.getByLabel('Password').fill(DEMO_USER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function submitCode(page: Page, code: string): Promise<void> {
+  await page.getByLabel('Verification code').fill(code);
+  await page.getByRole('button', { name: 'Verify' }).click();
+}
+
+describe('backup phone in a real browser (Chromium)', { skip: chromiumSkipReason() }, () => {
+  let h: Harness;
+  let server: Server;
+  let base: string;
+  let browser: BrowserSession;
+  let page: Page;
+
+  before(async () => {
+    h = await startHarness();
+    server = await new Promise<Server>((ready) => {
+      const s = h.app.listen(0, '127.0.0.1', () => ready(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await openBrowser();
+    page = browser.page;
+  });
+  after(async () => {
+    await browser?.close();
+    server?.closeAllConnections();
+    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await h?.stop();
+  });
+
+  it('adds a backup phone right after the mobile app, reading the code from the Phone outbox', async () => {
+    await page.goto(`${base}/`);
+    await signIn(page);
+    await page.getByRole('button', { name: 'Set up' }).click();
+    const secret = (await page.locator('.mfa-secret').innerText()).replace(/\s/g, '');
+    await submitCode(page, h.codeFor(secret));
+
+    await page.getByRole('heading', { name: 'Add a backup phone' }).waitFor();
+    assert.equal(await page.getByLabel('Country').inputValue(), 'US', 'Chromium sends Accept-Language en-US');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling (overflows by ${overflow}px)`);
+    await browser.screenshot('phone-01-setup');
+    await page.getByLabel('Country').selectOption({ label: 'United Kingdom (+44)' });
+    await page.getByLabel('Mobile phone number').fill('0900 123 4567');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('alert').filter({ hasText: 'cannot receive sign-in codes' }).waitFor();
+    await browser.screenshot('phone-02-premium-refused');
+
+    await page.getByLabel('Mobile phone number').fill(UK_MOBILE.typed);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText(`We texted a code to ${UK_MOBILE.masked}`).waitFor();
+    await browser.screenshot('phone-03-code');
+
+    const outbox = await page.context().newPage();
+    await outbox.goto(`${base}/outbox`);
+    await outbox.getByRole('heading', { name: 'Phone outbox' }).waitFor();
+    await outbox.getByRole('cell', { name: UK_MOBILE.e164 }).first().waitFor();
+    await browser.screenshot('phone-04-outbox', outbox);
+    const message = await outbox.locator('.mfa-outbox-body').first().innerText();
+    await outbox.close();
+
+    await submitCode(page, codeIn({ kind: 'sms', to: UK_MOBILE.e164, body: message, at: 0 }));
+    await page.getByText('Verification successful.').waitFor();
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('heading', { name: `Signed in as ${DEMO_USER.username}` }).waitFor();
+  });
+
+  it('signs in again with "Call me", the app still being the default', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page);
+    assert.equal(new URL(page.url()).pathname, '/mfa/verify');
+    assert.ok(await page.getByLabel('Verification code').evaluate((el) => el === document.activeElement), 'the app code field has the focus');
+    await page.getByText(/SIM swap/).waitFor();
+    await browser.screenshot('phone-05-verify-choices');
+    await page.getByRole('button', { name: 'Call me' }).click();
+    await page.getByText(`We are calling ${UK_MOBILE.masked}`).waitFor();
+    await submitCode(page, h.latestCode());
+    await page.getByRole('heading', { name: `Signed in as ${DEMO_USER.username}` }).waitFor();
+  });
+
+  it('lists the masked phone under Security info with Change and Delete', async () => {
+    await page.getByRole('link', { name: 'Security info' }).click();
+    await page.getByText(UK_MOBILE.masked).waitFor();
+    await page.getByRole('link', { name: 'Change' }).waitFor();
+    await browser.screenshot('phone-06-security-info');
+  });
+
+  it('ran every page without console errors, CSP violations or failed loads', () => {
+    assert.deepEqual(browser.problems, []);
+  });
+});

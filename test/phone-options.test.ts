@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigurationError } from '../src/errors.js';
+import { createMfa } from '../src/mfa.js';
+import { DEFAULTS, resolveOptions } from '../src/options.js';
+import type { MfaOptions } from '../src/options.js';
+import { MemoryStore } from '../src/stores/memory.js';
+import { OutboxTransport } from '../src/transports/outbox-transport.js';
+import { SECRET_KEY } from './support/harness.js';
+
+const base = (): MfaOptions => ({ issuer: 'Contoso', store: new MemoryStore({ warn: () => {} }), secretKey: SECRET_KEY });
+
+describe('phone options', () => {
+  it('documents its defaults: 6 digits, 5 minutes, 5 sends per user and 10 per IP per hour', () => {
+    assert.deepEqual(DEFAULTS.phone, { codeDigits: 6, codeTtlMs: 300_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10 });
+    const resolved = resolveOptions({ ...base(), sms: new OutboxTransport() });
+    assert.equal(resolved.phone.codeTtlMs, 300_000);
+    assert.equal(resolved.phone.defaultCountry, undefined);
+  });
+
+  it('phone features are off without an sms transport', () => {
+    assert.equal(resolveOptions(base()).sms, undefined);
+  });
+
+  it('refuses a code lifetime over 10 minutes and codes shorter than 6 digits, saying how to fix it', () => {
+    assert.throws(() => resolveOptions({ ...base(), sms: new OutboxTransport(), phone: { codeTtlMs: 600_001 } }), /phone\.codeTtlMs: must be at most 600000 \(10 minutes\)/);
+    assert.throws(() => resolveOptions({ ...base(), sms: new OutboxTransport(), phone: { codeDigits: 4 } }), /phone\.codeDigits: must be at least 6/);
+    assert.throws(() => resolveOptions({ ...base(), phone: { defaultCountry: 'usa' } }), /ISO 3166/);
+  });
+
+  it('refuses an sms option that is not a transport, and a store without the phone methods', () => {
+    assert.throws(() => createMfa({ ...base(), sms: {} as never }), /sms: must be an SmsTransport/);
+    const old = Object.assign(new MemoryStore({ warn: () => {} }), { putPhoneCode: undefined });
+    assert.throws(() => createMfa({ ...base(), store: old as never, sms: new OutboxTransport() }), (e: unknown) =>
+      e instanceof ConfigurationError && /store: must implement putPhoneCode/.test(e.message));
+  });
+});

@@ -1,0 +1,55 @@
+import { OutboxTransport } from '../../src/transports/outbox-transport.js';
+import type { OutboxEntry } from '../../src/transports/outbox-transport.js';
+import type { SmsMessage, SmsTransport, VoiceCall } from '../../src/transports/sms-transport.js';
+import type { Agent, Harness } from './harness.js';
+
+/** A US number libphonenumber-js accepts as mobile (FIXED_LINE_OR_MOBILE), typed and in E.164. */
+export const US_NUMBER = { typed: '(201) 555-0123', e164: '+12015550123', masked: '+1 ••• ••• 0123' } as const;
+export const UK_MOBILE = { typed: '07400 123456', e164: '+447400123456', masked: '+44 ••• ••• 3456' } as const;
+
+/** The code in an outbox entry: the SMS starts with it; a call reads it digit by digit ("1, 2, 3"). */
+export function codeIn(entry: OutboxEntry | undefined): string {
+  if (!entry) throw new Error('nothing was sent');
+  const spoken = /code is: ([0-9](?:, [0-9])+)\./.exec(entry.body);
+  if (spoken) return spoken[1]!.replace(/, /g, '');
+  const texted = /^([0-9]{6,10}) /.exec(entry.body);
+  if (!texted) throw new Error(`no code in: ${entry.body}`);
+  return texted[1]!;
+}
+
+/** An outbox that can be told to fail, as a provider outage would. */
+export class SwitchableTransport implements SmsTransport {
+  readonly outbox = new OutboxTransport();
+  failing = false;
+  calls = 0;
+
+  async sendSms(message: SmsMessage): Promise<void> {
+    this.calls++;
+    if (this.failing) throw new Error('provider down');
+    await this.outbox.sendSms(message);
+  }
+
+  async makeCall(call: VoiceCall): Promise<void> {
+    this.calls++;
+    if (this.failing) throw new Error('provider down');
+    await this.outbox.makeCall(call);
+  }
+
+  latestCode(): string {
+    return codeIn(this.outbox.entries()[0]);
+  }
+}
+
+/** Posts a form from the page at `pagePath` (its CSRF token) to `path`, without following redirects. */
+export async function postForm(h: Harness, a: Agent, pagePath: string, path: string, fields: Record<string, string>) {
+  return a.post(path).type('form').send({ _csrf: await h.csrf(a, pagePath), ...fields }).redirects(0);
+}
+
+/** Adds and verifies a backup phone for a fully signed-in agent; codes are read from `latestCode`. */
+export async function addPhone(h: Harness, a: Agent, latestCode: () => string, number: string = US_NUMBER.typed, country = 'US') {
+  const sent = await postForm(h, a, '/mfa/setup/phone', '/mfa/setup/phone', { country, number, channel: 'sms', action: 'next' });
+  if (sent.status !== 303 || sent.headers.location !== '/mfa/setup/phone/verify') throw new Error(`sending failed: ${sent.status} ${sent.text.slice(0, 300)}`);
+  const verified = await postForm(h, a, '/mfa/setup/phone/verify', '/mfa/setup/phone/verify', { code: latestCode() });
+  if (verified.status !== 303) throw new Error(`verifying failed: ${verified.status} ${verified.text.slice(0, 300)}`);
+  return verified;
+}
