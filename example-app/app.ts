@@ -45,12 +45,18 @@ export async function createExampleApp(options: ExampleAppOptions) {
     secretKey: options.secretKey,
     clock: options.clock,
     onEvent: options.onEvent ?? ((event) => console.log('mfa event', JSON.stringify(event))),
+    appPasswords: {
+      findUser: (username) => users.findByUsername(username),
+      // Users without MFA may still use their account password over Basic; enrolled users may not.
+      verifyAccountPassword: async (user, password) => (await users.verify((user as User).username, password)) !== null,
+    },
   });
 
   pp.use(new LocalStrategy((username, password, done) => {
     users.verify(username, password).then((user) => done(null, user ?? false), done);
   }));
   pp.use('mfa', mfa.strategy);
+  pp.use('mfa-app-password', mfa.appPasswordStrategy);
   pp.serializeUser<string>((user, done) => done(null, (user as User).id));
   pp.deserializeUser<string>((id, done) => done(null, users.find(id) ?? false));
 
@@ -110,6 +116,15 @@ export async function createExampleApp(options: ExampleAppOptions) {
 
   app.get('/', requireLogin, mfa.requireSecondFactor(), (req, res) => {
     page(req, res, 'home', { username: (req.user as User).username, mfaBase: '/mfa' });
+  });
+
+  // A non-browser endpoint (mail client, script): HTTP Basic with an app password, no session.
+  // curl -u 'alice:xxxx-xxxx-xxxx-xxxx-xxxx-xxxx-xxxx' http://localhost:3000/api/mail
+  app.get('/api/mail', pp.authenticate('mfa-app-password', { session: false }), (req, res) => {
+    res.set('Cache-Control', 'no-store').json({
+      user: (req.user as User).username,
+      messages: [{ from: 'it@contoso.example', subject: 'Welcome to your mailbox' }],
+    });
   });
 
   app.use((err: { status?: number; message?: string }, req: Request, res: Response, _next: NextFunction) => {

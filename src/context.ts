@@ -1,6 +1,7 @@
 import type { SecretBox } from './crypto/secret-box.js';
 import type { MfaEvent } from './events.js';
 import type { ViewRenderer } from './http/views.js';
+import type { AppPasswordMethod } from './methods/app-password.js';
 import type { TotpMethod } from './methods/totp.js';
 import type { ResolvedOptions } from './options.js';
 import type { LockoutPolicy } from './policy/lockout.js';
@@ -16,4 +17,5 @@ export interface MfaContext {
   lockout: LockoutPolicy;
   views: ViewRenderer;
   emit(event: Omit<MfaEvent, 'at'>): void;
+  appPasswords: AppPasswordMethod;
 }

@@ -6,7 +6,12 @@ export interface MfaEvent {
     | 'second_factor.succeeded'
     | 'second_factor.failed'
     | 'second_factor.locked_out'
-    | 'store.unavailable';
+    | 'store.unavailable'
+    | 'app_password.created'
+    | 'app_password.revoked'
+    | 'app_password.succeeded'
+    | 'app_password.failed'
+    | 'app_password.rate_limited';
   userId: string | null;
   at: number;
   ip?: string | undefined;
@@ -14,4 +19,6 @@ export interface MfaEvent {
   method?: string | undefined;
   /** Why it failed (invalid_code, replayed, code_malformed, ...). */
   reason?: string | undefined;
+  /** The app password concerned (app_password.* events). */
+  appPasswordId?: string | undefined;
 }

@@ -67,7 +67,7 @@ export class SecretBox {
   }
 }
 
-function decodeKey(id: string, key: Buffer | string): Buffer {
+export function decodeKey(id: string, key: Buffer | string): Buffer {
   let bytes: Buffer;
   if (Buffer.isBuffer(key)) bytes = key;
   else if (/^[0-9a-fA-F]{64}$/.test(key)) bytes = Buffer.from(key, 'hex');

@@ -2,7 +2,9 @@ import { Router } from 'express';
 import type { MfaContext } from '../context.js';
 import { NotFoundError } from '../errors.js';
 import { requireFreshSecondFactor } from './access.js';
+import { appPasswordRows } from './app-password-routes.js';
 import { goToPage } from './flow.js';
+import { formatDay, formatMinute } from './format-time.js';
 import { handle } from './handle.js';
 import { renderPage } from './respond.js';
 
@@ -22,10 +24,11 @@ export function manageRoutes(ctx: MfaContext): Router {
         id: f.id,
         label: f.label,
         method: METHOD_NAMES[f.type] ?? f.type,
-        createdAt: new Date(f.createdAt).toISOString().slice(0, 10),
-        lastUsedAt: f.lastUsedAt === null ? 'never' : new Date(f.lastUsedAt).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+        createdAt: formatDay(f.createdAt),
+        lastUsedAt: formatMinute(f.lastUsedAt),
       }));
-    await renderPage(ctx, req, res, 'manage', { title: 'Security info', factors });
+    const appPasswords = await appPasswordRows(ctx, userId);
+    await renderPage(ctx, req, res, 'manage', { title: 'Security info', factors, appPasswords });
   }));
 
   router.post('/manage/factors/:id/delete', handle(ctx, async (req, res) => {
