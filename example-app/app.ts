@@ -6,7 +6,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMfa, safeReturnTo, SqliteStore } from '../src/index.js';
-import type { MfaEvent, MfaStore } from '../src/index.js';
+import type { AppPasswordOptions, MfaEvent, MfaStore } from '../src/index.js';
 import { UserDirectory } from './users.js';
 import type { User } from './users.js';
 
@@ -23,6 +23,8 @@ export interface ExampleAppOptions {
   clock?: () => number;
   /** Where MFA audit events go. @default console.log */
   onEvent?: (event: MfaEvent) => void;
+  /** App-password options merged over the app's own (findUser, verifyAccountPassword). @default none */
+  appPasswords?: AppPasswordOptions;
 }
 
 export const DEMO_USER = { username: 'alice', password: 'correct horse battery staple' } as const;
@@ -49,6 +51,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
       findUser: (username) => users.findByUsername(username),
       // Users without MFA may still use their account password over Basic; enrolled users may not.
       verifyAccountPassword: async (user, password) => (await users.verify((user as User).username, password)) !== null,
+      ...options.appPasswords,
     },
   });
 
@@ -137,6 +140,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
     app,
     mfa,
     users,
+    store,
     async close() {
       users.close();
       await store.close?.();

@@ -12,3 +12,7 @@ export type { SqliteStoreOptions } from './stores/sqlite.js';
 export type { SealingKey } from './crypto/secret-box.js';
 export type { MfaFailureInfo, MfaSuccessInfo, MfaStrategyOptions } from './passport/mfa-strategy.js';
 export { safeReturnTo } from './http/safe-return-to.js';
+export type { AppPasswordOptions } from './options.js';
+export type { AppPasswordRecord, RateLimitState } from './stores/store.js';
+export { APP_PASSWORD_STRATEGY_NAME } from './passport/app-password-strategy.js';
+export type { AppPasswordStrategy, AppPasswordSuccessInfo } from './passport/app-password-strategy.js';
