@@ -61,6 +61,7 @@ export function appPasswordRoutes(ctx: MfaContext): Router {
 
 /** Rows for the Security info page. */
 export async function appPasswordRows(ctx: MfaContext, userId: string) {
+  if (!ctx.appPasswords.supported()) return [];
   const now = ctx.options.clock();
   return (await ctx.appPasswords.list(userId)).map((p) => ({
     id: p.id,

@@ -105,6 +105,11 @@ export class AppPasswordMethod {
     return this.#store().deleteAppPasswords(userId);
   }
 
+  /** Whether the store implements the app-password methods (custom stores may predate them). */
+  supported(): boolean {
+    return missingStoreMethods(this.#options.store).length === 0;
+  }
+
   #hash(key: Buffer, canonical: string): string {
     return createHmac('sha256', key).update(canonical, 'utf8').digest('base64url');
   }
@@ -112,7 +117,7 @@ export class AppPasswordMethod {
   #store(): MfaStore {
     const { store } = this.#options;
     if (!this.#storeChecked) {
-      const missing = STORE_METHODS.filter((m) => typeof (store as unknown as Record<string, unknown>)[m] !== 'function');
+      const missing = missingStoreMethods(store);
       if (missing.length > 0) {
         throw new ConfigurationError(`passport-mfa: app passwords need a store implementing ${missing.join(', ')} (MemoryStore and SqliteStore do).`);
       }
@@ -120,6 +125,10 @@ export class AppPasswordMethod {
     }
     return store;
   }
+}
+
+function missingStoreMethods(store: MfaStore): string[] {
+  return STORE_METHODS.filter((m) => typeof (store as unknown as Record<string, unknown>)[m] !== 'function');
 }
 
 /** Trimmed, 1 to 64 printable characters; throws InvalidInputError with a message for the form. */

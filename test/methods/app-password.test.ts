@@ -78,6 +78,8 @@ describe('AppPasswordMethod', () => {
 
   it('names the missing methods of a store that predates app passwords', async () => {
     const old = { listFactors: async () => [] } as unknown as MfaStore;
+    assert.equal(method({ store: old }).method.supported(), false);
+    assert.equal(method().method.supported(), true);
     await assert.rejects(method({ store: old }).method.create('alice', 'A'), (e: unknown) =>
       e instanceof ConfigurationError && /createAppPassword/.test(e.message));
   });
