@@ -6,7 +6,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMfa, OutboxTransport, safeReturnTo, SqliteStore } from '../src/index.js';
-import type { MfaEvent, MfaOptions, MfaStore, SmsTransport } from '../src/index.js';
+import type { AppPasswordOptions, MfaEvent, MfaOptions, MfaStore, SmsTransport } from '../src/index.js';
 import { UserDirectory } from './users.js';
 import type { User } from './users.js';
 
@@ -29,6 +29,8 @@ export interface ExampleAppOptions {
   sms?: SmsTransport;
   /** Extra createMfa() options (tests tune phone limits with this). */
   mfaOptions?: Partial<MfaOptions>;
+  /** App-password options merged over the app's own (findUser, verifyAccountPassword). @default none */
+  appPasswords?: AppPasswordOptions;
 }
 
 export const DEMO_USER = { username: 'alice', password: 'correct horse battery staple' } as const;
@@ -54,6 +56,12 @@ export async function createExampleApp(options: ExampleAppOptions) {
     clock: options.clock,
     onEvent: options.onEvent ?? ((event) => console.log('mfa event', JSON.stringify(event))),
     sms: options.sms ?? outbox,
+    appPasswords: {
+      findUser: (username) => users.findByUsername(username),
+      // Users without MFA may still use their account password over Basic; enrolled users may not.
+      verifyAccountPassword: async (user, password) => (await users.verify((user as User).username, password)) !== null,
+      ...options.appPasswords,
+    },
     ...options.mfaOptions,
   });
 
@@ -61,6 +69,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
     users.verify(username, password).then((user) => done(null, user ?? false), done);
   }));
   pp.use('mfa', mfa.strategy);
+  pp.use('mfa-app-password', mfa.appPasswordStrategy);
   pp.serializeUser<string>((user, done) => done(null, (user as User).id));
   pp.deserializeUser<string>((id, done) => done(null, users.find(id) ?? false));
 
@@ -127,6 +136,15 @@ export async function createExampleApp(options: ExampleAppOptions) {
   app.get('/outbox', (req, res) => {
     const entries = outbox.entries().map((e) => ({ ...e, time: new Date(e.at).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' }));
     page(req, res, 'outbox', { entries });
+  });
+
+  // A non-browser endpoint (mail client, script): HTTP Basic with an app password, no session.
+  // curl -u 'alice:xxxx-xxxx-xxxx-xxxx-xxxx-xxxx-xxxx' http://localhost:3000/api/mail
+  app.get('/api/mail', pp.authenticate('mfa-app-password', { session: false }), (req, res) => {
+    res.set('Cache-Control', 'no-store').json({
+      user: (req.user as User).username,
+      messages: [{ from: 'it@contoso.example', subject: 'Welcome to your mailbox' }],
+    });
   });
 
   app.use((err: { status?: number; message?: string }, req: Request, res: Response, _next: NextFunction) => {

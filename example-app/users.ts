@@ -49,6 +49,11 @@ export class UserDirectory {
     return row ?? null;
   }
 
+  findByUsername(username: string): User | null {
+    const row = this.#db.prepare('SELECT id, username FROM users WHERE username = ?').get(username) as User | undefined;
+    return row ?? null;
+  }
+
   close(): void {
     this.#db.close();
   }

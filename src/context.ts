@@ -2,6 +2,7 @@ import type { SecretBox } from './crypto/secret-box.js';
 import type { MfaEvent } from './events.js';
 import type { ViewRenderer } from './http/views.js';
 import type { PhoneMethod } from './methods/phone.js';
+import type { AppPasswordMethod } from './methods/app-password.js';
 import type { TotpMethod } from './methods/totp.js';
 import type { ResolvedOptions } from './options.js';
 import type { LockoutPolicy } from './policy/lockout.js';
@@ -19,4 +20,5 @@ export interface MfaContext {
   lockout: LockoutPolicy;
   views: ViewRenderer;
   emit(event: Omit<MfaEvent, 'at'>): void;
+  appPasswords: AppPasswordMethod;
 }

@@ -109,3 +109,19 @@ export class PhoneSendLimitError extends MfaError {
     this.scope = scope;
   }
 }
+
+/** The user already holds the most app passwords allowed (appPasswords.maxPerUser). */
+export class AppPasswordLimitError extends MfaError {
+  constructor(max: number) {
+    super(409, 'app_password_limit', `You already have ${max} app passwords, the most allowed. Revoke one you no longer use, then create a new one.`);
+  }
+}
+
+/** Too many failed HTTP Basic attempts for this username or client address. */
+export class RateLimitedError extends MfaError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super(429, 'rate_limited', `Too many failed sign-in attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s).`);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

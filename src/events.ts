@@ -11,7 +11,12 @@ export interface MfaEvent {
     | 'phone.send_failed'
     | 'phone.added'
     | 'phone.changed'
-    | 'phone.removed';
+    | 'phone.removed'
+    | 'app_password.created'
+    | 'app_password.revoked'
+    | 'app_password.succeeded'
+    | 'app_password.failed'
+    | 'app_password.rate_limited';
   userId: string | null;
   at: number;
   ip?: string | undefined;
@@ -19,4 +24,6 @@ export interface MfaEvent {
   method?: string | undefined;
   /** Why it failed (invalid_code, replayed, code_malformed, ...). */
   reason?: string | undefined;
+  /** The app password concerned (app_password.* events). */
+  appPasswordId?: string | undefined;
 }

@@ -8,9 +8,12 @@ import { createGuard } from './http/guard.js';
 import { createRouter } from './http/router.js';
 import { ViewRenderer } from './http/views.js';
 import { PhoneMethod } from './methods/phone.js';
+import { AppPasswordMethod } from './methods/app-password.js';
 import { TotpMethod } from './methods/totp.js';
 import { resolveOptions } from './options.js';
 import type { MfaOptions } from './options.js';
+import { createAppPasswordStrategy } from './passport/app-password-strategy.js';
+import type { AppPasswordStrategy } from './passport/app-password-strategy.js';
 import { createMfaStrategy } from './passport/mfa-strategy.js';
 import { LockoutPolicy } from './policy/lockout.js';
 import { guardStore } from './stores/guarded-store.js';
@@ -33,7 +36,23 @@ export interface Mfa {
     unlock(userId: string): Promise<void>;
     /** Remove every second factor of a user (e.g. after identity re-proofing). */
     resetFactors(userId: string): Promise<number>;
+    /**
+     * Call after the user's account password was reset or changed: revokes all their app
+     * passwords (returns how many), since whoever knew the old password may have made some.
+     */
+    onPasswordReset(user: Express.User): Promise<number>;
+    /**
+     * Revokes all app passwords of a user (returns how many). The hook point for a fraud report
+     * ("this wasn't me") and for administrators.
+     */
+    revokeAppPasswords(userId: string): Promise<number>;
   };
+  /**
+   * HTTP Basic with app passwords for non-browser endpoints. Register with
+   * passport.use('mfa-app-password', mfa.appPasswordStrategy) and protect a route with
+   * passport.authenticate('mfa-app-password', { session: false }). Needs appPasswords.findUser.
+   */
+  appPasswordStrategy: AppPasswordStrategy;
 }
 
 /** Builds one passport-mfa instance from one options object (validated here, at startup). */
@@ -72,6 +91,12 @@ export function createMfa(input: MfaOptions): Mfa {
       globals: { issuer: options.issuer, basePath: options.basePath, loginPath: options.loginPath },
     }),
     emit,
+    appPasswords: new AppPasswordMethod({ store, keys: options.keys, settings: options.appPasswords, clock: options.clock, random: options.random }),
+  };
+  const revokeAppPasswords = async (userId: string, reason: string) => {
+    const revoked = await ctx.appPasswords.revokeAll(userId);
+    if (revoked > 0) ctx.emit({ type: 'app_password.revoked', userId, reason });
+    return revoked;
   };
   return {
     router: createRouter(ctx),
@@ -85,6 +110,9 @@ export function createMfa(input: MfaOptions): Mfa {
         for (const f of factors) await store.deleteFactor(userId, f.id);
         return factors.length;
       },
+      onPasswordReset: (user) => revokeAppPasswords(options.getUserId(user), 'password_reset'),
+      revokeAppPasswords: (userId) => revokeAppPasswords(userId, 'revoked_all'),
     },
+    appPasswordStrategy: createAppPasswordStrategy(ctx),
   };
 }

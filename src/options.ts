@@ -99,6 +99,8 @@ export interface MfaOptions {
    * user. Awaited but must not throw (a throw is logged). @default no-op
    */
   onPhoneChanged?: (change: PhoneChange) => void | Promise<void>;
+  /** App passwords for non-browser apps (HTTP Basic via mfa.appPasswordStrategy). See docs/app-passwords.md. */
+  appPasswords?: AppPasswordOptions;
 }
 
 /** What `onPhoneChanged` receives. Numbers are E.164. */
@@ -111,6 +113,37 @@ export interface PhoneChange {
   at: number;
 }
 
+export interface AppPasswordOptions {
+  /** App passwords a user may hold at once, 1 to 40 (Microsoft Entra's limit). @default 40 */
+  maxPerUser?: number;
+  /** Lifetime of a new app password in ms; null means it never expires. @default null */
+  maxAgeMs?: number | null;
+  /** Scope given to app passwords created on the pages (the host checks it); null means unrestricted. @default null */
+  scope?: string[] | null;
+  /**
+   * Finds the account a Basic-auth username names (sync or async); null when there is none.
+   * Required by mfa.appPasswordStrategy. @default none
+   */
+  findUser?: (username: string) => Express.User | null | undefined | Promise<Express.User | null | undefined>;
+  /**
+   * Checks the account password over Basic, for users NOT enrolled in MFA only (enrolled users
+   * must use an app password). Should take the same time whether or not it matches.
+   * @default none (account passwords never work over Basic)
+   */
+  verifyAccountPassword?: (user: Express.User, password: string) => boolean | Promise<boolean>;
+  /** Failed Basic attempts allowed per window, counted in the store (shared by all instances). */
+  rateLimit?: {
+    /** Window length in ms. @default 900000 (15 minutes) */
+    windowMs?: number;
+    /** Failures per username per window. @default 10 */
+    perUsername?: number;
+    /** Failures per client IP per window. @default 50 */
+    perIp?: number;
+  };
+  /** realm of the `WWW-Authenticate: Basic` challenge. @default the issuer */
+  realm?: string;
+}
+
 export const DEFAULTS = {
   basePath: '/mfa',
   loginPath: '/login',
@@ -121,6 +154,7 @@ export const DEFAULTS = {
   lockout: { threshold: 5, durationMs: 15 * 60_000, hardLimit: 100 },
   totp: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 } satisfies TotpSettings,
   phone: { codeDigits: 6, codeTtlMs: 5 * 60_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10 } satisfies PhoneSettings,
+  appPasswords: { maxPerUser: 40, maxAgeMs: null, scope: null, rateLimit: { windowMs: 15 * 60_000, perUsername: 10, perIp: 50 } },
 } as const;
 
 export interface ResolvedOptions {
@@ -145,6 +179,17 @@ export interface ResolvedOptions {
   sms: SmsTransport | undefined;
   phone: PhoneSettings & { defaultCountry: string | undefined };
   onPhoneChanged: (change: PhoneChange) => void | Promise<void>;
+  appPasswords: ResolvedAppPasswordOptions;
+}
+
+export interface ResolvedAppPasswordOptions {
+  maxPerUser: number;
+  maxAgeMs: number | null;
+  scope: string[] | null;
+  findUser: AppPasswordOptions['findUser'];
+  verifyAccountPassword: AppPasswordOptions['verifyAccountPassword'];
+  rateLimit: { windowMs: number; perUsername: number; perIp: number };
+  realm: string;
 }
 
 const fn = <T>(what: string) =>
@@ -209,6 +254,19 @@ const schema = z.object({
     defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 country code such as "US"').optional(),
   }).strict().optional(),
   onPhoneChanged: fn<(change: PhoneChange) => void>('change => void'),
+  appPasswords: z.object({
+    maxPerUser: z.number().int().min(1).max(40, 'must be at most 40 (as Microsoft Entra)').optional(),
+    maxAgeMs: z.number().int().min(60_000, 'must be at least 60000 (one minute), or null for no expiry').nullable().optional(),
+    scope: z.array(z.string().min(1).max(64)).max(32).nullable().optional(),
+    findUser: fn<AppPasswordOptions['findUser']>('username => user | null'),
+    verifyAccountPassword: fn<AppPasswordOptions['verifyAccountPassword']>('(user, password) => boolean'),
+    rateLimit: z.object({
+      windowMs: z.number().int().min(1000).optional(),
+      perUsername: z.number().int().min(1).max(1000).optional(),
+      perIp: z.number().int().min(1).max(100_000).optional(),
+    }).strict().optional(),
+    realm: z.string().min(1).max(64).regex(/^[^"\\\p{Cc}]*$/u, 'must not contain quotes, backslashes or control characters').optional(),
+  }).strict().optional(),
 }).strict().refine(
   (o) => !o.sms || PHONE_STORE_METHODS.every((m) => typeof (o.store as unknown as Record<string, unknown>)[m] === 'function'),
   { path: ['store'], message: `must implement ${PHONE_STORE_METHODS.join(', ')} when \`sms\` is set (upgrade the store)` },
@@ -251,5 +309,19 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     sms: o.sms,
     phone: { ...DEFAULTS.phone, defaultCountry: undefined, ...o.phone },
     onPhoneChanged: o.onPhoneChanged ?? (() => {}),
+    appPasswords: resolveAppPasswords(o.appPasswords, o.issuer),
+  };
+}
+
+function resolveAppPasswords(o: AppPasswordOptions | undefined, issuer: string): ResolvedAppPasswordOptions {
+  const d = DEFAULTS.appPasswords;
+  return {
+    maxPerUser: o?.maxPerUser ?? d.maxPerUser,
+    maxAgeMs: o?.maxAgeMs ?? d.maxAgeMs,
+    scope: o?.scope ? [...o.scope] : d.scope,
+    findUser: o?.findUser,
+    verifyAccountPassword: o?.verifyAccountPassword,
+    rateLimit: { ...d.rateLimit, ...o?.rateLimit },
+    realm: o?.realm ?? issuer,
   };
 }

@@ -115,6 +115,12 @@ describe('createMfa options', () => {
           sendsPerUserPerHour: resolved.phone.sendsPerUserPerHour,
           sendsPerIpPerHour: resolved.phone.sendsPerIpPerHour,
         },
+        appPasswords: {
+          maxPerUser: resolved.appPasswords.maxPerUser,
+          maxAgeMs: resolved.appPasswords.maxAgeMs,
+          scope: resolved.appPasswords.scope,
+          rateLimit: resolved.appPasswords.rateLimit,
+        },
       },
       DEFAULTS,
     );

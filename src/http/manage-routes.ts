@@ -2,7 +2,9 @@ import { Router } from 'express';
 import type { MfaContext } from '../context.js';
 import { NotFoundError } from '../errors.js';
 import { requireFreshSecondFactor } from './access.js';
+import { appPasswordRows } from './app-password-routes.js';
 import { goToPage } from './flow.js';
+import { formatDay, formatMinute } from './format-time.js';
 import { handle } from './handle.js';
 import { notifyPhoneChanged } from './phone-support.js';
 import { renderPage } from './respond.js';
@@ -26,11 +28,12 @@ export function manageRoutes(ctx: MfaContext): Router {
         // Only the phone's label (its masked number) says more than the method name.
         detail: f.type === 'phone' ? f.label : null,
         isPhone: f.type === 'phone',
-        createdAt: new Date(f.createdAt).toISOString().slice(0, 10),
-        lastUsedAt: f.lastUsedAt === null ? 'never' : new Date(f.lastUsedAt).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+        createdAt: formatDay(f.createdAt),
+        lastUsedAt: formatMinute(f.lastUsedAt),
       }));
     const phoneEnabled = ctx.phone !== null;
-    await renderPage(ctx, req, res, 'manage', { title: 'Security info', factors, phoneEnabled });
+    const appPasswords = await appPasswordRows(ctx, userId);
+    await renderPage(ctx, req, res, 'manage', { title: 'Security info', factors, phoneEnabled, appPasswords });
   }));
 
   router.post('/manage/factors/:id/delete', handle(ctx, async (req, res) => {

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { join } from 'node:path';
 import type { MfaContext } from '../context.js';
 import { packageRoot } from '../package-root.js';
+import { appPasswordRoutes } from './app-password-routes.js';
 import { requireCsrf } from './csrf.js';
 import { manageRoutes } from './manage-routes.js';
 import { phoneSetupRoutes } from './phone-setup-routes.js';
@@ -28,6 +29,7 @@ export function createRouter(ctx: MfaContext): Router {
   pages.use(manageRoutes(ctx));
   pages.use(phoneSetupRoutes(ctx));
   pages.use(phoneVerifyRoutes(ctx));
+  pages.use(appPasswordRoutes(ctx));
   pages.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     void sendError(ctx, req, res, error);
   });

@@ -26,6 +26,8 @@ export interface MfaSessionState {
   pending?: PendingSecondFactor;
   /** Where "Done" leads after a completed setup. */
   returnTo?: string;
+  /** One-time token of the app-password form shown last: a resubmitted (reloaded) form creates nothing. */
+  appPasswordForm?: string;
 }
 
 declare module 'express-session' {

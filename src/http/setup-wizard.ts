@@ -1,12 +1,13 @@
 /**
- * The setup wizard's steps after the mobile app is verified, in order (paths under basePath).
- * Each step's page offers "Skip", which, like finishing it, goes to nextSetupStep().
+ * The setup wizard's steps after the mobile app (TOTP) is verified, in order; paths under basePath.
+ * POST /setup/totp continues with the first of them, and each step's "Done"/"Skip" with the next.
  */
-export const SETUP_STEPS_AFTER_APP = ['/setup/phone'] as const;
+export const SETUP_STEPS_AFTER_APP = ['/setup/phone', '/setup/app-passwords'] as const;
 
-/** The step after `current` ('/setup/totp' or one of SETUP_STEPS_AFTER_APP), or '/setup/done'. */
+const ORDER: readonly string[] = ['/setup/totp', ...SETUP_STEPS_AFTER_APP];
+
+/** The page after `current` ('/setup/totp' or one of SETUP_STEPS_AFTER_APP): the next step, or '/setup/done'. */
 export function nextSetupStep(current: string): string {
-  const steps: readonly string[] = SETUP_STEPS_AFTER_APP;
-  const next = current === '/setup/totp' ? steps[0] : steps[steps.indexOf(current) + 1];
-  return steps.includes(current) || current === '/setup/totp' ? (next ?? '/setup/done') : '/setup/done';
+  const index = ORDER.indexOf(current);
+  return (index >= 0 ? ORDER[index + 1] : undefined) ?? '/setup/done';
 }

@@ -1,5 +1,5 @@
-import { nextLockout, NO_LOCKOUT } from './store.js';
-import type { FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord } from './store.js';
+import { nextLockout, nextRateLimit, NO_LOCKOUT } from './store.js';
+import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitState } from './store.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -17,8 +17,10 @@ export class MemoryStore implements MfaStore {
   #factors = new Map<string, FactorRecord>();
   #lockouts = new Map<string, LockoutState>();
   #phoneCodes = new Map<string, PhoneCodeRecord>();
-  #rateLimits = new Map<string, { windowStart: number; count: number }>();
+  #sendLimits = new Map<string, { windowStart: number; count: number }>();
   #closed = false;
+  #appPasswords = new Map<string, AppPasswordRecord>();
+  #rateLimits = new Map<string, RateLimitState>();
 
   constructor(options: MemoryStoreOptions = {}) {
     (options.warn ?? console.warn)(
@@ -105,6 +107,71 @@ export class MemoryStore implements MfaStore {
     this.#closed = true;
   }
 
+  // ---- App passwords and HTTP Basic rate limits ----
+
+  async createAppPassword(record: AppPasswordRecord, limit: { maxPerUser: number; now: number }): Promise<boolean> {
+    this.#open();
+    if (this.#appPasswords.has(record.id)) throw new Error(`app password ${record.id} already exists`);
+    if ([...this.#appPasswords.values()].some((p) => p.hash === record.hash)) throw new Error('app password hash already exists');
+    let count = 0;
+    for (const p of this.#appPasswords.values()) {
+      if (p.userId !== record.userId) continue;
+      if (p.expiresAt !== null && p.expiresAt <= limit.now) this.#appPasswords.delete(p.id);
+      else count++;
+    }
+    if (count >= limit.maxPerUser) return false;
+    this.#appPasswords.set(record.id, structuredClone(record));
+    return true;
+  }
+
+  async findAppPasswordByHash(hash: string): Promise<AppPasswordRecord | null> {
+    this.#open();
+    for (const p of this.#appPasswords.values()) if (p.hash === hash) return structuredClone(p);
+    return null;
+  }
+
+  async listAppPasswords(userId: string): Promise<AppPasswordRecord[]> {
+    this.#open();
+    return [...this.#appPasswords.values()]
+      .filter((p) => p.userId === userId)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((p) => structuredClone(p));
+  }
+
+  async touchAppPassword(id: string, now: number): Promise<void> {
+    this.#open();
+    const record = this.#appPasswords.get(id);
+    if (record) record.lastUsedAt = now;
+  }
+
+  async deleteAppPassword(userId: string, id: string): Promise<boolean> {
+    this.#open();
+    const record = this.#appPasswords.get(id);
+    return record?.userId === userId ? this.#appPasswords.delete(id) : false;
+  }
+
+  async deleteAppPasswords(userId: string): Promise<number> {
+    this.#open();
+    let deleted = 0;
+    for (const p of this.#appPasswords.values()) {
+      if (p.userId === userId && this.#appPasswords.delete(p.id)) deleted++;
+    }
+    return deleted;
+  }
+
+  async getRateLimit(key: string, now: number): Promise<RateLimitState> {
+    this.#open();
+    const state = this.#rateLimits.get(key);
+    return state && state.resetAt !== null && state.resetAt > now ? { ...state } : { count: 0, resetAt: null };
+  }
+
+  async hitRateLimit(key: string, windowMs: number, now: number): Promise<RateLimitState> {
+    this.#open();
+    const next = nextRateLimit(this.#rateLimits.get(key) ?? { count: 0, resetAt: null }, windowMs, now);
+    this.#rateLimits.set(key, next);
+    return { ...next };
+  }
+
   #open(): void {
     if (this.#closed) throw new Error('MemoryStore is closed');
   }
@@ -124,9 +191,9 @@ export class MemoryStore implements MfaStore {
 
   async takeRateLimitToken(key: string, limit: number, windowMs: number, now: number): Promise<boolean> {
     this.#open();
-    const current = this.#rateLimits.get(key);
+    const current = this.#sendLimits.get(key);
     if (!current || current.windowStart + windowMs <= now) {
-      this.#rateLimits.set(key, { windowStart: now, count: 1 });
+      this.#sendLimits.set(key, { windowStart: now, count: 1 });
       return true;
     }
     if (current.count >= limit) return false;

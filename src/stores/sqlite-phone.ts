@@ -18,7 +18,7 @@ export function sqlitePhoneOperations(db: Database.Database, p: string) {
   );
   // The upsert's WHERE refuses the update (0 changes) when the window is live and full.
   const take = db.prepare<{ key: string; limit: number; windowMs: number; now: number }>(
-    `INSERT INTO ${p}rate_limits (key, window_start, count) VALUES (@key, @now, 1)
+    `INSERT INTO ${p}send_limits (key, window_start, count) VALUES (@key, @now, 1)
      ON CONFLICT (key) DO UPDATE SET
        window_start = CASE WHEN window_start + @windowMs <= @now THEN @now ELSE window_start END,
        count        = CASE WHEN window_start + @windowMs <= @now THEN 1 ELSE count + 1 END

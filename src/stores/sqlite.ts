@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { ConfigurationError } from '../errors.js';
+import { SqliteAppPasswords } from './sqlite-app-passwords.js';
 import { migrate } from './sqlite-migrations.js';
 import { sqlitePhoneOperations } from './sqlite-phone.js';
 import { nextLockout, NO_LOCKOUT } from './store.js';
-import type { FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord } from './store.js';
+import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitState } from './store.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -58,6 +59,7 @@ export class SqliteStore implements MfaStore {
   readonly #recordFailure: (userId: string, policy: FailurePolicy) => LockoutState;
   readonly #sql: ReturnType<typeof prepareStatements>;
   readonly #phone: ReturnType<typeof sqlitePhoneOperations>;
+  readonly #appPasswords: SqliteAppPasswords;
 
   constructor(options: SqliteStoreOptions) {
     const { filename, tablePrefix, busyTimeoutMs } = validate(options);
@@ -66,6 +68,7 @@ export class SqliteStore implements MfaStore {
       migrate(this.#db, tablePrefix);
       this.#sql = prepareStatements(this.#db, tablePrefix);
       this.#phone = sqlitePhoneOperations(this.#db, tablePrefix);
+      this.#appPasswords = new SqliteAppPasswords(this.#db, tablePrefix);
     } catch (error) {
       this.#db.close();
       throw error;
@@ -133,6 +136,40 @@ export class SqliteStore implements MfaStore {
 
   async close(): Promise<void> {
     this.#db.close();
+  }
+
+  // ---- App passwords and HTTP Basic rate limits (sqlite-app-passwords.ts) ----
+
+  async createAppPassword(record: AppPasswordRecord, limit: { maxPerUser: number; now: number }): Promise<boolean> {
+    return this.#appPasswords.create(record, limit);
+  }
+
+  async findAppPasswordByHash(hash: string): Promise<AppPasswordRecord | null> {
+    return this.#appPasswords.findByHash(hash);
+  }
+
+  async listAppPasswords(userId: string): Promise<AppPasswordRecord[]> {
+    return this.#appPasswords.list(userId);
+  }
+
+  async touchAppPassword(id: string, now: number): Promise<void> {
+    this.#appPasswords.touch(id, now);
+  }
+
+  async deleteAppPassword(userId: string, id: string): Promise<boolean> {
+    return this.#appPasswords.delete(userId, id);
+  }
+
+  async deleteAppPasswords(userId: string): Promise<number> {
+    return this.#appPasswords.deleteAll(userId);
+  }
+
+  async getRateLimit(key: string, now: number): Promise<RateLimitState> {
+    return this.#appPasswords.getRateLimit(key, now);
+  }
+
+  async hitRateLimit(key: string, windowMs: number, now: number): Promise<RateLimitState> {
+    return this.#appPasswords.hitRateLimit(key, windowMs, now);
   }
 
   #readLockout(userId: string): LockoutState {

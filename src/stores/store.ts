@@ -86,6 +86,44 @@ export interface MfaStore {
    * Of 30 parallel calls with limit 5, exactly 5 return true.
    */
   takeRateLimitToken(key: string, limit: number, windowMs: number, now: number): Promise<boolean>;
+  // ---- App passwords and HTTP Basic rate limits (issue 4) -------------------------------------
+  // Required by app passwords (/mfa/setup/app-passwords, mfa.appPasswordStrategy); a store
+  // without them still serves every other feature, and using app passwords then fails with a
+  // ConfigurationError naming the missing methods.
+
+  /**
+   * Atomic. Delete this user's app passwords that expired at or before `limit.now`, then insert
+   * `record` unless the user still has `limit.maxPerUser` or more. Returns false (nothing
+   * inserted) at the limit: of 30 parallel calls with room for N, exactly N return true.
+   * `id` and `hash` are unique; inserting an existing one throws.
+   */
+  createAppPassword(record: AppPasswordRecord, limit: { maxPerUser: number; now: number }): Promise<boolean>;
+
+  /** The app password with this HMAC, or null. One indexed lookup: it runs on every Basic request. */
+  findAppPasswordByHash(hash: string): Promise<AppPasswordRecord | null>;
+
+  /** All app passwords of a user (expired ones too), oldest first. */
+  listAppPasswords(userId: string): Promise<AppPasswordRecord[]>;
+
+  /** Record a use: set lastUsedAt to `now` (no-op for an unknown id). */
+  touchAppPassword(id: string, now: number): Promise<void>;
+
+  /** Revoke (delete) one app password of this user. Returns false when there was none. */
+  deleteAppPassword(userId: string, id: string): Promise<boolean>;
+
+  /** Revoke (delete) every app password of this user. Returns how many were deleted. */
+  deleteAppPasswords(userId: string): Promise<number>;
+
+  /** The counter of a rate-limit key; zero (resetAt null) when it never counted or its window ended at or before `now`. */
+  getRateLimit(key: string, now: number): Promise<RateLimitState>;
+
+  /**
+   * Atomic. Count one more hit on `key`: a key whose window ended at or before `now` (or that never
+   * counted) starts a new window `[now, now + windowMs)` with count 1; otherwise count + 1.
+   * Returns the state after counting; of 30 parallel calls each sees a distinct count.
+   * Stores may drop keys whose window has ended.
+   */
+  hitRateLimit(key: string, windowMs: number, now: number): Promise<RateLimitState>;
 }
 
 /** One enrolled (or being enrolled) second factor of a user. */
@@ -148,3 +186,33 @@ export function nextLockout(previous: LockoutState, policy: FailurePolicy): Lock
 }
 
 export const NO_LOCKOUT: LockoutState = Object.freeze({ failures: 0, lockedUntil: null, hardLocked: false });
+
+/** One app password: only its HMAC is stored, never the password. */
+export interface AppPasswordRecord {
+  /** Random, unguessable id (≥ 128 bits, base64url); not secret (used in revoke URLs). */
+  id: string;
+  userId: string;
+  /** What the user called it, e.g. "Outlook on my laptop". */
+  name: string;
+  /** HMAC-SHA-256 of the password (base64url) under a key derived from secretKey. Unique. */
+  hash: string;
+  /** What the host lets it do; null means no restriction. JSON-serialisable. */
+  scope: string[] | null;
+  createdAt: number;
+  /** Refused from this time on; null means it never expires. */
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface RateLimitState {
+  /** Hits in the current window. */
+  count: number;
+  /** When the current window ends; null when there is none. */
+  resetAt: number | null;
+}
+
+/** The state that results from counting one more hit; shared by every store. */
+export function nextRateLimit(previous: RateLimitState, windowMs: number, now: number): RateLimitState {
+  if (previous.resetAt === null || previous.resetAt <= now) return { count: 1, resetAt: now + windowMs };
+  return { count: previous.count + 1, resetAt: previous.resetAt };
+}

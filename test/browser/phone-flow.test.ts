@@ -76,6 +76,7 @@ describe('backup phone in a real browser (Chromium)', { skip: chromiumSkipReason
     await outbox.close();
 
     await submitCode(page, codeIn({ kind: 'sms', to: UK_MOBILE.e164, body: message, at: 0 }));
+    await page.getByRole('link', { name: 'Skip' }).click(); // the app-passwords step (test/browser/app-password-flow.test.ts)
     await page.getByText('Verification successful.').waitFor();
     await page.getByRole('link', { name: 'Done' }).click();
     await page.getByRole('heading', { name: `Signed in as ${DEMO_USER.username}` }).waitFor();

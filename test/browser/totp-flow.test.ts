@@ -116,6 +116,7 @@ describe('one-time password flow in a real browser (Chromium)', { skip: chromium
     await submitCode(page, h.codeFor(secret));
     // The wizard goes on to the optional backup phone (test/browser/phone-flow.test.ts covers it).
     await page.getByRole('button', { name: 'Skip' }).click();
+    await page.getByRole('link', { name: 'Skip' }).click(); // the app-passwords step (test/browser/app-password-flow.test.ts)
     await page.getByText('Verification successful.').waitFor();
     await browser.screenshot('06-setup-done');
     await page.getByRole('link', { name: 'Done' }).click();

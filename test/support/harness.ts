@@ -144,6 +144,20 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
   /** The code in the newest message of the example app's own outbox. */
   const latestCode = (): string => codeIn(example.outbox.entries()[0]);
 
+  /**
+   * Creates an app password through the form at `formPath` (GET then POST, like a browser);
+   * returns the POST response and the password it showed (null when none was shown).
+   */
+  async function createAppPassword(a: Agent, name: unknown, formPath = '/mfa/setup/app-passwords') {
+    const form = await a.get(formPath).redirects(0);
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
+    const formToken = /name="form" value="([^"]+)"/.exec(form.text)?.[1];
+    if (!token || !formToken) throw new Error(`no app-password form on ${formPath} (status ${form.status})`);
+    const action = /<form method="post" action="([^"]+)"/.exec(form.text)![1]!;
+    const res = await a.post(action).type('form').send({ _csrf: token, form: formToken, name }).redirects(0);
+    return { res, password: shownAppPassword(res.text) };
+  }
+
   return {
     ...example,
     store,
@@ -164,6 +178,7 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
     codeFor,
     submitCode,
     enrolledUser,
+    createAppPassword,
     async stop() {
       await example.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -172,3 +187,13 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/** The app password a page shows in its read-only "App password" input, or null. */
+export function shownAppPassword(html: string): string | null {
+  return /<input id="mfa-app-password"[^>]*value="([^"]+)"/.exec(html)?.[1] ?? null;
+}
+
+/** An `Authorization: Basic` header value for these credentials. */
+export function basic(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}

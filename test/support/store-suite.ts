@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { FactorRecord, FailurePolicy, MfaStore, PhoneCodeRecord } from '../../src/stores/store.js';
+import { runAppPasswordStoreSuite } from './store-suite-app-passwords.js';
 
 export interface StoreUnderTest {
   store: MfaStore;
@@ -374,4 +375,5 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
       });
     });
   });
+  runAppPasswordStoreSuite(name, makeStore);
 }

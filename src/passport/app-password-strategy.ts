@@ -1,0 +1,99 @@
+import type { Request } from 'express';
+import type { MfaContext } from '../context.js';
+import { ConfigurationError } from '../errors.js';
+import type { MfaError } from '../errors.js';
+import { parseBasicAuth } from '../http/basic-auth.js';
+import { isEnrolled } from '../http/flow.js';
+import { BasicRateLimit } from '../policy/basic-rate-limit.js';
+
+/** Name to register it under: passport.use(APP_PASSWORD_STRATEGY_NAME, mfa.appPasswordStrategy). */
+export const APP_PASSWORD_STRATEGY_NAME = 'mfa-app-password';
+
+/** What the strategy passes to success() next to the user. */
+export interface AppPasswordSuccessInfo {
+  /** 'account_password' only for users not enrolled in MFA, when appPasswords.verifyAccountPassword is set. */
+  method: 'app_password' | 'account_password';
+  appPasswordId: string | null;
+  /** The app password's scope for the host to check; null means unrestricted. */
+  scope: string[] | null;
+}
+
+/** The actions Passport attaches to a strategy for one request. */
+interface StrategyActions {
+  success(user: Express.User, info: AppPasswordSuccessInfo): void;
+  fail(challenge: string, status: number): void;
+  error(error: unknown): void;
+}
+
+export interface AppPasswordStrategy {
+  name: string;
+  authenticate(this: StrategyActions, req: Request, options?: unknown): void;
+}
+
+type Outcome = { ok: true; user: Express.User; info: AppPasswordSuccessInfo } | { ok: false; error: MfaError | null };
+
+/**
+ * HTTP Basic for non-browser endpoints (use with { session: false }). Accepts a user's app
+ * password; never a TOTP code, and the account password only for users without MFA (an enrolled
+ * user's password alone must not bypass the second factor, cf. CVE-2021-39890). Failures answer
+ * 401 with a Basic challenge; too many failures answer 429 with Retry-After.
+ */
+export function createAppPasswordStrategy(ctx: MfaContext): AppPasswordStrategy {
+  const settings = ctx.options.appPasswords;
+  const limiter = new BasicRateLimit(ctx.store, settings.rateLimit, ctx.options.clock);
+  const challenge = `Basic realm="${settings.realm.replace(/["\\]/g, '\\$&')}", charset="UTF-8"`;
+  return {
+    name: APP_PASSWORD_STRATEGY_NAME,
+    authenticate(req) {
+      check(ctx, limiter, req).then((outcome) => {
+        if (outcome.ok) return this.success(outcome.user, outcome.info);
+        const status = outcome.error?.status ?? 401;
+        const retryAfter = (outcome.error as { retryAfterSeconds?: number } | null)?.retryAfterSeconds;
+        if (retryAfter !== undefined) req.res?.setHeader('Retry-After', String(Math.ceil(retryAfter)));
+        this.fail(challenge, status);
+      }, (error: unknown) => this.error(error));
+    },
+  };
+}
+
+async function check(ctx: MfaContext, limiter: BasicRateLimit, req: Request): Promise<Outcome> {
+  const settings = ctx.options.appPasswords;
+  const { findUser, verifyAccountPassword } = settings;
+  if (!findUser) throw new ConfigurationError('passport-mfa: mfa.appPasswordStrategy needs appPasswords.findUser(username) in createMfa() options.');
+  const parsed = parseBasicAuth(req.headers.authorization);
+  // No credentials yet is the normal first request of a Basic client: challenge, do not count.
+  if (!parsed.ok && parsed.reason === 'missing') return { ok: false, error: null };
+  const ip = req.ip ?? 'unknown';
+  const username = parsed.ok ? parsed.credentials.username : null;
+  const limited = await limiter.check(ip, username);
+  if (limited) {
+    ctx.emit({ type: 'app_password.rate_limited', userId: null, ip });
+    return { ok: false, error: limited };
+  }
+  if (!parsed.ok) return failure(ctx, limiter, ip, null, null, 'malformed');
+
+  const { password } = parsed.credentials;
+  // Both lookups run whether or not the user exists, so a miss costs the same either way.
+  const [user, record] = await Promise.all([findUser(parsed.credentials.username), ctx.appPasswords.find(password)]);
+  const userId = user ? ctx.options.getUserId(user) : null;
+  const now = ctx.options.clock();
+  if (user && record && record.userId === userId && !ctx.appPasswords.isExpired(record, now)) {
+    await ctx.appPasswords.recordUse(record, now);
+    ctx.emit({ type: 'app_password.succeeded', userId, ip, appPasswordId: record.id, method: 'app_password' });
+    return { ok: true, user, info: { method: 'app_password', appPasswordId: record.id, scope: record.scope } };
+  }
+  if (user && userId !== null && !record && verifyAccountPassword && !(await isEnrolled(ctx, userId))) {
+    if (await verifyAccountPassword(user, password)) {
+      ctx.emit({ type: 'app_password.succeeded', userId, ip, method: 'account_password' });
+      return { ok: true, user, info: { method: 'account_password', appPasswordId: null, scope: null } };
+    }
+  }
+  const reason = record === null ? 'invalid_password' : record.userId !== userId ? 'wrong_user' : 'expired';
+  return failure(ctx, limiter, ip, username, userId, reason);
+}
+
+async function failure(ctx: MfaContext, limiter: BasicRateLimit, ip: string, username: string | null, userId: string | null, reason: string): Promise<Outcome> {
+  await limiter.fail(ip, username);
+  ctx.emit({ type: 'app_password.failed', userId, ip, reason });
+  return { ok: false, error: null };
+}

@@ -1,0 +1,121 @@
+import type Database from 'better-sqlite3';
+import type { AppPasswordRecord, RateLimitState } from './store.js';
+
+interface AppPasswordRow {
+  id: string;
+  user_id: string;
+  name: string;
+  hash: string;
+  scope: string | null;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+}
+
+const COLUMNS = 'id, user_id, name, hash, scope, created_at, expires_at, last_used_at';
+/** Expired rate-limit rows dropped per new window, so keys sprayed by an attacker do not pile up. */
+const PRUNE_BATCH = 100;
+
+/**
+ * SqliteStore's app-password and rate-limit tables (schema migration 2). Every "atomic" method
+ * is one statement or an IMMEDIATE transaction, so it holds across processes sharing the file.
+ */
+export class SqliteAppPasswords {
+  readonly #sql: ReturnType<typeof prepare>;
+  readonly #create: (record: AppPasswordRecord, maxPerUser: number, now: number) => boolean;
+
+  constructor(db: Database.Database, prefix: string) {
+    this.#sql = prepare(db, prefix);
+    // IMMEDIATE takes the write lock before counting, so parallel creations cannot all see room.
+    this.#create = db.transaction((record: AppPasswordRecord, maxPerUser: number, now: number): boolean => {
+      this.#sql.deleteExpired.run(record.userId, now);
+      if (this.#sql.count.get(record.userId)!.n >= maxPerUser) return false;
+      this.#sql.insert.run(
+        record.id, record.userId, record.name, record.hash,
+        record.scope === null ? null : JSON.stringify(record.scope),
+        record.createdAt, record.expiresAt, record.lastUsedAt,
+      );
+      return true;
+    }).immediate;
+  }
+
+  create(record: AppPasswordRecord, limit: { maxPerUser: number; now: number }): boolean {
+    return this.#create(record, limit.maxPerUser, limit.now);
+  }
+
+  findByHash(hash: string): AppPasswordRecord | null {
+    const row = this.#sql.findByHash.get(hash);
+    return row ? toRecord(row) : null;
+  }
+
+  list(userId: string): AppPasswordRecord[] {
+    return this.#sql.list.all(userId).map(toRecord);
+  }
+
+  touch(id: string, now: number): void {
+    this.#sql.touch.run(now, id);
+  }
+
+  delete(userId: string, id: string): boolean {
+    return this.#sql.deleteOne.run(id, userId).changes === 1;
+  }
+
+  deleteAll(userId: string): number {
+    return this.#sql.deleteAll.run(userId).changes;
+  }
+
+  getRateLimit(key: string, now: number): RateLimitState {
+    const row = this.#sql.getRateLimit.get(key, now);
+    return row ? { count: row.count, resetAt: row.reset_at } : { count: 0, resetAt: null };
+  }
+
+  hitRateLimit(key: string, windowMs: number, now: number): RateLimitState {
+    const row = this.#sql.hitRateLimit.get({ key, windowMs, now })!;
+    if (row.count === 1) this.#sql.pruneRateLimits.run(now, PRUNE_BATCH);
+    return { count: row.count, resetAt: row.reset_at };
+  }
+}
+
+function prepare(db: Database.Database, p: string) {
+  return {
+    insert: db.prepare<unknown[]>(`INSERT INTO ${p}app_passwords (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    deleteExpired: db.prepare<[string, number]>(
+      `DELETE FROM ${p}app_passwords WHERE user_id = ? AND expires_at IS NOT NULL AND expires_at <= ?`,
+    ),
+    count: db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${p}app_passwords WHERE user_id = ?`),
+    findByHash: db.prepare<[string], AppPasswordRow>(`SELECT ${COLUMNS} FROM ${p}app_passwords WHERE hash = ?`),
+    list: db.prepare<[string], AppPasswordRow>(
+      `SELECT ${COLUMNS} FROM ${p}app_passwords WHERE user_id = ? ORDER BY created_at, rowid`,
+    ),
+    touch: db.prepare<[number, string]>(`UPDATE ${p}app_passwords SET last_used_at = ? WHERE id = ?`),
+    deleteOne: db.prepare<[string, string]>(`DELETE FROM ${p}app_passwords WHERE id = ? AND user_id = ?`),
+    deleteAll: db.prepare<[string]>(`DELETE FROM ${p}app_passwords WHERE user_id = ?`),
+    getRateLimit: db.prepare<[string, number], { count: number; reset_at: number }>(
+      `SELECT count, reset_at FROM ${p}rate_limits WHERE key = ? AND reset_at > ?`,
+    ),
+    // One statement: SET expressions all read the old row, and SQLite serialises writers.
+    hitRateLimit: db.prepare<{ key: string; windowMs: number; now: number }, { count: number; reset_at: number }>(
+      `INSERT INTO ${p}rate_limits (key, count, reset_at) VALUES (@key, 1, @now + @windowMs)
+       ON CONFLICT (key) DO UPDATE SET
+         count    = CASE WHEN reset_at <= @now THEN 1 ELSE count + 1 END,
+         reset_at = CASE WHEN reset_at <= @now THEN @now + @windowMs ELSE reset_at END
+       RETURNING count, reset_at`,
+    ),
+    pruneRateLimits: db.prepare<[number, number]>(
+      `DELETE FROM ${p}rate_limits WHERE key IN (SELECT key FROM ${p}rate_limits WHERE reset_at <= ? LIMIT ?)`,
+    ),
+  };
+}
+
+function toRecord(row: AppPasswordRow): AppPasswordRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    name: row.name,
+    hash: row.hash,
+    scope: row.scope === null ? null : (JSON.parse(row.scope) as string[]),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
