@@ -202,7 +202,7 @@ const STORE_METHODS = [
   'consumeTimeStep', 'getLockout', 'recordFailure', 'resetFailures',
 ] as const;
 
-const PHONE_STORE_METHODS = ['putPhoneCode', 'consumePhoneCode', 'takeRateLimitToken'] as const;
+const PHONE_STORE_METHODS = ['putPhoneCode', 'consumePhoneCode', 'hitRateLimit'] as const;
 
 const schema = z.object({
   issuer: z.string().trim().min(1, 'is required, e.g. "Contoso"').max(64).refine((s) => !s.includes(':'), 'must not contain ":"'),

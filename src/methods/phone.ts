@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { RandomSource } from '../crypto/random.js';
 import { PhoneSendLimitError, PhoneTransportError } from '../errors.js';
+import { rateLimitKeys } from '../policy/rate-limit-keys.js';
 import type { MfaStore } from '../stores/store.js';
 import type { SmsTransport } from '../transports/sms-transport.js';
 
@@ -55,16 +56,17 @@ export class PhoneMethod {
 
   /**
    * Sends a new code, which replaces any earlier one of the same purpose. Send limits are
-   * counted first (a refused or failed send still counts: that is what makes toll fraud
-   * unprofitable); the code is stored only after the transport accepted it.
+   * reserved first (a send the transport refuses or fails still counts: that is what makes toll
+   * fraud unprofitable; one refused by a limit is not counted); the code is stored only after
+   * the transport accepted it.
    */
   async send(request: SendCodeRequest): Promise<void> {
     const { store, settings, clock } = this.#o;
     const now = clock();
-    if (!(await store.takeRateLimitToken(`phone-send:user:${request.userId}`, settings.sendsPerUserPerHour, HOUR_MS, now))) {
+    if (!(await store.hitRateLimit(rateLimitKeys.phoneSendByUser(request.userId), HOUR_MS, now, settings.sendsPerUserPerHour)).counted) {
       throw new PhoneSendLimitError('user');
     }
-    if (!(await store.takeRateLimitToken(`phone-send:ip:${request.ip ?? 'unknown'}`, settings.sendsPerIpPerHour, HOUR_MS, now))) {
+    if (!(await store.hitRateLimit(rateLimitKeys.phoneSendByIp(request.ip ?? 'unknown'), HOUR_MS, now, settings.sendsPerIpPerHour)).counted) {
       throw new PhoneSendLimitError('ip');
     }
     const code = this.#newCode();

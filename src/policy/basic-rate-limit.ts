@@ -1,13 +1,13 @@
 import { RateLimitedError } from '../errors.js';
-import type { MfaStore, RateLimitState } from '../stores/store.js';
+import { NO_RATE_LIMIT } from '../stores/store.js';
+import type { MfaStore } from '../stores/store.js';
+import { rateLimitKeys } from './rate-limit-keys.js';
 
 export interface BasicRateLimitSettings {
   windowMs: number;
   perUsername: number;
   perIp: number;
 }
-
-const NONE: RateLimitState = { count: 0, resetAt: null };
 
 /**
  * Failed HTTP Basic attempts, counted per username and per client IP in the store (so every
@@ -25,8 +25,8 @@ export class BasicRateLimit {
   async check(ip: string, username: string | null): Promise<RateLimitedError | null> {
     const now = this.clock();
     const [byIp, byUser] = await Promise.all([
-      this.store.getRateLimit(ipKey(ip), now),
-      username === null ? NONE : this.store.getRateLimit(usernameKey(username), now),
+      this.store.getRateLimit(rateLimitKeys.basicFailureByIp(ip), now),
+      username === null ? NO_RATE_LIMIT : this.store.getRateLimit(rateLimitKeys.basicFailureByUsername(username), now),
     ]);
     const retryAt = Math.max(
       byIp.count >= this.settings.perIp ? byIp.resetAt! : 0,
@@ -38,13 +38,10 @@ export class BasicRateLimit {
   async fail(ip: string, username: string | null): Promise<void> {
     const now = this.clock();
     const { windowMs } = this.settings;
+    // No limit: every failure counts, including those of requests that raced past check() together.
     await Promise.all([
-      this.store.hitRateLimit(ipKey(ip), windowMs, now),
-      username === null ? null : this.store.hitRateLimit(usernameKey(username), windowMs, now),
+      this.store.hitRateLimit(rateLimitKeys.basicFailureByIp(ip), windowMs, now),
+      username === null ? null : this.store.hitRateLimit(rateLimitKeys.basicFailureByUsername(username), windowMs, now),
     ]);
   }
 }
-
-const ipKey = (ip: string) => `basic:ip:${ip}`;
-/** Case and compatibility variants of a name share one counter, so "Alice" cannot dodge "alice"'s. */
-const usernameKey = (username: string) => `basic:user:${username.normalize('NFKC').toLowerCase()}`;

@@ -1,5 +1,5 @@
-import { nextLockout, nextRateLimit, NO_LOCKOUT } from './store.js';
-import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitState } from './store.js';
+import { nextLockout, nextRateLimit, NO_LOCKOUT, NO_RATE_LIMIT } from './store.js';
+import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitHit, RateLimitState } from './store.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -16,11 +16,10 @@ export interface MemoryStoreOptions {
 export class MemoryStore implements MfaStore {
   #factors = new Map<string, FactorRecord>();
   #lockouts = new Map<string, LockoutState>();
-  #phoneCodes = new Map<string, PhoneCodeRecord>();
-  #sendLimits = new Map<string, { windowStart: number; count: number }>();
-  #closed = false;
-  #appPasswords = new Map<string, AppPasswordRecord>();
   #rateLimits = new Map<string, RateLimitState>();
+  #phoneCodes = new Map<string, PhoneCodeRecord>();
+  #appPasswords = new Map<string, AppPasswordRecord>();
+  #closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
     (options.warn ?? console.warn)(
@@ -107,7 +106,7 @@ export class MemoryStore implements MfaStore {
     this.#closed = true;
   }
 
-  // ---- App passwords and HTTP Basic rate limits ----
+  // ---- App passwords ----
 
   async createAppPassword(record: AppPasswordRecord, limit: { maxPerUser: number; now: number }): Promise<boolean> {
     this.#open();
@@ -159,19 +158,6 @@ export class MemoryStore implements MfaStore {
     return deleted;
   }
 
-  async getRateLimit(key: string, now: number): Promise<RateLimitState> {
-    this.#open();
-    const state = this.#rateLimits.get(key);
-    return state && state.resetAt !== null && state.resetAt > now ? { ...state } : { count: 0, resetAt: null };
-  }
-
-  async hitRateLimit(key: string, windowMs: number, now: number): Promise<RateLimitState> {
-    this.#open();
-    const next = nextRateLimit(this.#rateLimits.get(key) ?? { count: 0, resetAt: null }, windowMs, now);
-    this.#rateLimits.set(key, next);
-    return { ...next };
-  }
-
   #open(): void {
     if (this.#closed) throw new Error('MemoryStore is closed');
   }
@@ -189,15 +175,16 @@ export class MemoryStore implements MfaStore {
     return this.#phoneCodes.delete(key);
   }
 
-  async takeRateLimitToken(key: string, limit: number, windowMs: number, now: number): Promise<boolean> {
+  async getRateLimit(key: string, now: number): Promise<RateLimitState> {
     this.#open();
-    const current = this.#sendLimits.get(key);
-    if (!current || current.windowStart + windowMs <= now) {
-      this.#sendLimits.set(key, { windowStart: now, count: 1 });
-      return true;
-    }
-    if (current.count >= limit) return false;
-    current.count++;
-    return true;
+    const state = this.#rateLimits.get(key);
+    return state && state.resetAt !== null && state.resetAt > now ? { ...state } : { ...NO_RATE_LIMIT };
+  }
+
+  async hitRateLimit(key: string, windowMs: number, now: number, limit?: number): Promise<RateLimitHit> {
+    this.#open();
+    const hit = nextRateLimit(this.#rateLimits.get(key) ?? NO_RATE_LIMIT, windowMs, now, limit);
+    this.#rateLimits.set(key, { count: hit.count, resetAt: hit.resetAt });
+    return hit;
   }
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AppPasswordRecord, RateLimitState } from './store.js';
+import type { AppPasswordRecord } from './store.js';
 
 interface AppPasswordRow {
   id: string;
@@ -13,11 +13,9 @@ interface AppPasswordRow {
 }
 
 const COLUMNS = 'id, user_id, name, hash, scope, created_at, expires_at, last_used_at';
-/** Expired rate-limit rows dropped per new window, so keys sprayed by an attacker do not pile up. */
-const PRUNE_BATCH = 100;
 
 /**
- * SqliteStore's app-password and rate-limit tables (schema migration 2). Every "atomic" method
+ * SqliteStore's app-password table (schema migration 3). Every "atomic" method
  * is one statement or an IMMEDIATE transaction, so it holds across processes sharing the file.
  */
 export class SqliteAppPasswords {
@@ -63,17 +61,6 @@ export class SqliteAppPasswords {
   deleteAll(userId: string): number {
     return this.#sql.deleteAll.run(userId).changes;
   }
-
-  getRateLimit(key: string, now: number): RateLimitState {
-    const row = this.#sql.getRateLimit.get(key, now);
-    return row ? { count: row.count, resetAt: row.reset_at } : { count: 0, resetAt: null };
-  }
-
-  hitRateLimit(key: string, windowMs: number, now: number): RateLimitState {
-    const row = this.#sql.hitRateLimit.get({ key, windowMs, now })!;
-    if (row.count === 1) this.#sql.pruneRateLimits.run(now, PRUNE_BATCH);
-    return { count: row.count, resetAt: row.reset_at };
-  }
 }
 
 function prepare(db: Database.Database, p: string) {
@@ -90,20 +77,6 @@ function prepare(db: Database.Database, p: string) {
     touch: db.prepare<[number, string]>(`UPDATE ${p}app_passwords SET last_used_at = ? WHERE id = ?`),
     deleteOne: db.prepare<[string, string]>(`DELETE FROM ${p}app_passwords WHERE id = ? AND user_id = ?`),
     deleteAll: db.prepare<[string]>(`DELETE FROM ${p}app_passwords WHERE user_id = ?`),
-    getRateLimit: db.prepare<[string, number], { count: number; reset_at: number }>(
-      `SELECT count, reset_at FROM ${p}rate_limits WHERE key = ? AND reset_at > ?`,
-    ),
-    // One statement: SET expressions all read the old row, and SQLite serialises writers.
-    hitRateLimit: db.prepare<{ key: string; windowMs: number; now: number }, { count: number; reset_at: number }>(
-      `INSERT INTO ${p}rate_limits (key, count, reset_at) VALUES (@key, 1, @now + @windowMs)
-       ON CONFLICT (key) DO UPDATE SET
-         count    = CASE WHEN reset_at <= @now THEN 1 ELSE count + 1 END,
-         reset_at = CASE WHEN reset_at <= @now THEN @now + @windowMs ELSE reset_at END
-       RETURNING count, reset_at`,
-    ),
-    pruneRateLimits: db.prepare<[number, number]>(
-      `DELETE FROM ${p}rate_limits WHERE key IN (SELECT key FROM ${p}rate_limits WHERE reset_at <= ? LIMIT ?)`,
-    ),
   };
 }
 

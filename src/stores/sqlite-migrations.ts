@@ -32,8 +32,14 @@ export const MIGRATIONS: readonly Migration[] = [
       hard_locked  INTEGER NOT NULL DEFAULT 0 CHECK (hard_locked IN (0, 1))
     );
   `,
-  // 2: phone codes (hashes only) and send limits (table send_limits).
+  // 2: rate-limit counters (every feature's, by key namespace) and phone codes (hashes only).
   (p) => `
+    CREATE TABLE ${p}rate_limits (
+      key      TEXT PRIMARY KEY NOT NULL,
+      count    INTEGER NOT NULL,
+      reset_at INTEGER NOT NULL
+    );
+    CREATE INDEX ${p}rate_limits_reset_at ON ${p}rate_limits (reset_at);
     CREATE TABLE ${p}phone_codes (
       user_id    TEXT NOT NULL,
       purpose    TEXT NOT NULL,
@@ -42,13 +48,8 @@ export const MIGRATIONS: readonly Migration[] = [
       expires_at INTEGER NOT NULL,
       PRIMARY KEY (user_id, purpose)
     );
-    CREATE TABLE ${p}send_limits (
-      key          TEXT PRIMARY KEY NOT NULL,
-      window_start INTEGER NOT NULL,
-      count        INTEGER NOT NULL
-    );
   `,
-  // 3: app passwords (only their HMAC; unique so a check is one indexed lookup) and rate limits.
+  // 3: app passwords (only their HMAC; unique so a check is one indexed lookup).
   (p) => `
     CREATE TABLE ${p}app_passwords (
       id           TEXT PRIMARY KEY NOT NULL,
@@ -61,12 +62,6 @@ export const MIGRATIONS: readonly Migration[] = [
       last_used_at INTEGER
     );
     CREATE INDEX ${p}app_passwords_user_id ON ${p}app_passwords (user_id, created_at);
-    CREATE TABLE ${p}rate_limits (
-      key      TEXT PRIMARY KEY NOT NULL,
-      count    INTEGER NOT NULL,
-      reset_at INTEGER NOT NULL
-    );
-    CREATE INDEX ${p}rate_limits_reset_at ON ${p}rate_limits (reset_at);
   `,
 ];
 

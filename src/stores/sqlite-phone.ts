@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 import type { PhoneCodeRecord } from './store.js';
 
 /**
- * SqliteStore's phone-code and send-limit operations. Each is one statement, and SQLite
- * serialises writers, so each is atomic across every process sharing the database file.
+ * SqliteStore's phone-code operations. Each is one statement, and SQLite serialises writers, so
+ * each is atomic across every process sharing the database file.
  */
 export function sqlitePhoneOperations(db: Database.Database, p: string) {
   const put = db.prepare<PhoneCodeRecord>(
@@ -16,21 +16,11 @@ export function sqlitePhoneOperations(db: Database.Database, p: string) {
   const consume = db.prepare<[string, string, string, number]>(
     `DELETE FROM ${p}phone_codes WHERE user_id = ? AND purpose = ? AND code_hash = ? AND expires_at > ?`,
   );
-  // The upsert's WHERE refuses the update (0 changes) when the window is live and full.
-  const take = db.prepare<{ key: string; limit: number; windowMs: number; now: number }>(
-    `INSERT INTO ${p}send_limits (key, window_start, count) VALUES (@key, @now, 1)
-     ON CONFLICT (key) DO UPDATE SET
-       window_start = CASE WHEN window_start + @windowMs <= @now THEN @now ELSE window_start END,
-       count        = CASE WHEN window_start + @windowMs <= @now THEN 1 ELSE count + 1 END
-     WHERE window_start + @windowMs <= @now OR count < @limit`,
-  );
   return {
     putPhoneCode: (record: PhoneCodeRecord): void => {
       put.run({ userId: record.userId, purpose: record.purpose, codeHash: record.codeHash, createdAt: record.createdAt, expiresAt: record.expiresAt });
     },
     consumePhoneCode: (userId: string, purpose: string, codeHash: string, now: number): boolean =>
       consume.run(userId, purpose, codeHash, now).changes === 1,
-    takeRateLimitToken: (key: string, limit: number, windowMs: number, now: number): boolean =>
-      take.run({ key, limit, windowMs, now }).changes === 1,
   };
 }

@@ -3,8 +3,9 @@ import { ConfigurationError } from '../errors.js';
 import { SqliteAppPasswords } from './sqlite-app-passwords.js';
 import { migrate } from './sqlite-migrations.js';
 import { sqlitePhoneOperations } from './sqlite-phone.js';
+import { SqliteRateLimits } from './sqlite-rate-limits.js';
 import { nextLockout, NO_LOCKOUT } from './store.js';
-import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitState } from './store.js';
+import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitHit, RateLimitState } from './store.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -58,6 +59,7 @@ export class SqliteStore implements MfaStore {
   readonly #db: Database.Database;
   readonly #recordFailure: (userId: string, policy: FailurePolicy) => LockoutState;
   readonly #sql: ReturnType<typeof prepareStatements>;
+  readonly #rateLimits: SqliteRateLimits;
   readonly #phone: ReturnType<typeof sqlitePhoneOperations>;
   readonly #appPasswords: SqliteAppPasswords;
 
@@ -67,6 +69,7 @@ export class SqliteStore implements MfaStore {
     try {
       migrate(this.#db, tablePrefix);
       this.#sql = prepareStatements(this.#db, tablePrefix);
+      this.#rateLimits = new SqliteRateLimits(this.#db, tablePrefix);
       this.#phone = sqlitePhoneOperations(this.#db, tablePrefix);
       this.#appPasswords = new SqliteAppPasswords(this.#db, tablePrefix);
     } catch (error) {
@@ -138,7 +141,17 @@ export class SqliteStore implements MfaStore {
     this.#db.close();
   }
 
-  // ---- App passwords and HTTP Basic rate limits (sqlite-app-passwords.ts) ----
+  // ---- Rate limits (sqlite-rate-limits.ts) ----
+
+  async getRateLimit(key: string, now: number): Promise<RateLimitState> {
+    return this.#rateLimits.get(key, now);
+  }
+
+  async hitRateLimit(key: string, windowMs: number, now: number, limit?: number): Promise<RateLimitHit> {
+    return this.#rateLimits.hit(key, windowMs, now, limit);
+  }
+
+  // ---- App passwords (sqlite-app-passwords.ts) ----
 
   async createAppPassword(record: AppPasswordRecord, limit: { maxPerUser: number; now: number }): Promise<boolean> {
     return this.#appPasswords.create(record, limit);
@@ -164,14 +177,6 @@ export class SqliteStore implements MfaStore {
     return this.#appPasswords.deleteAll(userId);
   }
 
-  async getRateLimit(key: string, now: number): Promise<RateLimitState> {
-    return this.#appPasswords.getRateLimit(key, now);
-  }
-
-  async hitRateLimit(key: string, windowMs: number, now: number): Promise<RateLimitState> {
-    return this.#appPasswords.hitRateLimit(key, windowMs, now);
-  }
-
   #readLockout(userId: string): LockoutState {
     const row = this.#sql.getLockout.get(userId);
     if (!row) return { ...NO_LOCKOUT };
@@ -184,10 +189,6 @@ export class SqliteStore implements MfaStore {
 
   async consumePhoneCode(userId: string, purpose: string, codeHash: string, now: number): Promise<boolean> {
     return this.#phone.consumePhoneCode(userId, purpose, codeHash, now);
-  }
-
-  async takeRateLimitToken(key: string, limit: number, windowMs: number, now: number): Promise<boolean> {
-    return this.#phone.takeRateLimitToken(key, limit, windowMs, now);
   }
 }
 

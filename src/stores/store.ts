@@ -6,8 +6,8 @@
  *
  * Atomicity is part of the contract, not an optimisation: the methods marked "atomic" must hold
  * under concurrent callers in this process AND in other processes sharing the same backing
- * database. The conformance suite (test/support/store-suite.ts) fires 30 parallel calls at each
- * of them and expects exactly one winner.
+ * database. The conformance suite (test/support/store-suite*.ts) fires 30 parallel calls at each
+ * of them and expects exactly the documented number of winners (usually one).
  *
  * A store throws on any backend failure (connection lost, disk full, closed); createMfa() turns
  * such throws into 503 StoreUnavailableError so the second step is refused, never skipped.
@@ -63,8 +63,28 @@ export interface MfaStore {
   /** Optional. Release connections/handles. Calls after close() throw. */
   close?(): Promise<void>;
 
-  // ---- Phone codes and send limits (backup phone, SMS and voice codes). Required; createMfa()
-  // checks for them only when it is given an `sms` transport, so older stores still serve TOTP.
+  // ---- Rate limits: fixed-window counters shared by every feature that limits something (phone
+  // code sends per user and per IP, failed HTTP Basic attempts per username and per IP). Each
+  // feature uses its own key namespace (src/policy/rate-limit-keys.ts), so counts never mix.
+  // Required by phone codes and app passwords; a store without them still serves TOTP.
+
+  /** The counter of `key`; zero (resetAt null) when it never counted or its window ended at or before `now`. */
+  getRateLimit(key: string, now: number): Promise<RateLimitState>;
+
+  /**
+   * Atomic. Count one hit on `key`. A key whose window ended at or before `now` (or that never
+   * counted) starts a new window `[now, now + windowMs)` with count 1. Otherwise:
+   * - without `limit`, count + 1 (a failure counter: every hit counts);
+   * - with `limit` (≥ 1), count + 1 only while count < limit, else nothing changes (a
+   *   reservation: only hits that were allowed count).
+   * Returns whether this hit was counted and the state after it. Of 30 parallel calls without a
+   * limit each sees a distinct count; with limit 5, exactly 5 are counted.
+   * Stores may drop keys whose window has ended.
+   */
+  hitRateLimit(key: string, windowMs: number, now: number, limit?: number): Promise<RateLimitHit>;
+
+  // ---- Phone codes (backup phone, SMS and voice codes). Required; createMfa() checks for them
+  // (and the rate limits) only when it is given an `sms` transport, so older stores still serve TOTP.
 
   /**
    * Atomic. Keep `record` as the one live code of (userId, purpose), replacing any previous one:
@@ -79,17 +99,9 @@ export interface MfaStore {
    */
   consumePhoneCode(userId: string, purpose: string, codeHash: string, now: number): Promise<boolean>;
 
-  /**
-   * Atomic. A fixed-window counter per `key` (`limit` ≥ 1): the window starts at the first take and lasts
-   * `windowMs`. Returns true and counts one more if fewer than `limit` were taken in the current
-   * window (a new window starts at `now` once the old one is over), else false without counting.
-   * Of 30 parallel calls with limit 5, exactly 5 return true.
-   */
-  takeRateLimitToken(key: string, limit: number, windowMs: number, now: number): Promise<boolean>;
-  // ---- App passwords and HTTP Basic rate limits (issue 4) -------------------------------------
-  // Required by app passwords (/mfa/setup/app-passwords, mfa.appPasswordStrategy); a store
-  // without them still serves every other feature, and using app passwords then fails with a
-  // ConfigurationError naming the missing methods.
+  // ---- App passwords (issue 4). Required by app passwords (/mfa/setup/app-passwords,
+  // mfa.appPasswordStrategy), with the rate limits; a store without them still serves every other
+  // feature, and using app passwords then fails with a ConfigurationError naming the missing methods.
 
   /**
    * Atomic. Delete this user's app passwords that expired at or before `limit.now`, then insert
@@ -113,17 +125,6 @@ export interface MfaStore {
 
   /** Revoke (delete) every app password of this user. Returns how many were deleted. */
   deleteAppPasswords(userId: string): Promise<number>;
-
-  /** The counter of a rate-limit key; zero (resetAt null) when it never counted or its window ended at or before `now`. */
-  getRateLimit(key: string, now: number): Promise<RateLimitState>;
-
-  /**
-   * Atomic. Count one more hit on `key`: a key whose window ended at or before `now` (or that never
-   * counted) starts a new window `[now, now + windowMs)` with count 1; otherwise count + 1.
-   * Returns the state after counting; of 30 parallel calls each sees a distinct count.
-   * Stores may drop keys whose window has ended.
-   */
-  hitRateLimit(key: string, windowMs: number, now: number): Promise<RateLimitState>;
 }
 
 /** One enrolled (or being enrolled) second factor of a user. */
@@ -205,14 +206,23 @@ export interface AppPasswordRecord {
 }
 
 export interface RateLimitState {
-  /** Hits in the current window. */
+  /** Hits counted in the current window. */
   count: number;
   /** When the current window ends; null when there is none. */
   resetAt: number | null;
 }
 
-/** The state that results from counting one more hit; shared by every store. */
-export function nextRateLimit(previous: RateLimitState, windowMs: number, now: number): RateLimitState {
-  if (previous.resetAt === null || previous.resetAt <= now) return { count: 1, resetAt: now + windowMs };
-  return { count: previous.count + 1, resetAt: previous.resetAt };
+/** What hitRateLimit() answers: the state after the hit, and whether the hit was counted. */
+export interface RateLimitHit extends RateLimitState {
+  /** False only when a `limit` was given and the window was already full. */
+  counted: boolean;
+}
+
+export const NO_RATE_LIMIT: RateLimitState = Object.freeze({ count: 0, resetAt: null });
+
+/** The result of one hitRateLimit() on `previous`; shared by every store that counts in code. */
+export function nextRateLimit(previous: RateLimitState, windowMs: number, now: number, limit?: number): RateLimitHit {
+  if (previous.resetAt === null || previous.resetAt <= now) return { counted: true, count: 1, resetAt: now + windowMs };
+  if (limit !== undefined && previous.count >= limit) return { counted: false, count: previous.count, resetAt: previous.resetAt };
+  return { counted: true, count: previous.count + 1, resetAt: previous.resetAt };
 }

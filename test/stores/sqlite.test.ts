@@ -191,10 +191,25 @@ describe('SqliteStore', () => {
       );
       assert.equal((await open().getLockout('alice')).failures, CHILDREN * perChild);
     });
+
+    it('no rate-limit hit is lost, and a limit is never overrun, while processes hit the same key', async () => {
+      const perChild = 200;
+      const limit = CHILDREN * perChild - 150;
+      const hits = (key: string, withLimit?: number) =>
+        Array<ChildOp[]>(CHILDREN).fill(Array.from({ length: perChild }, (): ChildOp => ({ op: 'hit', key, limit: withLimit })));
+      const [counter, reservation] = await Promise.all([runInChildren(filename, hits('counter')), runInChildren(filename, hits('reservation', limit))]);
+      const all = CHILDREN * perChild;
+      assert.deepEqual((counter.flat() as number[]).sort((a, b) => a - b), Array.from({ length: all }, (_, i) => i + 1));
+      const counted = (reservation.flat() as number[]).filter((count) => count > 0).sort((a, b) => a - b);
+      assert.deepEqual(counted, Array.from({ length: limit }, (_, i) => i + 1));
+    });
   });
 });
 
-type ChildOp = { op: 'consume'; factorId: string; step: number } | { op: 'fail'; userId: string };
+type ChildOp =
+  | { op: 'consume'; factorId: string; step: number }
+  | { op: 'fail'; userId: string }
+  | { op: 'hit'; key: string; limit?: number };
 
 // Runs in each child: open the store, report ready, then read the ops from stdin; the parent
 // sends them to all children only once every child is ready, so they run at the same time.
@@ -208,7 +223,12 @@ const policy = { now: ${T0}, threshold: 5, lockMs: 60000, hardLimit: 1000000 };
 const results = [];
 for (const o of JSON.parse(input)) {
   if (o.op === 'consume') results.push(await store.consumeTimeStep(o.factorId, o.step, ${T0}));
-  else results.push((await store.recordFailure(o.userId, policy)).failures);
+  else if (o.op === 'fail') results.push((await store.recordFailure(o.userId, policy)).failures);
+  else {
+    // A refused hit reports 0, so the parent sees which hits were counted and with what count.
+    const hit = await store.hitRateLimit(o.key, 3600000, ${T0}, o.limit);
+    results.push(hit.counted ? hit.count : 0);
+  }
 }
 await store.close();
 process.stdout.write(JSON.stringify(results) + '\\n');

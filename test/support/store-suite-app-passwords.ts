@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { AppPasswordRecord, MfaStore } from '../../src/stores/store.js';
-import type { StoreUnderTest } from './store-suite.js';
+import { describe, it } from 'node:test';
+import type { AppPasswordRecord } from '../../src/stores/store.js';
+import { itRejectsAfterClose, storePerTest } from './store-per-test.js';
+import type { StoreUnderTest } from './store-per-test.js';
 
 const T0 = 1_700_000_000_000;
 const PARALLEL = 30;
-const WINDOW = 60_000;
 
 export function makeAppPassword(overrides: Partial<AppPasswordRecord> = {}): AppPasswordRecord {
   return {
@@ -24,23 +24,10 @@ export function makeAppPassword(overrides: Partial<AppPasswordRecord> = {}): App
 
 const limit = (maxPerUser = 40, now = T0) => ({ maxPerUser, now });
 
-/** The app-password and rate-limit part of the MfaStore contract, bound to one implementation. */
+/** The app-password part of the MfaStore contract, bound to one implementation. */
 export function runAppPasswordStoreSuite(name: string, makeStore: () => Promise<StoreUnderTest>): void {
-  describe(`${name} conforms to MfaStore: app passwords and rate limits`, () => {
-    let subject: StoreUnderTest;
-    let store: MfaStore;
-    let closed: boolean;
-
-    beforeEach(async () => {
-      subject = await makeStore();
-      store = subject.store;
-      closed = false;
-    });
-
-    afterEach(async () => {
-      if (!closed) await store.close?.();
-      await subject.cleanup?.();
-    });
+  describe(`${name} conforms to MfaStore: app passwords`, () => {
+    const store = storePerTest(makeStore);
 
     it('round-trips every field, finds by hash, and hands out copies', async () => {
       const full = makeAppPassword({ scope: ['mail', 'calendar'], expiresAt: T0 + 9, lastUsedAt: T0 + 1 });
@@ -104,16 +91,6 @@ export function runAppPasswordStoreSuite(name: string, makeStore: () => Promise<
       assert.deepEqual(await store.listAppPasswords('bob'), [bobs]);
     });
 
-    it('counts rate-limit hits per key within a window, then starts a new window', async () => {
-      assert.deepEqual(await store.getRateLimit('ip:1', T0), { count: 0, resetAt: null });
-      assert.deepEqual(await store.hitRateLimit('ip:1', WINDOW, T0), { count: 1, resetAt: T0 + WINDOW });
-      assert.deepEqual(await store.hitRateLimit('ip:1', WINDOW, T0 + 10), { count: 2, resetAt: T0 + WINDOW });
-      assert.deepEqual(await store.getRateLimit('ip:1', T0 + 10), { count: 2, resetAt: T0 + WINDOW });
-      assert.deepEqual(await store.getRateLimit('ip:2', T0 + 10), { count: 0, resetAt: null });
-      assert.deepEqual(await store.getRateLimit('ip:1', T0 + WINDOW), { count: 0, resetAt: null }, 'window over');
-      assert.deepEqual(await store.hitRateLimit('ip:1', WINDOW, T0 + WINDOW), { count: 1, resetAt: T0 + 2 * WINDOW });
-    });
-
     describe(`atomicity under ${PARALLEL} parallel callers`, () => {
       it('createAppPassword: with room for 15, exactly 15 of 30 succeed', async () => {
         for (let i = 0; i < 25; i++) await store.createAppPassword(makeAppPassword(), limit());
@@ -123,39 +100,15 @@ export function runAppPasswordStoreSuite(name: string, makeStore: () => Promise<
         assert.equal(results.filter(Boolean).length, 15);
         assert.equal((await store.listAppPasswords('alice')).length, 40);
       });
-
-      it('hitRateLimit: no hit is lost and each caller sees a distinct count', async () => {
-        const states = await Promise.all(
-          Array.from({ length: PARALLEL }, () => store.hitRateLimit('user:alice', WINDOW, T0)),
-        );
-        assert.deepEqual(
-          states.map((s) => s.count).sort((x, y) => x - y),
-          Array.from({ length: PARALLEL }, (_, i) => i + 1),
-        );
-        assert.equal((await store.getRateLimit('user:alice', T0)).count, PARALLEL);
-      });
     });
 
-    it('rejects every app-password call after close()', async (t) => {
-      if (!store.close) {
-        t.skip('this store has no close()');
-        return;
-      }
-      await store.close();
-      closed = true;
-      const calls: Record<string, () => Promise<unknown>> = {
-        createAppPassword: () => store.createAppPassword(makeAppPassword(), limit()),
-        findAppPasswordByHash: () => store.findAppPasswordByHash('x'),
-        listAppPasswords: () => store.listAppPasswords('alice'),
-        touchAppPassword: () => store.touchAppPassword('x', T0),
-        deleteAppPassword: () => store.deleteAppPassword('alice', 'x'),
-        deleteAppPasswords: () => store.deleteAppPasswords('alice'),
-        getRateLimit: () => store.getRateLimit('k', T0),
-        hitRateLimit: () => store.hitRateLimit('k', WINDOW, T0),
-      };
-      for (const [method, call] of Object.entries(calls)) {
-        await assert.rejects(call(), Error, `${method} after close()`);
-      }
-    });
+    itRejectsAfterClose(store, 'rejects every app-password call after close()', () => ({
+      createAppPassword: () => store.createAppPassword(makeAppPassword(), limit()),
+      findAppPasswordByHash: () => store.findAppPasswordByHash('x'),
+      listAppPasswords: () => store.listAppPasswords('alice'),
+      touchAppPassword: () => store.touchAppPassword('x', T0),
+      deleteAppPassword: () => store.deleteAppPassword('alice', 'x'),
+      deleteAppPasswords: () => store.deleteAppPasswords('alice'),
+    }));
   });
 }

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { FactorRecord, FailurePolicy, MfaStore, PhoneCodeRecord } from '../../src/stores/store.js';
+import { describe, it } from 'node:test';
+import type { FactorRecord, FailurePolicy, PhoneCodeRecord } from '../../src/stores/store.js';
+import { itRejectsAfterClose, storePerTest } from './store-per-test.js';
+import type { StoreUnderTest } from './store-per-test.js';
 import { runAppPasswordStoreSuite } from './store-suite-app-passwords.js';
-
-export interface StoreUnderTest {
-  store: MfaStore;
-  /** Runs after the suite has closed the store (when it has close()): remove files etc. */
-  cleanup?: () => Promise<void>;
-}
+import { runRateLimitStoreSuite } from './store-suite-rate-limits.js';
 
 const T0 = 1_700_000_000_000;
 const PARALLEL = 30;
@@ -43,20 +40,7 @@ function policy(now: number, overrides: Partial<FailurePolicy> = {}): FailurePol
  */
 export function runStoreConformanceSuite(name: string, makeStore: () => Promise<StoreUnderTest>): void {
   describe(`${name} conforms to MfaStore`, () => {
-    let subject: StoreUnderTest;
-    let store: MfaStore;
-    let closed: boolean;
-
-    beforeEach(async () => {
-      subject = await makeStore();
-      store = subject.store;
-      closed = false;
-    });
-
-    afterEach(async () => {
-      if (!closed) await store.close?.();
-      await subject.cleanup?.();
-    });
+    const store = storePerTest(makeStore);
 
     describe('factors', () => {
       it('round-trips every field, including nested data and a null secret', async () => {
@@ -294,17 +278,10 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
       });
     });
 
-    it('rejects every call after close()', async (t) => {
-      if (!store.close) {
-        t.skip('this store has no close()');
-        return;
-      }
+    itRejectsAfterClose(store, 'rejects every call after close()', async () => {
       const factor = makeFactor();
       await store.createFactor(factor);
-      await store.close();
-      closed = true;
-
-      const calls: Record<string, () => Promise<unknown>> = {
+      return {
         createFactor: () => store.createFactor(makeFactor()),
         getFactor: () => store.getFactor(factor.id),
         listFactors: () => store.listFactors('alice'),
@@ -317,14 +294,10 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
         resetFailures: () => store.resetFailures('alice'),
         putPhoneCode: () => store.putPhoneCode(phoneCode()),
         consumePhoneCode: () => store.consumePhoneCode('alice', 'signin', 'h1', T0),
-        takeRateLimitToken: () => store.takeRateLimitToken('k', 5, 60_000, T0),
       };
-      for (const [method, call] of Object.entries(calls)) {
-        await assert.rejects(call(), Error, `${method} after close()`);
-      }
     });
 
-    describe('phone codes and send limits', () => {
+    describe('phone codes', () => {
       it('consumes a live code once, only with its hash, user and purpose', async () => {
         await store.putPhoneCode(phoneCode());
         assert.equal(await store.consumePhoneCode('alice', 'signin', 'wrong', T0), false);
@@ -349,16 +322,6 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
         assert.equal(await store.consumePhoneCode('alice', 'enroll', 'other-purpose', T0), true);
       });
 
-      it('rate limit: counts per key up to the limit, then refuses until the window is over', async () => {
-        for (let i = 0; i < 3; i++) assert.equal(await store.takeRateLimitToken('user:alice', 3, 60_000, T0 + i), true);
-        assert.equal(await store.takeRateLimitToken('user:alice', 3, 60_000, T0 + 59_999), false);
-        assert.equal(await store.takeRateLimitToken('user:bob', 3, 60_000, T0), true, 'keys are separate');
-        assert.equal(await store.takeRateLimitToken('user:alice', 3, 60_000, T0 + 60_000), true, 'a new window');
-        assert.equal(await store.takeRateLimitToken('user:alice', 3, 60_000, T0 + 60_001), true);
-        assert.equal(await store.takeRateLimitToken('user:alice', 3, 60_000, T0 + 60_002), true);
-        assert.equal(await store.takeRateLimitToken('user:alice', 3, 60_000, T0 + 60_003), false);
-      });
-
       it(`consumePhoneCode: exactly one of ${PARALLEL} parallel callers wins`, async () => {
         await store.putPhoneCode(phoneCode());
         const results = await Promise.all(
@@ -366,14 +329,8 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
         );
         assert.equal(results.filter(Boolean).length, 1);
       });
-
-      it(`takeRateLimitToken: exactly limit of ${PARALLEL} parallel callers get a token`, async () => {
-        const results = await Promise.all(
-          Array.from({ length: PARALLEL }, () => store.takeRateLimitToken('ip:192.0.2.1', 5, 3_600_000, T0)),
-        );
-        assert.equal(results.filter(Boolean).length, 5);
-      });
     });
   });
+  runRateLimitStoreSuite(name, makeStore);
   runAppPasswordStoreSuite(name, makeStore);
 }

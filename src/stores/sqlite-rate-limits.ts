@@ -1,0 +1,53 @@
+import type Database from 'better-sqlite3';
+import { NO_RATE_LIMIT } from './store.js';
+import type { RateLimitHit, RateLimitState } from './store.js';
+
+/** Ended windows dropped each time a new window starts, so keys sprayed by an attacker do not pile up. */
+const PRUNE_BATCH = 100;
+
+interface RateLimitRow {
+  count: number;
+  reset_at: number;
+}
+
+/**
+ * SqliteStore's rate-limit counters (table `rate_limits`, schema migration 2). hitRateLimit is
+ * one IMMEDIATE transaction, so it is atomic across every process sharing the database file.
+ */
+export class SqliteRateLimits {
+  readonly #get: Database.Statement<[string, number], RateLimitRow>;
+  readonly #hit: (key: string, windowMs: number, now: number, limit: number | null) => RateLimitHit;
+
+  constructor(db: Database.Database, p: string) {
+    this.#get = db.prepare(`SELECT count, reset_at FROM ${p}rate_limits WHERE key = ? AND reset_at > ?`);
+    // The upsert's WHERE refuses the update (no row returned) when a limit is given and the live
+    // window is full; SET expressions all read the old row.
+    const upsert = db.prepare<{ key: string; windowMs: number; now: number; limit: number | null }, RateLimitRow>(
+      `INSERT INTO ${p}rate_limits (key, count, reset_at) VALUES (@key, 1, @now + @windowMs)
+       ON CONFLICT (key) DO UPDATE SET
+         count    = CASE WHEN reset_at <= @now THEN 1 ELSE count + 1 END,
+         reset_at = CASE WHEN reset_at <= @now THEN @now + @windowMs ELSE reset_at END
+       WHERE reset_at <= @now OR @limit IS NULL OR count < @limit
+       RETURNING count, reset_at`,
+    );
+    const prune = db.prepare<[number, number]>(
+      `DELETE FROM ${p}rate_limits WHERE key IN (SELECT key FROM ${p}rate_limits WHERE reset_at <= ? LIMIT ?)`,
+    );
+    // IMMEDIATE: a refused hit reads the full window under the same write lock that refused it.
+    this.#hit = db.transaction((key: string, windowMs: number, now: number, limit: number | null): RateLimitHit => {
+      const row = upsert.get({ key, windowMs, now, limit });
+      if (!row) return { counted: false, ...this.get(key, now) };
+      if (row.count === 1) prune.run(now, PRUNE_BATCH);
+      return { counted: true, count: row.count, resetAt: row.reset_at };
+    }).immediate;
+  }
+
+  get(key: string, now: number): RateLimitState {
+    const row = this.#get.get(key, now);
+    return row ? { count: row.count, resetAt: row.reset_at } : { ...NO_RATE_LIMIT };
+  }
+
+  hit(key: string, windowMs: number, now: number, limit?: number): RateLimitHit {
+    return this.#hit(key, windowMs, now, limit ?? null);
+  }
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, it } from 'node:test';
+import type { MfaStore } from '../../src/stores/store.js';
+
+export interface StoreUnderTest {
+  store: MfaStore;
+  /** Runs after the suite has closed the store (when it has close()): remove files etc. */
+  cleanup?: () => Promise<void>;
+}
+
+/**
+ * Registers hooks in the enclosing describe() that give each test a fresh store from `makeStore`
+ * and, after the test, close it (unless the test did) and clean up. Returns a stand-in that
+ * forwards every call to the current test's store.
+ */
+export function storePerTest(makeStore: () => Promise<StoreUnderTest>): MfaStore {
+  let subject: StoreUnderTest | null = null;
+  let closed = false;
+
+  beforeEach(async () => {
+    subject = await makeStore();
+    closed = false;
+  });
+
+  afterEach(async () => {
+    if (!closed) await subject?.store.close?.();
+    await subject?.cleanup?.();
+    subject = null;
+  });
+
+  return new Proxy({} as MfaStore, {
+    get(_target, property) {
+      if (!subject) throw new Error('the store under test exists only while a test runs');
+      const store = subject.store;
+      const value: unknown = Reflect.get(store, property);
+      if (typeof value !== 'function') return value;
+      if (property === 'close') {
+        return async () => {
+          closed = true;
+          await value.call(store);
+        };
+      }
+      return value.bind(store);
+    },
+  });
+}
+
+type StoreCalls = Record<string, () => Promise<unknown>>;
+
+/**
+ * A test that closes the store, then expects every one of the calls to reject. `prepare` runs
+ * before the close (e.g. to create a record the calls name) and returns the calls by method name.
+ */
+export function itRejectsAfterClose(store: MfaStore, title: string, prepare: () => Promise<StoreCalls> | StoreCalls): void {
+  it(title, async (t) => {
+    if (!store.close) {
+      t.skip('this store has no close()');
+      return;
+    }
+    const calls = await prepare();
+    await store.close();
+    for (const [method, call] of Object.entries(calls)) {
+      await assert.rejects(call(), Error, `${method} after close()`);
+    }
+  });
+}
