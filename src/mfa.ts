@@ -78,7 +78,8 @@ export function createMfa(input: MfaOptions): Mfa {
       ? new PhoneMethod({
           store,
           transport: options.sms,
-          hmacKey: deriveSubkey(options.keys, 'phone-code-hmac/v1'),
+          // The current key only: codes live ≤ 10 minutes, so a rotation costs at most the codes in flight.
+          hmacKey: deriveSubkey(options.keys[0]!, 'phone-code-hmac/v1'),
           issuer: options.issuer,
           settings: options.phone,
           clock: options.clock,

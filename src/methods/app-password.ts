@@ -1,8 +1,8 @@
-import { createHmac, hkdfSync } from 'node:crypto';
 import { AppPasswordLimitError, ConfigurationError, InvalidInputError } from '../errors.js';
+import { deriveSubkey } from '../crypto/derive-key.js';
+import { hmacSha256 } from '../crypto/hmac.js';
 import { randomId } from '../crypto/random.js';
 import type { RandomSource } from '../crypto/random.js';
-import { decodeKey } from '../crypto/secret-box.js';
 import type { SealingKey } from '../crypto/secret-box.js';
 import type { ResolvedAppPasswordOptions } from '../options.js';
 import type { AppPasswordRecord, MfaStore } from '../stores/store.js';
@@ -15,7 +15,7 @@ const LENGTH = GROUPS * GROUP_LENGTH;
 /** 28 symbols × log2(32) = 140 bits from the CSPRNG (≥ 128 required). */
 export const APP_PASSWORD_ENTROPY_BITS = LENGTH * 5;
 const CANONICAL = new RegExp(`^[${ALPHABET}]{${LENGTH}}$`);
-const HKDF_INFO = 'passport-mfa/app-password-hmac/v1';
+const HMAC_KEY_PURPOSE = 'app-password-hmac/v1';
 /** A use is written at most this often per password: "last used" to the minute, not a write per request. */
 const TOUCH_EVERY_MS = 60_000;
 const NAME_MAX = 64;
@@ -47,7 +47,7 @@ export class AppPasswordMethod {
 
   constructor(options: AppPasswordMethodOptions) {
     this.#options = options;
-    this.#hmacKeys = options.keys.map(({ id, key }) => Buffer.from(hkdfSync('sha256', decodeKey(id, key), Buffer.alloc(0), HKDF_INFO, 32)));
+    this.#hmacKeys = options.keys.map((key) => deriveSubkey(key, HMAC_KEY_PURPOSE));
   }
 
   /** Creates one for the user; the plaintext is returned once and never stored. */
@@ -61,7 +61,7 @@ export class AppPasswordMethod {
       id: randomId(random),
       userId,
       name,
-      hash: this.#hash(this.#hmacKeys[0]!, canonical),
+      hash: hmacSha256(this.#hmacKeys[0]!, canonical),
       scope: settings.scope === null ? null : [...settings.scope],
       createdAt: now,
       expiresAt: settings.maxAgeMs === null ? null : now + settings.maxAgeMs,
@@ -79,7 +79,7 @@ export class AppPasswordMethod {
     const canonical = canonicalAppPassword(password);
     if (canonical === null) return null;
     for (const key of this.#hmacKeys) {
-      const record = await store.findAppPasswordByHash(this.#hash(key, canonical));
+      const record = await store.findAppPasswordByHash(hmacSha256(key, canonical));
       if (record) return record;
     }
     return null;
@@ -108,10 +108,6 @@ export class AppPasswordMethod {
   /** Whether the store implements the app-password methods (custom stores may predate them). */
   supported(): boolean {
     return missingStoreMethods(this.#options.store).length === 0;
-  }
-
-  #hash(key: Buffer, canonical: string): string {
-    return createHmac('sha256', key).update(canonical, 'utf8').digest('base64url');
   }
 
   #store(): MfaStore {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { hmacSha256 } from '../crypto/hmac.js';
 import type { RandomSource } from '../crypto/random.js';
 import { PhoneSendLimitError, PhoneTransportError } from '../errors.js';
 import { rateLimitKeys } from '../policy/rate-limit-keys.js';
@@ -103,7 +103,7 @@ export class PhoneMethod {
   }
 
   #hash(userId: string, purpose: PhonePurpose, to: string, code: string): string {
-    return createHmac('sha256', this.#o.hmacKey).update(JSON.stringify([userId, purpose, to, code])).digest('base64url');
+    return hmacSha256(this.#o.hmacKey, JSON.stringify([userId, purpose, to, code]));
   }
 
   #smsText(code: string): string {
