@@ -5,6 +5,7 @@ import { AppPasswordLimitError, InvalidInputError, NotFoundError } from '../erro
 import { safeEqual } from '../crypto/safe-equal.js';
 import { requireFreshSecondFactor } from './access.js';
 import { formatDay, formatMinute } from './format-time.js';
+import { formBody } from './form-body.js';
 import { goToPage } from './flow.js';
 import { handle } from './handle.js';
 import { renderPage } from './respond.js';
@@ -77,7 +78,7 @@ function signedIn(ctx: MfaContext, req: Request, res: Response, place: FormPlace
 }
 
 async function create(ctx: MfaContext, req: Request, res: Response, place: FormPlace, userId: string): Promise<void> {
-  const body = (req.body ?? {}) as Record<string, unknown>;
+  const body = formBody(req);
   const state = sessionState(req);
   const expected = state.appPasswordForm;
   delete state.appPasswordForm;

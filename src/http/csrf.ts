@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { CsrfError } from '../errors.js';
 import { safeEqual } from '../crypto/safe-equal.js';
 import type { RandomSource } from '../crypto/random.js';
+import { formBody } from './form-body.js';
 import { sessionState } from './session-state.js';
 
 /**
@@ -18,8 +19,8 @@ export function csrfToken(req: Request, random: RandomSource): string {
 export function requireCsrf(req: Request, _res: Response, next: NextFunction): void {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
   const expected = req.session?.mfa?.csrf;
-  const body = req.body as Record<string, unknown> | undefined;
-  const sent = typeof body?._csrf === 'string' ? body._csrf : req.get('x-csrf-token');
+  const { _csrf } = formBody(req);
+  const sent = typeof _csrf === 'string' ? _csrf : req.get('x-csrf-token');
   if (typeof expected !== 'string' || typeof sent !== 'string' || !safeEqual(expected, sent)) {
     return next(new CsrfError());
   }

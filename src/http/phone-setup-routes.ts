@@ -7,6 +7,7 @@ import { normalizeOtpCode } from '../methods/otp-code.js';
 import { countryOptions, defaultCountry, maskPhone, parseMobileNumber } from '../methods/phone-number.js';
 import { requireFreshSecondFactor } from './access.js';
 import { goToPage } from './flow.js';
+import { formBody } from './form-body.js';
 import { handle } from './handle.js';
 import { notifyPhoneChanged, parseChannel, phoneFactorOf, phoneMethod, sendOrExplain } from './phone-support.js';
 import { renderPage } from './respond.js';
@@ -25,6 +26,22 @@ export function phoneSetupRoutes(ctx: MfaContext): Router {
   const stepPath = ctx.options.basePath + STEP;
   const fresh = (req: Request, res: Response) => requireFreshSecondFactor(ctx, req, res, stepPath);
   const after = (then: 'wizard' | 'manage') => (then === 'manage' ? '/manage' : nextSetupStep(STEP));
+  /** The way out offered when a code could not be sent. */
+  const leave = (then: 'wizard' | 'manage') => ({
+    otherHref: ctx.options.basePath + after(then),
+    otherLabel: then === 'manage' ? 'Back to Security info' : 'Skip this step',
+  });
+  /** The user and the number this session is proving; null once it answered (sign in again, or enter a number first). */
+  const proving = async (req: Request, res: Response) => {
+    const userId = await fresh(req, res);
+    if (userId === null) return null;
+    const setup = phoneSetupOf(ctx, req, userId);
+    if (!setup) {
+      await goToPage(ctx, req, res, STEP);
+      return null;
+    }
+    return { userId, setup };
+  };
 
   router.get(STEP, handle(ctx, async (req, res) => {
     if (!ctx.phone) return goToPage(ctx, req, res, nextSetupStep(STEP));
@@ -37,7 +54,7 @@ export function phoneSetupRoutes(ctx: MfaContext): Router {
     const phone = phoneMethod(ctx);
     const userId = await fresh(req, res);
     if (userId === null) return;
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = formBody(req);
     const then = body.then === 'manage' ? 'manage' : 'wizard';
     if (body.action === 'skip') return goToPage(ctx, req, res, after(then));
     const parsed = parseMobileNumber(body.number, body.country);
@@ -48,8 +65,7 @@ export function phoneSetupRoutes(ctx: MfaContext): Router {
     }
     const sent = await sendOrExplain(ctx, req, res, () => phone.send({ userId, ip: req.ip, purpose: 'enroll', to: parsed.e164, channel }), {
       backHref: stepPath + (then === 'manage' ? '?then=manage' : ''),
-      otherHref: ctx.options.basePath + after(then),
-      otherLabel: then === 'manage' ? 'Back to Security info' : 'Skip this step',
+      ...leave(then),
     });
     if (!sent) return;
     sessionState(req).phoneSetup = { userId, e164: parsed.e164, channel, startedAt: ctx.options.clock(), then };
@@ -58,23 +74,19 @@ export function phoneSetupRoutes(ctx: MfaContext): Router {
 
   router.get(`${STEP}/verify`, handle(ctx, async (req, res) => {
     phoneMethod(ctx);
-    const userId = await fresh(req, res);
-    if (userId === null) return;
-    const setup = phoneSetupOf(ctx, req, userId);
-    if (!setup) return goToPage(ctx, req, res, STEP);
-    await renderCodePage(ctx, req, res, setup, null);
+    const proof = await proving(req, res);
+    if (proof) await renderCodePage(ctx, req, res, proof.setup, null);
   }));
 
   router.post(`${STEP}/verify`, handle(ctx, async (req, res) => {
     const phone = phoneMethod(ctx);
-    const userId = await fresh(req, res);
-    if (userId === null) return;
-    const setup = phoneSetupOf(ctx, req, userId);
-    if (!setup) return goToPage(ctx, req, res, STEP);
+    const proof = await proving(req, res);
+    if (!proof) return;
+    const { userId, setup } = proof;
     await ctx.lockout.assertNotLocked(userId);
     let ok = false;
     try {
-      ok = await phone.check(userId, 'enroll', setup.e164, normalizeOtpCode((req.body as Record<string, unknown>)?.code, phone.digits));
+      ok = await phone.check(userId, 'enroll', setup.e164, normalizeOtpCode(formBody(req).code, phone.digits));
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
     }
@@ -92,15 +104,13 @@ export function phoneSetupRoutes(ctx: MfaContext): Router {
 
   router.post(`${STEP}/resend`, handle(ctx, async (req, res) => {
     const phone = phoneMethod(ctx);
-    const userId = await fresh(req, res);
-    if (userId === null) return;
-    const setup = phoneSetupOf(ctx, req, userId);
-    if (!setup) return goToPage(ctx, req, res, STEP);
-    setup.channel = parseChannel((req.body as Record<string, unknown>)?.channel);
+    const proof = await proving(req, res);
+    if (!proof) return;
+    const { userId, setup } = proof;
+    setup.channel = parseChannel(formBody(req).channel);
     const sent = await sendOrExplain(ctx, req, res, () => phone.send({ userId, ip: req.ip, purpose: 'enroll', to: setup.e164, channel: setup.channel }), {
       backHref: `${stepPath}/verify`,
-      otherHref: ctx.options.basePath + after(setup.then),
-      otherLabel: setup.then === 'manage' ? 'Back to Security info' : 'Skip this step',
+      ...leave(setup.then),
     });
     if (sent) await goToPage(ctx, req, res, `${STEP}/verify`);
   }));

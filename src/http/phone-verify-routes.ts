@@ -5,6 +5,7 @@ import { NotFoundError, PendingExpiredError } from '../errors.js';
 import { maskPhone } from '../methods/phone-number.js';
 import { runSecondStep } from './authenticate.js';
 import { goTo, livePending, requireUserId, goToPage } from './flow.js';
+import { formBody } from './form-body.js';
 import { handle } from './handle.js';
 import { parseChannel, phoneFactorOf, phoneMethod, sendOrExplain } from './phone-support.js';
 import { renderPage } from './respond.js';
@@ -26,7 +27,7 @@ export function phoneVerifyRoutes(ctx: MfaContext): Router {
     await livePending(ctx, req, userId);
     // A locked user gets no code: it could not be used, and each message costs money.
     await ctx.lockout.assertNotLocked(userId);
-    const channel = parseChannel((req.body as Record<string, unknown>)?.channel);
+    const channel = parseChannel(formBody(req).channel);
     const sent = await sendOrExplain(ctx, req, res, () => phone.send({ userId, ip: req.ip, purpose: 'signin', to, channel }), {
       backHref: `${ctx.options.basePath}/verify`,
       otherHref: `${ctx.options.basePath}/verify`,
@@ -46,7 +47,8 @@ export function phoneVerifyRoutes(ctx: MfaContext): Router {
   router.post('/verify/phone', handle(ctx, async (req, res) => {
     const { userId, to } = await phoneSignIn(ctx, req);
     if (await alreadyDone(ctx, req, res, userId)) return;
-    (req.body as Record<string, unknown>).method = 'phone';
+    // The 'mfa' strategy reads the method from the form; this route accepts phone codes only.
+    req.body = { ...formBody(req), method: 'phone' };
     const result = await runSecondStep(ctx, req, res, 'verify');
     if (result.ok) return goTo(req, res, safeReturnTo(result.returnTo, ctx.options.defaultReturnTo));
     if (result.info.code === 'pending_expired') throw new PendingExpiredError(result.info.message);

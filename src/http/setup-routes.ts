@@ -7,6 +7,7 @@ import type { FactorRecord } from '../stores/store.js';
 import { requireSetupAccess } from './access.js';
 import { runSecondStep } from './authenticate.js';
 import { livePending, requireUserId, goToPage } from './flow.js';
+import { formBody } from './form-body.js';
 import { handle } from './handle.js';
 import { renderPage } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
@@ -28,7 +29,7 @@ export function setupRoutes(ctx: MfaContext): Router {
   router.post('/setup', handle(ctx, async (req, res) => {
     const userId = await requireSetupAccess(ctx, req, res);
     if (userId === null) return;
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = formBody(req);
     const contact = oneOf(body.contact, CONTACT_OPTIONS);
     const mode = oneOf(body.mode, MOBILE_APP_MODES);
     if (contact === null || mode === null) {

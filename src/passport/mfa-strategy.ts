@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import type { MfaContext } from '../context.js';
 import { NotSignedInError, PendingExpiredError } from '../errors.js';
 import type { MfaError } from '../errors.js';
+import { formBody } from '../http/form-body.js';
 import { attemptSecondFactor } from '../second-factor.js';
 import { pendingFor } from '../http/session-state.js';
 
@@ -51,7 +52,7 @@ async function verify(ctx: MfaContext, req: Request, enroll: boolean): Promise<V
   const userId = options.getUserId(req.user);
   const pending = pendingFor(req, userId, options.clock(), options.pendingTtlMs);
   if (!pending || (enroll && pending.enrollFactorId === undefined)) return { ok: false, error: new PendingExpiredError() };
-  const body = (req.body ?? {}) as Record<string, unknown>;
+  const body = formBody(req);
   const outcome = await attemptSecondFactor(ctx, {
     userId,
     code: body.code,
