@@ -87,6 +87,15 @@ describe('sign-in with a code sent to the backup phone', () => {
     assert.match(replay.text, /not valid or has expired/);
   });
 
+  // Attack: a POST with no body at all (CSRF token in the header) to crash the code check into a 500.
+  it('answers a code submission without a body as a bad code, not a server error', async () => {
+    const b = await p.atVerify();
+    await p.sendCode(b);
+    const empty = await b.post('/mfa/verify/phone').set('x-csrf-token', await p.h.csrf(b, '/mfa/verify/phone')).redirects(0);
+    assert.equal(empty.status, 400);
+    assert.equal((await p.submit(b, p.transport.latestCode())).status, 303, 'the code sent still works');
+  });
+
   // Attack: using a code after its lifetime (e.g. read later from a lost phone).
   it('refuses an expired code', async () => {
     const b = await p.atVerify();
