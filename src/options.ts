@@ -8,6 +8,7 @@ import type { SealingKey } from './crypto/secret-box.js';
 import type { PhoneSettings } from './methods/phone.js';
 import type { TotpSettings } from './methods/totp.js';
 import type { MfaStore } from './stores/store.js';
+import { missingStoreMethods, STORE_METHODS } from './stores/store-methods.js';
 import type { MfaEvent } from './events.js';
 import type { SmsTransport } from './transports/sms-transport.js';
 
@@ -197,18 +198,11 @@ const fn = <T>(what: string) =>
 const localPath = z
   .string()
   .regex(/^\/(?![/\\])[^\s\\]*$/, 'must be a same-origin path starting with a single "/"');
-const STORE_METHODS = [
-  'createFactor', 'getFactor', 'listFactors', 'confirmFactor', 'deleteFactor', 'deleteUnconfirmedFactors',
-  'consumeTimeStep', 'getLockout', 'recordFailure', 'resetFailures',
-] as const;
-
-const PHONE_STORE_METHODS = ['putPhoneCode', 'consumePhoneCode', 'hitRateLimit'] as const;
-
 const schema = z.object({
   issuer: z.string().trim().min(1, 'is required, e.g. "Contoso"').max(64).refine((s) => !s.includes(':'), 'must not contain ":"'),
   store: z.custom<MfaStore>(
-    (v) => typeof v === 'object' && v !== null && STORE_METHODS.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
-    { message: `must implement MfaStore (${STORE_METHODS.join(', ')}); e.g. new SqliteStore({ filename })` },
+    (v) => missingStoreMethods(v, STORE_METHODS.core).length === 0,
+    { message: `must implement MfaStore (${STORE_METHODS.core.join(', ')}); e.g. new SqliteStore({ filename })` },
   ),
   secretKey: z.union([
     z.instanceof(Buffer),
@@ -268,8 +262,8 @@ const schema = z.object({
     realm: z.string().min(1).max(64).regex(/^[^"\\\p{Cc}]*$/u, 'must not contain quotes, backslashes or control characters').optional(),
   }).strict().optional(),
 }).strict().refine(
-  (o) => !o.sms || PHONE_STORE_METHODS.every((m) => typeof (o.store as unknown as Record<string, unknown>)[m] === 'function'),
-  { path: ['store'], message: `must implement ${PHONE_STORE_METHODS.join(', ')} when \`sms\` is set (upgrade the store)` },
+  (o) => !o.sms || missingStoreMethods(o.store, STORE_METHODS.phone).length === 0,
+  { path: ['store'], message: `must implement ${STORE_METHODS.phone.join(', ')} when \`sms\` is set (upgrade the store)` },
 );
 
 /** Validates options and fills defaults; throws ConfigurationError naming each wrong option. */

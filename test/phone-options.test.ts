@@ -33,5 +33,7 @@ describe('phone options', () => {
     const old = Object.assign(new MemoryStore({ warn: () => {} }), { putPhoneCode: undefined });
     assert.throws(() => createMfa({ ...base(), store: old as never, sms: new OutboxTransport() }), (e: unknown) =>
       e instanceof ConfigurationError && /store: must implement putPhoneCode/.test(e.message));
+    const noRateLimits = Object.assign(new MemoryStore({ warn: () => {} }), { hitRateLimit: undefined });
+    assert.throws(() => createMfa({ ...base(), store: noRateLimits as never, sms: new OutboxTransport() }), /getRateLimit, hitRateLimit when `sms` is set/);
   });
 });

@@ -6,6 +6,7 @@ import type { RandomSource } from '../crypto/random.js';
 import type { SealingKey } from '../crypto/secret-box.js';
 import type { ResolvedAppPasswordOptions } from '../options.js';
 import type { AppPasswordRecord, MfaStore } from '../stores/store.js';
+import { missingStoreMethods, STORE_METHODS } from '../stores/store-methods.js';
 
 /** 32 symbols, so each is exactly 5 bits: lowercase letters and digits without 0/o and 1/l. */
 const ALPHABET = '23456789abcdefghijkmnpqrstuvwxyz';
@@ -19,10 +20,6 @@ const HMAC_KEY_PURPOSE = 'app-password-hmac/v1';
 /** A use is written at most this often per password: "last used" to the minute, not a write per request. */
 const TOUCH_EVERY_MS = 60_000;
 const NAME_MAX = 64;
-const STORE_METHODS = [
-  'createAppPassword', 'findAppPasswordByHash', 'listAppPasswords', 'touchAppPassword',
-  'deleteAppPassword', 'deleteAppPasswords', 'getRateLimit', 'hitRateLimit',
-] as const;
 
 export interface AppPasswordMethodOptions {
   store: MfaStore;
@@ -107,13 +104,13 @@ export class AppPasswordMethod {
 
   /** Whether the store implements the app-password methods (custom stores may predate them). */
   supported(): boolean {
-    return missingStoreMethods(this.#options.store).length === 0;
+    return missingStoreMethods(this.#options.store, STORE_METHODS.appPasswords).length === 0;
   }
 
   #store(): MfaStore {
     const { store } = this.#options;
     if (!this.#storeChecked) {
-      const missing = missingStoreMethods(store);
+      const missing = missingStoreMethods(store, STORE_METHODS.appPasswords);
       if (missing.length > 0) {
         throw new ConfigurationError(`passport-mfa: app passwords need a store implementing ${missing.join(', ')} (MemoryStore and SqliteStore do).`);
       }
@@ -121,10 +118,6 @@ export class AppPasswordMethod {
     }
     return store;
   }
-}
-
-function missingStoreMethods(store: MfaStore): string[] {
-  return STORE_METHODS.filter((m) => typeof (store as unknown as Record<string, unknown>)[m] !== 'function');
 }
 
 /** Trimmed, 1 to 64 printable characters; throws InvalidInputError with a message for the form. */

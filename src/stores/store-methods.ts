@@ -1,0 +1,28 @@
+import type { MfaStore } from './store.js';
+
+type StoreMethod = Exclude<keyof MfaStore, 'close'>;
+
+const RATE_LIMITS = ['getRateLimit', 'hitRateLimit'] as const;
+
+/**
+ * The MfaStore methods each feature needs. A custom store may predate a feature: createMfa()
+ * refuses such a store only for the features it turns on (phone codes when `sms` is set), and
+ * app passwords refuse to work, with a ConfigurationError, until the store has them.
+ */
+export const STORE_METHODS = {
+  core: [
+    'createFactor', 'getFactor', 'listFactors', 'confirmFactor', 'deleteFactor', 'deleteUnconfirmedFactors',
+    'consumeTimeStep', 'getLockout', 'recordFailure', 'resetFailures',
+  ],
+  phone: ['putPhoneCode', 'consumePhoneCode', ...RATE_LIMITS],
+  appPasswords: [
+    'createAppPassword', 'findAppPasswordByHash', 'listAppPasswords', 'touchAppPassword',
+    'deleteAppPassword', 'deleteAppPasswords', ...RATE_LIMITS,
+  ],
+} as const satisfies Record<string, readonly StoreMethod[]>;
+
+/** The methods of `methods` that `store` lacks (all of them when it is not an object). */
+export function missingStoreMethods(store: unknown, methods: readonly StoreMethod[]): StoreMethod[] {
+  if (typeof store !== 'object' || store === null) return [...methods];
+  return methods.filter((m) => typeof (store as Record<string, unknown>)[m] !== 'function');
+}
