@@ -2,6 +2,8 @@ import passportDefault from 'passport';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { ConfigurationError } from './errors.js';
+import { APP_PASSWORD_DEFAULTS, appPasswordOptionsSchema, resolveAppPasswordOptions } from './app-password-options.js';
+import type { AppPasswordOptions, ResolvedAppPasswordOptions } from './app-password-options.js';
 import { secureRandom } from './crypto/random.js';
 import type { RandomSource } from './crypto/random.js';
 import type { SealingKey } from './crypto/secret-box.js';
@@ -10,7 +12,10 @@ import type { TotpSettings } from './methods/totp.js';
 import type { MfaStore } from './stores/store.js';
 import { missingStoreMethods, STORE_METHODS } from './stores/store-methods.js';
 import type { MfaEvent } from './events.js';
+import { optionalFunction } from './optional-function.js';
 import type { SmsTransport } from './transports/sms-transport.js';
+
+export type { AppPasswordOptions, ResolvedAppPasswordOptions } from './app-password-options.js';
 
 /** The part of a Passport instance (`passport` or `new passport.Passport()`) passport-mfa uses. */
 export interface PassportLike {
@@ -114,37 +119,6 @@ export interface PhoneChange {
   at: number;
 }
 
-export interface AppPasswordOptions {
-  /** App passwords a user may hold at once, 1 to 40 (Microsoft Entra's limit). @default 40 */
-  maxPerUser?: number;
-  /** Lifetime of a new app password in ms; null means it never expires. @default null */
-  maxAgeMs?: number | null;
-  /** Scope given to app passwords created on the pages (the host checks it); null means unrestricted. @default null */
-  scope?: string[] | null;
-  /**
-   * Finds the account a Basic-auth username names (sync or async); null when there is none.
-   * Required by mfa.appPasswordStrategy. @default none
-   */
-  findUser?: (username: string) => Express.User | null | undefined | Promise<Express.User | null | undefined>;
-  /**
-   * Checks the account password over Basic, for users NOT enrolled in MFA only (enrolled users
-   * must use an app password). Should take the same time whether or not it matches.
-   * @default none (account passwords never work over Basic)
-   */
-  verifyAccountPassword?: (user: Express.User, password: string) => boolean | Promise<boolean>;
-  /** Failed Basic attempts allowed per window, counted in the store (shared by all instances). */
-  rateLimit?: {
-    /** Window length in ms. @default 900000 (15 minutes) */
-    windowMs?: number;
-    /** Failures per username per window. @default 10 */
-    perUsername?: number;
-    /** Failures per client IP per window. @default 50 */
-    perIp?: number;
-  };
-  /** realm of the `WWW-Authenticate: Basic` challenge. @default the issuer */
-  realm?: string;
-}
-
 export const DEFAULTS = {
   basePath: '/mfa',
   loginPath: '/login',
@@ -155,7 +129,7 @@ export const DEFAULTS = {
   lockout: { threshold: 5, durationMs: 15 * 60_000, hardLimit: 100 },
   totp: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 } satisfies TotpSettings,
   phone: { codeDigits: 6, codeTtlMs: 5 * 60_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10 } satisfies PhoneSettings,
-  appPasswords: { maxPerUser: 40, maxAgeMs: null, scope: null, rateLimit: { windowMs: 15 * 60_000, perUsername: 10, perIp: 50 } },
+  appPasswords: APP_PASSWORD_DEFAULTS,
 } as const;
 
 export interface ResolvedOptions {
@@ -183,18 +157,6 @@ export interface ResolvedOptions {
   appPasswords: ResolvedAppPasswordOptions;
 }
 
-export interface ResolvedAppPasswordOptions {
-  maxPerUser: number;
-  maxAgeMs: number | null;
-  scope: string[] | null;
-  findUser: AppPasswordOptions['findUser'];
-  verifyAccountPassword: AppPasswordOptions['verifyAccountPassword'];
-  rateLimit: { windowMs: number; perUsername: number; perIp: number };
-  realm: string;
-}
-
-const fn = <T>(what: string) =>
-  z.custom<T>((v) => typeof v === 'function', { message: `must be a function (${what})` }).optional();
 const localPath = z
   .string()
   .regex(/^\/(?![/\\])[^\s\\]*$/, 'must be a same-origin path starting with a single "/"');
@@ -216,8 +178,8 @@ const schema = z.object({
     message: 'must be a Passport instance',
   }).optional(),
   strategyName: z.string().min(1).optional(),
-  getUserId: fn<(user: Express.User) => string>('user => id'),
-  getAccountName: fn<(user: Express.User) => string>('user => account name'),
+  getUserId: optionalFunction<(user: Express.User) => string>('user => id'),
+  getAccountName: optionalFunction<(user: Express.User) => string>('user => account name'),
   pendingTtlMs: z.number().int().min(60_000).max(60 * 60_000).optional(),
   reverifyAfterMs: z.number().int().min(60_000).optional(),
   lockout: z.object({
@@ -233,9 +195,9 @@ const schema = z.object({
     secretBytes: z.number().int().min(16).max(64).optional(),
   }).strict().optional(),
   views: z.string().min(1).optional(),
-  onEvent: fn<(event: MfaEvent) => void>('event => void'),
-  clock: fn<() => number>('() => milliseconds'),
-  random: fn<RandomSource>('size => Buffer'),
+  onEvent: optionalFunction<(event: MfaEvent) => void>('event => void'),
+  clock: optionalFunction<() => number>('() => milliseconds'),
+  random: optionalFunction<RandomSource>('size => Buffer'),
   sms: z.custom<SmsTransport>(
     (v) => typeof v === 'object' && v !== null && typeof (v as SmsTransport).sendSms === 'function' && typeof (v as SmsTransport).makeCall === 'function',
     { message: 'must be an SmsTransport with sendSms() and makeCall(), e.g. new OutboxTransport()' },
@@ -247,20 +209,8 @@ const schema = z.object({
     sendsPerIpPerHour: z.number().int().min(1).max(100_000).optional(),
     defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 country code such as "US"').optional(),
   }).strict().optional(),
-  onPhoneChanged: fn<(change: PhoneChange) => void>('change => void'),
-  appPasswords: z.object({
-    maxPerUser: z.number().int().min(1).max(40, 'must be at most 40 (as Microsoft Entra)').optional(),
-    maxAgeMs: z.number().int().min(60_000, 'must be at least 60000 (one minute), or null for no expiry').nullable().optional(),
-    scope: z.array(z.string().min(1).max(64)).max(32).nullable().optional(),
-    findUser: fn<AppPasswordOptions['findUser']>('username => user | null'),
-    verifyAccountPassword: fn<AppPasswordOptions['verifyAccountPassword']>('(user, password) => boolean'),
-    rateLimit: z.object({
-      windowMs: z.number().int().min(1000).optional(),
-      perUsername: z.number().int().min(1).max(1000).optional(),
-      perIp: z.number().int().min(1).max(100_000).optional(),
-    }).strict().optional(),
-    realm: z.string().min(1).max(64).regex(/^[^"\\\p{Cc}]*$/u, 'must not contain quotes, backslashes or control characters').optional(),
-  }).strict().optional(),
+  onPhoneChanged: optionalFunction<(change: PhoneChange) => void>('change => void'),
+  appPasswords: appPasswordOptionsSchema,
 }).strict().refine(
   (o) => !o.sms || missingStoreMethods(o.store, STORE_METHODS.phone).length === 0,
   { path: ['store'], message: `must implement ${STORE_METHODS.phone.join(', ')} when \`sms\` is set (upgrade the store)` },
@@ -303,19 +253,6 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     sms: o.sms,
     phone: { ...DEFAULTS.phone, defaultCountry: undefined, ...o.phone },
     onPhoneChanged: o.onPhoneChanged ?? (() => {}),
-    appPasswords: resolveAppPasswords(o.appPasswords, o.issuer),
-  };
-}
-
-function resolveAppPasswords(o: AppPasswordOptions | undefined, issuer: string): ResolvedAppPasswordOptions {
-  const d = DEFAULTS.appPasswords;
-  return {
-    maxPerUser: o?.maxPerUser ?? d.maxPerUser,
-    maxAgeMs: o?.maxAgeMs ?? d.maxAgeMs,
-    scope: o?.scope ? [...o.scope] : d.scope,
-    findUser: o?.findUser,
-    verifyAccountPassword: o?.verifyAccountPassword,
-    rateLimit: { ...d.rateLimit, ...o?.rateLimit },
-    realm: o?.realm ?? issuer,
+    appPasswords: resolveAppPasswordOptions(o.appPasswords, o.issuer),
   };
 }

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { optionalFunction } from './optional-function.js';
+
+/** `appPasswords` in createMfa() options: app passwords for non-browser apps (docs/app-passwords.md). */
+export interface AppPasswordOptions {
+  /** App passwords a user may hold at once, 1 to 40 (Microsoft Entra's limit). @default 40 */
+  maxPerUser?: number;
+  /** Lifetime of a new app password in ms; null means it never expires. @default null */
+  maxAgeMs?: number | null;
+  /** Scope given to app passwords created on the pages (the host checks it); null means unrestricted. @default null */
+  scope?: string[] | null;
+  /**
+   * Finds the account a Basic-auth username names (sync or async); null when there is none.
+   * Required by mfa.appPasswordStrategy. @default none
+   */
+  findUser?: (username: string) => Express.User | null | undefined | Promise<Express.User | null | undefined>;
+  /**
+   * Checks the account password over Basic, for users NOT enrolled in MFA only (enrolled users
+   * must use an app password). Should take the same time whether or not it matches.
+   * @default none (account passwords never work over Basic)
+   */
+  verifyAccountPassword?: (user: Express.User, password: string) => boolean | Promise<boolean>;
+  /** Failed Basic attempts allowed per window, counted in the store (shared by all instances). */
+  rateLimit?: {
+    /** Window length in ms. @default 900000 (15 minutes) */
+    windowMs?: number;
+    /** Failures per username per window. @default 10 */
+    perUsername?: number;
+    /** Failures per client IP per window. @default 50 */
+    perIp?: number;
+  };
+  /** realm of the `WWW-Authenticate: Basic` challenge. @default the issuer */
+  realm?: string;
+}
+
+export const APP_PASSWORD_DEFAULTS = {
+  maxPerUser: 40,
+  maxAgeMs: null,
+  scope: null,
+  rateLimit: { windowMs: 15 * 60_000, perUsername: 10, perIp: 50 },
+} as const;
+
+export interface ResolvedAppPasswordOptions {
+  maxPerUser: number;
+  maxAgeMs: number | null;
+  scope: string[] | null;
+  findUser: AppPasswordOptions['findUser'];
+  verifyAccountPassword: AppPasswordOptions['verifyAccountPassword'];
+  rateLimit: { windowMs: number; perUsername: number; perIp: number };
+  realm: string;
+}
+
+export const appPasswordOptionsSchema = z.object({
+  maxPerUser: z.number().int().min(1).max(40, 'must be at most 40 (as Microsoft Entra)').optional(),
+  maxAgeMs: z.number().int().min(60_000, 'must be at least 60000 (one minute), or null for no expiry').nullable().optional(),
+  scope: z.array(z.string().min(1).max(64)).max(32).nullable().optional(),
+  findUser: optionalFunction<AppPasswordOptions['findUser']>('username => user | null'),
+  verifyAccountPassword: optionalFunction<AppPasswordOptions['verifyAccountPassword']>('(user, password) => boolean'),
+  rateLimit: z.object({
+    windowMs: z.number().int().min(1000).optional(),
+    perUsername: z.number().int().min(1).max(1000).optional(),
+    perIp: z.number().int().min(1).max(100_000).optional(),
+  }).strict().optional(),
+  realm: z.string().min(1).max(64).regex(/^[^"\\\p{Cc}]*$/u, 'must not contain quotes, backslashes or control characters').optional(),
+}).strict().optional();
+
+/** The app-password settings with defaults filled in; the realm defaults to the issuer. */
+export function resolveAppPasswordOptions(o: AppPasswordOptions | undefined, issuer: string): ResolvedAppPasswordOptions {
+  const d = APP_PASSWORD_DEFAULTS;
+  return {
+    maxPerUser: o?.maxPerUser ?? d.maxPerUser,
+    maxAgeMs: o?.maxAgeMs ?? d.maxAgeMs,
+    scope: o?.scope ? [...o.scope] : d.scope,
+    findUser: o?.findUser,
+    verifyAccountPassword: o?.verifyAccountPassword,
+    rateLimit: { ...d.rateLimit, ...o?.rateLimit },
+    realm: o?.realm ?? issuer,
+  };
+}
