@@ -42,10 +42,7 @@ export class MemoryStore implements MfaStore {
 
   async listFactors(userId: string): Promise<FactorRecord[]> {
     this.#open();
-    return [...this.#factors.values()]
-      .filter((f) => f.userId === userId)
-      .sort((a, b) => a.createdAt - b.createdAt)
-      .map((f) => structuredClone(f));
+    return oldestFirst(this.#factors.values(), userId);
   }
 
   async confirmFactor(userId: string, id: string, now: number): Promise<boolean> {
@@ -131,10 +128,7 @@ export class MemoryStore implements MfaStore {
 
   async listAppPasswords(userId: string): Promise<AppPasswordRecord[]> {
     this.#open();
-    return [...this.#appPasswords.values()]
-      .filter((p) => p.userId === userId)
-      .sort((a, b) => a.createdAt - b.createdAt)
-      .map((p) => structuredClone(p));
+    return oldestFirst(this.#appPasswords.values(), userId);
   }
 
   async touchAppPassword(id: string, now: number): Promise<void> {
@@ -187,4 +181,12 @@ export class MemoryStore implements MfaStore {
     this.#rateLimits.set(key, { count: hit.count, resetAt: hit.resetAt });
     return hit;
   }
+}
+
+/** Copies of one user's records, oldest first; the stable sort keeps insertion order for ties, as SqliteStore's rowid does. */
+function oldestFirst<T extends { userId: string; createdAt: number }>(records: Iterable<T>, userId: string): T[] {
+  return [...records]
+    .filter((r) => r.userId === userId)
+    .sort((a, b) => a.createdAt - b.createdAt)
+    .map((r) => structuredClone(r));
 }

@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, it } from 'node:test';
 import type { MfaStore } from '../../src/stores/store.js';
 
+/** The suites' "now" (Nov 2023), and how many calls their atomicity tests fire at once. */
+export const T0 = 1_700_000_000_000;
+export const PARALLEL = 30;
+
 export interface StoreUnderTest {
   store: MfaStore;
   /** Runs after the suite has closed the store (when it has close()): remove files etc. */

@@ -2,11 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { AppPasswordRecord } from '../../src/stores/store.js';
-import { itRejectsAfterClose, storePerTest } from './store-per-test.js';
+import { itRejectsAfterClose, PARALLEL, storePerTest, T0 } from './store-per-test.js';
 import type { StoreUnderTest } from './store-per-test.js';
-
-const T0 = 1_700_000_000_000;
-const PARALLEL = 30;
 
 export function makeAppPassword(overrides: Partial<AppPasswordRecord> = {}): AppPasswordRecord {
   return {

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { itRejectsAfterClose, storePerTest } from './store-per-test.js';
+import { itRejectsAfterClose, PARALLEL, storePerTest, T0 } from './store-per-test.js';
 import type { StoreUnderTest } from './store-per-test.js';
 
-const T0 = 1_700_000_000_000;
-const PARALLEL = 30;
 const WINDOW = 60_000;
 
 /** The rate-limit part of the MfaStore contract (getRateLimit, hitRateLimit), bound to one implementation. */

@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { FactorRecord, FailurePolicy, PhoneCodeRecord } from '../../src/stores/store.js';
-import { itRejectsAfterClose, storePerTest } from './store-per-test.js';
+import { itRejectsAfterClose, PARALLEL, storePerTest, T0 } from './store-per-test.js';
 import type { StoreUnderTest } from './store-per-test.js';
 import { runAppPasswordStoreSuite } from './store-suite-app-passwords.js';
 import { runRateLimitStoreSuite } from './store-suite-rate-limits.js';
-
-const T0 = 1_700_000_000_000;
-const PARALLEL = 30;
 
 export function makeFactor(overrides: Partial<FactorRecord> = {}): FactorRecord {
   return {
