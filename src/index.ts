@@ -20,6 +20,6 @@ export type { WebhookPayload, WebhookTransportOptions } from './transports/webho
 export { TwilioTransport } from './transports/twilio-transport.js';
 export type { TwilioTransportOptions } from './transports/twilio-transport.js';
 export type { AppPasswordOptions } from './options.js';
-export type { AppPasswordRecord, RateLimitState } from './stores/store.js';
+export type { AppPasswordRecord, RateLimitHit, RateLimitState } from './stores/store.js';
 export { APP_PASSWORD_STRATEGY_NAME } from './passport/app-password-strategy.js';
 export type { AppPasswordStrategy, AppPasswordSuccessInfo } from './passport/app-password-strategy.js';

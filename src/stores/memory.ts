@@ -103,6 +103,36 @@ export class MemoryStore implements MfaStore {
     this.#closed = true;
   }
 
+  // ---- Rate limits ----
+
+  async getRateLimit(key: string, now: number): Promise<RateLimitState> {
+    this.#open();
+    const state = this.#rateLimits.get(key);
+    return state && state.resetAt !== null && state.resetAt > now ? { ...state } : { ...NO_RATE_LIMIT };
+  }
+
+  async hitRateLimit(key: string, windowMs: number, now: number, limit?: number): Promise<RateLimitHit> {
+    this.#open();
+    const hit = nextRateLimit(this.#rateLimits.get(key) ?? NO_RATE_LIMIT, windowMs, now, limit);
+    this.#rateLimits.set(key, { count: hit.count, resetAt: hit.resetAt });
+    return hit;
+  }
+
+  // ---- Phone codes ----
+
+  async putPhoneCode(record: PhoneCodeRecord): Promise<void> {
+    this.#open();
+    this.#phoneCodes.set(JSON.stringify([record.userId, record.purpose]), { ...record });
+  }
+
+  async consumePhoneCode(userId: string, purpose: string, codeHash: string, now: number): Promise<boolean> {
+    this.#open();
+    const key = JSON.stringify([userId, purpose]);
+    const code = this.#phoneCodes.get(key);
+    if (!code || code.codeHash !== codeHash || now >= code.expiresAt) return false;
+    return this.#phoneCodes.delete(key);
+  }
+
   // ---- App passwords ----
 
   async createAppPassword(record: AppPasswordRecord, limit: { maxPerUser: number; now: number }): Promise<boolean> {
@@ -154,32 +184,6 @@ export class MemoryStore implements MfaStore {
 
   #open(): void {
     if (this.#closed) throw new Error('MemoryStore is closed');
-  }
-
-  async putPhoneCode(record: PhoneCodeRecord): Promise<void> {
-    this.#open();
-    this.#phoneCodes.set(JSON.stringify([record.userId, record.purpose]), { ...record });
-  }
-
-  async consumePhoneCode(userId: string, purpose: string, codeHash: string, now: number): Promise<boolean> {
-    this.#open();
-    const key = JSON.stringify([userId, purpose]);
-    const code = this.#phoneCodes.get(key);
-    if (!code || code.codeHash !== codeHash || now >= code.expiresAt) return false;
-    return this.#phoneCodes.delete(key);
-  }
-
-  async getRateLimit(key: string, now: number): Promise<RateLimitState> {
-    this.#open();
-    const state = this.#rateLimits.get(key);
-    return state && state.resetAt !== null && state.resetAt > now ? { ...state } : { ...NO_RATE_LIMIT };
-  }
-
-  async hitRateLimit(key: string, windowMs: number, now: number, limit?: number): Promise<RateLimitHit> {
-    this.#open();
-    const hit = nextRateLimit(this.#rateLimits.get(key) ?? NO_RATE_LIMIT, windowMs, now, limit);
-    this.#rateLimits.set(key, { count: hit.count, resetAt: hit.resetAt });
-    return hit;
   }
 }
 

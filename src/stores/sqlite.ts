@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { ConfigurationError } from '../errors.js';
 import { SqliteAppPasswords } from './sqlite-app-passwords.js';
 import { migrate } from './sqlite-migrations.js';
-import { sqlitePhoneOperations } from './sqlite-phone.js';
+import { SqlitePhoneCodes } from './sqlite-phone-codes.js';
 import { SqliteRateLimits } from './sqlite-rate-limits.js';
 import { nextLockout, NO_LOCKOUT } from './store.js';
 import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitHit, RateLimitState } from './store.js';
@@ -60,7 +60,7 @@ export class SqliteStore implements MfaStore {
   readonly #recordFailure: (userId: string, policy: FailurePolicy) => LockoutState;
   readonly #sql: ReturnType<typeof prepareStatements>;
   readonly #rateLimits: SqliteRateLimits;
-  readonly #phone: ReturnType<typeof sqlitePhoneOperations>;
+  readonly #phoneCodes: SqlitePhoneCodes;
   readonly #appPasswords: SqliteAppPasswords;
 
   constructor(options: SqliteStoreOptions) {
@@ -70,7 +70,7 @@ export class SqliteStore implements MfaStore {
       migrate(this.#db, tablePrefix);
       this.#sql = prepareStatements(this.#db, tablePrefix);
       this.#rateLimits = new SqliteRateLimits(this.#db, tablePrefix);
-      this.#phone = sqlitePhoneOperations(this.#db, tablePrefix);
+      this.#phoneCodes = new SqlitePhoneCodes(this.#db, tablePrefix);
       this.#appPasswords = new SqliteAppPasswords(this.#db, tablePrefix);
     } catch (error) {
       this.#db.close();
@@ -151,6 +151,16 @@ export class SqliteStore implements MfaStore {
     return this.#rateLimits.hit(key, windowMs, now, limit);
   }
 
+  // ---- Phone codes (sqlite-phone-codes.ts) ----
+
+  async putPhoneCode(record: PhoneCodeRecord): Promise<void> {
+    this.#phoneCodes.put(record);
+  }
+
+  async consumePhoneCode(userId: string, purpose: string, codeHash: string, now: number): Promise<boolean> {
+    return this.#phoneCodes.consume(userId, purpose, codeHash, now);
+  }
+
   // ---- App passwords (sqlite-app-passwords.ts) ----
 
   async createAppPassword(record: AppPasswordRecord, limit: { maxPerUser: number; now: number }): Promise<boolean> {
@@ -181,14 +191,6 @@ export class SqliteStore implements MfaStore {
     const row = this.#sql.getLockout.get(userId);
     if (!row) return { ...NO_LOCKOUT };
     return { failures: row.failures, lockedUntil: row.locked_until, hardLocked: row.hard_locked === 1 };
-  }
-
-  async putPhoneCode(record: PhoneCodeRecord): Promise<void> {
-    this.#phone.putPhoneCode(record);
-  }
-
-  async consumePhoneCode(userId: string, purpose: string, codeHash: string, now: number): Promise<boolean> {
-    return this.#phone.consumePhoneCode(userId, purpose, codeHash, now);
   }
 }
 
