@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { ConfigurationError } from '../errors.js';
 import { migrate } from './sqlite-migrations.js';
+import { SqlitePushData } from './sqlite-push.js';
+import type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
 import { nextLockout, NO_LOCKOUT } from './store.js';
 import type { FactorRecord, FailurePolicy, LockoutState, MfaStore } from './store.js';
 
@@ -56,6 +58,7 @@ export class SqliteStore implements MfaStore {
   readonly #db: Database.Database;
   readonly #recordFailure: (userId: string, policy: FailurePolicy) => LockoutState;
   readonly #sql: ReturnType<typeof prepareStatements>;
+  readonly #push: SqlitePushData;
 
   constructor(options: SqliteStoreOptions) {
     const { filename, tablePrefix, busyTimeoutMs } = validate(options);
@@ -63,6 +66,7 @@ export class SqliteStore implements MfaStore {
     try {
       migrate(this.#db, tablePrefix);
       this.#sql = prepareStatements(this.#db, tablePrefix);
+      this.#push = new SqlitePushData(this.#db, tablePrefix);
     } catch (error) {
       this.#db.close();
       throw error;
@@ -131,6 +135,24 @@ export class SqliteStore implements MfaStore {
   async close(): Promise<void> {
     this.#db.close();
   }
+
+  // ───────────── Push notifications: statements in SqlitePushData ─────────────
+  async createPushDevice(device: PushDeviceRecord): Promise<void> { this.#push.createPushDevice(device); }
+  async getPushDevice(id: string): Promise<PushDeviceRecord | null> { return this.#push.getPushDevice(id); }
+  async activatePushDevice(id: string, activation: { publicKey: PublicJwk; name: string | null; now: number }): Promise<boolean> { return this.#push.activatePushDevice(id, activation); }
+  async setPushDevicePin(id: string, pinHash: string | null): Promise<boolean> { return this.#push.setPushDevicePin(id, pinHash); }
+  async disablePushDevice(id: string, now: number): Promise<void> { this.#push.disablePushDevice(id, now); }
+  async createPushChallenge(challenge: PushChallengeRecord): Promise<void> { this.#push.createPushChallenge(challenge); }
+  async getPushChallenge(id: string): Promise<PushChallengeRecord | null> { return this.#push.getPushChallenge(id); }
+  async listOpenPushChallenges(userId: string, now: number): Promise<PushChallengeRecord[]> { return this.#push.listOpenPushChallenges(userId, now); }
+  async resolvePushChallenge(id: string, resolution: PushResolution): Promise<boolean> { return this.#push.resolvePushChallenge(id, resolution); }
+  async consumePushChallenge(id: string, now: number): Promise<boolean> { return this.#push.consumePushChallenge(id, now); }
+  async listUnseenFraudReports(userId: string): Promise<PushChallengeRecord[]> { return this.#push.listUnseenFraudReports(userId); }
+  async markFraudReportsSeen(userId: string, now: number): Promise<void> { this.#push.markFraudReportsSeen(userId, now); }
+  async consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean> { return this.#push.consumeNonce(scope, nonce, expiresAt, now); }
+  async hitCounter(key: string, windowMs: number, now: number): Promise<CounterState> { return this.#push.hitCounter(key, windowMs, now); }
+  async getCounter(key: string, now: number): Promise<CounterState | null> { return this.#push.getCounter(key, now); }
+  async deleteCounter(key: string): Promise<void> { this.#push.deleteCounter(key); }
 
   #readLockout(userId: string): LockoutState {
     const row = this.#sql.getLockout.get(userId);

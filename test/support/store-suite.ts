@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { FactorRecord, FailurePolicy, MfaStore } from '../../src/stores/store.js';
+import { runPushStoreSuite } from './push-store-suite.js';
 
 export interface StoreUnderTest {
   store: MfaStore;
@@ -314,6 +315,10 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
       for (const [method, call] of Object.entries(calls)) {
         await assert.rejects(call(), Error, `${method} after close()`);
       }
+    });
+
+    describe('push notifications', () => {
+      runPushStoreSuite(() => store);
     });
   });
 }
