@@ -3,6 +3,7 @@ import type { MfaEvent } from './events.js';
 import type { ViewRenderer } from './http/views.js';
 import type { TotpMethod } from './methods/totp.js';
 import type { ResolvedOptions } from './options.js';
+import type { PushMethod } from './methods/push.js';
 import type { LockoutPolicy } from './policy/lockout.js';
 import type { MfaStore } from './stores/store.js';
 
@@ -14,6 +15,9 @@ export interface MfaContext {
   box: SecretBox;
   totp: TotpMethod;
   lockout: LockoutPolicy;
+  push: PushMethod;
+  /** The instance's admin operations, for methods that must call them (set by createMfa). */
+  admin?: { unlock(userId: string): Promise<void>; revokeAppPasswords?(userId: string): Promise<unknown> };
   views: ViewRenderer;
   emit(event: Omit<MfaEvent, 'at'>): void;
 }

@@ -6,12 +6,24 @@ export interface MfaEvent {
     | 'second_factor.succeeded'
     | 'second_factor.failed'
     | 'second_factor.locked_out'
-    | 'store.unavailable';
+    | 'store.unavailable'
+    | 'push.device_activated'
+    | 'push.activation_failed'
+    | 'push.challenge_sent'
+    | 'push.challenge_answered'
+    | 'push.budget_exhausted'
+    | 'push.fraud_reported'
+    | 'push.pin_failed'
+    | 'push.device_disabled';
   userId: string | null;
   at: number;
   ip?: string | undefined;
   factorId?: string | undefined;
   method?: string | undefined;
+  /** Push: the challenge concerned. */
+  challengeId?: string | undefined;
+  /** Push: approve, deny, fraud, or number_mismatch. */
+  decision?: string | undefined;
   /** Why it failed (invalid_code, replayed, code_malformed, ...). */
   reason?: string | undefined;
 }

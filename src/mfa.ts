@@ -6,11 +6,14 @@ import { csrfToken, requireCsrf } from './http/csrf.js';
 import { createGuard } from './http/guard.js';
 import { createRouter } from './http/router.js';
 import { ViewRenderer } from './http/views.js';
+import { PushMethod } from './methods/push.js';
 import { TotpMethod } from './methods/totp.js';
 import { resolveOptions } from './options.js';
 import type { MfaOptions } from './options.js';
 import { createMfaStrategy } from './passport/mfa-strategy.js';
 import { LockoutPolicy } from './policy/lockout.js';
+import { PushBudget } from './push/budget.js';
+import { PinPolicy } from './push/pin-policy.js';
 import { guardStore } from './stores/guarded-store.js';
 
 export interface Mfa {
@@ -48,30 +51,39 @@ export function createMfa(input: MfaOptions): Mfa {
     emit({ type: 'store.unavailable', userId: null, reason: cause instanceof Error ? cause.message : String(cause) });
   });
   const box = new SecretBox(options.keys, options.random);
+  const totp = new TotpMethod({ store, box, issuer: options.issuer, settings: options.totp, clock: options.clock, random: options.random });
+  const { push: pushSettings, clock, random } = options;
   const ctx: MfaContext = {
     options,
     store,
     box,
-    totp: new TotpMethod({ store, box, issuer: options.issuer, settings: options.totp, clock: options.clock, random: options.random }),
+    totp,
     lockout: new LockoutPolicy(store, options.lockout, options.clock),
+    push: new PushMethod({
+      store, box, totp, issuer: options.issuer, settings: pushSettings, clock, random, emit,
+      budget: new PushBudget(store, pushSettings, clock),
+      pins: new PinPolicy(store, { length: pushSettings.pinLength, maxFailures: pushSettings.maxPinFailures }, clock, random),
+    }),
     views: new ViewRenderer({
       overrideDir: options.views,
       globals: { issuer: options.issuer, basePath: options.basePath, loginPath: options.loginPath },
     }),
     emit,
   };
+  const admin: Mfa['admin'] = {
+    unlock: (userId) => store.resetFailures(userId),
+    resetFactors: async (userId) => {
+      const factors = await store.listFactors(userId);
+      for (const f of factors) await store.deleteFactor(userId, f.id);
+      return factors.length;
+    },
+  };
+  ctx.admin = admin;
   return {
     router: createRouter(ctx),
     strategy: createMfaStrategy(ctx),
     requireSecondFactor: createGuard(ctx),
     csrf: { token: (req) => csrfToken(req, options.random), verify: requireCsrf },
-    admin: {
-      unlock: (userId) => store.resetFailures(userId),
-      resetFactors: async (userId) => {
-        const factors = await store.listFactors(userId);
-        for (const f of factors) await store.deleteFactor(userId, f.id);
-        return factors.length;
-      },
-    },
+    admin,
   };
 }

@@ -8,6 +8,9 @@ import type { SealingKey } from './crypto/secret-box.js';
 import type { TotpSettings } from './methods/totp.js';
 import type { MfaStore } from './stores/store.js';
 import type { MfaEvent } from './events.js';
+import { PUSH_DEFAULTS, PUSH_STORE_METHODS, pushSchema, resolvePush } from './push/push-options.js';
+import type { PushOptions, ResolvedPushOptions } from './push/push-options.js';
+import type { FraudReport } from './push/fraud-report.js';
 
 /** The part of a Passport instance (`passport` or `new passport.Passport()`) passport-mfa uses. */
 export interface PassportLike {
@@ -69,6 +72,14 @@ export interface MfaOptions {
   views?: string;
   /** Audit hook, called for every security event; must not throw. @default no-op */
   onEvent?: (event: MfaEvent) => void;
+  /** Push notifications to the companion authenticator (docs/push-protocol.md). */
+  push?: PushOptions;
+  /**
+   * Called when a user answers a notification with "This wasn't me" (after it is recorded and
+   * notifications are blocked), e.g. to alert the security team or force a password reset.
+   * Errors it throws or rejects with are logged, not raised. @default no-op
+   */
+  onFraudReport?: (report: FraudReport) => void | Promise<void>;
   /** Clock in ms since the epoch; injectable for tests. @default Date.now */
   clock?: () => number;
   /** Cryptographically secure random bytes; injectable for tests. @default crypto.randomBytes */
@@ -84,6 +95,7 @@ export const DEFAULTS = {
   reverifyAfterMs: 15 * 60_000,
   lockout: { threshold: 5, durationMs: 15 * 60_000, hardLimit: 100 },
   totp: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 } satisfies TotpSettings,
+  push: PUSH_DEFAULTS,
 } as const;
 
 export interface ResolvedOptions {
@@ -103,6 +115,8 @@ export interface ResolvedOptions {
   totp: TotpSettings;
   views: string | undefined;
   onEvent: (event: MfaEvent) => void;
+  push: ResolvedPushOptions;
+  onFraudReport: (report: FraudReport) => void | Promise<void>;
   clock: () => number;
   random: RandomSource;
 }
@@ -116,7 +130,6 @@ const STORE_METHODS = [
   'createFactor', 'getFactor', 'listFactors', 'confirmFactor', 'deleteFactor', 'deleteUnconfirmedFactors',
   'consumeTimeStep', 'getLockout', 'recordFailure', 'resetFailures',
 ] as const;
-
 const schema = z.object({
   issuer: z.string().trim().min(1, 'is required, e.g. "Contoso"').max(64).refine((s) => !s.includes(':'), 'must not contain ":"'),
   store: z.custom<MfaStore>(
@@ -153,6 +166,8 @@ const schema = z.object({
   }).strict().optional(),
   views: z.string().min(1).optional(),
   onEvent: fn<(event: MfaEvent) => void>('event => void'),
+  push: pushSchema.optional(),
+  onFraudReport: fn<(report: FraudReport) => void>('report => void'),
   clock: fn<() => number>('() => milliseconds'),
   random: fn<RandomSource>('size => Buffer'),
 }).strict();
@@ -165,6 +180,14 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     throw new ConfigurationError(`createMfa(): invalid options:\n${problems.join('\n')}`);
   }
   const o = parsed.data;
+  if (o.push?.enabled !== false) {
+    const missing = PUSH_STORE_METHODS.filter((m) => typeof (o.store as unknown as Record<string, unknown>)[m] !== 'function');
+    if (missing.length > 0) {
+      throw new ConfigurationError(
+        `createMfa(): invalid options:\n  - store: lacks the push methods ${missing.join(', ')}; upgrade the store or set push.enabled = false`,
+      );
+    }
+  }
   const getUserId = o.getUserId ?? ((user: Express.User) => String((user as { id?: unknown }).id));
   const keys = Array.isArray(o.secretKey) ? o.secretKey : [{ id: 'k1', key: o.secretKey as Buffer | string }];
   return {
@@ -189,7 +212,10 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     totp: { ...DEFAULTS.totp, ...o.totp },
     views: o.views,
     onEvent: o.onEvent ?? (() => {}),
+    push: resolvePush(o.push ?? {}),
+    onFraudReport: o.onFraudReport ?? (() => {}),
     clock: o.clock ?? Date.now,
     random: o.random ?? secureRandom,
   };
 }
+

@@ -7,17 +7,24 @@ import { goTo, isEnrolled, livePending, requireUserId, goToPage } from './flow.j
 import { handle } from './handle.js';
 import { renderPage } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
+import { pushVerifyRoutes, sendSignInNotification } from './push-verify-routes.js';
 import { completedFor, pendingFor, sessionState } from './session-state.js';
 
 /** The second step of every later sign-in (and re-verification before changing security info). */
 export function verifyRoutes(ctx: MfaContext): Router {
   const router = Router();
+  const render = (req: Request, res: Response, error: string | null, status?: number) => renderVerifyPage(ctx, req, res, error, status);
 
   router.get('/verify', handle(ctx, async (req, res) => {
     const userId = requireUserId(ctx, req);
     if (await alreadyDone(ctx, req, res, userId)) return;
     if (!(await isEnrolled(ctx, userId))) return goToPage(ctx, req, res, '/setup');
-    await livePending(ctx, req, userId);
+    const pending = await livePending(ctx, req, userId);
+    const autoSend = ctx.push.settings.autoSend && !pending.pushChallengeId && req.query.code === undefined;
+    if (autoSend && (await ctx.push.readyFactors(userId)).length > 0) {
+      if (await sendSignInNotification(ctx, req, res, userId, render)) await goToPage(ctx, req, res, '/verify/push');
+      return;
+    }
     await renderVerifyPage(ctx, req, res, null);
   }));
 
@@ -30,6 +37,7 @@ export function verifyRoutes(ctx: MfaContext): Router {
     await renderVerifyPage(ctx, req, res, result.info.message, result.info.status, result.info.retryAfterSeconds);
   }));
 
+  router.use(pushVerifyRoutes(ctx, render));
   return router;
 }
 
@@ -51,5 +59,11 @@ async function renderVerifyPage(
   retryAfterSeconds?: number | null,
 ): Promise<void> {
   if (typeof retryAfterSeconds === 'number') res.set('Retry-After', String(Math.ceil(retryAfterSeconds)));
-  await renderPage(ctx, req, res, 'verify', { title: 'Verify your identity', error, digits: ctx.totp.digits }, status);
+  const userId = requireUserId(ctx, req);
+  const push = ctx.push.settings.enabled && (await ctx.push.readyFactors(userId)).length > 0;
+  // "This wasn't me" reports are shown once, on the next visit to this page.
+  const reports = await ctx.store.listUnseenFraudReports(userId);
+  if (reports.length > 0) await ctx.store.markFraudReportsSeen(userId, ctx.options.clock());
+  const fraudNotices = reports.map((r) => ({ when: new Date(r.createdAt).toISOString().slice(0, 16).replace('T', ' ') + ' UTC', ip: r.context.ip ?? 'unknown' }));
+  await renderPage(ctx, req, res, 'verify', { title: 'Verify your identity', error, digits: ctx.totp.digits, push, fraudNotices }, status);
 }
