@@ -6,7 +6,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMfa, safeReturnTo, SqliteStore } from '../src/index.js';
-import type { MfaEvent, MfaStore } from '../src/index.js';
+import type { MfaEvent, MfaOptions, MfaStore } from '../src/index.js';
 import { UserDirectory } from './users.js';
 import type { User } from './users.js';
 
@@ -23,6 +23,8 @@ export interface ExampleAppOptions {
   clock?: () => number;
   /** Where MFA audit events go. @default console.log */
   onEvent?: (event: MfaEvent) => void;
+  /** Push-notification settings and hook passed to createMfa (tests vary them). @default createMfa's defaults */
+  mfa?: Pick<MfaOptions, 'push' | 'onFraudReport'>;
 }
 
 export const DEMO_USER = { username: 'alice', password: 'correct horse battery staple' } as const;
@@ -45,6 +47,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
     secretKey: options.secretKey,
     clock: options.clock,
     onEvent: options.onEvent ?? ((event) => console.log('mfa event', JSON.stringify(event))),
+    ...options.mfa,
   });
 
   pp.use(new LocalStrategy((username, password, done) => {

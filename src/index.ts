@@ -12,3 +12,8 @@ export type { SqliteStoreOptions } from './stores/sqlite.js';
 export type { SealingKey } from './crypto/secret-box.js';
 export type { MfaFailureInfo, MfaSuccessInfo, MfaStrategyOptions } from './passport/mfa-strategy.js';
 export { safeReturnTo } from './http/safe-return-to.js';
+export type { PushOptions } from './push/push-options.js';
+export { InProcessPushWakeup } from './push/wakeup.js';
+export type { PushWakeup } from './push/wakeup.js';
+export type { FraudReport } from './push/fraud-report.js';
+export type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './stores/push-records.js';
