@@ -64,7 +64,7 @@ describe('push notifications, end to end (browser over HTTP + the authenticator 
     assert.ok(h.events.some((e) => e.type === 'factor.enrolled'));
   });
 
-  it('signs in with Contact me → number → approve, learning the answer over SSE', async () => {
+  it('signs in with Contact me → number → approve, learning the answer over SSE', { timeout: 10_000 }, async () => {
     const { phone, account } = enrolled;
     h.clock.advance(60_000);
     const b = await h.signInToVerify();
@@ -78,13 +78,12 @@ describe('push notifications, end to end (browser over HTTP + the authenticator 
     const number = await h.shownNumber(b, '/mfa/verify/push');
 
     // The browser's event stream is open before the phone answers; the answer wakes it.
-    const stream = h.openEvents(b);
-    const [challenge] = await phone.waitForChallenges(account, 25);
-    assert.equal(await phone.answer(account, challenge!.id, 'approve', { number }), 'approved');
-    const events = await stream;
+    const events = await h.openEvents(b);
     assert.equal(events.contentType, 'text/event-stream; charset=utf-8');
     assert.equal(events.cacheControl, 'no-store');
-    assert.match(events.text, /event: result\ndata: \{"status":"approved"\}/);
+    const [challenge] = await phone.waitForChallenges(account, 25);
+    assert.equal(await phone.answer(account, challenge!.id, 'approve', { number }), 'approved');
+    assert.match(await events.text, /event: result\ndata: \{"status":"approved"\}/);
 
     const done = await h.post(b, '/mfa/verify/push', { method: 'push' }, '/mfa/verify/push');
     assert.equal(done.status, 303);

@@ -85,21 +85,21 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
   }
 
   /**
-   * Opens the verify page's event stream (as the page's script does) and resolves with what it
-   * received once the server ends it. Resolves only after the stream is open.
+   * Opens the verify page's event stream (as the page's script does). Resolves once the response
+   * headers arrived, i.e. the server is waiting; `text` resolves when the server ends the stream.
    */
-  async function openEvents(a: Agent): Promise<Promise<{ status: number; contentType: string; cacheControl: string; text: string }>> {
+  async function openEvents(a: Agent): Promise<{ status: number; contentType: string; cacheControl: string; text: Promise<string> }> {
     const cookies = (a as unknown as { jar: { getCookies(o: object): { toValueString(): string }[] } }).jar
       .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
       .map((c) => c.toValueString())
       .join('; ');
     const response = await fetch(`${origin}/mfa/verify/push/events`, { headers: { cookie: cookies, accept: 'text/event-stream' } });
-    return (async () => ({
+    return {
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
       cacheControl: response.headers.get('cache-control') ?? '',
-      text: await response.text(),
-    }))();
+      text: response.text(),
+    };
   }
 
   return {
