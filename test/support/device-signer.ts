@@ -21,6 +21,8 @@ export interface RawRequest {
   key?: CryptoKey;
   /** Change the body after signing (tampering). */
   sendBody?: unknown;
+  /** Send to this path instead of the signed one (tampering). */
+  sendPath?: string;
 }
 
 /** Sends a hand-built signed device request, for tests that bend the protocol's rules. */
@@ -38,7 +40,7 @@ export async function sendRaw(origin: string, account: AuthenticatorAccount, r: 
   if (deviceId !== null) headers['x-mfa-device'] = deviceId;
   const sent = r.sendBody === undefined ? body : r.sendBody;
   if (sent !== null) headers['content-type'] = 'application/json';
-  const res = await fetch(origin + r.path, { method: r.method, headers, body: sent === null ? undefined : JSON.stringify(sent) });
+  const res = await fetch(origin + (r.sendPath ?? r.path), { method: r.method, headers, body: sent === null ? undefined : JSON.stringify(sent) });
   return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
 }
 

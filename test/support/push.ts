@@ -60,10 +60,20 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
     return number;
   }
 
-  /** Alice, signed in with a push device activated and confirmed; returns her browser and phone. */
-  async function enrolledPushUser(): Promise<{ browser: Agent; phone: AuthenticatorClient; account: AuthenticatorAccount }> {
+  /** Creates and signs in a new user through the example app's /signup. */
+  async function signup(a: Agent, username: string, password = 'a long enough password'): Promise<void> {
+    const res = await post(a, '/signup', { username, password });
+    if (res.status !== 303) throw new Error(`signup failed: ${res.status}`);
+  }
+
+  /**
+   * A user (alice unless `username` is given: then signed up first), signed in with a push
+   * device activated and confirmed; returns the browser and phone.
+   */
+  async function enrolledPushUser(username?: string): Promise<{ browser: Agent; phone: AuthenticatorClient; account: AuthenticatorAccount }> {
     const a = browser();
-    await h.login(a);
+    if (username) await signup(a, username);
+    else await h.login(a);
     const { qrText } = await beginPushSetup(a);
     const p = phone();
     const account = await p.activate(qrText, 'Test phone');
@@ -114,6 +124,7 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
     shownNumber,
     enrolledPushUser,
     signInToVerify,
+    signup,
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
