@@ -6,7 +6,7 @@ import { goToPage } from './flow.js';
 import { handle } from './handle.js';
 import { renderPage } from './respond.js';
 
-const METHOD_NAMES: Record<string, string> = { totp: 'Mobile app: one-time password' };
+const METHOD_NAMES: Record<string, string> = { totp: 'Mobile app: one-time password', push: 'Mobile app: notification' };
 
 /** Self-service: the user sees and removes their own methods, and adds more. */
 export function manageRoutes(ctx: MfaContext): Router {

@@ -78,7 +78,8 @@ export function setupRoutes(ctx: MfaContext): Router {
     const userId = requireUserId(ctx, req);
     if (!completedFor(req, userId)) return goToPage(ctx, req, res, '/setup');
     const returnTo = safeReturnTo(sessionState(req).returnTo, ctx.options.defaultReturnTo);
-    await renderPage(ctx, req, res, 'setup-done', { title: 'Additional security verification', returnTo });
+    const method = completedFor(req, userId)!.method;
+    await renderPage(ctx, req, res, 'setup-done', { title: 'Additional security verification', returnTo, method });
   }));
 
   return router;

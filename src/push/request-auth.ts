@@ -53,6 +53,9 @@ export async function authenticateDeviceRequest(
     if (!deviceId || deviceId.length > 64) throw new DeviceUnauthorizedError();
     device = await store.getPushDevice(deviceId);
     if (!device || device.activatedAt === null || device.publicKey === null) throw new DeviceUnauthorizedError();
+    // A removed factor (Security info → Delete, admin reset) leaves its device record behind.
+    const factor = await store.getFactor(device.id);
+    if (!factor || factor.type !== 'push' || factor.userId !== device.userId) throw new DeviceUnauthorizedError();
     key = device.publicKey;
   }
   let input: string;

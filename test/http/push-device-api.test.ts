@@ -146,6 +146,14 @@ describe('device API: every request is signed, fresh and single-use', () => {
     assert.equal(await alice.phone.answer(alice.account, challengeId, 'approve', { number }), 'approved', 'still answerable');
   });
 
+  // Attack: a lost phone keeps working after the user removed it from their security info.
+  it('refuses a device whose factor was removed', async () => {
+    const user = await h.users.verify('mallory', 'a long enough password');
+    assert.equal(await h.mfa.admin.resetFactors(user!.id), 1);
+    const res = await sendRaw(h.origin, mallory.account, { method: 'GET', path: CHALLENGES, timestamp: h.clock.now() });
+    assert.deepEqual([res.status, res.body], [401, GENERIC]);
+  });
+
   it('exactly one of many parallel answers wins', async () => {
     const { number, challengeId } = await aliceChallenge();
     const results = await Promise.allSettled(
