@@ -22,7 +22,7 @@ export function deviceRoutes(ctx: MfaContext): Router {
   const router = Router();
   const { basePath } = ctx.options;
 
-  router.post('/activate/:id', json(ctx, async (req, res) => {
+  router.post('/activate/:id', json(async (req, res) => {
     const id = String(req.params.id);
     const key = parsePublicJwk((req.body as { publicKey?: unknown } | undefined)?.publicKey);
     if (!key) throw new InvalidInputError('publicKey must be a P-256 public JWK.', 'invalid_request');
@@ -37,13 +37,13 @@ export function deviceRoutes(ctx: MfaContext): Router {
     });
   }));
 
-  router.get('/challenges', json(ctx, async (req, res) => {
+  router.get('/challenges', json(async (req, res) => {
     const device = (await authenticateDeviceRequest(ctx.store, ctx.options.clock(), signed(req)))!;
     const wait = Math.min(MAX_WAIT_SECONDS, Math.max(0, Math.floor(Number(req.query.wait ?? 0)) || 0));
     res.json({ challenges: await waitForChallenges(ctx, device, wait, res) });
   }));
 
-  router.post('/challenges/:id/answer', json(ctx, async (req, res) => {
+  router.post('/challenges/:id/answer', json(async (req, res) => {
     const device = (await authenticateDeviceRequest(ctx.store, ctx.options.clock(), signed(req)))!;
     res.json({ status: await answerChallenge(ctx, device, String(req.params.id), req.body, req.ip) });
   }));
@@ -87,7 +87,7 @@ function signed(req: Request): SignedRequest {
 }
 
 /** Runs a device route and answers any error as JSON (never a page or a redirect). */
-function json(ctx: MfaContext, route: (req: Request, res: Response) => Promise<void>) {
+function json(route: (req: Request, res: Response) => Promise<void>) {
   return (req: Request, res: Response, _next: NextFunction) => {
     route(req, res).catch((thrown: unknown) => {
       if (res.headersSent) return;
