@@ -25,7 +25,7 @@ export function pushSetupRoutes(ctx: MfaContext): Router {
   router.get('/setup/push/qr.png', handle(ctx, async (req, res) => {
     const factor = await enrollingFactor(ctx, req, 'push');
     const device = factor ? await ctx.store.getPushDevice(factor.id) : null;
-    if (!device) throw new PendingExpiredError('No setup is under way.');
+    if (!device || device.activatedAt !== null) throw new PendingExpiredError('No activation is waiting.');
     const { uri } = ctx.push.enrollmentDetails(device, origin(ctx, req), ctx.options.basePath);
     const png = await QRCode.toBuffer(uri, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 264 });
     res.status(200).type('png').send(png);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Request, Response } from 'express';
 import type { MfaContext } from '../context.js';
-import { PendingExpiredError, RateLimitedError } from '../errors.js';
+import { LockedOutError, PendingExpiredError, RateLimitedError } from '../errors.js';
 import { runSecondStep } from './authenticate.js';
 import { goTo, goToPage, livePending, requireUserId } from './flow.js';
 import { handle } from './handle.js';
@@ -69,11 +69,13 @@ export async function sendSignInNotification(ctx: MfaContext, req: Request, res:
     return false;
   }
   try {
+    // A locked account cannot complete a sign-in, so it gets no notifications either.
+    await ctx.lockout.assertNotLocked(userId);
     rememberChallenge(req, await ctx.push.send(userId, null, context(req)));
     return true;
   } catch (error) {
-    if (!(error instanceof RateLimitedError)) throw error;
-    res.set('Retry-After', String(error.retryAfterSeconds));
+    if (!(error instanceof RateLimitedError || error instanceof LockedOutError)) throw error;
+    if (error.retryAfterSeconds !== null) res.set('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
     await renderVerifyPage(req, res, error.message, 429);
     return false;
   }

@@ -135,6 +135,7 @@ export class PushMethod {
 
   /** The user's confirmed push factors with a ready device. */
   async readyFactors(userId: string): Promise<FactorRecord[]> {
+    if (!this.#o.settings.enabled) return [];
     const factors = (await this.#o.store.listFactors(userId)).filter((f) => f.type === 'push' && f.confirmedAt !== null);
     const ready = await Promise.all(factors.map(async (f) => ((await this.readyDevice(f)) ? f : null)));
     return ready.filter((f): f is FactorRecord => f !== null);

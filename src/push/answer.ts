@@ -99,6 +99,11 @@ async function reportFraud(ctx: MfaContext, report: FraudReport): Promise<void> 
   } catch (error) {
     console.error('passport-mfa: onFraudReport hook failed', error);
   }
-  // Issue 4's app passwords: revoke them too when this build has them.
-  await ctx.admin?.revokeAppPasswords?.(report.userId);
+  // Issue 4's app passwords: revoke them too when this build has them. The report is already
+  // recorded and notifications blocked, so a failure here is logged, not sent to the device.
+  try {
+    await ctx.admin?.revokeAppPasswords?.(report.userId);
+  } catch (error) {
+    console.error('passport-mfa: revoking app passwords after a fraud report failed', error);
+  }
 }

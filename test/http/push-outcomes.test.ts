@@ -72,6 +72,22 @@ describe('push sign-in outcomes: deny, expiry, number mismatch, no-JS fallback',
     assert.equal((await b.get('/').redirects(0)).status, 303);
   });
 
+  // Attack: brute-forcing number matching by approving with guessed numbers.
+  it('wrong numbers count toward the account lockout like wrong codes', async () => {
+    h.clock.advance(10 * 60_000); // a fresh notification budget (setup used one)
+    for (let i = 0; i < 5; i++) {
+      const { number, challengeId } = await contactMe();
+      await assert.rejects(phone.answer(account, challengeId, 'approve', { number: number === '42' ? '43' : '42' }), { code: 'number_mismatch' });
+    }
+    const b = await h.signInToVerify();
+    const [first] = await phone.codes();
+    const locked = await h.submitCode(b, '/mfa/verify', first!.code);
+    assert.equal(locked.status, 429, 'locked after 5 failures: even a correct code is refused');
+    const send = await h.post(b, '/mfa/verify/push/send', {}, '/mfa/verify');
+    assert.equal(send.status, 429, 'and no more notifications while locked');
+    assert.match(send.text, /Too many failed attempts/);
+  });
+
   // Attack: another session (e.g. an attacker who knows the password) using the victim's approval.
   it('an approval completes only the session that sent the notification', async () => {
     const { b, number, challengeId } = await contactMe();
