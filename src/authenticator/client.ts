@@ -1,4 +1,3 @@
-import { generate } from 'otplib';
 import { canonicalJson } from '../push/canonical-json.js';
 import { checkEnrollment, parseEnrollmentUri } from '../push/enrollment-uri.js';
 import type { Enrollment } from '../push/enrollment-uri.js';
@@ -35,7 +34,16 @@ export interface AuthenticatorClientOptions {
   clock?: () => number;
   /** @default globalThis.crypto */
   crypto?: Crypto;
+  /**
+   * RFC 6238 code generator. @default otplib's `generate`, imported when first needed. A page
+   * that loads otplib's self-contained browser build (`otplib/dist/index.global.js`) passes
+   * `globalThis.otplib.generate`, so the library itself needs no import map.
+   */
+  totp?: TotpGenerator;
 }
+
+/** otplib's functional `generate` signature, as far as the client uses it. */
+export type TotpGenerator = (options: { secret: string; algorithm: 'sha1' | 'sha256' | 'sha512'; digits: 6 | 7 | 8; period: number; epoch: number }) => Promise<string>;
 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
@@ -49,8 +57,10 @@ export class AuthenticatorClient {
   readonly #fetch: typeof fetch;
   readonly #clock: () => number;
   readonly #crypto: Crypto;
+  #totp: TotpGenerator | undefined;
 
   constructor(options: AuthenticatorClientOptions) {
+    this.#totp = options.totp;
     this.#store = options.store;
     this.#fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
     this.#clock = options.clock ?? Date.now;
@@ -122,6 +132,7 @@ export class AuthenticatorClient {
   /** The current one-time code of every account (offline; otplib, which runs in Node and browsers). */
   async codes(): Promise<Array<{ issuer: string; accountName: string; code: string; secondsLeft: number }>> {
     const epoch = Math.floor(this.#clock() / 1000);
+    const generate = (this.#totp ??= (await import('otplib')).generate as TotpGenerator);
     return Promise.all((await this.#store.list()).map(async (a) => ({
       issuer: a.issuer,
       accountName: a.accountName,
