@@ -3,6 +3,8 @@ import type { MfaContext } from '../context.js';
 import { challengeTopic } from '../push/wakeup.js';
 import type { PushChallengeRecord } from '../stores/push-records.js';
 
+const HEARTBEAT_MS = 20_000;
+
 export type PushEventStatus = 'approved' | 'denied' | 'reported' | 'failed' | 'expired';
 
 const STATUS: Record<Exclude<PushChallengeRecord['status'], 'pending'>, PushEventStatus> = {
@@ -19,8 +21,16 @@ const STATUS: Record<Exclude<PushChallengeRecord['status'], 'pending'>, PushEven
 export async function streamPushResult(ctx: MfaContext, res: Response, challengeId: string): Promise<void> {
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   res.write(': waiting\n\n');
-  const status = await waitForResult(ctx, challengeId, res);
-  if (status !== null && !res.destroyed) res.end(`event: result\ndata: ${JSON.stringify({ status })}\n\n`);
+  // Proxies drop connections that stay silent; a comment line every 20 s keeps this one open.
+  const heartbeat = setInterval(() => res.write(': waiting\n\n'), HEARTBEAT_MS);
+  try {
+    const status = await waitForResult(ctx, challengeId, res);
+    if (status !== null && !res.destroyed) res.write(`event: result\ndata: ${JSON.stringify({ status })}\n\n`);
+  } finally {
+    // Also after a store failure: the headers are sent, so ending the stream is the only answer left.
+    clearInterval(heartbeat);
+    if (!res.writableEnded) res.end();
+  }
 }
 
 async function waitForResult(ctx: MfaContext, challengeId: string, res: Response): Promise<PushEventStatus | null> {
