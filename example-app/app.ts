@@ -25,6 +25,8 @@ export interface ExampleAppOptions {
   onEvent?: (event: MfaEvent) => void;
   /** Push-notification settings and hook passed to createMfa (tests vary them). @default createMfa's defaults */
   mfa?: Pick<MfaOptions, 'push' | 'onFraudReport'>;
+  /** express-session store (tests inspect what sessions hold). @default express-session's MemoryStore */
+  sessionStore?: session.Store;
 }
 
 export const DEMO_USER = { username: 'alice', password: 'correct horse battery staple' } as const;
@@ -64,6 +66,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
   app.use(session({
     name: 'example.sid',
     secret: options.sessionSecret,
+    store: options.sessionStore,
     resave: false,
     saveUninitialized: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto' },

@@ -26,11 +26,11 @@ export class SecretBox {
   readonly #random: RandomSource;
 
   constructor(keys: readonly SealingKey[], random: RandomSource) {
-    if (keys.length === 0) throw new ConfigurationError('secretKeys: give at least one 32-byte key.');
+    if (keys.length === 0) throw new ConfigurationError('secretKey: give at least one 32-byte key.');
     this.#keys = new Map();
     for (const { id, key } of keys) {
-      if (!KEY_ID.test(id)) throw new ConfigurationError(`secretKeys: key id "${id}" must match ${KEY_ID}.`);
-      if (this.#keys.has(id)) throw new ConfigurationError(`secretKeys: key id "${id}" is used twice.`);
+      if (!KEY_ID.test(id)) throw new ConfigurationError(`secretKey: key id "${id}" must match ${KEY_ID}.`);
+      if (this.#keys.has(id)) throw new ConfigurationError(`secretKey: key id "${id}" is used twice.`);
       this.#keys.set(id, decodeKey(id, key));
     }
     this.#current = keys[0]!.id;
@@ -84,7 +84,7 @@ function decodeKey(id: string, key: Buffer | string): Buffer {
   else bytes = Buffer.alloc(0);
   if (bytes.length !== 32) {
     throw new ConfigurationError(
-      `secretKeys: key "${id}" must be 32 bytes (64 hex characters or base64). ` +
+      `secretKey: key "${id}" must be 32 bytes (64 hex characters or base64). ` +
         `Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))"`,
     );
   }

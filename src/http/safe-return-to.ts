@@ -17,5 +17,7 @@ export function safeReturnTo(value: unknown, fallback: string): string {
     return fallback;
   }
   if (url.origin !== BASE) return fallback;
+  // Dot segments can collapse into a protocol-relative path: '/..//evil.com' becomes '//evil.com'.
+  if (url.pathname.startsWith('//')) return fallback;
   return url.pathname + url.search + url.hash;
 }

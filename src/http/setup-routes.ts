@@ -61,7 +61,8 @@ export function setupRoutes(ctx: MfaContext): Router {
   router.get('/setup/totp/qr.png', handle(ctx, async (req, res) => {
     const factor = await enrollingFactor(ctx, req);
     if (!factor) throw new PendingExpiredError('No setup is under way.');
-    const png = await QRCode.toBuffer(ctx.totp.provisioning(factor).uri, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 264 });
+    // A whole number of pixels per module: a fixed width gives fractional modules of uneven size.
+    const png = await QRCode.toBuffer(ctx.totp.provisioning(factor).uri, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 });
     res.status(200).type('png').send(png);
   }));
 

@@ -31,6 +31,8 @@ export function verifyRoutes(ctx: MfaContext): Router {
   router.post('/verify', handle(ctx, async (req, res) => {
     const userId = requireUserId(ctx, req);
     if (await alreadyDone(ctx, req, res, userId)) return;
+    // An expired sign-in ends the password step now (livePending logs out), not on the next page.
+    if (sessionState(req).pending) await livePending(ctx, req, userId);
     const result = await runSecondStep(ctx, req, res, 'verify');
     if (result.ok) return goTo(req, res, safeReturnTo(result.returnTo, ctx.options.defaultReturnTo));
     if (result.info.code === 'pending_expired') throw new PendingExpiredError(result.info.message);

@@ -1,0 +1,83 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { toolOrSkip } from './requirements.js';
+
+/** Debian's Chromium (apt-get install chromium); Playwright never downloads a browser here. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+/** Tests run compiled from dist/test/support; screenshots belong in the repo's own test-results/. */
+const repoRoot = resolve(here, here.includes(`${sep}dist${sep}`) ? '../../..' : '../..');
+export const SCREENSHOT_DIR = join(repoRoot, 'test-results', 'screenshots');
+
+/** node:test's `skip` option for a browser suite: false when Chromium is there (throws in CI when it is not). */
+export function chromiumSkipReason(): string | false {
+  const found = toolOrSkip(CHROMIUM_PATH, 'apt-get install chromium');
+  return 'skip' in found ? found.skip : false;
+}
+
+export interface BrowserSession {
+  page: Page;
+  /**
+   * What a person would notice went wrong besides the page itself: console errors (CSP
+   * violations land there), uncaught script errors and failed stylesheet/image loads.
+   */
+  problems: string[];
+  /** Saves a PNG of the whole page (or one element) as test-results/screenshots/<name>.png. */
+  screenshot(name: string, target?: Page | Locator): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Headless Chromium with a throwaway profile, at a laptop-sized viewport. */
+export async function openBrowser(): Promise<BrowserSession> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'passport-mfa-chromium-'));
+  // Playwright refuses --user-data-dir in args; a persistent context is how it takes a profile dir.
+  const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 800 },
+  });
+  // Every step here is local and quick; a missing element should fail the test fast, not after 30 s.
+  context.setDefaultTimeout(10_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    // Chrome also logs every 4xx as "Failed to load resource"; the response handler below judges those.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`script: ${error.message}`));
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  page.on('response', (res) => {
+    // A rejected code answers the document itself with 401; only sub-resources must never fail.
+    if (res.status() >= 400 && res.request().resourceType() !== 'document') problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+
+  return {
+    page,
+    problems,
+    async screenshot(name, target = page) {
+      const path = join(SCREENSHOT_DIR, `${name}.png`);
+      if ('goto' in target) await target.screenshot({ path, fullPage: true });
+      else await target.screenshot({ path });
+      return path;
+    },
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
