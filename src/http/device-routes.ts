@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { MfaContext } from '../context.js';
-import { InvalidInputError, MfaError, PinIncorrectError, RateLimitedError } from '../errors.js';
+import { InvalidInputError, MfaError, PinIncorrectError, RateLimitedError, StoreUnavailableError } from '../errors.js';
 import type { DeviceChallengeView } from '../push/challenge.js';
 import { answerChallenge } from '../push/answer.js';
 import { authenticateDeviceRequest } from '../push/request-auth.js';
@@ -92,12 +92,13 @@ function json(route: (req: Request, res: Response) => Promise<void>) {
     route(req, res).catch((thrown: unknown) => {
       if (res.headersSent) return;
       const error = thrown instanceof MfaError ? thrown : null;
-      if (!error || error.status >= 500) {
+      if (!error || (error.status >= 500 && !(error instanceof StoreUnavailableError))) {
         if (!error) console.error('passport-mfa: unexpected error in the device API', thrown);
         res.status(error?.status ?? 500).json({ error: error?.code ?? 'internal_error', message: 'Something went wrong. Try again.' });
         return;
       }
       if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
+      if (error instanceof StoreUnavailableError) res.set('Retry-After', '30');
       const extra = error instanceof PinIncorrectError ? { attemptsLeft: error.attemptsLeft } : {};
       res.status(error.status).json({ error: error.code, message: error.message, ...extra });
     });
