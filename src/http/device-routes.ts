@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { MfaContext } from '../context.js';
-import { InvalidInputError, MfaError, PinIncorrectError, RateLimitedError, StoreUnavailableError } from '../errors.js';
+import { ActivationFailedError, InvalidInputError, MfaError, PinIncorrectError, RateLimitedError, StoreUnavailableError } from '../errors.js';
 import type { DeviceChallengeView } from '../push/challenge.js';
 import { answerChallenge } from '../push/answer.js';
 import { authenticateDeviceRequest } from '../push/request-auth.js';
@@ -24,6 +24,8 @@ export function deviceRoutes(ctx: MfaContext): Router {
 
   router.post('/activate/:id', json(async (req, res) => {
     const id = String(req.params.id);
+    // Factor ids are 128-bit base64url; anything else cannot be an activation (and is not stored as a key).
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw new ActivationFailedError();
     const key = parsePublicJwk((req.body as { publicKey?: unknown } | undefined)?.publicKey);
     if (!key) throw new InvalidInputError('publicKey must be a P-256 public JWK.', 'invalid_request');
     await authenticateDeviceRequest(ctx.store, ctx.options.clock(), signed(req), { id, key });
