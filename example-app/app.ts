@@ -23,6 +23,8 @@ export interface ExampleAppOptions {
   clock?: () => number;
   /** Where MFA audit events go. @default console.log */
   onEvent?: (event: MfaEvent) => void;
+  /** Push-notification settings and hook passed to createMfa (tests vary them). @default createMfa's defaults */
+  mfa?: Pick<MfaOptions, 'push' | 'onFraudReport'>;
   /** express-session store (tests inspect what sessions hold). @default express-session's MemoryStore */
   sessionStore?: session.Store;
   /** Sends phone codes. @default an OutboxTransport shown at /outbox */
@@ -63,6 +65,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
       ...options.appPasswords,
     },
     ...options.mfaOptions,
+    ...options.mfa,
   });
 
   pp.use(new LocalStrategy((username, password, done) => {

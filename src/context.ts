@@ -5,6 +5,7 @@ import type { PhoneMethod } from './methods/phone.js';
 import type { AppPasswordMethod } from './methods/app-password.js';
 import type { TotpMethod } from './methods/totp.js';
 import type { ResolvedOptions } from './options.js';
+import type { PushMethod } from './methods/push.js';
 import type { LockoutPolicy } from './policy/lockout.js';
 import type { MfaStore } from './stores/store.js';
 
@@ -18,6 +19,9 @@ export interface MfaContext {
   /** SMS/voice codes; null when createMfa() got no `sms` transport. */
   phone: PhoneMethod | null;
   lockout: LockoutPolicy;
+  push: PushMethod;
+  /** The instance's admin operations, for methods that must call them (set by createMfa). */
+  admin?: { unlock(userId: string): Promise<void>; revokeAppPasswords?(userId: string): Promise<unknown> };
   views: ViewRenderer;
   emit(event: Omit<MfaEvent, 'at'>): void;
   appPasswords: AppPasswordMethod;

@@ -117,11 +117,73 @@ export class AppPasswordLimitError extends MfaError {
   }
 }
 
-/** Too many failed HTTP Basic attempts for this username or client address. */
+// ───────────── Push notifications (docs/push-protocol.md) ─────────────
+
+/**
+ * A device request failed authentication. Deliberately one answer for every reason (unknown or
+ * foreign device, bad signature, stale timestamp, replayed nonce) so a caller learns nothing.
+ */
+export class DeviceUnauthorizedError extends MfaError {
+  constructor() {
+    super(401, 'unauthorized', 'Request not accepted.');
+  }
+}
+
+/** The activation failed: unknown, expired, used or burned activation, or a wrong code (one answer for all). */
+export class ActivationFailedError extends MfaError {
+  constructor() {
+    super(403, 'activation_failed', 'Activation failed. Check the code, or set up the app again in your browser.');
+  }
+}
+
+/** Too many attempts from this client or for this user; retry later. */
 export class RateLimitedError extends MfaError {
   readonly retryAfterSeconds: number;
-  constructor(retryAfterSeconds: number) {
-    super(429, 'rate_limited', `Too many failed sign-in attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s).`);
-    this.retryAfterSeconds = retryAfterSeconds;
+  constructor(
+    retryAfterSeconds: number,
+    message = `Too many failed sign-in attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s).`,
+    code = 'rate_limited',
+  ) {
+    super(429, code, message);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}
+
+/** The challenge is unknown, expired, already answered, or not addressed to this device (one answer for all). */
+export class ChallengeUnavailableError extends MfaError {
+  constructor() {
+    super(410, 'challenge_unavailable', 'This request is no longer waiting for an answer.');
+  }
+}
+
+/** The typed number did not match the browser's: the challenge failed. */
+export class NumberMismatchError extends MfaError {
+  constructor() {
+    super(409, 'number_mismatch', 'The number did not match. The sign-in request was rejected.');
+  }
+}
+
+/** The PIN was wrong; the challenge stays open. */
+export class PinIncorrectError extends MfaError {
+  readonly attemptsLeft: number;
+  constructor(attemptsLeft: number) {
+    super(403, 'pin_incorrect', `Wrong PIN. ${attemptsLeft} attempt(s) left before this device is disabled.`);
+    this.attemptsLeft = attemptsLeft;
+  }
+}
+
+/** The device was disabled (too many wrong PINs) and must be set up again. */
+export class DeviceDisabledError extends MfaError {
+  constructor() {
+    super(403, 'device_disabled', 'This device is disabled. Set up notifications again in your browser.');
+  }
+}
+
+/** A push sign-in cannot complete (yet): pending, denied, failed, reported or expired; `code` says which. */
+export type PushNotApprovedCode = 'push_pending' | 'push_denied' | 'push_failed' | 'push_reported' | 'push_expired' | 'push_unavailable';
+
+export class PushNotApprovedError extends MfaError {
+  constructor(code: PushNotApprovedCode, message: string) {
+    super(code === 'push_pending' ? 409 : 401, code, message);
   }
 }

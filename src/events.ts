@@ -16,12 +16,24 @@ export interface MfaEvent {
     | 'app_password.revoked'
     | 'app_password.succeeded'
     | 'app_password.failed'
-    | 'app_password.rate_limited';
+    | 'app_password.rate_limited'
+    | 'push.device_activated'
+    | 'push.activation_failed'
+    | 'push.challenge_sent'
+    | 'push.challenge_answered'
+    | 'push.budget_exhausted'
+    | 'push.fraud_reported'
+    | 'push.pin_failed'
+    | 'push.device_disabled';
   userId: string | null;
   at: number;
   ip?: string | undefined;
   factorId?: string | undefined;
   method?: string | undefined;
+  /** Push: the challenge concerned. */
+  challengeId?: string | undefined;
+  /** Push: approve, deny, fraud, or number_mismatch. */
+  decision?: string | undefined;
   /** Why it failed (invalid_code, replayed, code_malformed, ...). */
   reason?: string | undefined;
   /** The app password concerned (app_password.* events). */

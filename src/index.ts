@@ -23,3 +23,8 @@ export type { AppPasswordOptions } from './options.js';
 export type { AppPasswordRecord, RateLimitHit, RateLimitState } from './stores/store.js';
 export { APP_PASSWORD_STRATEGY_NAME } from './passport/app-password-strategy.js';
 export type { AppPasswordStrategy, AppPasswordSuccessInfo } from './passport/app-password-strategy.js';
+export type { PushOptions } from './push/push-options.js';
+export { InProcessPushWakeup } from './push/wakeup.js';
+export type { PushWakeup } from './push/wakeup.js';
+export type { FraudReport } from './push/fraud-report.js';
+export type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './stores/push-records.js';

@@ -9,6 +9,7 @@ import { createRouter } from './http/router.js';
 import { ViewRenderer } from './http/views.js';
 import { PhoneMethod } from './methods/phone.js';
 import { AppPasswordMethod } from './methods/app-password.js';
+import { PushMethod } from './methods/push.js';
 import { TotpMethod } from './methods/totp.js';
 import { resolveOptions } from './options.js';
 import type { MfaOptions } from './options.js';
@@ -16,6 +17,8 @@ import { createAppPasswordStrategy } from './passport/app-password-strategy.js';
 import type { AppPasswordStrategy } from './passport/app-password-strategy.js';
 import { createMfaStrategy } from './passport/mfa-strategy.js';
 import { LockoutPolicy } from './policy/lockout.js';
+import { PushBudget } from './push/budget.js';
+import { PinPolicy } from './push/pin-policy.js';
 import { guardStore } from './stores/guarded-store.js';
 
 export interface Mfa {
@@ -69,11 +72,13 @@ export function createMfa(input: MfaOptions): Mfa {
     emit({ type: 'store.unavailable', userId: null, reason: cause instanceof Error ? cause.message : String(cause) });
   });
   const box = new SecretBox(options.keys, options.random);
+  const totp = new TotpMethod({ store, box, issuer: options.issuer, settings: options.totp, clock: options.clock, random: options.random });
+  const { push: pushSettings, clock, random } = options;
   const ctx: MfaContext = {
     options,
     store,
     box,
-    totp: new TotpMethod({ store, box, issuer: options.issuer, settings: options.totp, clock: options.clock, random: options.random }),
+    totp,
     phone: options.sms
       ? new PhoneMethod({
           store,
@@ -87,6 +92,11 @@ export function createMfa(input: MfaOptions): Mfa {
         })
       : null,
     lockout: new LockoutPolicy(store, options.lockout, options.clock),
+    push: new PushMethod({
+      store, box, totp, issuer: options.issuer, settings: pushSettings, clock, random, emit,
+      budget: new PushBudget(store, pushSettings, clock),
+      pins: new PinPolicy(store, { length: pushSettings.pinLength, maxFailures: pushSettings.maxPinFailures }, clock, random),
+    }),
     views: new ViewRenderer({
       overrideDir: options.views,
       globals: { issuer: options.issuer, basePath: options.basePath, loginPath: options.loginPath },
@@ -99,21 +109,23 @@ export function createMfa(input: MfaOptions): Mfa {
     if (revoked > 0) ctx.emit({ type: 'app_password.revoked', userId, reason });
     return revoked;
   };
+  const admin: Mfa['admin'] = {
+    unlock: (userId) => store.resetFailures(userId),
+    resetFactors: async (userId) => {
+      const factors = await store.listFactors(userId);
+      for (const f of factors) await store.deleteFactor(userId, f.id);
+      return factors.length;
+    },
+    onPasswordReset: (user) => revokeAppPasswords(options.getUserId(user), 'password_reset'),
+    revokeAppPasswords: (userId) => revokeAppPasswords(userId, 'revoked_all'),
+  };
+  ctx.admin = admin;
   return {
     router: createRouter(ctx),
     strategy: createMfaStrategy(ctx),
     requireSecondFactor: createGuard(ctx),
     csrf: { token: (req) => csrfToken(req, options.random), verify: requireCsrf },
-    admin: {
-      unlock: (userId) => store.resetFailures(userId),
-      resetFactors: async (userId) => {
-        const factors = await store.listFactors(userId);
-        for (const f of factors) await store.deleteFactor(userId, f.id);
-        return factors.length;
-      },
-      onPasswordReset: (user) => revokeAppPasswords(options.getUserId(user), 'password_reset'),
-      revokeAppPasswords: (userId) => revokeAppPasswords(userId, 'revoked_all'),
-    },
+    admin,
     appPasswordStrategy: createAppPasswordStrategy(ctx),
   };
 }

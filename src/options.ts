@@ -16,6 +16,9 @@ import { optionalFunction } from './optional-function.js';
 import type { SmsTransport } from './transports/sms-transport.js';
 
 export type { AppPasswordOptions, ResolvedAppPasswordOptions } from './app-password-options.js';
+import { PUSH_DEFAULTS, PUSH_STORE_METHODS, pushSchema, resolvePush } from './push/push-options.js';
+import type { PushOptions, ResolvedPushOptions } from './push/push-options.js';
+import type { FraudReport } from './push/fraud-report.js';
 
 /** The part of a Passport instance (`passport` or `new passport.Passport()`) passport-mfa uses. */
 export interface PassportLike {
@@ -77,6 +80,14 @@ export interface MfaOptions {
   views?: string;
   /** Audit hook, called for every security event; must not throw. @default no-op */
   onEvent?: (event: MfaEvent) => void;
+  /** Push notifications to the companion authenticator (docs/push-protocol.md). */
+  push?: PushOptions;
+  /**
+   * Called when a user answers a notification with "This wasn't me" (after it is recorded and
+   * notifications are blocked), e.g. to alert the security team or force a password reset.
+   * Errors it throws or rejects with are logged, not raised. @default no-op
+   */
+  onFraudReport?: (report: FraudReport) => void | Promise<void>;
   /** Clock in ms since the epoch; injectable for tests. @default Date.now */
   clock?: () => number;
   /** Cryptographically secure random bytes; injectable for tests. @default crypto.randomBytes */
@@ -130,6 +141,7 @@ export const DEFAULTS = {
   totp: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 } satisfies TotpSettings,
   phone: { codeDigits: 6, codeTtlMs: 5 * 60_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10 } satisfies PhoneSettings,
   appPasswords: APP_PASSWORD_DEFAULTS,
+  push: PUSH_DEFAULTS,
 } as const;
 
 export interface ResolvedOptions {
@@ -149,6 +161,8 @@ export interface ResolvedOptions {
   totp: TotpSettings;
   views: string | undefined;
   onEvent: (event: MfaEvent) => void;
+  push: ResolvedPushOptions;
+  onFraudReport: (report: FraudReport) => void | Promise<void>;
   clock: () => number;
   random: RandomSource;
   sms: SmsTransport | undefined;
@@ -211,6 +225,8 @@ const schema = z.object({
   }).strict().optional(),
   onPhoneChanged: optionalFunction<(change: PhoneChange) => void>('change => void'),
   appPasswords: appPasswordOptionsSchema,
+  push: pushSchema.optional(),
+  onFraudReport: optionalFunction<(report: FraudReport) => void>('report => void'),
 }).strict().refine(
   (o) => !o.sms || missingStoreMethods(o.store, STORE_METHODS.phone).length === 0,
   { path: ['store'], message: `must implement ${STORE_METHODS.phone.join(', ')} when \`sms\` is set (upgrade the store)` },
@@ -224,6 +240,14 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     throw new ConfigurationError(`createMfa(): invalid options:\n${problems.join('\n')}`);
   }
   const o = parsed.data;
+  if (o.push?.enabled !== false) {
+    const missing = missingStoreMethods(o.store, PUSH_STORE_METHODS);
+    if (missing.length > 0) {
+      throw new ConfigurationError(
+        `createMfa(): invalid options:\n  - store: lacks the push methods ${missing.join(', ')}; upgrade the store or set push.enabled = false`,
+      );
+    }
+  }
   const getUserId = o.getUserId ?? ((user: Express.User) => String((user as { id?: unknown }).id));
   const keys = Array.isArray(o.secretKey) ? o.secretKey : [{ id: 'k1', key: o.secretKey as Buffer | string }];
   return {
@@ -248,6 +272,8 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     totp: { ...DEFAULTS.totp, ...o.totp },
     views: o.views,
     onEvent: o.onEvent ?? (() => {}),
+    push: resolvePush(o.push ?? {}),
+    onFraudReport: o.onFraudReport ?? (() => {}),
     clock: o.clock ?? Date.now,
     random: o.random ?? secureRandom,
     sms: o.sms,
@@ -256,3 +282,4 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     appPasswords: resolveAppPasswordOptions(o.appPasswords, o.issuer),
   };
 }
+

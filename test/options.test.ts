@@ -121,6 +121,8 @@ describe('createMfa options', () => {
           scope: resolved.appPasswords.scope,
           rateLimit: resolved.appPasswords.rateLimit,
         },
+        // wakeup is an instance and publicOrigin has no default: neither is in DEFAULTS.
+        push: (({ wakeup: _wakeup, publicOrigin: _origin, ...rest }) => rest)(resolved.push),
       },
       DEFAULTS,
     );

@@ -9,7 +9,11 @@ import { handle } from './handle.js';
 import { notifyPhoneChanged } from './phone-support.js';
 import { renderPage } from './respond.js';
 
-const METHOD_NAMES: Record<string, string> = { totp: 'Mobile app: one-time password', phone: 'Backup phone' };
+const METHOD_NAMES: Record<string, string> = {
+  totp: 'Mobile app: one-time password',
+  push: 'Mobile app: notification',
+  phone: 'Backup phone',
+};
 
 /** Self-service: the user sees and removes their own methods, and adds more. */
 export function manageRoutes(ctx: MfaContext): Router {

@@ -5,9 +5,11 @@ import type { MfaContext } from '../context.js';
 import { packageRoot } from '../package-root.js';
 import { appPasswordRoutes } from './app-password-routes.js';
 import { requireCsrf } from './csrf.js';
+import { deviceRoutes } from './device-routes.js';
 import { manageRoutes } from './manage-routes.js';
 import { phoneSetupRoutes } from './phone-setup-routes.js';
 import { phoneVerifyRoutes } from './phone-verify-routes.js';
+import { pushSetupRoutes } from './push-setup-routes.js';
 import { sendError } from './respond.js';
 import { securityHeaders } from './security-headers.js';
 import { setupRoutes } from './setup-routes.js';
@@ -23,8 +25,11 @@ export function createRouter(ctx: MfaContext): Router {
   pages.use(securityHeaders);
   pages.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }));
   pages.use(express.json({ limit: BODY_LIMIT }));
+  // The device API authenticates every request by its signature and carries no cookie: no CSRF.
+  if (ctx.options.push.enabled) pages.use('/device', deviceRoutes(ctx));
   pages.use(requireCsrf);
   pages.use(setupRoutes(ctx));
+  if (ctx.options.push.enabled) pages.use(pushSetupRoutes(ctx));
   pages.use(verifyRoutes(ctx));
   pages.use(manageRoutes(ctx));
   pages.use(phoneSetupRoutes(ctx));

@@ -18,6 +18,8 @@ export interface PendingSecondFactor {
   enrollFactorId?: string;
   /** A signed-in user verifying again before changing security info. */
   reverify?: boolean;
+  /** The push notification this sign-in (or setup) is waiting on. */
+  pushChallengeId?: string;
 }
 
 export interface MfaSessionState {

@@ -36,11 +36,18 @@ export function setupRoutes(ctx: MfaContext): Router {
       await renderMethodPage(ctx, req, res, { error: 'Choose how we should contact you, then Set up.' }, 400);
       return;
     }
-    if (mode === 'notification') {
-      await renderMethodPage(ctx, req, res, { error: 'Notifications are not available yet. Choose One-time password.' }, 400);
+    if (mode === 'notification' && !ctx.push.settings.enabled) {
+      await renderMethodPage(ctx, req, res, { error: 'Notifications are not available. Choose One-time password.' }, 400);
       return;
     }
     await ctx.store.deleteUnconfirmedFactors(userId);
+    if (mode === 'notification') {
+      const factor = await ctx.push.enroll(userId, ctx.options.getAccountName(req.user!));
+      const pending = await livePending(ctx, req, userId);
+      pending.enrollFactorId = factor.id;
+      delete pending.pushChallengeId;
+      return goToPage(ctx, req, res, '/setup/push');
+    }
     const { factor } = await ctx.totp.enroll(userId, ctx.options.getAccountName(req.user!));
     const pending = await livePending(ctx, req, userId);
     pending.enrollFactorId = factor.id;
@@ -74,14 +81,15 @@ export function setupRoutes(ctx: MfaContext): Router {
     const userId = requireUserId(ctx, req);
     if (!completedFor(req, userId)) return goToPage(ctx, req, res, '/setup');
     const returnTo = safeReturnTo(sessionState(req).returnTo, ctx.options.defaultReturnTo);
-    await renderPage(ctx, req, res, 'setup-done', { title: 'Additional security verification', returnTo });
+    const method = completedFor(req, userId)!.method;
+    await renderPage(ctx, req, res, 'setup-done', { title: 'Additional security verification', returnTo, method });
   }));
 
   return router;
 }
 
 async function renderMethodPage(ctx: MfaContext, req: Request, res: Response, locals: { error?: string }, status = 200): Promise<void> {
-  await renderPage(ctx, req, res, 'setup-method', { title: 'Additional security verification', ...locals }, status);
+  await renderPage(ctx, req, res, 'setup-method', { title: 'Additional security verification', pushEnabled: ctx.push.settings.enabled, ...locals }, status);
 }
 
 async function renderTotpPage(ctx: MfaContext, req: Request, res: Response, factor: FactorRecord, error: string | null, status = 200): Promise<void> {
@@ -94,8 +102,8 @@ async function renderTotpPage(ctx: MfaContext, req: Request, res: Response, fact
   }, status);
 }
 
-/** The unconfirmed factor this session is setting up, if it is still live and the user's own. */
-async function enrollingFactor(ctx: MfaContext, req: Request): Promise<FactorRecord | null> {
+/** The unconfirmed factor (of `type`) this session is setting up, if it is still live and the user's own. */
+export async function enrollingFactor(ctx: MfaContext, req: Request, type = 'totp'): Promise<FactorRecord | null> {
   const userId = requireUserId(ctx, req);
   const pending = sessionState(req).pending;
   if (!pending?.enrollFactorId || pending.userId !== userId) return null;
@@ -104,7 +112,7 @@ async function enrollingFactor(ctx: MfaContext, req: Request): Promise<FactorRec
     return null;
   }
   const factor = await ctx.store.getFactor(pending.enrollFactorId);
-  return factor && factor.userId === userId && factor.confirmedAt === null ? factor : null;
+  return factor && factor.userId === userId && factor.type === type && factor.confirmedAt === null ? factor : null;
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | null {

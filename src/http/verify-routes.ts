@@ -9,17 +9,25 @@ import { handle } from './handle.js';
 import { phoneFactorOf } from './phone-support.js';
 import { renderPage } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
+import { pushVerifyRoutes, sendSignInNotification } from './push-verify-routes.js';
 import { completedFor, pendingFor, sessionState } from './session-state.js';
 
 /** The second step of every later sign-in (and re-verification before changing security info). */
 export function verifyRoutes(ctx: MfaContext): Router {
   const router = Router();
+  const render = (req: Request, res: Response, error: string | null, status?: number) =>
+    renderVerifyPage(ctx, req, res, requireUserId(ctx, req), error, status);
 
   router.get('/verify', handle(ctx, async (req, res) => {
     const userId = requireUserId(ctx, req);
     if (await alreadyDone(ctx, req, res, userId)) return;
     if (!(await isEnrolled(ctx, userId))) return goToPage(ctx, req, res, '/setup');
-    await livePending(ctx, req, userId);
+    const pending = await livePending(ctx, req, userId);
+    const autoSend = ctx.push.settings.autoSend && !pending.pushChallengeId && req.query.code === undefined;
+    if (autoSend && (await ctx.push.readyFactors(userId)).length > 0) {
+      if (await sendSignInNotification(ctx, req, res, userId, render)) await goToPage(ctx, req, res, '/verify/push');
+      return;
+    }
     await renderVerifyPage(ctx, req, res, userId, null);
   }));
 
@@ -34,6 +42,7 @@ export function verifyRoutes(ctx: MfaContext): Router {
     await renderVerifyPage(ctx, req, res, userId, result.info.message, result.info.status, result.info.retryAfterSeconds);
   }));
 
+  router.use(pushVerifyRoutes(ctx, render));
   return router;
 }
 
@@ -58,12 +67,20 @@ async function renderVerifyPage(
   if (typeof retryAfterSeconds === 'number') res.set('Retry-After', String(Math.ceil(retryAfterSeconds)));
   const factors = await ctx.store.listFactors(userId);
   const phone = await phoneFactorOf(ctx, userId);
+  const push = ctx.push.settings.enabled && (await ctx.push.readyFactors(userId)).length > 0;
+  // "This wasn't me" reports are shown once, on the next visit to this page.
+  const reports = await ctx.store.listUnseenFraudReports(userId);
+  if (reports.length > 0) await ctx.store.markFraudReportsSeen(userId, ctx.options.clock());
+  const fraudNotices = reports.map((r) => ({ when: new Date(r.createdAt).toISOString().slice(0, 16).replace('T', ' ') + ' UTC', ip: r.context.ip ?? 'unknown' }));
   await renderPage(ctx, req, res, 'verify', {
     title: 'Verify your identity',
     error,
     digits: ctx.totp.digits,
-    // The app stays the default whenever it is enrolled; the phone is offered beside it.
-    hasTotp: factors.some((f) => f.type === 'totp' && f.confirmedAt !== null),
+    // The app (codes from an authenticator, or the companion app's own codes) stays the default
+    // whenever it is enrolled; the phone is offered beside it.
+    hasTotp: factors.some((f) => (f.type === 'totp' || f.type === 'push') && f.confirmedAt !== null),
     phone: phone ? maskPhone(phone.data.e164) : null,
+    push,
+    fraudNotices,
   }, status);
 }

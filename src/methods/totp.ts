@@ -8,6 +8,9 @@ import type { FactorRecord, MfaStore } from '../stores/store.js';
 
 export type TotpAlgorithm = 'sha1' | 'sha256' | 'sha512';
 
+/** Factor types whose sealed secret is a TOTP seed: authenticator apps and push devices. */
+export const TOTP_FACTOR_TYPES: readonly string[] = ['totp', 'push'];
+
 export interface TotpSettings {
   algorithm: TotpAlgorithm;
   digits: 6 | 7 | 8;
@@ -59,16 +62,20 @@ export class TotpMethod {
     return this.#o.settings.digits;
   }
 
-  /** Create an unconfirmed factor with a fresh seed; it counts once confirmFactor() succeeds. */
-  async enroll(userId: string, accountName: string): Promise<TotpEnrollment> {
+  /**
+   * Create an unconfirmed factor with a fresh seed; it counts once confirmFactor() succeeds.
+   * The push method enrolls its factors here too (`type: 'push'`): their seed is the offline
+   * one-time-password credential of the companion authenticator.
+   */
+  async enroll(userId: string, accountName: string, kind: { type: string; label: string } = { type: 'totp', label: 'Authenticator app' }): Promise<TotpEnrollment> {
     const { store, box, settings, clock, random } = this.#o;
     const id = randomId(random);
     const seed = random(settings.secretBytes);
     const factor: FactorRecord = {
       id,
       userId,
-      type: 'totp',
-      label: 'Authenticator app',
+      type: kind.type,
+      label: kind.label,
       sealedSecret: box.seal(seed, sealContext(id, userId)),
       data: { algorithm: settings.algorithm, digits: settings.digits, period: settings.period, accountName },
       createdAt: clock(),
@@ -102,7 +109,7 @@ export class TotpMethod {
    * store atomically, so of many parallel submissions of one code exactly one succeeds.
    */
   async verify(factors: readonly FactorRecord[], code: string): Promise<TotpVerifyResult> {
-    const totpFactors = factors.filter((f) => f.type === 'totp');
+    const totpFactors = factors.filter((f) => TOTP_FACTOR_TYPES.includes(f.type) && f.sealedSecret !== null);
     if (totpFactors.length === 0) return { ok: false, reason: 'no_factor' };
     const nowSeconds = this.#o.clock() / 1000;
     let replayed = false;

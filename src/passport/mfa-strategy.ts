@@ -4,6 +4,7 @@ import type { MfaContext } from '../context.js';
 import { NotSignedInError, PendingExpiredError } from '../errors.js';
 import type { MfaError } from '../errors.js';
 import { formBody } from '../http/form-body.js';
+import { attemptPushSecondFactor } from '../push/push-attempt.js';
 import { attemptSecondFactor } from '../second-factor.js';
 import { pendingFor } from '../http/session-state.js';
 
@@ -30,8 +31,9 @@ export interface MfaStrategyOptions {
 
 /**
  * The second-step Passport strategy. It needs a first-factor user on the request (req.user) and
- * a live pending sign-in in the session; it verifies the submitted `code` (from the mobile app, or
- * sent to the phone when `method` is 'phone') and calls exactly one
+ * a live pending sign-in in the session; it verifies the submitted `code` (from the mobile app,
+ * or sent to the phone when `method` is 'phone'; or, with `method: 'push'`, the approved
+ * notification this session sent) and calls exactly one
  * of success (the same user), fail (wrong, malformed, locked, expired) or error (store down).
  */
 export function createMfaStrategy(ctx: MfaContext): CustomStrategy {
@@ -53,13 +55,12 @@ async function verify(ctx: MfaContext, req: Request, enroll: boolean): Promise<V
   const pending = pendingFor(req, userId, options.clock(), options.pendingTtlMs);
   if (!pending || (enroll && pending.enrollFactorId === undefined)) return { ok: false, error: new PendingExpiredError() };
   const body = formBody(req);
-  const outcome = await attemptSecondFactor(ctx, {
-    userId,
-    code: body.code,
-    enrollFactorId: enroll ? pending.enrollFactorId : undefined,
-    method: body.method === 'phone' ? 'phone' : 'totp',
-    ip: req.ip,
-  });
+  const enrollFactorId = enroll ? pending.enrollFactorId : undefined;
+  // body.method 'push': complete with the notification this session sent, once a device approved it.
+  const outcome =
+    body.method === 'push'
+      ? await attemptPushSecondFactor(ctx, { userId, challengeId: pending.pushChallengeId, enrollFactorId, ip: req.ip })
+      : await attemptSecondFactor(ctx, { userId, code: body.code, enrollFactorId, method: body.method === 'phone' ? 'phone' : 'totp', ip: req.ip });
   if (!outcome.ok) return outcome;
   return { ok: true, info: { factorId: outcome.factorId, method: outcome.method, enrolled: outcome.enrolled } };
 }

@@ -1,5 +1,7 @@
 import { nextLockout, nextRateLimit, NO_LOCKOUT, NO_RATE_LIMIT } from './store.js';
 import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitHit, RateLimitState } from './store.js';
+import { MemoryPushData } from './memory-push.js';
+import type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -184,6 +186,89 @@ export class MemoryStore implements MfaStore {
 
   #open(): void {
     if (this.#closed) throw new Error('MemoryStore is closed');
+  }
+
+  // ───────────── Push notifications: kept in MemoryPushData ─────────────
+  readonly #push = new MemoryPushData();
+
+  async createPushDevice(device: PushDeviceRecord): Promise<void> {
+    this.#open();
+    this.#push.createPushDevice(device);
+  }
+
+  async getPushDevice(id: string): Promise<PushDeviceRecord | null> {
+    this.#open();
+    return this.#push.getPushDevice(id);
+  }
+
+  async activatePushDevice(id: string, activation: { publicKey: PublicJwk; name: string | null; now: number }): Promise<boolean> {
+    this.#open();
+    return this.#push.activatePushDevice(id, activation);
+  }
+
+  async setPushDevicePin(id: string, pinHash: string | null): Promise<boolean> {
+    this.#open();
+    return this.#push.setPushDevicePin(id, pinHash);
+  }
+
+  async disablePushDevice(id: string, now: number): Promise<void> {
+    this.#open();
+    this.#push.disablePushDevice(id, now);
+  }
+
+  async createPushChallenge(challenge: PushChallengeRecord): Promise<void> {
+    this.#open();
+    this.#push.createPushChallenge(challenge);
+  }
+
+  async getPushChallenge(id: string): Promise<PushChallengeRecord | null> {
+    this.#open();
+    return this.#push.getPushChallenge(id);
+  }
+
+  async listOpenPushChallenges(userId: string, now: number): Promise<PushChallengeRecord[]> {
+    this.#open();
+    return this.#push.listOpenPushChallenges(userId, now);
+  }
+
+  async resolvePushChallenge(id: string, resolution: PushResolution): Promise<boolean> {
+    this.#open();
+    return this.#push.resolvePushChallenge(id, resolution);
+  }
+
+  async consumePushChallenge(id: string, now: number): Promise<boolean> {
+    this.#open();
+    return this.#push.consumePushChallenge(id, now);
+  }
+
+  async listUnseenFraudReports(userId: string): Promise<PushChallengeRecord[]> {
+    this.#open();
+    return this.#push.listUnseenFraudReports(userId);
+  }
+
+  async markFraudReportsSeen(userId: string, now: number): Promise<void> {
+    this.#open();
+    this.#push.markFraudReportsSeen(userId, now);
+  }
+
+  async consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    this.#open();
+    return this.#push.consumeNonce(scope, nonce, expiresAt, now);
+  }
+
+  async hitCounter(key: string, windowMs: number, now: number): Promise<CounterState> {
+    this.#open();
+    return this.#push.hitCounter(key, windowMs, now);
+  }
+
+  async getCounter(key: string, now: number): Promise<CounterState | null> {
+    this.#open();
+    return this.#push.getCounter(key, now);
+  }
+
+  async deleteCounter(key: string): Promise<void> {
+    this.#open();
+    this.#push.deleteCounter(key);
   }
 }
 

@@ -63,6 +63,49 @@ export const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX ${p}app_passwords_user_id ON ${p}app_passwords (user_id, created_at);
   `,
+  // 4: push notifications (devices, challenges, request nonces) and fixed-window counters.
+  (p) => `
+    CREATE TABLE ${p}push_devices (
+      id                    TEXT PRIMARY KEY NOT NULL,
+      user_id               TEXT NOT NULL,
+      activation_code_hash  TEXT NOT NULL,
+      activation_expires_at INTEGER NOT NULL,
+      activated_at          INTEGER,
+      public_key            TEXT CHECK (public_key IS NULL OR json_valid(public_key)),
+      name                  TEXT,
+      pin_hash              TEXT,
+      disabled_at           INTEGER,
+      created_at            INTEGER NOT NULL
+    );
+    CREATE TABLE ${p}push_challenges (
+      id             TEXT PRIMARY KEY NOT NULL,
+      user_id        TEXT NOT NULL,
+      factor_id      TEXT,
+      number         TEXT NOT NULL,
+      created_at     INTEGER NOT NULL,
+      expires_at     INTEGER NOT NULL,
+      context        TEXT NOT NULL CHECK (json_valid(context)),
+      status         TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'denied', 'fraud', 'failed')),
+      resolved_at    INTEGER,
+      resolved_by    TEXT,
+      evidence       TEXT,
+      consumed_at    INTEGER,
+      notice_seen_at INTEGER
+    );
+    CREATE INDEX ${p}push_challenges_user ON ${p}push_challenges (user_id, status, created_at);
+    CREATE TABLE ${p}push_nonces (
+      scope      TEXT NOT NULL,
+      nonce      TEXT NOT NULL,
+      expires_at INTEGER NOT NULL,
+      PRIMARY KEY (scope, nonce)
+    );
+    CREATE INDEX ${p}push_nonces_expiry ON ${p}push_nonces (expires_at);
+    CREATE TABLE ${p}counters (
+      key      TEXT PRIMARY KEY NOT NULL,
+      count    INTEGER NOT NULL,
+      reset_at INTEGER NOT NULL
+    );
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

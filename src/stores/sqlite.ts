@@ -4,6 +4,8 @@ import { SqliteAppPasswords } from './sqlite-app-passwords.js';
 import { migrate } from './sqlite-migrations.js';
 import { SqlitePhoneCodes } from './sqlite-phone-codes.js';
 import { SqliteRateLimits } from './sqlite-rate-limits.js';
+import { SqlitePushData } from './sqlite-push.js';
+import type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
 import { nextLockout, NO_LOCKOUT } from './store.js';
 import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitHit, RateLimitState } from './store.js';
 
@@ -62,6 +64,7 @@ export class SqliteStore implements MfaStore {
   readonly #rateLimits: SqliteRateLimits;
   readonly #phoneCodes: SqlitePhoneCodes;
   readonly #appPasswords: SqliteAppPasswords;
+  readonly #push: SqlitePushData;
 
   constructor(options: SqliteStoreOptions) {
     const { filename, tablePrefix, busyTimeoutMs } = validate(options);
@@ -72,6 +75,7 @@ export class SqliteStore implements MfaStore {
       this.#rateLimits = new SqliteRateLimits(this.#db, tablePrefix);
       this.#phoneCodes = new SqlitePhoneCodes(this.#db, tablePrefix);
       this.#appPasswords = new SqliteAppPasswords(this.#db, tablePrefix);
+      this.#push = new SqlitePushData(this.#db, tablePrefix);
     } catch (error) {
       this.#db.close();
       throw error;
@@ -186,6 +190,23 @@ export class SqliteStore implements MfaStore {
   async deleteAppPasswords(userId: string): Promise<number> {
     return this.#appPasswords.deleteAll(userId);
   }
+  // ───────────── Push notifications: statements in SqlitePushData ─────────────
+  async createPushDevice(device: PushDeviceRecord): Promise<void> { this.#push.createPushDevice(device); }
+  async getPushDevice(id: string): Promise<PushDeviceRecord | null> { return this.#push.getPushDevice(id); }
+  async activatePushDevice(id: string, activation: { publicKey: PublicJwk; name: string | null; now: number }): Promise<boolean> { return this.#push.activatePushDevice(id, activation); }
+  async setPushDevicePin(id: string, pinHash: string | null): Promise<boolean> { return this.#push.setPushDevicePin(id, pinHash); }
+  async disablePushDevice(id: string, now: number): Promise<void> { this.#push.disablePushDevice(id, now); }
+  async createPushChallenge(challenge: PushChallengeRecord): Promise<void> { this.#push.createPushChallenge(challenge); }
+  async getPushChallenge(id: string): Promise<PushChallengeRecord | null> { return this.#push.getPushChallenge(id); }
+  async listOpenPushChallenges(userId: string, now: number): Promise<PushChallengeRecord[]> { return this.#push.listOpenPushChallenges(userId, now); }
+  async resolvePushChallenge(id: string, resolution: PushResolution): Promise<boolean> { return this.#push.resolvePushChallenge(id, resolution); }
+  async consumePushChallenge(id: string, now: number): Promise<boolean> { return this.#push.consumePushChallenge(id, now); }
+  async listUnseenFraudReports(userId: string): Promise<PushChallengeRecord[]> { return this.#push.listUnseenFraudReports(userId); }
+  async markFraudReportsSeen(userId: string, now: number): Promise<void> { this.#push.markFraudReportsSeen(userId, now); }
+  async consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean> { return this.#push.consumeNonce(scope, nonce, expiresAt, now); }
+  async hitCounter(key: string, windowMs: number, now: number): Promise<CounterState> { return this.#push.hitCounter(key, windowMs, now); }
+  async getCounter(key: string, now: number): Promise<CounterState | null> { return this.#push.getCounter(key, now); }
+  async deleteCounter(key: string): Promise<void> { this.#push.deleteCounter(key); }
 
   #readLockout(userId: string): LockoutState {
     const row = this.#sql.getLockout.get(userId);

@@ -1,3 +1,5 @@
+import type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+
 /**
  * The MfaStore contract: everything passport-mfa persists goes through these methods.
  *
@@ -125,6 +127,77 @@ export interface MfaStore {
 
   /** Revoke (delete) every app password of this user. Returns how many were deleted. */
   deleteAppPasswords(userId: string): Promise<number>;
+  // ───────────── Push notifications (docs/push-protocol.md) ─────────────
+  // Required when the push method is enabled (`push.enabled`, the default). Records are in
+  // ./push-records.ts. Expired challenges, nonces and counters may be left in place by a store;
+  // callers compare times themselves and never treat an expired row as live.
+
+  /** Persist a device being set up (id = its push factor's id). Inserting an existing id throws. */
+  createPushDevice(device: PushDeviceRecord): Promise<void>;
+
+  /** The device with this id, or null. */
+  getPushDevice(id: string): Promise<PushDeviceRecord | null>;
+
+  /**
+   * Atomic. Consume the activation: set activatedAt = now, publicKey and name, only if the device
+   * exists, is not activated yet and `now < activationExpiresAt`. Returns whether it did; of 30
+   * parallel calls exactly one returns true.
+   */
+  activatePushDevice(id: string, activation: { publicKey: PublicJwk; name: string | null; now: number }): Promise<boolean>;
+
+  /** Set (or clear, with null) the device's PIN hash. Returns false when there is no such device. */
+  setPushDevicePin(id: string, pinHash: string | null): Promise<boolean>;
+
+  /** Mark the device disabled at `now` (after too many wrong PINs). Idempotent. */
+  disablePushDevice(id: string, now: number): Promise<void>;
+
+  /** Persist a new challenge. Inserting an existing id throws. */
+  createPushChallenge(challenge: PushChallengeRecord): Promise<void>;
+
+  /** The challenge with this id, or null. */
+  getPushChallenge(id: string): Promise<PushChallengeRecord | null>;
+
+  /** The user's challenges with status 'pending' and `now < expiresAt`, oldest first. */
+  listOpenPushChallenges(userId: string, now: number): Promise<PushChallengeRecord[]>;
+
+  /**
+   * Atomic. End a pending challenge: only if its status is 'pending' and `now < expiresAt`, set
+   * status, resolvedAt = now, resolvedBy and evidence. Returns whether it did; of 30 parallel
+   * answers exactly one wins.
+   */
+  resolvePushChallenge(id: string, resolution: PushResolution): Promise<boolean>;
+
+  /**
+   * Atomic. Use an approval to complete a sign-in: only if status is 'approved' and consumedAt is
+   * null, set consumedAt = now. Returns whether it did; exactly one of 30 parallel calls wins.
+   */
+  consumePushChallenge(id: string, now: number): Promise<boolean>;
+
+  /** The user's challenges with status 'fraud' and noticeSeenAt null, oldest first. */
+  listUnseenFraudReports(userId: string): Promise<PushChallengeRecord[]>;
+
+  /** Set noticeSeenAt = now on all of the user's unseen fraud reports. */
+  markFraudReportsSeen(userId: string, now: number): Promise<void>;
+
+  /**
+   * Atomic. Record that `nonce` was used in `scope` (e.g. a device id) and keep it until
+   * `expiresAt`. Returns false when the same scope and nonce were recorded before and have not
+   * expired by `now`: a replay. Of 30 parallel calls with one nonce exactly one returns true.
+   */
+  consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean>;
+
+  /**
+   * Atomic. Count one hit on the fixed-window counter `key`: when it does not exist or its window
+   * ended (`now >= resetAt`), start a new one with count 1 and resetAt = now + windowMs; else add 1.
+   * Returns the state after counting; 30 parallel hits return the counts 1..30, none lost.
+   */
+  hitCounter(key: string, windowMs: number, now: number): Promise<CounterState>;
+
+  /** The counter's state, or null when it does not exist or its window ended by `now`. */
+  getCounter(key: string, now: number): Promise<CounterState | null>;
+
+  /** Forget a counter (e.g. after a correct PIN). */
+  deleteCounter(key: string): Promise<void>;
 }
 
 /** One enrolled (or being enrolled) second factor of a user. */

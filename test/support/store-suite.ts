@@ -6,6 +6,7 @@ import { itRejectsAfterClose, PARALLEL, storePerTest, T0 } from './store-per-tes
 import type { StoreUnderTest } from './store-per-test.js';
 import { runAppPasswordStoreSuite } from './store-suite-app-passwords.js';
 import { runRateLimitStoreSuite } from './store-suite-rate-limits.js';
+import { runPushStoreSuite } from './push-store-suite.js';
 
 export function makeFactor(overrides: Partial<FactorRecord> = {}): FactorRecord {
   return {
@@ -326,6 +327,10 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
         );
         assert.equal(results.filter(Boolean).length, 1);
       });
+    });
+
+    describe('push notifications', () => {
+      runPushStoreSuite(() => store);
     });
   });
   runRateLimitStoreSuite(name, makeStore);

@@ -143,7 +143,6 @@ describe('bad input to the method choice (POST /mfa/setup)', () => {
     ['mode missing', (t) => ({ form: { _csrf: t, contact: 'mobile_app' } })],
     ['empty values', (t) => ({ form: { _csrf: t, contact: '', mode: '' } })],
     ['unknown values', (t) => ({ form: { _csrf: t, contact: 'carrier_pigeon', mode: 'otp' } })],
-    ['mode "notification" (not available yet)', (t) => ({ form: { _csrf: t, contact: 'mobile_app', mode: 'notification' } })],
     ['arrays', (t) => ({ form: `_csrf=${t}&contact=mobile_app&contact=mobile_app&mode=otp` })],
     ['10 KB strings', (t) => ({ form: { _csrf: t, contact: TEN_KB, mode: TEN_KB.slice(0, 4000) } })],
     ['non-ASCII lookalikes', (t) => ({ form: { _csrf: t, contact: 'mobile_аpp', mode: 'ｏｔｐ' } })],

@@ -1,0 +1,44 @@
+import type { AccountStore, AuthenticatorAccount } from './account-store.js';
+
+/**
+ * Accounts in the browser's IndexedDB. CryptoKeys are stored by structured clone, so a private
+ * key made non-extractable stays non-extractable: script on the page can sign with it but
+ * never read it out.
+ */
+export class IndexedDbAccountStore implements AccountStore {
+  readonly keepsCryptoKeys = true;
+  #db: Promise<IDBDatabase> | undefined;
+
+  constructor(private readonly name = 'passport-mfa-authenticator', private readonly factory: IDBFactory = globalThis.indexedDB) {}
+
+  async list(): Promise<AuthenticatorAccount[]> {
+    return (await this.#request('readonly', (s) => s.getAll())) as AuthenticatorAccount[];
+  }
+
+  async save(account: AuthenticatorAccount): Promise<void> {
+    await this.#request('readwrite', (s) => s.put(account));
+  }
+
+  async remove(deviceId: string): Promise<void> {
+    await this.#request('readwrite', (s) => s.delete(deviceId));
+  }
+
+  async #request(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest): Promise<unknown> {
+    const db = await this.#open();
+    return new Promise((resolve, reject) => {
+      const request = run(db.transaction('accounts', mode).objectStore('accounts'));
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  #open(): Promise<IDBDatabase> {
+    this.#db ??= new Promise((resolve, reject) => {
+      const request = this.factory.open(this.name, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('accounts', { keyPath: 'deviceId' });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    return this.#db;
+  }
+}

@@ -1,0 +1,108 @@
+import { Router } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { MfaContext } from '../context.js';
+import { ActivationFailedError, InvalidInputError, MfaError, PinIncorrectError, RateLimitedError, StoreUnavailableError } from '../errors.js';
+import type { DeviceChallengeView } from '../push/challenge.js';
+import { answerChallenge } from '../push/answer.js';
+import { authenticateDeviceRequest } from '../push/request-auth.js';
+import type { SignedRequest } from '../push/request-auth.js';
+import { parsePublicJwk } from '../push/signature.js';
+import { userTopic } from '../push/wakeup.js';
+import type { PushDeviceRecord } from '../stores/push-records.js';
+
+/** Longest long-poll, in seconds (docs/push-protocol.md §4.1). */
+export const MAX_WAIT_SECONDS = 25;
+
+/**
+ * The device API (docs/push-protocol.md): activation, waiting for challenges, answering them.
+ * Authenticated by request signatures, not by cookies, so it sits before the CSRF check and
+ * always answers JSON.
+ */
+export function deviceRoutes(ctx: MfaContext): Router {
+  const router = Router();
+  const { basePath } = ctx.options;
+
+  router.post('/activate/:id', json(async (req, res) => {
+    const id = String(req.params.id);
+    // Factor ids are 128-bit base64url; anything else cannot be an activation (and is not stored as a key).
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw new ActivationFailedError();
+    const key = parsePublicJwk((req.body as { publicKey?: unknown } | undefined)?.publicKey);
+    if (!key) throw new InvalidInputError('publicKey must be a P-256 public JWK.', 'invalid_request');
+    await authenticateDeviceRequest(ctx.store, ctx.options.clock(), signed(req), { id, key });
+    const { deviceId, totp } = await ctx.push.activate(id, req.body, req.ip);
+    res.status(201).json({
+      deviceId,
+      deviceApi: `${basePath}/device`,
+      issuer: ctx.options.issuer,
+      accountName: totp.accountName,
+      totp: { secret: totp.secret, algorithm: totp.algorithm, digits: totp.digits, period: totp.period },
+    });
+  }));
+
+  router.get('/challenges', json(async (req, res) => {
+    const device = (await authenticateDeviceRequest(ctx.store, ctx.options.clock(), signed(req)))!;
+    const wait = Math.min(MAX_WAIT_SECONDS, Math.max(0, Math.floor(Number(req.query.wait ?? 0)) || 0));
+    res.json({ challenges: await waitForChallenges(ctx, device, wait, res) });
+  }));
+
+  router.post('/challenges/:id/answer', json(async (req, res) => {
+    const device = (await authenticateDeviceRequest(ctx.store, ctx.options.clock(), signed(req)))!;
+    res.json({ status: await answerChallenge(ctx, device, String(req.params.id), req.body, req.ip) });
+  }));
+
+  return router;
+}
+
+/**
+ * The device's open challenges: at once if there are any, else as soon as one is created (woken
+ * through the PushWakeup transport), else an empty list after `waitSeconds` or when the client
+ * goes away. Subscribing before the first read means no challenge can slip in between.
+ */
+async function waitForChallenges(ctx: MfaContext, device: PushDeviceRecord, waitSeconds: number, res: Response): Promise<DeviceChallengeView[]> {
+  if (waitSeconds === 0) return ctx.push.challengesFor(device);
+  let signal = (): void => {};
+  let done = false;
+  const stop = (): void => {
+    done = true;
+    signal();
+  };
+  const unsubscribe = ctx.options.push.wakeup.subscribe(userTopic(device.userId), () => signal());
+  const timer = setTimeout(stop, waitSeconds * 1000);
+  res.once('close', stop);
+  try {
+    for (;;) {
+      // Armed before the read, so a wake-up that arrives during the read is not lost.
+      const woken = new Promise<void>((resolve) => (signal = resolve));
+      const challenges = await ctx.push.challengesFor(device);
+      if (challenges.length > 0 || done) return challenges;
+      await woken;
+    }
+  } finally {
+    unsubscribe();
+    clearTimeout(timer);
+    res.off('close', stop);
+  }
+}
+
+function signed(req: Request): SignedRequest {
+  return { method: req.method, path: req.originalUrl, header: (name) => req.get(name), body: req.body ?? null };
+}
+
+/** Runs a device route and answers any error as JSON (never a page or a redirect). */
+function json(route: (req: Request, res: Response) => Promise<void>) {
+  return (req: Request, res: Response, _next: NextFunction) => {
+    route(req, res).catch((thrown: unknown) => {
+      if (res.headersSent) return;
+      const error = thrown instanceof MfaError ? thrown : null;
+      if (!error || (error.status >= 500 && !(error instanceof StoreUnavailableError))) {
+        if (!error) console.error('passport-mfa: unexpected error in the device API', thrown);
+        res.status(error?.status ?? 500).json({ error: error?.code ?? 'internal_error', message: 'Something went wrong. Try again.' });
+        return;
+      }
+      if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
+      if (error instanceof StoreUnavailableError) res.set('Retry-After', '30');
+      const extra = error instanceof PinIncorrectError ? { attemptsLeft: error.attemptsLeft } : {};
+      res.status(error.status).json({ error: error.code, message: error.message, ...extra });
+    });
+  };
+}

@@ -1,0 +1,70 @@
+import { RateLimitedError } from '../errors.js';
+import type { MfaStore } from '../stores/store.js';
+import type { ResolvedPushOptions } from './push-options.js';
+
+/** Counter keys in the store; one place, so every rule reads the same ones. */
+const key = {
+  sent: (userId: string) => `push:sent:${userId}`,
+  denials: (userId: string) => `push:denials:${userId}`,
+  cooldown: (userId: string) => `push:cooldown:${userId}`,
+  fraud: (userId: string) => `push:fraud:${userId}`,
+};
+
+/**
+ * The push-bombing defences, counted per user in the store (so every instance and session sees
+ * the same numbers): a notification budget per window, a cooldown after repeated denials, and a
+ * block after "This wasn't me".
+ */
+export class PushBudget {
+  constructor(
+    private readonly store: MfaStore,
+    private readonly options: ResolvedPushOptions,
+    private readonly clock: () => number,
+  ) {}
+
+  /** Throws RateLimitedError (code push_blocked / push_cooldown) while notifications are paused. */
+  async assertNotPaused(userId: string): Promise<void> {
+    const now = this.clock();
+    const fraud = await this.store.getCounter(key.fraud(userId), now);
+    if (fraud) {
+      throw new RateLimitedError((fraud.resetAt - now) / 1000, 'Notifications are paused because a request was reported as "This wasn\'t me". Use a verification code instead.', 'push_blocked');
+    }
+    const cooldown = await this.store.getCounter(key.cooldown(userId), now);
+    if (cooldown) {
+      throw new RateLimitedError((cooldown.resetAt - now) / 1000, 'Several requests were denied, so notifications are paused for a while. Use a verification code instead.', 'push_cooldown');
+    }
+  }
+
+  /**
+   * Counts one notification; throws RateLimitedError (push_budget_exhausted) when this one is
+   * over the budget. The count is one atomic store operation, so parallel "Contact me" clicks
+   * cannot exceed it.
+   */
+  async take(userId: string): Promise<void> {
+    const now = this.clock();
+    const { max, windowMs } = this.options.budget;
+    const state = await this.store.hitCounter(key.sent(userId), windowMs, now);
+    if (state.count > max) {
+      throw new RateLimitedError((state.resetAt - now) / 1000, `We sent ${max} notifications recently, the most we send in a row. Use a verification code instead, or try again later.`, 'push_budget_exhausted');
+    }
+  }
+
+  /** Counts a denial; the `denials`-th within the window starts the cooldown. */
+  async recordDenial(userId: string): Promise<void> {
+    const now = this.clock();
+    const { denials, windowMs, cooldownMs } = this.options.denialCooldown;
+    const state = await this.store.hitCounter(key.denials(userId), windowMs, now);
+    if (state.count >= denials && cooldownMs > 0) {
+      await this.store.hitCounter(key.cooldown(userId), cooldownMs, now);
+      await this.store.deleteCounter(key.denials(userId));
+    }
+  }
+
+  /** Blocks notifications after a fraud report; returns until when. */
+  async block(userId: string): Promise<number> {
+    const now = this.clock();
+    if (this.options.fraudBlockMs === 0) return now;
+    await this.store.deleteCounter(key.fraud(userId));
+    return (await this.store.hitCounter(key.fraud(userId), this.options.fraudBlockMs, now)).resetAt;
+  }
+}

@@ -1,0 +1,58 @@
+import { slowHash, slowHashMatches } from '../crypto/slow-hash.js';
+import type { RandomSource } from '../crypto/random.js';
+import { DeviceDisabledError, InvalidInputError, PinIncorrectError } from '../errors.js';
+import type { MfaStore } from '../stores/store.js';
+import type { PushDeviceRecord } from '../stores/push-records.js';
+
+/** Longer than any lifetime of a device: a PIN failure streak only ends with a correct PIN. */
+const STREAK_MS = 100 * 365 * 24 * 60 * 60_000;
+
+/**
+ * The approval PIN: exactly `length` ASCII digits, stored as a scrypt hash, with consecutive
+ * failures counted per device in the store; `maxFailures` in a row disable the device.
+ */
+export class PinPolicy {
+  constructor(
+    private readonly store: MfaStore,
+    private readonly settings: { length: number; maxFailures: number },
+    private readonly clock: () => number,
+    private readonly random: RandomSource,
+  ) {}
+
+  /** Checks a new PIN and its confirmation; throws InvalidInputError with what to fix. */
+  validateNew(pin: unknown, confirm: unknown): string {
+    const { length } = this.settings;
+    if (typeof pin !== 'string' || !new RegExp(`^[0-9]{${length}}$`).test(pin)) {
+      throw new InvalidInputError(`Choose a PIN of exactly ${length} digits.`, 'pin_malformed');
+    }
+    if (/^(\d)\1+$/.test(pin) || '0123456789012'.includes(pin) || '9876543210987'.includes(pin)) {
+      throw new InvalidInputError('That PIN is too easy to guess. Avoid repeated or consecutive digits.', 'pin_weak');
+    }
+    if (confirm !== pin) throw new InvalidInputError('The two PINs do not match.', 'pin_mismatch');
+    return pin;
+  }
+
+  hash(pin: string): Promise<string> {
+    return slowHash(pin, this.random);
+  }
+
+  /**
+   * Checks `pin` against the device's hash. A wrong (or missing) PIN is counted atomically; the
+   * `maxFailures`-th in a row disables the device. Throws PinIncorrectError / DeviceDisabledError.
+   */
+  async check(device: PushDeviceRecord, pin: unknown): Promise<void> {
+    if (device.pinHash === null) return;
+    const key = `push:pin:${device.id}`;
+    if (typeof pin === 'string' && pin.length <= 64 && (await slowHashMatches(pin, device.pinHash))) {
+      await this.store.deleteCounter(key);
+      return;
+    }
+    const now = this.clock();
+    const { count } = await this.store.hitCounter(key, STREAK_MS, now);
+    if (count >= this.settings.maxFailures) {
+      await this.store.disablePushDevice(device.id, now);
+      throw new DeviceDisabledError();
+    }
+    throw new PinIncorrectError(this.settings.maxFailures - count);
+  }
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { InProcessPushWakeup } from './wakeup.js';
+import type { PushWakeup } from './wakeup.js';
+
+/** Mobile app → Notification. Each field lists its default. */
+export interface PushOptions {
+  /** Offer "Notification" on the setup page. @default true */
+  enabled?: boolean;
+  /** Require a PIN (chosen during setup, typed on the device) for every approval. @default false */
+  requirePin?: boolean;
+  /** PIN length in digits when required, 4 to 12. @default 6 */
+  pinLength?: number;
+  /** Send the notification as soon as the verify page opens, without "Contact me". @default false */
+  autoSend?: boolean;
+  /** How long the activation code shown at setup stays valid, in ms (1 min to 1 h). @default 600000 (10 minutes) */
+  activationTtlMs?: number;
+  /** How long a notification can be answered, in ms (30 s to 10 min). @default 120000 (2 minutes) */
+  challengeTtlMs?: number;
+  /** Push-bombing budget: at most `max` notifications per user per `windowMs`. @default { max: 5, windowMs: 600000 } */
+  budget?: { max?: number; windowMs?: number };
+  /** After `denials` denials within `windowMs`, no notifications for `cooldownMs`. @default { denials: 3, windowMs: 600000, cooldownMs: 600000 } */
+  denialCooldown?: { denials?: number; windowMs?: number; cooldownMs?: number };
+  /** After "This wasn't me", no notifications for this user for this long, in ms. @default 86400000 (24 hours) */
+  fraudBlockMs?: number;
+  /** Consecutive wrong PINs after which the device is disabled until set up again. @default 10 */
+  maxPinFailures?: number;
+  /**
+   * Origin put into the activation URL, e.g. 'https://app.example'. Set it when the app runs
+   * behind a proxy that changes the Host or scheme. @default the request's own protocol and host
+   */
+  publicOrigin?: string;
+  /** How waiting devices and browsers are woken. @default new InProcessPushWakeup() (one instance) */
+  wakeup?: PushWakeup;
+}
+
+export interface ResolvedPushOptions {
+  enabled: boolean;
+  requirePin: boolean;
+  pinLength: number;
+  autoSend: boolean;
+  activationTtlMs: number;
+  challengeTtlMs: number;
+  budget: { max: number; windowMs: number };
+  denialCooldown: { denials: number; windowMs: number; cooldownMs: number };
+  fraudBlockMs: number;
+  maxPinFailures: number;
+  publicOrigin: string | undefined;
+  wakeup: PushWakeup;
+}
+
+export const PUSH_DEFAULTS = {
+  enabled: true,
+  requirePin: false,
+  pinLength: 6,
+  autoSend: false,
+  activationTtlMs: 10 * 60_000,
+  challengeTtlMs: 120_000,
+  budget: { max: 5, windowMs: 10 * 60_000 },
+  denialCooldown: { denials: 3, windowMs: 10 * 60_000, cooldownMs: 10 * 60_000 },
+  fraudBlockMs: 24 * 60 * 60_000,
+  maxPinFailures: 10,
+} as const;
+
+export const PUSH_STORE_METHODS = [
+  'createPushDevice', 'getPushDevice', 'activatePushDevice', 'setPushDevicePin', 'disablePushDevice',
+  'createPushChallenge', 'getPushChallenge', 'listOpenPushChallenges', 'resolvePushChallenge',
+  'consumePushChallenge', 'listUnseenFraudReports', 'markFraudReportsSeen', 'consumeNonce', 'hitCounter',
+  'getCounter', 'deleteCounter',
+] as const;
+const ms = (min: number, max: number, what: string) =>
+  z.number().int().min(min, `must be at least ${min} ms (${what})`).max(max, `must be at most ${max} ms (${what})`).optional();
+
+export const pushSchema = z.object({
+  enabled: z.boolean().optional(),
+  requirePin: z.boolean().optional(),
+  pinLength: z.number().int().min(4, 'must be at least 4 digits').max(12, 'must be at most 12 digits').optional(),
+  autoSend: z.boolean().optional(),
+  activationTtlMs: ms(60_000, 60 * 60_000, '1 minute to 1 hour'),
+  challengeTtlMs: ms(30_000, 10 * 60_000, '30 seconds to 10 minutes'),
+  budget: z.object({
+    max: z.number().int().min(1).max(100).optional(),
+    windowMs: ms(60_000, 24 * 60 * 60_000, '1 minute to 1 day'),
+  }).strict().optional(),
+  denialCooldown: z.object({
+    denials: z.number().int().min(1).max(100).optional(),
+    windowMs: ms(60_000, 24 * 60 * 60_000, '1 minute to 1 day'),
+    cooldownMs: ms(0, 24 * 60 * 60_000, 'up to 1 day'),
+  }).strict().optional(),
+  fraudBlockMs: ms(0, 30 * 24 * 60 * 60_000, 'up to 30 days'),
+  maxPinFailures: z.number().int().min(3).max(100).optional(),
+  publicOrigin: z.string().refine((s) => /^https?:\/\/[^/\s?#]+$/.test(s), 'must be an origin like "https://app.example" (no path, no trailing "/")').optional(),
+  wakeup: z.custom<PushWakeup>(
+    (v) => typeof v === 'object' && v !== null && typeof (v as PushWakeup).publish === 'function' && typeof (v as PushWakeup).subscribe === 'function',
+    { message: 'must implement PushWakeup ({ publish(topic), subscribe(topic, listener) }), e.g. new InProcessPushWakeup()' },
+  ).optional(),
+}).strict();
+
+export function resolvePush(p: z.infer<typeof pushSchema>): ResolvedPushOptions {
+  const d = PUSH_DEFAULTS;
+  return {
+    enabled: p.enabled ?? d.enabled,
+    requirePin: p.requirePin ?? d.requirePin,
+    pinLength: p.pinLength ?? d.pinLength,
+    autoSend: p.autoSend ?? d.autoSend,
+    activationTtlMs: p.activationTtlMs ?? d.activationTtlMs,
+    challengeTtlMs: p.challengeTtlMs ?? d.challengeTtlMs,
+    budget: { ...d.budget, ...p.budget },
+    denialCooldown: { ...d.denialCooldown, ...p.denialCooldown },
+    fraudBlockMs: p.fraudBlockMs ?? d.fraudBlockMs,
+    maxPinFailures: p.maxPinFailures ?? d.maxPinFailures,
+    publicOrigin: p.publicOrigin,
+    wakeup: p.wakeup ?? new InProcessPushWakeup(),
+  };
+}

@@ -1,0 +1,112 @@
+import type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+
+/**
+ * The push part of MemoryStore. Like the rest of MemoryStore, each method runs synchronously to
+ * completion, which is what makes the "atomic" ones atomic within this process.
+ */
+export class MemoryPushData {
+  readonly #devices = new Map<string, PushDeviceRecord>();
+  readonly #challenges = new Map<string, PushChallengeRecord>();
+  readonly #nonces = new Map<string, number>();
+  readonly #counters = new Map<string, CounterState>();
+
+  createPushDevice(device: PushDeviceRecord): void {
+    if (this.#devices.has(device.id)) throw new Error(`push device ${device.id} already exists`);
+    this.#devices.set(device.id, structuredClone(device));
+  }
+
+  getPushDevice(id: string): PushDeviceRecord | null {
+    const device = this.#devices.get(id);
+    return device ? structuredClone(device) : null;
+  }
+
+  activatePushDevice(id: string, a: { publicKey: PublicJwk; name: string | null; now: number }): boolean {
+    const device = this.#devices.get(id);
+    if (!device || device.activatedAt !== null || a.now >= device.activationExpiresAt) return false;
+    Object.assign(device, { activatedAt: a.now, publicKey: structuredClone(a.publicKey), name: a.name });
+    return true;
+  }
+
+  setPushDevicePin(id: string, pinHash: string | null): boolean {
+    const device = this.#devices.get(id);
+    if (!device) return false;
+    device.pinHash = pinHash;
+    return true;
+  }
+
+  disablePushDevice(id: string, now: number): void {
+    const device = this.#devices.get(id);
+    if (device && device.disabledAt === null) device.disabledAt = now;
+  }
+
+  createPushChallenge(challenge: PushChallengeRecord): void {
+    if (this.#challenges.has(challenge.id)) throw new Error(`push challenge ${challenge.id} already exists`);
+    this.#challenges.set(challenge.id, structuredClone(challenge));
+  }
+
+  getPushChallenge(id: string): PushChallengeRecord | null {
+    const challenge = this.#challenges.get(id);
+    return challenge ? structuredClone(challenge) : null;
+  }
+
+  listOpenPushChallenges(userId: string, now: number): PushChallengeRecord[] {
+    return this.#ofUser(userId, (c) => c.status === 'pending' && now < c.expiresAt);
+  }
+
+  resolvePushChallenge(id: string, r: PushResolution): boolean {
+    const challenge = this.#challenges.get(id);
+    if (!challenge || challenge.status !== 'pending' || r.now >= challenge.expiresAt) return false;
+    Object.assign(challenge, { status: r.status, resolvedAt: r.now, resolvedBy: r.deviceId, evidence: r.evidence });
+    return true;
+  }
+
+  consumePushChallenge(id: string, now: number): boolean {
+    const challenge = this.#challenges.get(id);
+    if (!challenge || challenge.status !== 'approved' || challenge.consumedAt !== null) return false;
+    challenge.consumedAt = now;
+    return true;
+  }
+
+  listUnseenFraudReports(userId: string): PushChallengeRecord[] {
+    return this.#ofUser(userId, (c) => c.status === 'fraud' && c.noticeSeenAt === null);
+  }
+
+  markFraudReportsSeen(userId: string, now: number): void {
+    for (const c of this.#challenges.values()) {
+      if (c.userId === userId && c.status === 'fraud' && c.noticeSeenAt === null) c.noticeSeenAt = now;
+    }
+  }
+
+  consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): boolean {
+    const key = JSON.stringify([scope, nonce]);
+    const until = this.#nonces.get(key);
+    if (until !== undefined && now < until) return false;
+    this.#nonces.set(key, expiresAt);
+    // Forget expired nonces now and then so the map does not grow without bound.
+    if (this.#nonces.size % 1024 === 0) for (const [k, t] of this.#nonces) if (t <= now) this.#nonces.delete(k);
+    return true;
+  }
+
+  hitCounter(key: string, windowMs: number, now: number): CounterState {
+    const current = this.getCounter(key, now);
+    const next = current ? { count: current.count + 1, resetAt: current.resetAt } : { count: 1, resetAt: now + windowMs };
+    this.#counters.set(key, next);
+    return { ...next };
+  }
+
+  getCounter(key: string, now: number): CounterState | null {
+    const counter = this.#counters.get(key);
+    return counter && now < counter.resetAt ? { ...counter } : null;
+  }
+
+  deleteCounter(key: string): void {
+    this.#counters.delete(key);
+  }
+
+  #ofUser(userId: string, keep: (c: PushChallengeRecord) => boolean): PushChallengeRecord[] {
+    return [...this.#challenges.values()]
+      .filter((c) => c.userId === userId && keep(c))
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((c) => structuredClone(c));
+  }
+}

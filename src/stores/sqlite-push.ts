@@ -1,0 +1,215 @@
+import type Database from 'better-sqlite3';
+import type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+
+interface DeviceRow {
+  id: string;
+  user_id: string;
+  activation_code_hash: string;
+  activation_expires_at: number;
+  activated_at: number | null;
+  public_key: string | null;
+  name: string | null;
+  pin_hash: string | null;
+  disabled_at: number | null;
+  created_at: number;
+}
+
+interface ChallengeRow {
+  id: string;
+  user_id: string;
+  factor_id: string | null;
+  number: string;
+  created_at: number;
+  expires_at: number;
+  context: string;
+  status: PushChallengeRecord['status'];
+  resolved_at: number | null;
+  resolved_by: string | null;
+  evidence: string | null;
+  consumed_at: number | null;
+  notice_seen_at: number | null;
+}
+
+const DEVICE_COLUMNS =
+  'id, user_id, activation_code_hash, activation_expires_at, activated_at, public_key, name, pin_hash, disabled_at, created_at';
+const CHALLENGE_COLUMNS =
+  'id, user_id, factor_id, number, created_at, expires_at, context, status, resolved_at, resolved_by, evidence, consumed_at, notice_seen_at';
+
+/**
+ * The push part of SqliteStore. Every "atomic" operation is one conditional statement, which
+ * SQLite serialises across every process that opens the file.
+ */
+export class SqlitePushData {
+  readonly #sql: ReturnType<typeof prepare>;
+
+  constructor(db: Database.Database, prefix: string) {
+    this.#sql = prepare(db, prefix);
+  }
+
+  createPushDevice(d: PushDeviceRecord): void {
+    this.#sql.insertDevice.run(
+      d.id, d.userId, d.activationCodeHash, d.activationExpiresAt, d.activatedAt,
+      d.publicKey === null ? null : JSON.stringify(d.publicKey), d.name, d.pinHash, d.disabledAt, d.createdAt,
+    );
+  }
+
+  getPushDevice(id: string): PushDeviceRecord | null {
+    const row = this.#sql.getDevice.get(id);
+    return row ? toDevice(row) : null;
+  }
+
+  activatePushDevice(id: string, a: { publicKey: PublicJwk; name: string | null; now: number }): boolean {
+    return this.#sql.activateDevice.run(a.now, JSON.stringify(a.publicKey), a.name, id, a.now).changes === 1;
+  }
+
+  setPushDevicePin(id: string, pinHash: string | null): boolean {
+    return this.#sql.setPin.run(pinHash, id).changes === 1;
+  }
+
+  disablePushDevice(id: string, now: number): void {
+    this.#sql.disableDevice.run(now, id);
+  }
+
+  createPushChallenge(c: PushChallengeRecord): void {
+    this.#sql.insertChallenge.run(
+      c.id, c.userId, c.factorId, c.number, c.createdAt, c.expiresAt, JSON.stringify(c.context), c.status,
+      c.resolvedAt, c.resolvedBy, c.evidence, c.consumedAt, c.noticeSeenAt,
+    );
+  }
+
+  getPushChallenge(id: string): PushChallengeRecord | null {
+    const row = this.#sql.getChallenge.get(id);
+    return row ? toChallenge(row) : null;
+  }
+
+  listOpenPushChallenges(userId: string, now: number): PushChallengeRecord[] {
+    return this.#sql.listOpen.all(userId, now).map(toChallenge);
+  }
+
+  resolvePushChallenge(id: string, r: PushResolution): boolean {
+    return this.#sql.resolve.run(r.status, r.now, r.deviceId, r.evidence, id, r.now).changes === 1;
+  }
+
+  consumePushChallenge(id: string, now: number): boolean {
+    return this.#sql.consume.run(now, id).changes === 1;
+  }
+
+  listUnseenFraudReports(userId: string): PushChallengeRecord[] {
+    return this.#sql.listUnseenFraud.all(userId).map(toChallenge);
+  }
+
+  markFraudReportsSeen(userId: string, now: number): void {
+    this.#sql.markFraudSeen.run(now, userId);
+  }
+
+  consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): boolean {
+    const fresh = this.#sql.insertNonce.run({ scope, nonce, expiresAt, now }).changes === 1;
+    // Keeps the table to roughly one window of nonces; indexed, so cheap.
+    if (fresh) this.#sql.purgeNonces.run(now);
+    return fresh;
+  }
+
+  hitCounter(key: string, windowMs: number, now: number): CounterState {
+    const row = this.#sql.hitCounter.get({ key, windowMs, now })!;
+    return { count: row.count, resetAt: row.reset_at };
+  }
+
+  getCounter(key: string, now: number): CounterState | null {
+    const row = this.#sql.getCounter.get(key, now);
+    return row ? { count: row.count, resetAt: row.reset_at } : null;
+  }
+
+  deleteCounter(key: string): void {
+    this.#sql.deleteCounter.run(key);
+  }
+}
+
+function prepare(db: Database.Database, p: string) {
+  const devices = `${p}push_devices`;
+  const challenges = `${p}push_challenges`;
+  const nonces = `${p}push_nonces`;
+  const counters = `${p}counters`;
+  return {
+    insertDevice: db.prepare<unknown[]>(`INSERT INTO ${devices} (${DEVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    getDevice: db.prepare<[string], DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${devices} WHERE id = ?`),
+    activateDevice: db.prepare<[number, string, string | null, string, number]>(
+      `UPDATE ${devices} SET activated_at = ?, public_key = ?, name = ?
+       WHERE id = ? AND activated_at IS NULL AND ? < activation_expires_at`,
+    ),
+    setPin: db.prepare<[string | null, string]>(`UPDATE ${devices} SET pin_hash = ? WHERE id = ?`),
+    disableDevice: db.prepare<[number, string]>(`UPDATE ${devices} SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL`),
+    insertChallenge: db.prepare<unknown[]>(
+      `INSERT INTO ${challenges} (${CHALLENGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    getChallenge: db.prepare<[string], ChallengeRow>(`SELECT ${CHALLENGE_COLUMNS} FROM ${challenges} WHERE id = ?`),
+    listOpen: db.prepare<[string, number], ChallengeRow>(
+      `SELECT ${CHALLENGE_COLUMNS} FROM ${challenges}
+       WHERE user_id = ? AND status = 'pending' AND ? < expires_at ORDER BY created_at, rowid`,
+    ),
+    resolve: db.prepare<[string, number, string, string | null, string, number]>(
+      `UPDATE ${challenges} SET status = ?, resolved_at = ?, resolved_by = ?, evidence = ?
+       WHERE id = ? AND status = 'pending' AND ? < expires_at`,
+    ),
+    consume: db.prepare<[number, string]>(
+      `UPDATE ${challenges} SET consumed_at = ? WHERE id = ? AND status = 'approved' AND consumed_at IS NULL`,
+    ),
+    listUnseenFraud: db.prepare<[string], ChallengeRow>(
+      `SELECT ${CHALLENGE_COLUMNS} FROM ${challenges}
+       WHERE user_id = ? AND status = 'fraud' AND notice_seen_at IS NULL ORDER BY created_at, rowid`,
+    ),
+    markFraudSeen: db.prepare<[number, string]>(
+      `UPDATE ${challenges} SET notice_seen_at = ? WHERE user_id = ? AND status = 'fraud' AND notice_seen_at IS NULL`,
+    ),
+    // Inserts a new nonce, or takes over an expired one; a live duplicate changes no row.
+    insertNonce: db.prepare<{ scope: string; nonce: string; expiresAt: number; now: number }>(
+      `INSERT INTO ${nonces} (scope, nonce, expires_at) VALUES (@scope, @nonce, @expiresAt)
+       ON CONFLICT (scope, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE ${nonces}.expires_at <= @now`,
+    ),
+    purgeNonces: db.prepare<[number]>(`DELETE FROM ${nonces} WHERE expires_at <= ?`),
+    // One statement; every right-hand side sees the row as it was before the update.
+    hitCounter: db.prepare<{ key: string; windowMs: number; now: number }, { count: number; reset_at: number }>(
+      `INSERT INTO ${counters} (key, count, reset_at) VALUES (@key, 1, @now + @windowMs)
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN ${counters}.reset_at <= @now THEN 1 ELSE ${counters}.count + 1 END,
+         reset_at = CASE WHEN ${counters}.reset_at <= @now THEN @now + @windowMs ELSE ${counters}.reset_at END
+       RETURNING count, reset_at`,
+    ),
+    getCounter: db.prepare<[string, number], { count: number; reset_at: number }>(
+      `SELECT count, reset_at FROM ${counters} WHERE key = ? AND ? < reset_at`,
+    ),
+    deleteCounter: db.prepare<[string]>(`DELETE FROM ${counters} WHERE key = ?`),
+  };
+}
+
+function toDevice(row: DeviceRow): PushDeviceRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    activationCodeHash: row.activation_code_hash,
+    activationExpiresAt: row.activation_expires_at,
+    activatedAt: row.activated_at,
+    publicKey: row.public_key === null ? null : (JSON.parse(row.public_key) as PublicJwk),
+    name: row.name,
+    pinHash: row.pin_hash,
+    disabledAt: row.disabled_at,
+    createdAt: row.created_at,
+  };
+}
+
+function toChallenge(row: ChallengeRow): PushChallengeRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    factorId: row.factor_id,
+    number: row.number,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    context: JSON.parse(row.context) as PushChallengeRecord['context'],
+    status: row.status,
+    resolvedAt: row.resolved_at,
+    resolvedBy: row.resolved_by,
+    evidence: row.evidence,
+    consumedAt: row.consumed_at,
+    noticeSeenAt: row.notice_seen_at,
+  };
+}

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import type { PushChallengeRecord, PushDeviceRecord } from '../../src/stores/push-records.js';
+import type { MfaStore } from '../../src/stores/store.js';
+
+const T0 = 1_700_000_000_000;
+const PARALLEL = 30;
+const KEY = { kty: 'EC', crv: 'P-256', x: 'x-coordinate', y: 'y-coordinate' } as const;
+
+export function makeDevice(overrides: Partial<PushDeviceRecord> = {}): PushDeviceRecord {
+  return {
+    id: randomBytes(16).toString('base64url'),
+    userId: 'alice',
+    activationCodeHash: 'scrypt$hash',
+    activationExpiresAt: T0 + 600_000,
+    activatedAt: null,
+    publicKey: null,
+    name: null,
+    pinHash: null,
+    disabledAt: null,
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+export function makeChallenge(overrides: Partial<PushChallengeRecord> = {}): PushChallengeRecord {
+  return {
+    id: randomBytes(16).toString('base64url'),
+    userId: 'alice',
+    factorId: null,
+    number: '42',
+    createdAt: T0,
+    expiresAt: T0 + 120_000,
+    context: { ip: '203.0.113.9', userAgent: 'Test/1.0', time: T0 },
+    status: 'pending',
+    resolvedAt: null,
+    resolvedBy: null,
+    evidence: null,
+    consumedAt: null,
+    noticeSeenAt: null,
+    ...overrides,
+  };
+}
+
+const parallel = <T>(call: (i: number) => Promise<T>) => Promise.all(Array.from({ length: PARALLEL }, (_, i) => call(i)));
+
+/** The push block of the MfaStore contract; `store()` is the fresh store of the current test. */
+export function runPushStoreSuite(store: () => MfaStore): void {
+  describe('push devices', () => {
+    it('round-trips a device and hands out copies', async () => {
+      const device = makeDevice({ pinHash: 'pin', name: 'Phone' });
+      await store().createPushDevice(device);
+      const fetched = await store().getPushDevice(device.id);
+      assert.deepEqual(fetched, device);
+      fetched!.name = 'changed';
+      assert.deepEqual(await store().getPushDevice(device.id), device);
+      assert.equal(await store().getPushDevice('nope'), null);
+      await assert.rejects(store().createPushDevice(device));
+    });
+
+    it('activates once, before expiry only, storing key and name', async () => {
+      const device = makeDevice();
+      const expired = makeDevice({ activationExpiresAt: T0 });
+      await store().createPushDevice(device);
+      await store().createPushDevice(expired);
+      assert.equal(await store().activatePushDevice(expired.id, { publicKey: KEY, name: null, now: T0 }), false);
+      assert.equal(await store().activatePushDevice('nope', { publicKey: KEY, name: null, now: T0 }), false);
+      assert.equal(await store().activatePushDevice(device.id, { publicKey: KEY, name: 'Pixel', now: T0 + 5 }), true);
+      assert.equal(await store().activatePushDevice(device.id, { publicKey: { ...KEY, x: 'other' }, name: null, now: T0 + 6 }), false);
+      assert.deepEqual(await store().getPushDevice(device.id), { ...device, activatedAt: T0 + 5, publicKey: KEY, name: 'Pixel' });
+    });
+
+    it('sets the PIN hash and disables once', async () => {
+      const device = makeDevice();
+      await store().createPushDevice(device);
+      assert.equal(await store().setPushDevicePin(device.id, 'hash'), true);
+      assert.equal(await store().setPushDevicePin('nope', 'hash'), false);
+      await store().disablePushDevice(device.id, T0 + 1);
+      await store().disablePushDevice(device.id, T0 + 2);
+      const stored = await store().getPushDevice(device.id);
+      assert.equal(stored?.pinHash, 'hash');
+      assert.equal(stored?.disabledAt, T0 + 1);
+    });
+  });
+
+  describe('push challenges', () => {
+    it('round-trips, lists only the user’s open ones oldest first', async () => {
+      const late = makeChallenge({ createdAt: T0 + 10 });
+      const early = makeChallenge({ createdAt: T0 + 1 });
+      const expired = makeChallenge({ expiresAt: T0 + 5 });
+      const answered = makeChallenge({ status: 'denied', resolvedAt: T0 + 2, resolvedBy: 'd', evidence: '{}' });
+      const bobs = makeChallenge({ userId: 'bob' });
+      for (const c of [late, early, expired, answered, bobs]) await store().createPushChallenge(c);
+      assert.deepEqual(await store().getPushChallenge(answered.id), answered);
+      assert.deepEqual(await store().listOpenPushChallenges('alice', T0 + 5), [early, late]);
+      assert.deepEqual(await store().listOpenPushChallenges('bob', T0 + 5), [bobs]);
+      await assert.rejects(store().createPushChallenge(late));
+    });
+
+    it('resolves a pending challenge once, never after expiry', async () => {
+      const c = makeChallenge();
+      const old = makeChallenge();
+      await store().createPushChallenge(c);
+      await store().createPushChallenge(old);
+      assert.equal(await store().resolvePushChallenge(old.id, { status: 'approved', deviceId: 'd', evidence: null, now: old.expiresAt }), false);
+      assert.equal(await store().resolvePushChallenge(c.id, { status: 'denied', deviceId: 'd1', evidence: 'sig', now: T0 + 1 }), true);
+      assert.equal(await store().resolvePushChallenge(c.id, { status: 'approved', deviceId: 'd2', evidence: null, now: T0 + 2 }), false);
+      assert.deepEqual(await store().getPushChallenge(c.id), { ...c, status: 'denied', resolvedAt: T0 + 1, resolvedBy: 'd1', evidence: 'sig' });
+    });
+
+    it('consumes only an approved challenge, once', async () => {
+      const denied = makeChallenge({ status: 'denied' });
+      const approved = makeChallenge({ status: 'approved' });
+      await store().createPushChallenge(denied);
+      await store().createPushChallenge(approved);
+      assert.equal(await store().consumePushChallenge(denied.id, T0), false);
+      assert.equal(await store().consumePushChallenge(approved.id, T0 + 1), true);
+      assert.equal(await store().consumePushChallenge(approved.id, T0 + 2), false);
+      assert.equal((await store().getPushChallenge(approved.id))?.consumedAt, T0 + 1);
+    });
+
+    it('lists unseen fraud reports until they are marked seen', async () => {
+      const fraud = makeChallenge({ status: 'fraud' });
+      const bobsFraud = makeChallenge({ status: 'fraud', userId: 'bob' });
+      await store().createPushChallenge(fraud);
+      await store().createPushChallenge(bobsFraud);
+      await store().createPushChallenge(makeChallenge({ status: 'denied' }));
+      assert.deepEqual(await store().listUnseenFraudReports('alice'), [fraud]);
+      await store().markFraudReportsSeen('alice', T0 + 9);
+      assert.deepEqual(await store().listUnseenFraudReports('alice'), []);
+      assert.equal((await store().getPushChallenge(fraud.id))?.noticeSeenAt, T0 + 9);
+      assert.equal((await store().listUnseenFraudReports('bob')).length, 1);
+    });
+  });
+
+  describe('nonces and counters', () => {
+    it('accepts a nonce once per scope until it expires', async () => {
+      assert.equal(await store().consumeNonce('dev1', 'n', T0 + 100, T0), true);
+      assert.equal(await store().consumeNonce('dev1', 'n', T0 + 100, T0 + 99), false);
+      assert.equal(await store().consumeNonce('dev2', 'n', T0 + 100, T0), true);
+      assert.equal(await store().consumeNonce('dev1', 'n', T0 + 300, T0 + 100), true, 'expired nonces are forgotten');
+      assert.equal(await store().consumeNonce('dev1', 'n', T0 + 300, T0 + 200), false);
+    });
+
+    it('counts in a fixed window, restarts after it, and forgets on delete', async () => {
+      assert.deepEqual(await store().hitCounter('k', 1000, T0), { count: 1, resetAt: T0 + 1000 });
+      assert.deepEqual(await store().hitCounter('k', 1000, T0 + 999), { count: 2, resetAt: T0 + 1000 });
+      assert.deepEqual(await store().getCounter('k', T0 + 999), { count: 2, resetAt: T0 + 1000 });
+      assert.equal(await store().getCounter('k', T0 + 1000), null);
+      assert.deepEqual(await store().hitCounter('k', 1000, T0 + 1000), { count: 1, resetAt: T0 + 2000 });
+      await store().deleteCounter('k');
+      assert.equal(await store().getCounter('k', T0 + 1000), null);
+      assert.equal(await store().getCounter('other', T0), null);
+    });
+  });
+
+  describe(`push atomicity under ${PARALLEL} parallel callers`, () => {
+    it('activatePushDevice: exactly one caller consumes the activation code', async () => {
+      const device = makeDevice();
+      await store().createPushDevice(device);
+      const results = await parallel((i) => store().activatePushDevice(device.id, { publicKey: { ...KEY, x: `k${i}` }, name: null, now: T0 }));
+      assert.equal(results.filter(Boolean).length, 1);
+      const winner = results.indexOf(true);
+      assert.equal((await store().getPushDevice(device.id))?.publicKey?.x, `k${winner}`);
+    });
+
+    it('resolvePushChallenge: exactly one answer wins', async () => {
+      const c = makeChallenge();
+      await store().createPushChallenge(c);
+      const results = await parallel((i) =>
+        store().resolvePushChallenge(c.id, { status: i % 2 ? 'approved' : 'denied', deviceId: `d${i}`, evidence: null, now: T0 + 1 }),
+      );
+      assert.equal(results.filter(Boolean).length, 1);
+      assert.equal((await store().getPushChallenge(c.id))?.resolvedBy, `d${results.indexOf(true)}`);
+    });
+
+    it('consumePushChallenge: exactly one session completes the sign-in', async () => {
+      const c = makeChallenge({ status: 'approved' });
+      await store().createPushChallenge(c);
+      assert.equal((await parallel(() => store().consumePushChallenge(c.id, T0))).filter(Boolean).length, 1);
+    });
+
+    it('consumeNonce: exactly one request with a nonce gets through', async () => {
+      assert.equal((await parallel(() => store().consumeNonce('dev', 'nonce', T0 + 60_000, T0))).filter(Boolean).length, 1);
+    });
+
+    it('hitCounter (PIN failures, push budget): no hit is lost, each caller sees a distinct count', async () => {
+      const counts = (await parallel(() => store().hitCounter('budget:alice', 600_000, T0))).map((s) => s.count);
+      assert.deepEqual(counts.sort((a, b) => a - b), Array.from({ length: PARALLEL }, (_, i) => i + 1));
+      assert.equal((await store().getCounter('budget:alice', T0))?.count, PARALLEL);
+    });
+  });
+}

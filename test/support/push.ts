@@ -1,0 +1,136 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { AuthenticatorClient } from '../../src/authenticator/client.js';
+import type { AuthenticatorAccount } from '../../src/authenticator/account-store.js';
+import { MemoryAccountStore } from '../../src/authenticator/account-store.js';
+import { buildEnrollmentUri } from '../../src/push/enrollment-uri.js';
+import type { ExampleAppOptions } from '../../example-app/app.js';
+import { startHarness } from './harness.js';
+import type { Agent } from './harness.js';
+
+/** A fetch that records every request it sends, so tests can replay or tamper with them. */
+export interface RecordedRequest {
+  url: string;
+  init: RequestInit & { headers: Record<string, string> };
+}
+
+/**
+ * The example app listening on 127.0.0.1 (devices need a real origin), browser agents bound to
+ * it, and authenticator clients ("phones") on the harness's fake clock.
+ */
+export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {}) {
+  const h = await startHarness(overrides);
+  const server: Server = await new Promise((resolve) => {
+    const s = h.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sent: RecordedRequest[] = [];
+  const recordingFetch: typeof fetch = (input, init) => {
+    sent.push({ url: String(input), init: init as RecordedRequest['init'] });
+    return fetch(input, init);
+  };
+
+  const browser = (): Agent => request.agent(origin) as unknown as Agent;
+  const phone = (store = new MemoryAccountStore()) => new AuthenticatorClient({ store, clock: h.clock.now, fetch: recordingFetch });
+
+  /** Logs in, chooses Notification → Set up; returns the Code, URL and the QR text they make. */
+  async function beginPushSetup(a: Agent): Promise<{ code: string; url: string; qrText: string }> {
+    const token = await h.csrf(a, '/mfa/setup');
+    const res = await a.post('/mfa/setup').type('form').send({ _csrf: token, contact: 'mobile_app', mode: 'notification' }).redirects(0);
+    if (res.status !== 303 || res.headers.location !== '/mfa/setup/push') throw new Error(`push setup failed: ${res.status} ${res.text.slice(0, 300)}`);
+    const page = await a.get('/mfa/setup/push');
+    const code = /aria-label="Code">([0-9 ]+)</.exec(page.text)?.[1];
+    const url = /aria-label="URL">([^<]+)</.exec(page.text)?.[1];
+    if (!code || !url) throw new Error(`no Code/URL on the setup page: ${page.status}`);
+    return { code, url, qrText: buildEnrollmentUri({ url, code: code.replace(/ /g, '') }) };
+  }
+
+  /** Posts a form of the page at `pagePath` (with its CSRF token). */
+  async function post(a: Agent, path: string, fields: Record<string, string> = {}, pagePath = path) {
+    const token = await h.csrf(a, pagePath);
+    return a.post(path).type('form').send({ _csrf: token, ...fields }).redirects(0);
+  }
+
+  /** The number shown in the element labelled "Number to enter" on the waiting page. */
+  async function shownNumber(a: Agent, path: string): Promise<string> {
+    const page = await a.get(path);
+    const number = /aria-label="Number to enter"[^>]*>([0-9]{2})</.exec(page.text)?.[1];
+    if (!number) throw new Error(`no number on ${path}: ${page.status} ${page.text.slice(0, 300)}`);
+    return number;
+  }
+
+  /** Creates and signs in a new user through the example app's /signup. */
+  async function signup(a: Agent, username: string, password = 'a long enough password'): Promise<void> {
+    const res = await post(a, '/signup', { username, password });
+    if (res.status !== 303) throw new Error(`signup failed: ${res.status}`);
+  }
+
+  /**
+   * A user (alice unless `username` is given: then signed up first), signed in with a push
+   * device activated and confirmed; returns the browser and phone.
+   */
+  async function enrolledPushUser(username?: string): Promise<{ browser: Agent; phone: AuthenticatorClient; account: AuthenticatorAccount }> {
+    const a = browser();
+    if (username) await signup(a, username);
+    else await h.login(a);
+    const { qrText } = await beginPushSetup(a);
+    const p = phone();
+    const account = await p.activate(qrText, 'Test phone');
+    await post(a, '/mfa/setup/push/contact', {}, '/mfa/setup/push');
+    const number = await shownNumber(a, '/mfa/setup/push/wait');
+    const [challenge] = await p.waitForChallenges(account, 0);
+    await p.answer(account, challenge!.id, 'approve', { number });
+    const done = await post(a, '/mfa/setup/push/wait', { method: 'push' }, '/mfa/setup/push/wait');
+    if (done.headers.location !== '/mfa/setup/done') throw new Error(`push enrollment failed: ${done.status} ${done.text.slice(0, 300)}`);
+    return { browser: a, phone: p, account };
+  }
+
+  /** A second browser signing in as alice up to the verify page. */
+  async function signInToVerify(): Promise<Agent> {
+    const a = browser();
+    await h.login(a);
+    await a.get('/').redirects(0);
+    return a;
+  }
+
+  /**
+   * Opens the verify page's event stream (as the page's script does). Resolves once the response
+   * headers arrived, i.e. the server is waiting; `text` resolves when the server ends the stream.
+   */
+  async function openEvents(a: Agent): Promise<{ status: number; contentType: string; cacheControl: string; text: Promise<string> }> {
+    const cookies = (a as unknown as { jar: { getCookies(o: object): { toValueString(): string }[] } }).jar
+      .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
+      .map((c) => c.toValueString())
+      .join('; ');
+    const response = await fetch(`${origin}/mfa/verify/push/events`, { headers: { cookie: cookies, accept: 'text/event-stream' } });
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      cacheControl: response.headers.get('cache-control') ?? '',
+      text: response.text(),
+    };
+  }
+
+  return {
+    ...h,
+    openEvents,
+    origin,
+    sent,
+    browser,
+    phone,
+    beginPushSetup,
+    post,
+    shownNumber,
+    enrolledPushUser,
+    signInToVerify,
+    signup,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await h.stop();
+    },
+  };
+}
+
+export type PushHarness = Awaited<ReturnType<typeof startPushHarness>>;
