@@ -1,46 +1,32 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import { chromiumSkipReason, openBrowser } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
+import { listenOnLocalhost, signIn, submitCode } from '../support/browser-steps.js';
+import type { LocalServer } from '../support/browser-steps.js';
 import { startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
 import { codeIn, UK_MOBILE } from '../support/phone.js';
 
-async function signIn(page: Page): Promise<void> {
-  await page.getByLabel('Username').fill(DEMO_USER.username);
-  await page.getByLabel('Password').fill(DEMO_USER.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-async function submitCode(page: Page, code: string): Promise<void> {
-  await page.getByLabel('Verification code').fill(code);
-  await page.getByRole('button', { name: 'Verify' }).click();
-}
-
 describe('backup phone in a real browser (Chromium)', { skip: chromiumSkipReason() }, () => {
   let h: Harness;
-  let server: Server;
+  let server: LocalServer;
   let base: string;
   let browser: BrowserSession;
   let page: Page;
 
   before(async () => {
     h = await startHarness();
-    server = await new Promise<Server>((ready) => {
-      const s = h.app.listen(0, '127.0.0.1', () => ready(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLocalhost(h.app);
+    base = server.base;
     browser = await openBrowser();
     page = browser.page;
   });
   after(async () => {
     await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await server?.close();
     await h?.stop();
   });
 

@@ -1,48 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import jsQRModule from 'jsqr';
-import { PNG } from 'pngjs';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import { chromiumSkipReason, openBrowser } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
+import { listenOnLocalhost, scanQr, screenshotOnPhone, signIn, submitCode } from '../support/browser-steps.js';
+import type { LocalServer } from '../support/browser-steps.js';
 import { startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
-
-// jsqr's types declare an ES default export, but the package is CommonJS whose module.exports is
-// the function itself, which is what Node hands an ES import.
-const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
-
-/** Reads the QR code as a phone camera would: from the pixels Chromium drew, not from the HTML. */
-async function scan(img: Locator): Promise<string> {
-  const png = PNG.sync.read(await img.screenshot());
-  const decoded = jsQR(Uint8ClampedArray.from(png.data), png.width, png.height);
-  assert.ok(decoded, 'the QR code as displayed decodes');
-  return decoded.data;
-}
-
-async function signIn(page: Page): Promise<void> {
-  await page.getByLabel('Username').fill(DEMO_USER.username);
-  await page.getByLabel('Password').fill(DEMO_USER.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-async function submitCode(page: Page, code: string): Promise<void> {
-  await page.getByLabel('Verification code').fill(code);
-  await page.getByRole('button', { name: 'Verify' }).click();
-}
-
-/** Lays the page out at an iPhone's width, checks nothing sticks out sideways, and screenshots it. */
-async function screenshotOnPhone(browser: BrowserSession, name: string): Promise<void> {
-  const desktop = browser.page.viewportSize();
-  await browser.page.setViewportSize({ width: 390, height: 844 });
-  const overflow = await browser.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${name}: no sideways scrolling on a phone (overflows by ${overflow}px)`);
-  await browser.screenshot(name);
-  if (desktop) await browser.page.setViewportSize(desktop);
-}
 
 /** A code that is certainly not the one the authenticator shows now. */
 function wrongCode(right: string): string {
@@ -51,7 +16,7 @@ function wrongCode(right: string): string {
 
 describe('one-time password flow in a real browser (Chromium)', { skip: chromiumSkipReason() }, () => {
   let h: Harness;
-  let server: Server;
+  let server: LocalServer;
   let base: string;
   let browser: BrowserSession;
   let page: Page;
@@ -59,17 +24,14 @@ describe('one-time password flow in a real browser (Chromium)', { skip: chromium
 
   before(async () => {
     h = await startHarness();
-    server = await new Promise<Server>((ready) => {
-      const s = h.app.listen(0, '127.0.0.1', () => ready(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLocalhost(h.app);
+    base = server.base;
     browser = await openBrowser();
     page = browser.page;
   });
   after(async () => {
     await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await server?.close();
     await h?.stop();
   });
 
@@ -95,7 +57,7 @@ describe('one-time password flow in a real browser (Chromium)', { skip: chromium
     assert.ok(naturalWidth > 0, 'the QR image loaded');
     await browser.screenshot('03-setup-totp');
 
-    const uri = new URL(await scan(qr));
+    const uri = new URL(await scanQr(qr));
     assert.equal(uri.protocol, 'otpauth:');
     assert.equal(uri.host, 'totp');
     assert.equal(uri.searchParams.get('issuer'), 'Contoso');

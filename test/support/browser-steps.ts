@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
+import type { Express } from 'express';
+import type { Locator, Page } from 'playwright-core';
+import { DEMO_USER } from '../../example-app/app.js';
+import type { BrowserSession } from './browser.js';
+
+// jsqr's types declare an ES default export, but the package is CommonJS whose module.exports is
+// the function itself, which is what Node hands an ES import.
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
+
+export interface LocalServer {
+  /** http://127.0.0.1:<port>, without a trailing slash. */
+  base: string;
+  close(): Promise<void>;
+}
+
+/** Serves `app` on a random port of 127.0.0.1, the origin the browser tests visit. */
+export async function listenOnLocalhost(app: Express): Promise<LocalServer> {
+  const server = await new Promise<Server>((ready) => {
+    const s = app.listen(0, '127.0.0.1', () => ready(s));
+  });
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    },
+  };
+}
+
+/** The demo user's password step on /login. */
+export async function signIn(page: Page): Promise<void> {
+  await page.getByLabel('Username').fill(DEMO_USER.username);
+  await page.getByLabel('Password').fill(DEMO_USER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function submitCode(page: Page, code: string): Promise<void> {
+  await page.getByLabel('Verification code').fill(code);
+  await page.getByRole('button', { name: 'Verify' }).click();
+}
+
+/** Reads the QR code as a phone camera would: from the pixels Chromium drew, not from the HTML. */
+export async function scanQr(img: Locator): Promise<string> {
+  const png = PNG.sync.read(await img.screenshot());
+  const decoded = jsQR(Uint8ClampedArray.from(png.data), png.width, png.height);
+  assert.ok(decoded, 'the QR code as displayed decodes');
+  return decoded.data;
+}
+
+/**
+ * Lays the page out at an iPhone's width, screenshots it, checks nothing sticks out sideways and
+ * runs `check` (more assertions about the narrow layout) before going back to the laptop width.
+ */
+export async function screenshotOnPhone(browser: BrowserSession, name: string, check?: () => Promise<void>): Promise<void> {
+  const desktop = browser.page.viewportSize();
+  await browser.page.setViewportSize({ width: 390, height: 844 });
+  try {
+    const overflow = await browser.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await browser.screenshot(name); // first, so a failure below leaves the picture of what went wrong
+    assert.ok(overflow <= 0, `${name}: no sideways scrolling on a phone (overflows by ${overflow}px)`);
+    await assertFitsCard(browser.page, name);
+    await check?.();
+  } finally {
+    if (desktop) await browser.page.setViewportSize(desktop);
+  }
+}
+
+/** Fails when something on the page (a wide table, a long word, a button) sticks out of its card. */
+export async function assertFitsCard(page: Page, name: string): Promise<void> {
+  const outside = await page.evaluate(() => {
+    const card = document.querySelector('.mfa-card')?.getBoundingClientRect();
+    if (!card) return [];
+    return Array.from(document.querySelectorAll('.mfa-card *'))
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        return box.width > 0 && (box.left < card.left - 0.5 || box.right > card.right + 0.5);
+      })
+      .map((el) => `<${el.tagName.toLowerCase()}> ${(el.textContent ?? '').trim().slice(0, 40)}`);
+  });
+  assert.deepEqual(outside, [], `${name}: everything stays inside the card`);
+}
