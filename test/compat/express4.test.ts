@@ -1,22 +1,28 @@
-import { createRequire } from 'node:module';
+import { createRequire, register } from 'node:module';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import express4 from 'express4';
 import request from 'supertest';
-import { MemoryStore } from '../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { beginTotpSetup, submitCode, totpCode, wrongCode } from '../support/mfa-flow.js';
-import { createMinimalHost } from '../support/minimal-host.js';
 
-// passport-mfa's router is built with Express 5's Router; these checks mount it in an Express 4 app.
+// express is a peer dependency: in a host that has only Express 4, passport-mfa's own
+// `import 'express'` (Router, static, body parsers) loads Express 4 too. This repository installs
+// Express 5 as `express`, so that import is redirected to the `express4` alias before
+// passport-mfa is loaded.
+register('./express4-hooks.js', import.meta.url);
+const { MemoryStore } = await import('../../src/index.js');
+const { createMinimalHost } = await import('../support/minimal-host.js');
+
 describe('on an Express 4 host', () => {
   const clock = new FakeClock();
   const { app } = createMinimalHost({ express: express4, store: new MemoryStore({ warn: () => {} }), guarded: true, clock: clock.now });
   let secret: string | undefined;
 
-  it('is really Express 4', () => {
+  it('runs passport-mfa itself on Express 4', async () => {
     const version = (createRequire(import.meta.url)('express4/package.json') as { version: string }).version;
     assert.match(version, /^4\./);
+    assert.equal((await import('express')).default, express4, "`import 'express'` must load the host's Express 4");
   });
 
   it('sends a signed-in user through setup, then lets the guarded route through', async () => {
