@@ -10,7 +10,7 @@ import { goToPage } from './flow.js';
 import { handle } from './handle.js';
 import { renderPage } from './respond.js';
 import { sessionState } from './session-state.js';
-import { nextSetupStep } from './setup-wizard.js';
+import { enabledSetupSteps, nextSetupStep } from './setup-wizard.js';
 
 const SETUP_STEP = '/setup/app-passwords';
 
@@ -29,8 +29,8 @@ interface FormPlace {
 export function appPasswordRoutes(ctx: MfaContext): Router {
   const router = Router();
   const wizard: FormPlace = {
-    get: SETUP_STEP, post: SETUP_STEP, done: nextSetupStep(SETUP_STEP),
-    leave: { href: nextSetupStep(SETUP_STEP), label: 'Skip' },
+    get: SETUP_STEP, post: SETUP_STEP, done: nextSetupStep(SETUP_STEP, enabledSetupSteps(ctx)),
+    leave: { href: nextSetupStep(SETUP_STEP, enabledSetupSteps(ctx)), label: 'Skip' },
   };
   const manage: FormPlace = {
     get: '/manage/app-passwords/new', post: '/manage/app-passwords', done: '/manage',

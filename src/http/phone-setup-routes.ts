@@ -13,7 +13,7 @@ import { notifyPhoneChanged, parseChannel, phoneFactorOf, phoneMethod, sendOrExp
 import { renderPage } from './respond.js';
 import { sessionState } from './session-state.js';
 import type { MfaSessionState } from './session-state.js';
-import { nextSetupStep } from './setup-wizard.js';
+import { enabledSetupSteps, nextSetupStep } from './setup-wizard.js';
 
 const STEP = '/setup/phone';
 
@@ -25,7 +25,7 @@ export function phoneSetupRoutes(ctx: MfaContext): Router {
   const router = Router();
   const stepPath = ctx.options.basePath + STEP;
   const fresh = (req: Request, res: Response) => requireFreshSecondFactor(ctx, req, res, stepPath);
-  const after = (then: 'wizard' | 'manage') => (then === 'manage' ? '/manage' : nextSetupStep(STEP));
+  const after = (then: 'wizard' | 'manage') => (then === 'manage' ? '/manage' : nextSetupStep(STEP, enabledSetupSteps(ctx)));
   /** The way out offered when a code could not be sent. */
   const leave = (then: 'wizard' | 'manage') => ({
     otherHref: ctx.options.basePath + after(then),
@@ -44,7 +44,7 @@ export function phoneSetupRoutes(ctx: MfaContext): Router {
   };
 
   router.get(STEP, handle(ctx, async (req, res) => {
-    if (!ctx.phone) return goToPage(ctx, req, res, nextSetupStep(STEP));
+    if (!ctx.phone) return goToPage(ctx, req, res, nextSetupStep(STEP, enabledSetupSteps(ctx)));
     const userId = await fresh(req, res);
     if (userId === null) return;
     await renderNumberPage(ctx, req, res, userId, { then: req.query.then === 'manage' ? 'manage' : 'wizard' });

@@ -7,6 +7,7 @@ import { groupDigits } from '../push/activation-code.js';
 import type { FactorRecord } from '../stores/store.js';
 import { runSecondStep } from './authenticate.js';
 import { goToPage, requireUserId } from './flow.js';
+import { enabledSetupSteps, nextSetupStep } from './setup-wizard.js';
 import { handle } from './handle.js';
 import { rememberChallenge, renderPushWait, sessionChallenge } from './push-pages.js';
 import { renderPage } from './respond.js';
@@ -76,7 +77,7 @@ export function pushSetupRoutes(ctx: MfaContext): Router {
     const factor = await enrollingFactor(ctx, req, 'push');
     if (!factor) return goToPage(ctx, req, res, '/setup');
     const result = await runSecondStep(ctx, req, res, 'enroll');
-    if (result.ok) return goToPage(ctx, req, res, '/setup/done');
+    if (result.ok) return goToPage(ctx, req, res, nextSetupStep('/setup/push', enabledSetupSteps(ctx)));
     if (result.info.code === 'pending_expired') throw new PendingExpiredError(result.info.message);
     const challenge = await sessionChallenge(ctx, req, userId);
     const pendingStill = result.info.code === 'push_pending';

@@ -12,7 +12,7 @@ import { handle } from './handle.js';
 import { renderPage } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
 import { completedFor, sessionState } from './session-state.js';
-import { nextSetupStep } from './setup-wizard.js';
+import { enabledSetupSteps, nextSetupStep } from './setup-wizard.js';
 
 const CONTACT_OPTIONS = ['mobile_app'] as const;
 const MOBILE_APP_MODES = ['notification', 'otp'] as const;
@@ -72,7 +72,7 @@ export function setupRoutes(ctx: MfaContext): Router {
     const factor = await enrollingFactor(ctx, req);
     if (!factor) return goToPage(ctx, req, res, '/setup');
     const result = await runSecondStep(ctx, req, res, 'enroll');
-    if (result.ok) return goToPage(ctx, req, res, nextSetupStep('/setup/totp'));
+    if (result.ok) return goToPage(ctx, req, res, nextSetupStep('/setup/totp', enabledSetupSteps(ctx)));
     if (result.info.code === 'pending_expired') throw new PendingExpiredError(result.info.message);
     await renderTotpPage(ctx, req, res, factor, result.info.message, result.info.status);
   }));

@@ -1,3 +1,4 @@
+import { nextSetupStep } from '../../src/http/setup-wizard.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -57,7 +58,7 @@ describe('authenticator CLI (compiled) against the example app on 127.0.0.1', ()
     assert.equal(approved.code, 0, approved.stderr);
     assert.match(approved.stdout, /Request from 127\.0\.0\.1/);
     assert.match(approved.stdout, /Approved\./);
-    assert.equal((await h.post(a, '/mfa/setup/push/wait', { method: 'push' }, '/mfa/setup/push/wait')).headers.location, '/mfa/setup/done');
+    assert.equal((await h.post(a, '/mfa/setup/push/wait', { method: 'push' }, '/mfa/setup/push/wait')).headers.location, `/mfa${nextSetupStep('/setup/push')}`);
 
     const b = await h.signInToVerify();
     await h.post(b, '/mfa/verify/push/send', {}, '/mfa/verify');

@@ -1,3 +1,4 @@
+import { nextSetupStep } from '../../src/http/setup-wizard.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PNG } from 'pngjs';
@@ -59,7 +60,7 @@ describe('push notifications, end to end (browser over HTTP + the authenticator 
     assert.equal(await phone.answer(account, challenge.id, 'approve', { number }), 'approved');
 
     const done = await h.post(a, '/mfa/setup/push/wait', { method: 'push' }, '/mfa/setup/push/wait');
-    assert.equal(done.headers.location, '/mfa/setup/done');
+    assert.equal(done.headers.location, `/mfa${nextSetupStep('/setup/push')}`);
     assert.match((await a.get('/')).text, /Signed in as alice/);
     assert.ok(h.events.some((e) => e.type === 'factor.enrolled'));
   });

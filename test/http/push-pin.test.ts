@@ -1,3 +1,4 @@
+import { nextSetupStep } from '../../src/http/setup-wizard.js';
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AuthenticatorAccount } from '../../src/authenticator/account-store.js';
@@ -48,7 +49,7 @@ describe('push with push.requirePin', () => {
     await assert.rejects(phone.answer(account, challenge!.id, 'approve', { number }), { status: 403, code: 'pin_incorrect', attemptsLeft: 9 });
     assert.equal(await phone.answer(account, challenge!.id, 'approve', { number, pin: PIN }), 'approved');
     const done = await h.post(a, '/mfa/setup/push/wait', { method: 'push' }, '/mfa/setup/push/wait');
-    assert.equal(done.headers.location, '/mfa/setup/done');
+    assert.equal(done.headers.location, `/mfa${nextSetupStep('/setup/push')}`);
   });
 
   // Attack: guessing the PIN on a stolen, unlocked phone.

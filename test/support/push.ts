@@ -1,3 +1,4 @@
+import { nextSetupStep } from '../../src/http/setup-wizard.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
@@ -82,7 +83,7 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
     const [challenge] = await p.waitForChallenges(account, 0);
     await p.answer(account, challenge!.id, 'approve', { number });
     const done = await post(a, '/mfa/setup/push/wait', { method: 'push' }, '/mfa/setup/push/wait');
-    if (done.headers.location !== '/mfa/setup/done') throw new Error(`push enrollment failed: ${done.status} ${done.text.slice(0, 300)}`);
+    if (done.headers.location !== `/mfa${nextSetupStep('/setup/push')}`) throw new Error(`push enrollment failed: ${done.status} ${done.text.slice(0, 300)}`);
     return { browser: a, phone: p, account };
   }
 

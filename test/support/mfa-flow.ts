@@ -1,0 +1,49 @@
+import { base32 } from '@otplib/plugin-base32-scure';
+import type TestAgent from 'supertest/lib/agent.js';
+import { totpAt } from '../../src/methods/totp.js';
+
+/**
+ * Steps of the MFA pages driven like a browser, for any host app (the example app, the minimal
+ * host on Express 4 or 5, the benchmark's apps). Pages live under the default basePath '/mfa'.
+ */
+
+type Agent = InstanceType<typeof TestAgent>;
+
+/** The CSRF token of the page at `path` (GET with this agent's session). */
+export async function csrfOf(a: Agent, path: string): Promise<string> {
+  const res = await a.get(path).redirects(0);
+  const match = /name="_csrf" value="([^"]+)"/.exec(res.text);
+  if (!match) throw new Error(`no CSRF token on ${path} (status ${res.status}): ${res.text.slice(0, 200)}`);
+  return match[1]!;
+}
+
+/** Chooses Mobile app → One-time password → Set up; returns the base32 secret the setup page offers. */
+export async function beginTotpSetup(a: Agent): Promise<string> {
+  const token = await csrfOf(a, '/mfa/setup');
+  const res = await a.post('/mfa/setup').type('form').send({ _csrf: token, contact: 'mobile_app', mode: 'otp' }).redirects(0);
+  if (res.status !== 303) throw new Error(`setup failed: ${res.status} ${res.text.slice(0, 300)}`);
+  const page = await a.get('/mfa/setup/totp');
+  const match = /otpauth:\/\/totp\/[^"<\s]*?[?;]secret=([A-Z2-7]+)/.exec(page.text);
+  if (!match) throw new Error(`no otpauth:// link on the setup page (status ${page.status})`);
+  return match[1]!;
+}
+
+/** The code an RFC 6238 app (SHA-1, 6 digits, 30 s) shows at `nowMs`, or `offsetSteps` periods away. */
+export function totpCode(secret: string, nowMs: number, offsetSteps = 0): string {
+  return totpAt(base32.decode(secret), Math.floor(nowMs / 1000) + offsetSteps * 30, { algorithm: 'sha1', digits: 6, period: 30 });
+}
+
+/** Posts a code to the verification or setup form, with the CSRF token of the page at `pagePath`. */
+export async function submitCode(a: Agent, path: '/mfa/verify' | '/mfa/setup/totp', code: unknown, pagePath: string = path) {
+  const token = await csrfOf(a, pagePath);
+  return a.post(path).type('form').send({ _csrf: token, code }).redirects(0);
+}
+
+/** A well-formed code that no step of the accepted window (±1) around `nowMs` shows. */
+export function wrongCode(secret: string, nowMs: number): string {
+  const valid = new Set([-1, 0, 1].map((offset) => totpCode(secret, nowMs, offset)));
+  for (let n = 0; ; n++) {
+    const code = String(n).padStart(6, '0');
+    if (!valid.has(code)) return code;
+  }
+}
