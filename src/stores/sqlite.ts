@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
-import { ConfigurationError } from '../errors.js';
+import type Database from 'better-sqlite3';
 import { SqliteAppPasswords } from './sqlite-app-passwords.js';
 import { migrate } from './sqlite-migrations.js';
+import { openSqlite } from './sqlite-open.js';
 import { SqlitePhoneCodes } from './sqlite-phone-codes.js';
 import { SqliteRateLimits } from './sqlite-rate-limits.js';
 import { SqlitePushData } from './sqlite-push.js';
@@ -30,8 +30,6 @@ export interface SqliteStoreOptions {
    */
   busyTimeoutMs?: number;
 }
-
-const TABLE_PREFIX = /^[a-z_][a-z0-9_]*$/i;
 
 interface FactorRow {
   id: string;
@@ -67,8 +65,8 @@ export class SqliteStore implements MfaStore {
   readonly #push: SqlitePushData;
 
   constructor(options: SqliteStoreOptions) {
-    const { filename, tablePrefix, busyTimeoutMs } = validate(options);
-    this.#db = open(filename, busyTimeoutMs);
+    const { db, tablePrefix } = openSqlite(options);
+    this.#db = db;
     try {
       migrate(this.#db, tablePrefix);
       this.#sql = prepareStatements(this.#db, tablePrefix);
@@ -213,55 +211,6 @@ export class SqliteStore implements MfaStore {
     if (!row) return { ...NO_LOCKOUT };
     return { failures: row.failures, lockedUntil: row.locked_until, hardLocked: row.hard_locked === 1 };
   }
-}
-
-function validate(options: SqliteStoreOptions): Required<SqliteStoreOptions> {
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigurationError("SqliteStore: pass an options object, e.g. new SqliteStore({ filename: 'mfa.db' }).");
-  }
-  const { filename, tablePrefix = 'mfa_', busyTimeoutMs = 5000 } = options;
-  if (typeof filename !== 'string' || filename.trim() === '') {
-    throw new ConfigurationError(
-      "SqliteStore: `filename` is required: the path of the database file (or ':memory:' in tests).",
-    );
-  }
-  if (typeof tablePrefix !== 'string' || !TABLE_PREFIX.test(tablePrefix)) {
-    throw new ConfigurationError(
-      `SqliteStore: \`tablePrefix\` must be letters, digits and underscores, not starting with a digit ` +
-        `(got ${JSON.stringify(tablePrefix)}). It is used verbatim in table names.`,
-    );
-  }
-  // SQLite takes the timeout as a C int.
-  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
-    throw new ConfigurationError(
-      'SqliteStore: `busyTimeoutMs` must be a non-negative integer number of milliseconds ' +
-        `(got ${JSON.stringify(busyTimeoutMs)}).`,
-    );
-  }
-  return { filename, tablePrefix, busyTimeoutMs };
-}
-
-function open(filename: string, busyTimeoutMs: number): Database.Database {
-  let db: Database.Database;
-  try {
-    db = new Database(filename, { timeout: busyTimeoutMs });
-  } catch (error) {
-    throw new ConfigurationError(
-      `SqliteStore: cannot open database ${JSON.stringify(filename)}: ${(error as Error).message}. ` +
-        'Check that its directory exists and is writable.',
-    );
-  }
-  try {
-    // WAL lets readers proceed while another process writes. Switching to it takes a lock another
-    // process may briefly hold, hence `timeout` above. An in-memory database has no file for a
-    // log (SQLite would silently keep 'memory').
-    if (filename !== ':memory:') db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  return db;
 }
 
 function prepareStatements(db: Database.Database, p: string) {
