@@ -27,4 +27,4 @@ export type { PushOptions } from './push/push-options.js';
 export { InProcessPushWakeup } from './push/wakeup.js';
 export type { PushWakeup } from './push/wakeup.js';
 export type { FraudReport } from './push/fraud-report.js';
-export type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './stores/push-records.js';
+export type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './stores/push-records.js';

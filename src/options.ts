@@ -16,7 +16,7 @@ import { optionalFunction } from './optional-function.js';
 import type { SmsTransport } from './transports/sms-transport.js';
 
 export type { AppPasswordOptions, ResolvedAppPasswordOptions } from './app-password-options.js';
-import { PUSH_DEFAULTS, PUSH_STORE_METHODS, pushSchema, resolvePush } from './push/push-options.js';
+import { PUSH_DEFAULTS, pushSchema, resolvePush } from './push/push-options.js';
 import type { PushOptions, ResolvedPushOptions } from './push/push-options.js';
 import type { FraudReport } from './push/fraud-report.js';
 
@@ -241,7 +241,7 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
   }
   const o = parsed.data;
   if (o.push?.enabled !== false) {
-    const missing = missingStoreMethods(o.store, PUSH_STORE_METHODS);
+    const missing = missingStoreMethods(o.store, STORE_METHODS.push);
     if (missing.length > 0) {
       throw new ConfigurationError(
         `createMfa(): invalid options:\n  - store: lacks the push methods ${missing.join(', ')}; upgrade the store or set push.enabled = false`,

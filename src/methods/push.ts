@@ -3,6 +3,7 @@ import { slowHash, slowHashMatches } from '../crypto/slow-hash.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { ActivationFailedError, ChallengeUnavailableError, DeviceDisabledError, InvalidInputError, RateLimitedError } from '../errors.js';
 import type { MfaEvent } from '../events.js';
+import { rateLimitKeys } from '../policy/rate-limit-keys.js';
 import { activationCode } from '../push/activation-code.js';
 import { addressedTo, deviceView, newChallenge } from '../push/challenge.js';
 import type { DeviceChallengeView } from '../push/challenge.js';
@@ -110,9 +111,9 @@ export class PushMethod {
     if (!publicKey || typeof input.code !== 'string' || (name !== null && (typeof name !== 'string' || name.length > 64))) {
       throw new InvalidInputError('Send { code, publicKey (P-256 public JWK), deviceName? }.', 'invalid_request');
     }
-    const perIp = await store.hitCounter(`push:activate-ip:${ip ?? 'unknown'}`, ACTIVATION_LIMITS.windowMs, now);
+    const perIp = await store.hitRateLimit(rateLimitKeys.pushActivationByIp(ip ?? 'unknown'), ACTIVATION_LIMITS.windowMs, now);
     if (perIp.count > ACTIVATION_LIMITS.perIp) throw new RateLimitedError((perIp.resetAt - now) / 1000);
-    const perActivation = await store.hitCounter(`push:activate:${activationId}`, ACTIVATION_LIMITS.windowMs * 6, now);
+    const perActivation = await store.hitRateLimit(rateLimitKeys.pushActivationByDevice(activationId), ACTIVATION_LIMITS.windowMs * 6, now);
     const device = await store.getPushDevice(activationId);
     const factor = device ? await store.getFactor(device.id) : null;
     const usable = device && factor && factor.type === 'push' && device.activatedAt === null && now < device.activationExpiresAt;

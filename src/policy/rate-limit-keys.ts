@@ -1,5 +1,5 @@
 /**
- * Every rate-limit key passport-mfa counts in the store (MfaStore.hitRateLimit), in one place.
+ * Every counter key passport-mfa keeps in the store (MfaStore.hitRateLimit), in one place.
  * Each counter has its own prefix, and no prefix is a prefix of another, so no user id, IP or
  * username can make two counters (or two features) share a count.
  */
@@ -12,4 +12,18 @@ export const rateLimitKeys = {
   basicFailureByIp: (ip: string) => `basic:ip:${ip}`,
   /** Failed HTTP Basic attempts for one username; case and compatibility variants share it, so "Alice" cannot dodge "alice"'s. */
   basicFailureByUsername: (username: string) => `basic:user:${username.normalize('NFKC').toLowerCase()}`,
+  /** Push notifications sent to one user (push bombing). */
+  pushSentByUser: (userId: string) => `push-budget:user:${userId}`,
+  /** Push requests one user denied; enough of them start the cooldown. */
+  pushDenialsByUser: (userId: string) => `push-denials:user:${userId}`,
+  /** Live (count > 0) while a user's notifications are paused after repeated denials. */
+  pushCooldownByUser: (userId: string) => `push-cooldown:user:${userId}`,
+  /** Live while a user's notifications are blocked after "This wasn't me". */
+  pushFraudBlockByUser: (userId: string) => `push-fraud:user:${userId}`,
+  /** Consecutive wrong approval PINs on one device; deleted by a correct one. */
+  pushPinFailureByDevice: (deviceId: string) => `push-pin:device:${deviceId}`,
+  /** Device activation attempts from one IP. */
+  pushActivationByIp: (ip: string) => `push-activate:ip:${ip}`,
+  /** Attempts at one activation code (the id of the device being set up). */
+  pushActivationByDevice: (deviceId: string) => `push-activate:device:${deviceId}`,
 } as const;

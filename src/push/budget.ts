@@ -1,14 +1,7 @@
 import { RateLimitedError } from '../errors.js';
+import { rateLimitKeys as keys } from '../policy/rate-limit-keys.js';
 import type { MfaStore } from '../stores/store.js';
 import type { ResolvedPushOptions } from './push-options.js';
-
-/** Counter keys in the store; one place, so every rule reads the same ones. */
-const key = {
-  sent: (userId: string) => `push:sent:${userId}`,
-  denials: (userId: string) => `push:denials:${userId}`,
-  cooldown: (userId: string) => `push:cooldown:${userId}`,
-  fraud: (userId: string) => `push:fraud:${userId}`,
-};
 
 /**
  * The push-bombing defences, counted per user in the store (so every instance and session sees
@@ -25,12 +18,12 @@ export class PushBudget {
   /** Throws RateLimitedError (code push_blocked / push_cooldown) while notifications are paused. */
   async assertNotPaused(userId: string): Promise<void> {
     const now = this.clock();
-    const fraud = await this.store.getCounter(key.fraud(userId), now);
-    if (fraud) {
+    const fraud = await this.store.getRateLimit(keys.pushFraudBlockByUser(userId), now);
+    if (fraud.resetAt !== null) {
       throw new RateLimitedError((fraud.resetAt - now) / 1000, 'Notifications are paused because a request was reported as "This wasn\'t me". Use a verification code instead.', 'push_blocked');
     }
-    const cooldown = await this.store.getCounter(key.cooldown(userId), now);
-    if (cooldown) {
+    const cooldown = await this.store.getRateLimit(keys.pushCooldownByUser(userId), now);
+    if (cooldown.resetAt !== null) {
       throw new RateLimitedError((cooldown.resetAt - now) / 1000, 'Several requests were denied, so notifications are paused for a while. Use a verification code instead.', 'push_cooldown');
     }
   }
@@ -43,7 +36,7 @@ export class PushBudget {
   async take(userId: string): Promise<void> {
     const now = this.clock();
     const { max, windowMs } = this.options.budget;
-    const state = await this.store.hitCounter(key.sent(userId), windowMs, now);
+    const state = await this.store.hitRateLimit(keys.pushSentByUser(userId), windowMs, now);
     if (state.count > max) {
       throw new RateLimitedError((state.resetAt - now) / 1000, `We sent ${max} notifications recently, the most we send in a row. Use a verification code instead, or try again later.`, 'push_budget_exhausted');
     }
@@ -53,10 +46,10 @@ export class PushBudget {
   async recordDenial(userId: string): Promise<void> {
     const now = this.clock();
     const { denials, windowMs, cooldownMs } = this.options.denialCooldown;
-    const state = await this.store.hitCounter(key.denials(userId), windowMs, now);
+    const state = await this.store.hitRateLimit(keys.pushDenialsByUser(userId), windowMs, now);
     if (state.count >= denials && cooldownMs > 0) {
-      await this.store.hitCounter(key.cooldown(userId), cooldownMs, now);
-      await this.store.deleteCounter(key.denials(userId));
+      await this.store.hitRateLimit(keys.pushCooldownByUser(userId), cooldownMs, now);
+      await this.store.deleteRateLimit(keys.pushDenialsByUser(userId));
     }
   }
 
@@ -64,7 +57,7 @@ export class PushBudget {
   async block(userId: string): Promise<number> {
     const now = this.clock();
     if (this.options.fraudBlockMs === 0) return now;
-    await this.store.deleteCounter(key.fraud(userId));
-    return (await this.store.hitCounter(key.fraud(userId), this.options.fraudBlockMs, now)).resetAt;
+    await this.store.deleteRateLimit(keys.pushFraudBlockByUser(userId));
+    return (await this.store.hitRateLimit(keys.pushFraudBlockByUser(userId), this.options.fraudBlockMs, now)).resetAt;
   }
 }

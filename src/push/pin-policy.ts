@@ -1,6 +1,7 @@
 import { slowHash, slowHashMatches } from '../crypto/slow-hash.js';
 import type { RandomSource } from '../crypto/random.js';
 import { DeviceDisabledError, InvalidInputError, PinIncorrectError } from '../errors.js';
+import { rateLimitKeys } from '../policy/rate-limit-keys.js';
 import type { MfaStore } from '../stores/store.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
 
@@ -42,13 +43,13 @@ export class PinPolicy {
    */
   async check(device: PushDeviceRecord, pin: unknown): Promise<void> {
     if (device.pinHash === null) return;
-    const key = `push:pin:${device.id}`;
+    const key = rateLimitKeys.pushPinFailureByDevice(device.id);
     if (typeof pin === 'string' && pin.length <= 64 && (await slowHashMatches(pin, device.pinHash))) {
-      await this.store.deleteCounter(key);
+      await this.store.deleteRateLimit(key);
       return;
     }
     const now = this.clock();
-    const { count } = await this.store.hitCounter(key, STREAK_MS, now);
+    const { count } = await this.store.hitRateLimit(key, STREAK_MS, now);
     if (count >= this.settings.maxFailures) {
       await this.store.disablePushDevice(device.id, now);
       throw new DeviceDisabledError();

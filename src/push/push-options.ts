@@ -61,12 +61,6 @@ export const PUSH_DEFAULTS = {
   maxPinFailures: 10,
 } as const;
 
-export const PUSH_STORE_METHODS = [
-  'createPushDevice', 'getPushDevice', 'activatePushDevice', 'setPushDevicePin', 'disablePushDevice',
-  'createPushChallenge', 'getPushChallenge', 'listOpenPushChallenges', 'resolvePushChallenge',
-  'consumePushChallenge', 'listUnseenFraudReports', 'markFraudReportsSeen', 'consumeNonce', 'hitCounter',
-  'getCounter', 'deleteCounter',
-] as const;
 const ms = (min: number, max: number, what: string) =>
   z.number().int().min(min, `must be at least ${min} ms (${what})`).max(max, `must be at most ${max} ms (${what})`).optional();
 

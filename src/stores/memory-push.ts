@@ -1,4 +1,4 @@
-import type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
 
 /**
  * The push part of MemoryStore. Like the rest of MemoryStore, each method runs synchronously to
@@ -8,7 +8,6 @@ export class MemoryPushData {
   readonly #devices = new Map<string, PushDeviceRecord>();
   readonly #challenges = new Map<string, PushChallengeRecord>();
   readonly #nonces = new Map<string, number>();
-  readonly #counters = new Map<string, CounterState>();
 
   createPushDevice(device: PushDeviceRecord): void {
     if (this.#devices.has(device.id)) throw new Error(`push device ${device.id} already exists`);
@@ -85,22 +84,6 @@ export class MemoryPushData {
     // Forget expired nonces now and then so the map does not grow without bound.
     if (this.#nonces.size % 1024 === 0) for (const [k, t] of this.#nonces) if (t <= now) this.#nonces.delete(k);
     return true;
-  }
-
-  hitCounter(key: string, windowMs: number, now: number): CounterState {
-    const current = this.getCounter(key, now);
-    const next = current ? { count: current.count + 1, resetAt: current.resetAt } : { count: 1, resetAt: now + windowMs };
-    this.#counters.set(key, next);
-    return { ...next };
-  }
-
-  getCounter(key: string, now: number): CounterState | null {
-    const counter = this.#counters.get(key);
-    return counter && now < counter.resetAt ? { ...counter } : null;
-  }
-
-  deleteCounter(key: string): void {
-    this.#counters.delete(key);
   }
 
   #ofUser(userId: string, keep: (c: PushChallengeRecord) => boolean): PushChallengeRecord[] {

@@ -1,7 +1,7 @@
 import { nextLockout, nextRateLimit, NO_LOCKOUT, NO_RATE_LIMIT } from './store.js';
 import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitHit, RateLimitState } from './store.js';
 import { MemoryPushData } from './memory-push.js';
-import type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -118,6 +118,11 @@ export class MemoryStore implements MfaStore {
     const hit = nextRateLimit(this.#rateLimits.get(key) ?? NO_RATE_LIMIT, windowMs, now, limit);
     this.#rateLimits.set(key, { count: hit.count, resetAt: hit.resetAt });
     return hit;
+  }
+
+  async deleteRateLimit(key: string): Promise<void> {
+    this.#open();
+    this.#rateLimits.delete(key);
   }
 
   // ---- Phone codes ----
@@ -254,21 +259,6 @@ export class MemoryStore implements MfaStore {
   async consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
     this.#open();
     return this.#push.consumeNonce(scope, nonce, expiresAt, now);
-  }
-
-  async hitCounter(key: string, windowMs: number, now: number): Promise<CounterState> {
-    this.#open();
-    return this.#push.hitCounter(key, windowMs, now);
-  }
-
-  async getCounter(key: string, now: number): Promise<CounterState | null> {
-    this.#open();
-    return this.#push.getCounter(key, now);
-  }
-
-  async deleteCounter(key: string): Promise<void> {
-    this.#open();
-    this.#push.deleteCounter(key);
   }
 }
 

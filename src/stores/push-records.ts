@@ -72,9 +72,3 @@ export interface PushResolution {
   now: number;
 }
 
-/** A fixed-window counter (budgets, rate limits, PIN failures, blocks). */
-export interface CounterState {
-  count: number;
-  /** The window ends (and the counter is forgotten) at this time. */
-  resetAt: number;
-}

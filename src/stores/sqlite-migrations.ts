@@ -63,7 +63,7 @@ export const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX ${p}app_passwords_user_id ON ${p}app_passwords (user_id, created_at);
   `,
-  // 4: push notifications (devices, challenges, request nonces) and fixed-window counters.
+  // 4: push notifications (devices, challenges, request nonces); push counts in rate_limits (2).
   (p) => `
     CREATE TABLE ${p}push_devices (
       id                    TEXT PRIMARY KEY NOT NULL,
@@ -100,11 +100,6 @@ export const MIGRATIONS: readonly Migration[] = [
       PRIMARY KEY (scope, nonce)
     );
     CREATE INDEX ${p}push_nonces_expiry ON ${p}push_nonces (expires_at);
-    CREATE TABLE ${p}counters (
-      key      TEXT PRIMARY KEY NOT NULL,
-      count    INTEGER NOT NULL,
-      reset_at INTEGER NOT NULL
-    );
   `,
 ];
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
 
 interface DeviceRow {
   id: string;
@@ -108,27 +108,12 @@ export class SqlitePushData {
     if (fresh) this.#sql.purgeNonces.run(now);
     return fresh;
   }
-
-  hitCounter(key: string, windowMs: number, now: number): CounterState {
-    const row = this.#sql.hitCounter.get({ key, windowMs, now })!;
-    return { count: row.count, resetAt: row.reset_at };
-  }
-
-  getCounter(key: string, now: number): CounterState | null {
-    const row = this.#sql.getCounter.get(key, now);
-    return row ? { count: row.count, resetAt: row.reset_at } : null;
-  }
-
-  deleteCounter(key: string): void {
-    this.#sql.deleteCounter.run(key);
-  }
 }
 
 function prepare(db: Database.Database, p: string) {
   const devices = `${p}push_devices`;
   const challenges = `${p}push_challenges`;
   const nonces = `${p}push_nonces`;
-  const counters = `${p}counters`;
   return {
     insertDevice: db.prepare<unknown[]>(`INSERT INTO ${devices} (${DEVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     getDevice: db.prepare<[string], DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${devices} WHERE id = ?`),
@@ -166,18 +151,6 @@ function prepare(db: Database.Database, p: string) {
        ON CONFLICT (scope, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE ${nonces}.expires_at <= @now`,
     ),
     purgeNonces: db.prepare<[number]>(`DELETE FROM ${nonces} WHERE expires_at <= ?`),
-    // One statement; every right-hand side sees the row as it was before the update.
-    hitCounter: db.prepare<{ key: string; windowMs: number; now: number }, { count: number; reset_at: number }>(
-      `INSERT INTO ${counters} (key, count, reset_at) VALUES (@key, 1, @now + @windowMs)
-       ON CONFLICT (key) DO UPDATE SET
-         count = CASE WHEN ${counters}.reset_at <= @now THEN 1 ELSE ${counters}.count + 1 END,
-         reset_at = CASE WHEN ${counters}.reset_at <= @now THEN @now + @windowMs ELSE ${counters}.reset_at END
-       RETURNING count, reset_at`,
-    ),
-    getCounter: db.prepare<[string, number], { count: number; reset_at: number }>(
-      `SELECT count, reset_at FROM ${counters} WHERE key = ? AND ? < reset_at`,
-    ),
-    deleteCounter: db.prepare<[string]>(`DELETE FROM ${counters} WHERE key = ?`),
   };
 }
 

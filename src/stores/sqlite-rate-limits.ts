@@ -17,9 +17,11 @@ interface RateLimitRow {
 export class SqliteRateLimits {
   readonly #get: Database.Statement<[string, number], RateLimitRow>;
   readonly #hit: (key: string, windowMs: number, now: number, limit: number | null) => RateLimitHit;
+  readonly #delete: Database.Statement<[string]>;
 
   constructor(db: Database.Database, p: string) {
     this.#get = db.prepare(`SELECT count, reset_at FROM ${p}rate_limits WHERE key = ? AND reset_at > ?`);
+    this.#delete = db.prepare(`DELETE FROM ${p}rate_limits WHERE key = ?`);
     // The upsert's WHERE refuses the update (no row returned) when a limit is given and the live
     // window is full; SET expressions all read the old row.
     const upsert = db.prepare<{ key: string; windowMs: number; now: number; limit: number | null }, RateLimitRow>(
@@ -36,7 +38,11 @@ export class SqliteRateLimits {
     // IMMEDIATE: a refused hit reads the full window under the same write lock that refused it.
     this.#hit = db.transaction((key: string, windowMs: number, now: number, limit: number | null): RateLimitHit => {
       const row = upsert.get({ key, windowMs, now, limit });
-      if (!row) return { counted: false, ...this.get(key, now) };
+      // Refused: the live, full window that refused it is there under the same lock.
+      if (!row) {
+        const full = this.#get.get(key, now)!;
+        return { counted: false, count: full.count, resetAt: full.reset_at };
+      }
       if (row.count === 1) prune.run(now, PRUNE_BATCH);
       return { counted: true, count: row.count, resetAt: row.reset_at };
     }).immediate;
@@ -49,5 +55,9 @@ export class SqliteRateLimits {
 
   hit(key: string, windowMs: number, now: number, limit?: number): RateLimitHit {
     return this.#hit(key, windowMs, now, limit ?? null);
+  }
+
+  delete(key: string): void {
+    this.#delete.run(key);
   }
 }

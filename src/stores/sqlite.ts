@@ -5,7 +5,7 @@ import { openSqlite } from './sqlite-open.js';
 import { SqlitePhoneCodes } from './sqlite-phone-codes.js';
 import { SqliteRateLimits } from './sqlite-rate-limits.js';
 import { SqlitePushData } from './sqlite-push.js';
-import type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
 import { nextLockout, NO_LOCKOUT } from './store.js';
 import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitHit, RateLimitState } from './store.js';
 
@@ -153,6 +153,10 @@ export class SqliteStore implements MfaStore {
     return this.#rateLimits.hit(key, windowMs, now, limit);
   }
 
+  async deleteRateLimit(key: string): Promise<void> {
+    this.#rateLimits.delete(key);
+  }
+
   // ---- Phone codes (sqlite-phone-codes.ts) ----
 
   async putPhoneCode(record: PhoneCodeRecord): Promise<void> {
@@ -202,9 +206,6 @@ export class SqliteStore implements MfaStore {
   async listUnseenFraudReports(userId: string): Promise<PushChallengeRecord[]> { return this.#push.listUnseenFraudReports(userId); }
   async markFraudReportsSeen(userId: string, now: number): Promise<void> { this.#push.markFraudReportsSeen(userId, now); }
   async consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean> { return this.#push.consumeNonce(scope, nonce, expiresAt, now); }
-  async hitCounter(key: string, windowMs: number, now: number): Promise<CounterState> { return this.#push.hitCounter(key, windowMs, now); }
-  async getCounter(key: string, now: number): Promise<CounterState | null> { return this.#push.getCounter(key, now); }
-  async deleteCounter(key: string): Promise<void> { this.#push.deleteCounter(key); }
 
   #readLockout(userId: string): LockoutState {
     const row = this.#sql.getLockout.get(userId);

@@ -6,8 +6,9 @@ const RATE_LIMITS = ['getRateLimit', 'hitRateLimit'] as const;
 
 /**
  * The MfaStore methods each feature needs. A custom store may predate a feature: createMfa()
- * refuses such a store only for the features it turns on (phone codes when `sms` is set), and
- * app passwords refuse to work, with a ConfigurationError, until the store has them.
+ * refuses such a store only for the features it turns on (phone codes when `sms` is set, push
+ * unless `push.enabled` is false), and app passwords refuse to work, with a ConfigurationError,
+ * until the store has them.
  */
 export const STORE_METHODS = {
   core: [
@@ -18,6 +19,12 @@ export const STORE_METHODS = {
   appPasswords: [
     'createAppPassword', 'findAppPasswordByHash', 'listAppPasswords', 'touchAppPassword',
     'deleteAppPassword', 'deleteAppPasswords', ...RATE_LIMITS,
+  ],
+  push: [
+    'createPushDevice', 'getPushDevice', 'activatePushDevice', 'setPushDevicePin', 'disablePushDevice',
+    'createPushChallenge', 'getPushChallenge', 'listOpenPushChallenges', 'resolvePushChallenge',
+    'consumePushChallenge', 'listUnseenFraudReports', 'markFraudReportsSeen', 'consumeNonce',
+    ...RATE_LIMITS, 'deleteRateLimit',
   ],
 } as const satisfies Record<string, readonly StoreMethod[]>;
 

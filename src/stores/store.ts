@@ -1,4 +1,4 @@
-import type { CounterState, PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
 
 /**
  * The MfaStore contract: everything passport-mfa persists goes through these methods.
@@ -65,10 +65,11 @@ export interface MfaStore {
   /** Optional. Release connections/handles. Calls after close() throw. */
   close?(): Promise<void>;
 
-  // ---- Rate limits: fixed-window counters shared by every feature that limits something (phone
-  // code sends per user and per IP, failed HTTP Basic attempts per username and per IP). Each
-  // feature uses its own key namespace (src/policy/rate-limit-keys.ts), so counts never mix.
-  // Required by phone codes and app passwords; a store without them still serves TOTP.
+  // ---- Rate limits: the one fixed-window counter facility, shared by every feature that counts
+  // something (phone code sends, failed HTTP Basic attempts, push notifications sent, denials,
+  // cooldowns, fraud blocks, wrong PINs, activation attempts). Each feature uses its own key
+  // namespace (src/policy/rate-limit-keys.ts), so counts never mix. Required by phone codes, app
+  // passwords and push (deleteRateLimit by push only); a store without them still serves TOTP.
 
   /** The counter of `key`; zero (resetAt null) when it never counted or its window ended at or before `now`. */
   getRateLimit(key: string, now: number): Promise<RateLimitState>;
@@ -84,6 +85,9 @@ export interface MfaStore {
    * Stores may drop keys whose window has ended.
    */
   hitRateLimit(key: string, windowMs: number, now: number, limit?: number): Promise<RateLimitHit>;
+
+  /** Forget the counter of `key` (e.g. after a correct PIN); its next hit starts a new window. */
+  deleteRateLimit(key: string): Promise<void>;
 
   // ---- Phone codes (backup phone, SMS and voice codes). Required; createMfa() checks for them
   // (and the rate limits) only when it is given an `sms` transport, so older stores still serve TOTP.
@@ -129,7 +133,7 @@ export interface MfaStore {
   deleteAppPasswords(userId: string): Promise<number>;
   // ───────────── Push notifications (docs/push-protocol.md) ─────────────
   // Required when the push method is enabled (`push.enabled`, the default). Records are in
-  // ./push-records.ts. Expired challenges, nonces and counters may be left in place by a store;
+  // ./push-records.ts. Expired challenges and nonces may be left in place by a store;
   // callers compare times themselves and never treat an expired row as live.
 
   /** Persist a device being set up (id = its push factor's id). Inserting an existing id throws. */
@@ -185,19 +189,6 @@ export interface MfaStore {
    * expired by `now`: a replay. Of 30 parallel calls with one nonce exactly one returns true.
    */
   consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean>;
-
-  /**
-   * Atomic. Count one hit on the fixed-window counter `key`: when it does not exist or its window
-   * ended (`now >= resetAt`), start a new one with count 1 and resetAt = now + windowMs; else add 1.
-   * Returns the state after counting; 30 parallel hits return the counts 1..30, none lost.
-   */
-  hitCounter(key: string, windowMs: number, now: number): Promise<CounterState>;
-
-  /** The counter's state, or null when it does not exist or its window ended by `now`. */
-  getCounter(key: string, now: number): Promise<CounterState | null>;
-
-  /** Forget a counter (e.g. after a correct PIN). */
-  deleteCounter(key: string): Promise<void>;
 }
 
 /** One enrolled (or being enrolled) second factor of a user. */
@@ -289,6 +280,8 @@ export interface RateLimitState {
 export interface RateLimitHit extends RateLimitState {
   /** False only when a `limit` was given and the window was already full. */
   counted: boolean;
+  /** After a hit there is always a current window, counted or not. */
+  resetAt: number;
 }
 
 export const NO_RATE_LIMIT: RateLimitState = Object.freeze({ count: 0, resetAt: null });

@@ -60,7 +60,7 @@ describe('push during a store outage', () => {
   it('no notification is sent when the budget cannot be counted', async () => {
     const b = await h.signInToVerify();
     const token = await h.csrf(b, '/mfa/verify');
-    failing.fail('hitCounter');
+    failing.fail('hitRateLimit');
     const res = await b.post('/mfa/verify/push/send').type('form').send({ _csrf: token }).redirects(0);
     assert.equal(res.status, 503);
     failing.recover();

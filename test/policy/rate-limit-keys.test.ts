@@ -4,9 +4,11 @@ import { rateLimitKeys } from '../../src/policy/rate-limit-keys.js';
 
 describe('rateLimitKeys', () => {
   // Attack: spending or resetting one counter through another, e.g. a username or user id crafted
-  // to equal the key of another feature's counter (phone sends vs failed Basic attempts).
+  // to equal the key of another feature's counter (phone sends vs failed Basic attempts), or a
+  // correct PIN on one's own device deleting the fraud block or cooldown of a user.
   it('gives every counter a prefix that no other counter’s prefix starts with', () => {
     const prefixes = Object.entries(rateLimitKeys).map(([name, key]) => [name, key('')] as const);
+    assert.ok(prefixes.length >= 11, 'phone, HTTP Basic and push counters are all here');
     for (const [name, prefix] of prefixes) {
       for (const [other, otherPrefix] of prefixes) {
         if (name !== other) assert.ok(!prefix.startsWith(otherPrefix), `${name} (${prefix}) lies inside ${other} (${otherPrefix})`);

@@ -24,8 +24,8 @@ describe('push options', () => {
 
   it('refuses a store without the push methods unless push is disabled', () => {
     const store = new MemoryStore({ warn: () => {} });
-    const old = Object.create(store, { hitCounter: { value: undefined } }) as MemoryStore;
-    assert.throws(() => createMfa({ ...base(), store: old }), /lacks the push methods hitCounter/);
+    const old = Object.create(store, { deleteRateLimit: { value: undefined } }) as MemoryStore;
+    assert.throws(() => createMfa({ ...base(), store: old }), /lacks the push methods deleteRateLimit/);
     assert.doesNotThrow(() => createMfa({ ...base(), store: old, push: { enabled: false } }));
   });
 });

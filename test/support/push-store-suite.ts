@@ -134,24 +134,13 @@ export function runPushStoreSuite(store: () => MfaStore): void {
     });
   });
 
-  describe('nonces and counters', () => {
+  describe('nonces', () => {
     it('accepts a nonce once per scope until it expires', async () => {
       assert.equal(await store().consumeNonce('dev1', 'n', T0 + 100, T0), true);
       assert.equal(await store().consumeNonce('dev1', 'n', T0 + 100, T0 + 99), false);
       assert.equal(await store().consumeNonce('dev2', 'n', T0 + 100, T0), true);
       assert.equal(await store().consumeNonce('dev1', 'n', T0 + 300, T0 + 100), true, 'expired nonces are forgotten');
       assert.equal(await store().consumeNonce('dev1', 'n', T0 + 300, T0 + 200), false);
-    });
-
-    it('counts in a fixed window, restarts after it, and forgets on delete', async () => {
-      assert.deepEqual(await store().hitCounter('k', 1000, T0), { count: 1, resetAt: T0 + 1000 });
-      assert.deepEqual(await store().hitCounter('k', 1000, T0 + 999), { count: 2, resetAt: T0 + 1000 });
-      assert.deepEqual(await store().getCounter('k', T0 + 999), { count: 2, resetAt: T0 + 1000 });
-      assert.equal(await store().getCounter('k', T0 + 1000), null);
-      assert.deepEqual(await store().hitCounter('k', 1000, T0 + 1000), { count: 1, resetAt: T0 + 2000 });
-      await store().deleteCounter('k');
-      assert.equal(await store().getCounter('k', T0 + 1000), null);
-      assert.equal(await store().getCounter('other', T0), null);
     });
   });
 
@@ -183,12 +172,6 @@ export function runPushStoreSuite(store: () => MfaStore): void {
 
     it('consumeNonce: exactly one request with a nonce gets through', async () => {
       assert.equal((await parallel(() => store().consumeNonce('dev', 'nonce', T0 + 60_000, T0))).filter(Boolean).length, 1);
-    });
-
-    it('hitCounter (PIN failures, push budget): no hit is lost, each caller sees a distinct count', async () => {
-      const counts = (await parallel(() => store().hitCounter('budget:alice', 600_000, T0))).map((s) => s.count);
-      assert.deepEqual(counts.sort((a, b) => a - b), Array.from({ length: PARALLEL }, (_, i) => i + 1));
-      assert.equal((await store().getCounter('budget:alice', T0))?.count, PARALLEL);
     });
   });
 }

@@ -5,7 +5,7 @@ import type { StoreUnderTest } from './store-per-test.js';
 
 const WINDOW = 60_000;
 
-/** The rate-limit part of the MfaStore contract (getRateLimit, hitRateLimit), bound to one implementation. */
+/** The rate-limit part of the MfaStore contract (getRateLimit, hitRateLimit, deleteRateLimit), bound to one implementation. */
 export function runRateLimitStoreSuite(name: string, makeStore: () => Promise<StoreUnderTest>): void {
   describe(`${name} conforms to MfaStore: rate limits`, () => {
     const store = storePerTest(makeStore);
@@ -39,6 +39,17 @@ export function runRateLimitStoreSuite(name: string, makeStore: () => Promise<St
       assert.deepEqual(await store.hitRateLimit('k', WINDOW, T0), { counted: true, count: 6, resetAt: T0 + WINDOW });
     });
 
+    it('deleteRateLimit forgets one key: its next hit starts a new window', async () => {
+      await store.hitRateLimit('pin:dev1', WINDOW, T0);
+      await store.hitRateLimit('pin:dev1', WINDOW, T0);
+      await store.hitRateLimit('pin:dev2', WINDOW, T0);
+      await store.deleteRateLimit('pin:dev1');
+      assert.deepEqual(await store.getRateLimit('pin:dev1', T0 + 1), { count: 0, resetAt: null });
+      assert.deepEqual(await store.getRateLimit('pin:dev2', T0 + 1), { count: 1, resetAt: T0 + WINDOW }, 'other keys stay');
+      assert.deepEqual(await store.hitRateLimit('pin:dev1', WINDOW, T0 + 1), { counted: true, count: 1, resetAt: T0 + 1 + WINDOW });
+      await store.deleteRateLimit('never-counted');
+    });
+
     describe(`atomicity under ${PARALLEL} parallel callers`, () => {
       it('without a limit: no hit is lost and each caller sees a distinct count', async () => {
         const hits = await Promise.all(Array.from({ length: PARALLEL }, () => store.hitRateLimit('user:alice', WINDOW, T0)));
@@ -63,6 +74,7 @@ export function runRateLimitStoreSuite(name: string, makeStore: () => Promise<St
       getRateLimit: () => store.getRateLimit('k', T0),
       hitRateLimit: () => store.hitRateLimit('k', WINDOW, T0),
       'hitRateLimit with a limit': () => store.hitRateLimit('k', WINDOW, T0, 5),
+      deleteRateLimit: () => store.deleteRateLimit('k'),
     }));
   });
 }
