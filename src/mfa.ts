@@ -93,7 +93,9 @@ export function createMfa(input: MfaOptions): Mfa {
       : null,
     lockout: new LockoutPolicy(store, options.lockout, options.clock),
     push: new PushMethod({
-      store, box, totp, issuer: options.issuer, settings: pushSettings, clock, random, emit,
+      store, totp, issuer: options.issuer, settings: pushSettings, clock, random, emit,
+      // The current key only, like phone codes: a rotation costs at most the setups in flight.
+      activationKey: deriveSubkey(options.keys[0]!, 'push-activation/v1'),
       budget: new PushBudget(store, pushSettings, clock),
       pins: new PinPolicy(store, { length: pushSettings.pinLength, maxFailures: pushSettings.maxPinFailures }, clock, random),
     }),

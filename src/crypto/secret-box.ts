@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { ConfigurationError } from '../errors.js';
 import type { RandomSource } from './random.js';
 
@@ -59,15 +59,6 @@ export class SecretBox {
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
-  }
-
-  /**
-   * HMAC-SHA256 of `context` under a key derived (HKDF) from the current sealing key: for secrets
-   * the server must be able to show again but never stores (e.g. push activation codes).
-   */
-  mac(context: string): Buffer {
-    const key = Buffer.from(hkdfSync('sha256', this.#keys.get(this.#current)!, Buffer.alloc(0), 'passport-mfa mac', 32));
-    return createHmac('sha256', key).update(context, 'utf8').digest();
   }
 
   /** Whether the value was sealed under an older key and should be re-sealed. */

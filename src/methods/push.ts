@@ -1,6 +1,5 @@
 import type { RandomSource } from '../crypto/random.js';
 import { slowHash, slowHashMatches } from '../crypto/slow-hash.js';
-import type { SecretBox } from '../crypto/secret-box.js';
 import { ActivationFailedError, ChallengeUnavailableError, DeviceDisabledError, InvalidInputError, RateLimitedError } from '../errors.js';
 import type { MfaEvent } from '../events.js';
 import { rateLimitKeys } from '../policy/rate-limit-keys.js';
@@ -22,7 +21,8 @@ export const ACTIVATION_LIMITS = { perActivation: 5, perIp: 20, windowMs: 10 * 6
 
 export interface PushMethodOptions {
   store: MfaStore;
-  box: SecretBox;
+  /** Key of the activation codes' HMAC (a subkey of the current sealing key). */
+  activationKey: Buffer;
   totp: TotpMethod;
   budget: PushBudget;
   pins: PinPolicy;
@@ -85,14 +85,14 @@ export class PushMethod {
       disabledAt: null,
       createdAt: factor.createdAt,
     };
-    device.activationCodeHash = await slowHash(activationCode(this.#o.box, device.id, device.createdAt), this.#o.random);
+    device.activationCodeHash = await slowHash(activationCode(this.#o.activationKey, device.id, device.createdAt), this.#o.random);
     await store.createPushDevice(device);
     return factor;
   }
 
   /** Code, URL and QR text for the device being set up; `origin` like 'https://app.example'. */
   enrollmentDetails(device: PushDeviceRecord, origin: string, basePath: string): PushEnrollmentDetails {
-    const code = activationCode(this.#o.box, device.id, device.createdAt);
+    const code = activationCode(this.#o.activationKey, device.id, device.createdAt);
     const url = `${origin}${basePath}/device/activate/${device.id}`;
     return { code, url, uri: buildEnrollmentUri({ url, code }), expiresAt: device.activationExpiresAt };
   }
@@ -102,10 +102,9 @@ export class PushMethod {
    * (per activation and per IP, atomically), so guesses stay within the limits even in parallel.
    * Returns the device id and the TOTP seed for offline codes.
    */
-  async activate(activationId: string, body: unknown, ip: string | undefined): Promise<{ deviceId: string; totp: TotpProvisioning }> {
+  async activate(activationId: string, input: Record<string, unknown>, ip: string | undefined): Promise<{ deviceId: string; totp: TotpProvisioning }> {
     const { store, clock, emit } = this.#o;
     const now = clock();
-    const input = (body ?? {}) as Record<string, unknown>;
     const publicKey = parsePublicJwk(input.publicKey);
     const name = input.deviceName === undefined ? null : input.deviceName;
     if (!publicKey || typeof input.code !== 'string' || (name !== null && (typeof name !== 'string' || name.length > 64))) {
