@@ -9,6 +9,7 @@ import type { SignedRequest } from '../push/request-auth.js';
 import { parsePublicJwk } from '../push/signature.js';
 import { userTopic } from '../push/wakeup.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
+import { formBody } from './form-body.js';
 
 /** Longest long-poll, in seconds (docs/push-protocol.md §4.1). */
 export const MAX_WAIT_SECONDS = 25;
@@ -26,10 +27,11 @@ export function deviceRoutes(ctx: MfaContext): Router {
     const id = String(req.params.id);
     // Factor ids are 128-bit base64url; anything else cannot be an activation (and is not stored as a key).
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw new ActivationFailedError();
-    const key = parsePublicJwk((req.body as { publicKey?: unknown } | undefined)?.publicKey);
+    const body = formBody(req);
+    const key = parsePublicJwk(body.publicKey);
     if (!key) throw new InvalidInputError('publicKey must be a P-256 public JWK.', 'invalid_request');
     await authenticateDeviceRequest(ctx.store, ctx.options.clock(), signed(req), { id, key });
-    const { deviceId, totp } = await ctx.push.activate(id, req.body, req.ip);
+    const { deviceId, totp } = await ctx.push.activate(id, body, req.ip);
     res.status(201).json({
       deviceId,
       deviceApi: `${basePath}/device`,
@@ -47,7 +49,7 @@ export function deviceRoutes(ctx: MfaContext): Router {
 
   router.post('/challenges/:id/answer', json(async (req, res) => {
     const device = (await authenticateDeviceRequest(ctx.store, ctx.options.clock(), signed(req)))!;
-    res.json({ status: await answerChallenge(ctx, device, String(req.params.id), req.body, req.ip) });
+    res.json({ status: await answerChallenge(ctx, device, String(req.params.id), formBody(req), req.ip) });
   }));
 
   return router;

@@ -7,6 +7,7 @@ import { groupDigits } from '../push/activation-code.js';
 import type { FactorRecord } from '../stores/store.js';
 import { runSecondStep } from './authenticate.js';
 import { goToPage, requireUserId } from './flow.js';
+import { formBody } from './form-body.js';
 import { enabledSetupSteps, nextSetupStep } from './setup-wizard.js';
 import { handle } from './handle.js';
 import { rememberChallenge, renderPushWait, sessionChallenge } from './push-pages.js';
@@ -53,7 +54,7 @@ export function pushSetupRoutes(ctx: MfaContext): Router {
   router.post('/setup/push/pin', handle(ctx, async (req, res) => {
     const factor = await enrollingFactor(ctx, req, 'push');
     if (!factor || !(await ctx.push.readyDevice(factor))) return goToPage(ctx, req, res, factor ? '/setup/push' : '/setup');
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = formBody(req);
     let pin: string;
     try {
       pin = ctx.push.pins.validateNew(body.pin, body.confirm);

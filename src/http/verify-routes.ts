@@ -5,6 +5,7 @@ import { PendingExpiredError } from '../errors.js';
 import { maskPhone } from '../methods/phone-number.js';
 import { runSecondStep } from './authenticate.js';
 import { goTo, isEnrolled, livePending, requireUserId, goToPage } from './flow.js';
+import { formatMinute } from './format-time.js';
 import { handle } from './handle.js';
 import { phoneFactorOf } from './phone-support.js';
 import { renderPage } from './respond.js';
@@ -71,7 +72,7 @@ async function renderVerifyPage(
   // "This wasn't me" reports are shown once, on the next visit to this page.
   const reports = await ctx.store.listUnseenFraudReports(userId);
   if (reports.length > 0) await ctx.store.markFraudReportsSeen(userId, ctx.options.clock());
-  const fraudNotices = reports.map((r) => ({ when: new Date(r.createdAt).toISOString().slice(0, 16).replace('T', ' ') + ' UTC', ip: r.context.ip ?? 'unknown' }));
+  const fraudNotices = reports.map((r) => ({ when: formatMinute(r.createdAt), ip: r.context.ip ?? 'unknown' }));
   await renderPage(ctx, req, res, 'verify', {
     title: 'Verify your identity',
     error,

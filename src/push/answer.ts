@@ -25,7 +25,7 @@ interface Answer {
  * Handles a device's signed answer (docs/push-protocol.md §4.2) for an already authenticated
  * device request. Exactly one answer per challenge wins (atomic resolve in the store).
  */
-export async function answerChallenge(ctx: MfaContext, device: PushDeviceRecord, challengeId: string, body: unknown, ip: string | undefined): Promise<AnswerStatus> {
+export async function answerChallenge(ctx: MfaContext, device: PushDeviceRecord, challengeId: string, body: Record<string, unknown>, ip: string | undefined): Promise<AnswerStatus> {
   const { store, push, options } = ctx;
   const now = options.clock();
   const { answer, evidence } = readAnswer(body, device, challengeId, now);
@@ -72,9 +72,9 @@ export async function answerChallenge(ctx: MfaContext, device: PushDeviceRecord,
 }
 
 /** Validates the answer object and its own signature; returns it with the evidence to keep. */
-function readAnswer(body: unknown, device: PushDeviceRecord, challengeId: string, now: number): { answer: Answer; evidence: string } {
+function readAnswer(body: Record<string, unknown>, device: PushDeviceRecord, challengeId: string, now: number): { answer: Answer; evidence: string } {
   const invalid = () => new InvalidInputError('The answer is malformed or its signature is not valid.', 'invalid_answer');
-  const { answer, signature } = (body ?? {}) as { answer?: Record<string, unknown>; signature?: unknown };
+  const { answer, signature } = body as { answer?: Record<string, unknown>; signature?: unknown };
   if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw invalid();
   const { decision, number, timestamp, pin } = answer;
   const known = new Set(['challengeId', 'decision', 'number', 'deviceId', 'timestamp', 'pin']);
