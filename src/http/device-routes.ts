@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { MfaContext } from '../context.js';
-import { ActivationFailedError, InvalidInputError, MfaError, PinIncorrectError, RateLimitedError, StoreUnavailableError } from '../errors.js';
+import { ActivationFailedError, InvalidInputError, MfaError, PinIncorrectError, StoreUnavailableError } from '../errors.js';
 import type { DeviceChallengeView } from '../push/challenge.js';
 import { answerChallenge } from '../push/answer.js';
 import { authenticateDeviceRequest } from '../push/request-auth.js';
@@ -10,6 +10,7 @@ import { parsePublicJwk } from '../push/signature.js';
 import { userTopic } from '../push/wakeup.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
 import { formBody } from './form-body.js';
+import { setRetryAfter } from './respond.js';
 
 /** Longest long-poll, in seconds (docs/push-protocol.md §4.1). */
 export const MAX_WAIT_SECONDS = 25;
@@ -101,8 +102,7 @@ function json(route: (req: Request, res: Response) => Promise<void>) {
         res.status(error?.status ?? 500).json({ error: error?.code ?? 'internal_error', message: 'Something went wrong. Try again.' });
         return;
       }
-      if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
-      if (error instanceof StoreUnavailableError) res.set('Retry-After', '30');
+      setRetryAfter(res, error);
       const extra = error instanceof PinIncorrectError ? { attemptsLeft: error.attemptsLeft } : {};
       res.status(error.status).json({ error: error.code, message: error.message, ...extra });
     });

@@ -11,7 +11,7 @@ import { formBody } from './form-body.js';
 import { enabledSetupSteps, nextSetupStep } from './setup-wizard.js';
 import { handle } from './handle.js';
 import { rememberChallenge, renderPushWait, sessionChallenge } from './push-pages.js';
-import { renderPage } from './respond.js';
+import { renderPage, setRetryAfter } from './respond.js';
 import { enrollingFactor } from './setup-routes.js';
 
 /** Mobile app → Notification → Set up: activate the app, choose a PIN if required, approve a first notification. */
@@ -99,7 +99,7 @@ async function sendFirst(ctx: MfaContext, req: Request, res: Response, factor: F
     rememberChallenge(req, challenge);
   } catch (error) {
     if (!(error instanceof RateLimitedError)) throw error;
-    res.set('Retry-After', String(error.retryAfterSeconds));
+    setRetryAfter(res, error);
     return renderSetupPush(ctx, req, res, factor, error.message, 429);
   }
   await goToPage(ctx, req, res, '/setup/push/wait');

@@ -8,6 +8,7 @@ import { handle } from './handle.js';
 import { streamPushResult } from './push-events.js';
 import { rememberChallenge, renderPushWait, sessionChallenge } from './push-pages.js';
 import { context } from './push-setup-routes.js';
+import { setRetryAfter } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
 import { pendingFor } from './session-state.js';
 
@@ -75,7 +76,7 @@ export async function sendSignInNotification(ctx: MfaContext, req: Request, res:
     return true;
   } catch (error) {
     if (!(error instanceof RateLimitedError || error instanceof LockedOutError)) throw error;
-    if (error.retryAfterSeconds !== null) res.set('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
+    setRetryAfter(res, error);
     await renderVerifyPage(req, res, error.message, 429);
     return false;
   }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { MfaContext } from '../context.js';
-import { LockedOutError, MfaError, StoreUnavailableError } from '../errors.js';
+import { LockedOutError, MfaError, RateLimitedError, StoreUnavailableError } from '../errors.js';
 import { csrfToken } from './csrf.js';
 import { saveSession } from './session-state.js';
 import { wantsJson } from './wants-json.js';
@@ -26,10 +26,7 @@ export async function sendError(ctx: MfaContext, req: Request, res: Response, th
   if (error.status >= 500 && !(error instanceof StoreUnavailableError)) {
     console.error('passport-mfa: unexpected error', thrown);
   }
-  if (error instanceof LockedOutError && error.retryAfterSeconds !== null) {
-    res.set('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
-  }
-  if (error instanceof StoreUnavailableError) res.set('Retry-After', '30');
+  setRetryAfter(res, error);
   const message = error.expose ? error.message : 'Something went wrong. Try again.';
   if (res.headersSent) return;
   if (error.code === 'not_signed_in' && !wantsJson(req)) {
@@ -56,4 +53,13 @@ function toMfaError(thrown: unknown): MfaError {
     return new MfaError(status, status === 413 ? 'body_too_large' : 'bad_request', status === 413 ? 'The form was too large.' : 'The request could not be read.');
   }
   return new MfaError(500, 'internal_error', 'Something went wrong.', { expose: false, cause: thrown });
+}
+
+/** Sets Retry-After when the error says when to come back: a rate limit, a time lock, a store outage. */
+export function setRetryAfter(res: Response, error: unknown): void {
+  const seconds =
+    error instanceof StoreUnavailableError ? 30
+    : error instanceof RateLimitedError || error instanceof LockedOutError ? error.retryAfterSeconds
+    : null;
+  if (seconds !== null) res.set('Retry-After', String(Math.ceil(seconds)));
 }

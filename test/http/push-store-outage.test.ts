@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AuthenticatorAccount } from '../../src/authenticator/account-store.js';
 import type { AuthenticatorClient } from '../../src/authenticator/client.js';
 import { MemoryStore } from '../../src/stores/memory.js';
+import { sendRaw } from '../support/device-signer.js';
 import { FailingStore } from '../support/failing-store.js';
 import { startPushHarness } from '../support/push.js';
 import type { PushHarness } from '../support/push.js';
@@ -35,6 +36,8 @@ describe('push during a store outage', () => {
   it('device requests answer 503 with Retry-After when nonces cannot be checked', async () => {
     failing.fail('consumeNonce');
     await assert.rejects(phone.waitForChallenges(account, 0), { status: 503, code: 'store_unavailable' });
+    const raw = await sendRaw(h.origin, account, { method: 'GET', path: '/mfa/device/challenges?wait=0', timestamp: h.clock.now() });
+    assert.deepEqual([raw.status, raw.retryAfter], [503, '30']);
     failing.recover();
     assert.deepEqual(await phone.waitForChallenges(account, 0), []);
   });

@@ -26,7 +26,7 @@ export interface RawRequest {
 }
 
 /** Sends a hand-built signed device request, for tests that bend the protocol's rules. */
-export async function sendRaw(origin: string, account: AuthenticatorAccount, r: RawRequest): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function sendRaw(origin: string, account: AuthenticatorAccount, r: RawRequest): Promise<{ status: number; body: Record<string, unknown>; retryAfter: string | null }> {
   const deviceId = r.deviceId === undefined ? account.deviceId : r.deviceId;
   const nonce = r.nonce ?? toBase64url(crypto.getRandomValues(new Uint8Array(16)));
   const body = r.body ?? null;
@@ -41,7 +41,8 @@ export async function sendRaw(origin: string, account: AuthenticatorAccount, r: 
   const sent = r.sendBody === undefined ? body : r.sendBody;
   if (sent !== null) headers['content-type'] = 'application/json';
   const res = await fetch(origin + (r.sendPath ?? r.path), { method: r.method, headers, body: sent === null ? undefined : JSON.stringify(sent) });
-  return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  return { status: res.status, body: answer, retryAfter: res.headers.get('retry-after') };
 }
 
 /** A signed answer body for a challenge, as the client library builds it. */
