@@ -1,3 +1,4 @@
+import { oldestFirst } from './oldest-first.js';
 import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
 
 /**
@@ -87,9 +88,6 @@ export class MemoryPushData {
   }
 
   #ofUser(userId: string, keep: (c: PushChallengeRecord) => boolean): PushChallengeRecord[] {
-    return [...this.#challenges.values()]
-      .filter((c) => c.userId === userId && keep(c))
-      .sort((a, b) => a.createdAt - b.createdAt)
-      .map((c) => structuredClone(c));
+    return oldestFirst([...this.#challenges.values()].filter(keep), userId);
   }
 }

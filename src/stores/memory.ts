@@ -1,6 +1,7 @@
 import { nextLockout, nextRateLimit, NO_LOCKOUT, NO_RATE_LIMIT } from './store.js';
 import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitHit, RateLimitState } from './store.js';
 import { MemoryPushData } from './memory-push.js';
+import { oldestFirst } from './oldest-first.js';
 import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
 
 export interface MemoryStoreOptions {
@@ -260,12 +261,4 @@ export class MemoryStore implements MfaStore {
     this.#open();
     return this.#push.consumeNonce(scope, nonce, expiresAt, now);
   }
-}
-
-/** Copies of one user's records, oldest first; the stable sort keeps insertion order for ties, as SqliteStore's rowid does. */
-function oldestFirst<T extends { userId: string; createdAt: number }>(records: Iterable<T>, userId: string): T[] {
-  return [...records]
-    .filter((r) => r.userId === userId)
-    .sort((a, b) => a.createdAt - b.createdAt)
-    .map((r) => structuredClone(r));
 }
