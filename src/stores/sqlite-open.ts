@@ -50,11 +50,31 @@ function open(filename: string, busyTimeoutMs: number): Database.Database {
     // WAL lets readers proceed while another process writes. Switching to it takes a lock another
     // process may briefly hold, hence `timeout` above. An in-memory database has no file for a
     // log (SQLite would silently keep 'memory').
-    if (filename !== ':memory:') db.pragma('journal_mode = WAL');
+    if (filename !== ':memory:') enableWal(db, busyTimeoutMs);
     db.pragma('foreign_keys = ON');
   } catch (error) {
     db.close();
     throw error;
   }
   return db;
+}
+
+/**
+ * Switching a fresh file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once
+ * (without its busy handler) when several processes open the same new file together; so retry,
+ * briefly blocking, for up to the busy timeout. Once the file is in WAL mode nothing is switched.
+ */
+function enableWal(db: Database.Database, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, Math.min(50, 5 * (attempt + 1)));
+    }
+  }
 }

@@ -152,7 +152,7 @@ describe('SqliteStore', () => {
     });
   });
 
-  describe('atomicity across processes', () => {
+  describe('atomicity across processes', { timeout: 120_000 }, () => {
     const CHILDREN = 4;
     // A broken (read-then-write) store only loses when two processes hit the same step inside
     // its tiny race window, so these tests are a net, not a proof: many rounds make a catch
@@ -190,6 +190,13 @@ describe('SqliteStore', () => {
         Array.from({ length: CHILDREN * perChild }, (_, i) => i + 1),
       );
       assert.equal((await open().getLockout('alice')).failures, CHILDREN * perChild);
+    });
+
+    it('several processes can open the same new file at once (each switches it to WAL)', async () => {
+      // A fresh file: no process has switched it to WAL yet, so they contend for that lock.
+      const fresh = `${filename}.fresh`;
+      const results = await runInChildren(fresh, Array<ChildOp[]>(CHILDREN).fill([{ op: 'hit', key: 'opened' }]));
+      assert.deepEqual((results.flat() as number[]).sort((a, b) => a - b), Array.from({ length: CHILDREN }, (_, i) => i + 1));
     });
 
     it('no rate-limit hit is lost, and a limit is never overrun, while processes hit the same key', async () => {
@@ -267,8 +274,14 @@ async function runInChildren(filename: string, opsPerChild: ChildOp[][]): Promis
     return { child, ops, ready, done };
   });
 
-  // A child that dies before "ready" rejects `done`, so race it against `ready` to fail fast.
-  await Promise.all(children.map(({ ready, done }) => Promise.race([ready, done])));
-  for (const { child, ops } of children) child.stdin.end(JSON.stringify(ops));
-  return Promise.all(children.map(({ done }) => done));
+  // A child that dies before "ready" rejects `done`, so race it against `ready` to fail fast;
+  // then end the others too, or they would wait on stdin forever and hold the test run open.
+  try {
+    await Promise.all(children.map(({ ready, done }) => Promise.race([ready, done])));
+    for (const { child, ops } of children) child.stdin.end(JSON.stringify(ops));
+    return await Promise.all(children.map(({ done }) => done));
+  } catch (error) {
+    for (const { child } of children) child.kill();
+    throw error;
+  }
 }
