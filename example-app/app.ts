@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMfa, safeReturnTo, SqliteStore } from '../src/index.js';
 import type { MfaEvent, MfaOptions, MfaStore } from '../src/index.js';
+import { authenticatorRoutes } from './authenticator-routes.js';
 import { UserDirectory } from './users.js';
 import type { User } from './users.js';
 
@@ -34,6 +35,7 @@ export const DEMO_USER = { username: 'alice', password: 'correct horse battery s
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** Views live next to the sources; from dist/example-app they are two levels up. */
 const viewsDir = join(here, here.includes(`${join('dist', 'example-app')}`) ? '../../example-app/views' : 'views');
+const repoRoot = join(viewsDir, '..', '..');
 
 /** The sample host app: passport-local sign-in, then passport-mfa's second step. */
 export async function createExampleApp(options: ExampleAppOptions) {
@@ -63,6 +65,8 @@ export async function createExampleApp(options: ExampleAppOptions) {
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
+  // The companion authenticator ("the phone"): needs no session, so it comes first.
+  app.use(authenticatorRoutes(repoRoot));
   app.use(session({
     name: 'example.sid',
     secret: options.sessionSecret,
