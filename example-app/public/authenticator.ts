@@ -124,7 +124,7 @@ async function answer(card: HTMLElement, account: AuthenticatorAccount, challeng
   try {
     const result = await client.answer(account, challenge.id, decision, {
       number: field<HTMLInputElement>(card, 'number').value,
-      pin: challenge.pinRequired && decision === 'approve' ? pin.value : undefined,
+      pin: !pin.hidden && decision === 'approve' ? pin.value : undefined,
     });
     dropCard(challenge.id);
     status(OUTCOME[result] ?? `Answer sent (${result}).`);
@@ -134,6 +134,9 @@ async function answer(card: HTMLElement, account: AuthenticatorAccount, challeng
     if (code === 'pin_incorrect') {
       const left = (thrown as AuthenticatorError).attemptsLeft;
       error.textContent = `That PIN is not correct.${left === undefined ? '' : ` ${left} attempt(s) left.`}`;
+      // The server wants a PIN even if the request did not say so (the policy changed meanwhile).
+      pin.hidden = false;
+      card.querySelector('[data-for="pin"]')!.removeAttribute('hidden');
       error.hidden = false;
       pin.value = '';
       pin.focus();

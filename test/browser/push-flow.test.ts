@@ -31,6 +31,37 @@ async function contactMe(page: Page): Promise<string> {
   return number;
 }
 
+/** The waiting page closes its own event stream once the result is in, then submits: not a failure. */
+function withoutClosedEventStreams(problems: string[]): string[] {
+  return problems.filter((p) => !/^request failed: \S+\/mfa\/verify\/push\/events net::ERR_ABORTED/.test(p));
+}
+
+/** Signs in as alice (no method yet) and chooses Mobile app → Notification → Set up; returns the Code and URL shown. */
+async function startNotificationSetup(page: Page, origin: string): Promise<{ code: string; url: string }> {
+  await page.goto(`${origin}/`);
+  await signIn(page);
+  await page.getByLabel('How should we contact you?').selectOption({ label: 'Mobile app' });
+  await page.getByRole('radio', { name: 'Notification' }).check();
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await page.getByRole('heading', { name: 'Configure mobile app' }).waitFor();
+  await page.getByAltText('QR code').waitFor();
+  const code = await page.getByLabel('Code').innerText();
+  const url = await page.getByLabel('URL').innerText();
+  assert.ok(url.startsWith(`${origin}/mfa/device/activate/`));
+  return { code, url };
+}
+
+/** On the phone page: "+" → Enter account manually → Code and URL → Add. */
+async function addAccountManually(phone: Page, code: string, url: string, screenshot?: () => Promise<unknown>): Promise<void> {
+  await phone.getByRole('button', { name: 'Add account' }).click();
+  await phone.getByRole('button', { name: 'Enter account manually' }).click();
+  await phone.getByLabel('Code').fill(code);
+  await phone.getByLabel('URL').fill(url);
+  await screenshot?.();
+  await phone.getByRole('button', { name: 'Add', exact: true }).click();
+  await phone.getByRole('status').filter({ hasText: 'Account added: Contoso (alice)' }).waitFor();
+}
+
 /** The sign-in request card on the phone page, once the long-poll has delivered it. */
 async function request(phone: Page) {
   const card = phone.getByRole('article', { name: 'Approve sign-in?' });
@@ -56,16 +87,7 @@ describe('push sign-in approved on the /authenticator page (Chromium, two pages)
   });
 
   it('sets up Notification by typing the Code and URL into the phone page, then approves the first notification', async () => {
-    await page.goto(`${h.origin}/`);
-    await signIn(page);
-    await page.getByLabel('How should we contact you?').selectOption({ label: 'Mobile app' });
-    await page.getByRole('radio', { name: 'Notification' }).check();
-    await page.getByRole('button', { name: 'Set up' }).click();
-    await page.getByRole('heading', { name: 'Configure mobile app' }).waitFor();
-    await page.getByAltText('QR code').waitFor();
-    const code = await page.getByLabel('Code').innerText();
-    const url = await page.getByLabel('URL').innerText();
-    assert.ok(url.startsWith(`${h.origin}/mfa/device/activate/`));
+    const { code, url } = await startNotificationSetup(page, h.origin);
     await browser.screenshot('push-01-browser-setup');
 
     await phone.goto(`${h.origin}/authenticator`);
@@ -76,13 +98,7 @@ describe('push sign-in approved on the /authenticator page (Chromium, two pages)
     });
     assert.equal(await phone.getByRole('button', { name: 'Scan QR code' }).isVisible(), canScan, 'camera scanning is offered exactly when the browser can read QR codes');
     await browser.screenshot('push-02-phone-empty', phone);
-    await phone.getByRole('button', { name: 'Add account' }).click();
-    await phone.getByRole('button', { name: 'Enter account manually' }).click();
-    await phone.getByLabel('Code').fill(code);
-    await phone.getByLabel('URL').fill(url);
-    await browser.screenshot('push-03-phone-enter-manually', phone);
-    await phone.getByRole('button', { name: 'Add', exact: true }).click();
-    await phone.getByRole('status').filter({ hasText: 'Account added: Contoso (alice)' }).waitFor();
+    await addAccountManually(phone, code, url, () => browser.screenshot('push-03-phone-enter-manually', phone));
     assert.match(await phone.locator('.auth-code').innerText(), /^[0-9]{3} [0-9]{3}$/, 'the offline one-time code is shown');
     await browser.screenshot('push-04-phone-account', phone);
 
@@ -135,8 +151,54 @@ describe('push sign-in approved on the /authenticator page (Chromium, two pages)
   });
 
   it('ran both pages without console errors, CSP violations or failed loads', () => {
-    // The waiting page closes its own event stream once the result is in, then submits: not a failure.
-    const problems = browser.problems.filter((p) => !/^request failed: \S+\/mfa\/verify\/push\/events net::ERR_ABORTED/.test(p));
-    assert.deepEqual(problems, []);
+    assert.deepEqual(withoutClosedEventStreams(browser.problems), []);
+  });
+});
+
+describe('push approval with a PIN on the /authenticator page (Chromium, two pages)', { skip: chromiumSkipReason() }, () => {
+  const PIN = '275194';
+  let h: PushHarness;
+  let browser: BrowserSession;
+
+  before(async () => {
+    h = await startPushHarness({ clock: Date.now, mfa: { push: { requirePin: true } } });
+    browser = await openBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await h?.stop();
+  });
+
+  it('asks for the PIN beside the number, says how many tries are left after a wrong one, and approves with the right one', async () => {
+    const { page } = browser;
+    const phone = await browser.openPage({ width: 390, height: 844 });
+    const { code, url } = await startNotificationSetup(page, h.origin);
+    await phone.goto(`${h.origin}/authenticator`);
+    await addAccountManually(phone, code, url);
+
+    await page.getByRole('button', { name: 'Contact me' }).click();
+    await page.getByLabel('PIN', { exact: true }).fill(PIN);
+    await page.getByLabel('Confirm PIN').fill(PIN);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const number = (await page.getByLabel('Number to enter').innerText()).trim();
+
+    const card = await request(phone);
+    await card.getByLabel('Enter the number shown in your browser').fill(number);
+    await card.getByLabel('PIN').fill('000000');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.getByRole('alert').filter({ hasText: 'That PIN is not correct. 9 attempt(s) left.' }).waitFor();
+    await browser.screenshot('push-14-phone-wrong-pin', phone);
+
+    await card.getByLabel('PIN').fill(PIN);
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Verification successful.').waitFor();
+    await phone.getByRole('status').filter({ hasText: 'Sign-in approved' }).waitFor();
+    await browser.screenshot('push-15-phone-pin-approved', phone);
+  });
+
+  it('ran both pages without console errors, CSP violations or failed loads (but the refused wrong PIN)', () => {
+    const problems = withoutClosedEventStreams(browser.problems);
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(problems[0]!, /^tab \d+: HTTP 403: \S+\/mfa\/device\/challenges\/[\w-]+\/answer$/);
   });
 });
