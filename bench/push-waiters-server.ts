@@ -2,17 +2,12 @@
 // sessions, each waiting on its own push challenge, and a way to approve them all at once.
 import { randomBytes } from 'node:crypto';
 import { InProcessPushWakeup, challengeTopic } from '../src/push/wakeup.js';
-import type { Memory, ServerMessage } from './push-waiters.bench.js';
+import { memory } from './child-process.js';
+import type { ServerMessage } from './push-waiters.bench.js';
 import { startSeededPushServer } from './seeded-sessions.js';
 
 const count = Number(process.argv[2]);
 const send = (message: ServerMessage) => process.send!(message);
-const gc = (globalThis as { gc?: () => void }).gc;
-function memory(): Memory {
-  gc?.();
-  const { rss, heapUsed, external } = process.memoryUsage();
-  return { rss, heapUsed, external };
-}
 
 const wakeup = new InProcessPushWakeup();
 const { h, sessions } = await startSeededPushServer({ mfa: { push: { wakeup } } });

@@ -6,17 +6,17 @@
 // result, which proves all of them were really waiting. Target: ≤ 200 MB.
 // Run: npm run bench:push   (or node dist/bench/push-waiters.bench.js [waiters])
 import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { ask } from './child-process.js';
+import type { Memory } from './child-process.js';
 
 const WAITERS = Number(process.argv[2] ?? 10_000);
 const TARGET_MB = 200;
 const MB = 1024 * 1024;
 
-export interface Memory { rss: number; heapUsed: number; external: number }
 export type ServerMessage =
   | { type: 'ready'; origin: string; cookies: string[]; memory: Memory }
   | { type: 'memory'; memory: Memory }
@@ -30,19 +30,6 @@ function openFileLimit(): number | null {
   } catch {
     return null;
   }
-}
-
-function ask<T extends ServerMessage['type']>(child: ChildProcess, type: T, command?: string): Promise<Extract<ServerMessage, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: ServerMessage) => {
-      if (m.type !== type) return;
-      child.off('message', onMessage);
-      resolve(m as Extract<ServerMessage, { type: T }>);
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`the server process exited (${code})`)));
-    if (command) child.send(command);
-  });
 }
 
 /** One browser's event stream: resolves `waiting` once the server holds it open, `result` with the status. */
@@ -77,9 +64,27 @@ async function main(): Promise<void> {
     return;
   }
   const began = performance.now();
-  const server = fork(fileURLToPath(new URL('./push-waiters-server.js', import.meta.url)), [String(WAITERS)], { execArgv: ['--expose-gc'] });
+  const real = await run('push-waiters-server.js');
+  const reference = await run('sse-reference-server.js');
+  const mb = (n: number) => (n / MB).toFixed(1);
+  const perWaiter = (r: RunResult) => ((r.waiting.rss - r.before.rss) / WAITERS / 1024).toFixed(1);
+  console.log(`${WAITERS} browsers waiting at once on GET /mfa/verify/push/events (real HTTP, loopback, one socket each, SQLite store)`);
+  console.log(`  server RSS: ${mb(real.before.rss)} MB with ${WAITERS} signed-in sessions and challenges, ${mb(real.waiting.rss)} MB with all of them waiting ` +
+    `(+${perWaiter(real)} kB per waiter); JS heap ${mb(real.waiting.heapUsed)} MB`);
+  console.log(`  approving all ${WAITERS} challenges delivered every result in ${real.wakeMs.toFixed(0)} ms`);
+  console.log(`  reference, bare Express holding ${WAITERS} event streams (no session, Passport or passport-mfa): ${mb(reference.before.rss)} → ` +
+    `${mb(reference.waiting.rss)} MB (+${perWaiter(reference)} kB per stream); JS heap ${mb(reference.waiting.heapUsed)} MB`);
+  console.log(`  target ≤ ${TARGET_MB} MB (server RSS with all waiting): ${real.waiting.rss <= TARGET_MB * MB ? 'met' : 'MISSED'}; run took ${((performance.now() - began) / 1000).toFixed(1)} s`);
+  if (real.waiting.rss > TARGET_MB * MB) process.exitCode = 1;
+}
+
+interface RunResult { before: Memory; waiting: Memory; wakeMs: number }
+
+/** Starts `script` as the server, opens every stream, measures, approves all and checks each result. */
+async function run(script: string): Promise<RunResult> {
+  const server = fork(fileURLToPath(new URL(`./${script}`, import.meta.url)), [String(WAITERS)], { execArgv: ['--expose-gc'] });
   try {
-    const ready = await ask(server, 'ready');
+    const ready = await ask<ServerMessage, 'ready'>(server, 'ready');
     const origin = new URL(ready.origin);
     const streams: ReturnType<typeof openStream>[] = [];
     // A few hundred connects at a time: the listen backlog holds 511.
@@ -88,23 +93,15 @@ async function main(): Promise<void> {
       await Promise.all(batch.map((s) => s.waiting));
       streams.push(...batch);
     }
-    const { memory } = await ask(server, 'memory', 'measure');
-
+    const { memory } = await ask<ServerMessage, 'memory'>(server, 'memory', 'measure');
     const wakeStart = performance.now();
-    const woken = ask(server, 'woken', 'wake');
+    const woken = ask<ServerMessage, 'woken'>(server, 'woken', 'wake');
     const statuses = await Promise.all(streams.map((s) => s.result));
     const wakeMs = performance.now() - wakeStart;
     await woken;
     const approved = statuses.filter((s) => s === 'approved').length;
-    if (approved !== WAITERS) throw new Error(`only ${approved} of ${WAITERS} streams delivered "approved"`);
-
-    const mb = (n: number) => (n / MB).toFixed(1);
-    console.log(`${WAITERS} browsers waiting at once on GET /mfa/verify/push/events (real HTTP, loopback, one socket each, SQLite store)`);
-    console.log(`  server RSS: ${mb(ready.memory.rss)} MB with ${WAITERS} signed-in sessions and challenges, ${mb(memory.rss)} MB with all of them waiting ` +
-      `(+${((memory.rss - ready.memory.rss) / WAITERS / 1024).toFixed(1)} kB per waiter); JS heap ${mb(memory.heapUsed)} MB`);
-    console.log(`  approving all ${WAITERS} challenges delivered every result in ${wakeMs.toFixed(0)} ms; run took ${((performance.now() - began) / 1000).toFixed(1)} s`);
-    console.log(`  target ≤ ${TARGET_MB} MB (server RSS with all waiting): ${memory.rss <= TARGET_MB * MB ? 'met' : 'MISSED'}`);
-    if (memory.rss > TARGET_MB * MB) process.exitCode = 1;
+    if (approved !== WAITERS) throw new Error(`${script}: only ${approved} of ${WAITERS} streams delivered "approved"`);
+    return { before: ready.memory, waiting: memory, wakeMs };
   } finally {
     server.kill();
   }

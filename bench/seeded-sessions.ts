@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import session from 'express-session';
 import type { SessionData } from 'express-session';
 import type { ExampleAppOptions } from '../example-app/app.js';
+import type { AuthenticatorClient } from '../src/authenticator/client.js';
 import type { Agent } from '../test/support/harness.js';
 import { startPushHarness } from '../test/support/push.js';
 
@@ -50,14 +51,14 @@ export class SeededSessions {
 }
 
 /**
- * The example app on 127.0.0.1 with alice enrolled for push (returns her phone and account) and a
+ * The example app on 127.0.0.1 with alice enrolled for push (on `phone` when given) and a
  * template session of alice on the verify page; the fake clock is set to real time.
  */
-export async function startSeededPushServer(overrides: Partial<ExampleAppOptions> = {}) {
+export async function startSeededPushServer(overrides: Partial<ExampleAppOptions> = {}, phone?: (clock: () => number) => AuthenticatorClient) {
   const sessions = new SeededSessions(SESSION_SECRET);
   const h = await startPushHarness({ ...overrides, sessionStore: sessions.store });
   h.clock.nowMs = Date.now();
-  const enrolled = await h.enrolledPushUser();
+  const enrolled = await h.enrolledPushUser(undefined, phone?.(h.clock.now));
   const template = await h.signInToVerify();
   await template.get('/mfa/verify'); // the verify page issues the session's CSRF token
   await sessions.capture(template, '127.0.0.1');

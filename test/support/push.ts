@@ -68,14 +68,13 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
 
   /**
    * A user (alice unless `username` is given: then signed up first), signed in with a push
-   * device activated and confirmed; returns the browser and phone.
+   * device activated and confirmed (on `p`, a fresh in-memory phone unless given); returns the browser and phone.
    */
-  async function enrolledPushUser(username?: string): Promise<{ browser: Agent; phone: AuthenticatorClient; account: AuthenticatorAccount }> {
+  async function enrolledPushUser(username?: string, p: AuthenticatorClient = phone()): Promise<{ browser: Agent; phone: AuthenticatorClient; account: AuthenticatorAccount }> {
     const a = browser();
     if (username) await signup(a, username);
     else await h.login(a);
     const { qrText } = await beginPushSetup(a);
-    const p = phone();
     const account = await p.activate(qrText, 'Test phone');
     await post(a, '/mfa/setup/push/contact', {}, '/mfa/setup/push');
     const number = await shownNumber(a, '/mfa/setup/push/wait');
