@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
+import { buildEnrollmentUri } from '../../src/push/enrollment-uri.js';
 import { chromiumSkipReason, openBrowser } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
 import { startPushHarness } from '../support/push.js';
@@ -169,12 +170,28 @@ describe('push approval with a PIN on the /authenticator page (Chromium, two pag
     await h?.stop();
   });
 
-  it('asks for the PIN beside the number, says how many tries are left after a wrong one, and approves with the right one', async () => {
+  it('adds the account with the camera, asks for the PIN beside the number, says how many tries are left after a wrong one, and approves with the right one', async () => {
     const { page } = browser;
     const phone = await browser.openPage({ width: 390, height: 844 });
     const { code, url } = await startNotificationSetup(page, h.origin);
+    // Chromium on Linux has no BarcodeDetector and a headless one no camera: stand-ins for both let
+    // the page's own scanning code run (offer the button, open the camera, read the QR text).
+    await phone.addInitScript((qrText: string) => {
+      class FakeBarcodeDetector {
+        static async getSupportedFormats() { return ['qr_code']; }
+        async detect() { return [{ rawValue: qrText }]; }
+      }
+      Object.assign(window, { BarcodeDetector: FakeBarcodeDetector });
+      navigator.mediaDevices.getUserMedia = async () => {
+        const canvas = document.createElement('canvas');
+        canvas.getContext('2d')!.fillRect(0, 0, canvas.width, canvas.height);
+        return canvas.captureStream();
+      };
+    }, buildEnrollmentUri({ url, code: code.replace(/\s/g, '') }));
     await phone.goto(`${h.origin}/authenticator`);
-    await addAccountManually(phone, code, url);
+    await phone.getByRole('button', { name: 'Add account' }).click();
+    await phone.getByRole('button', { name: 'Scan QR code' }).click();
+    await phone.getByRole('status').filter({ hasText: 'Account added: Contoso (alice)' }).waitFor();
 
     await page.getByRole('button', { name: 'Contact me' }).click();
     await page.getByLabel('PIN', { exact: true }).fill(PIN);
