@@ -67,6 +67,9 @@ export async function createExampleApp(options: ExampleAppOptions) {
   app.set('views', viewsDir);
   // The companion authenticator ("the phone"): needs no session, so it comes first.
   app.use(authenticatorRoutes(repoRoot));
+  // The waiting page's result stream is authorised by a token in its URL: before the session, so
+  // thousands of waiting browsers cost no session lookups.
+  app.use(mfa.streams);
   app.use(session({
     name: 'example.sid',
     secret: options.sessionSecret,

@@ -34,7 +34,7 @@ async function contactMe(page: Page): Promise<string> {
 
 /** The waiting page closes its own event stream once the result is in, then submits: not a failure. */
 function withoutClosedEventStreams(problems: string[]): string[] {
-  return problems.filter((p) => !/^request failed: \S+\/mfa\/verify\/push\/events net::ERR_ABORTED/.test(p));
+  return problems.filter((p) => !/^request failed: \S+\/mfa\/(verify\/push\/events|push-events\/\S+) net::ERR_ABORTED/.test(p));
 }
 
 /** Signs in as alice (no method yet) and chooses Mobile app → Notification → Set up; returns the Code and URL shown. */
@@ -124,7 +124,10 @@ describe('push sign-in approved on the /authenticator page (Chromium, two pages)
   it('signs in again: Contact me → type the number on the phone page → Approve', async () => {
     await signOutAndIn(page);
     await browser.screenshot('push-09-browser-verify');
+    // The page waits on the session-free capability stream (mfa.streams), not the fallback.
+    const streamed = page.waitForRequest((r) => new URL(r.url()).pathname.startsWith('/mfa/push-events/'));
     const number = await contactMe(page);
+    await streamed;
     const card = await request(phone);
     await card.getByLabel('Enter the number shown in your browser').fill(number);
     await browser.screenshot('push-10-phone-sign-in-request', phone);
