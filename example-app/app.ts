@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMfa, OutboxTransport, safeReturnTo, SqliteStore } from '../src/index.js';
 import type { AppPasswordOptions, MfaEvent, MfaOptions, MfaStore, SmsTransport } from '../src/index.js';
+import { authenticatorRoutes } from './authenticator-routes.js';
 import { UserDirectory } from './users.js';
 import type { User } from './users.js';
 
@@ -40,6 +41,7 @@ export const DEMO_USER = { username: 'alice', password: 'correct horse battery s
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** Views live next to the sources; from dist/example-app they are two levels up. */
 const viewsDir = join(here, here.includes(`${join('dist', 'example-app')}`) ? '../../example-app/views' : 'views');
+const repoRoot = join(viewsDir, '..', '..');
 
 /** The sample host app: passport-local sign-in, then passport-mfa's second step. */
 export async function createExampleApp(options: ExampleAppOptions) {
@@ -80,6 +82,11 @@ export async function createExampleApp(options: ExampleAppOptions) {
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
+  // The companion authenticator ("the phone"): needs no session, so it comes first.
+  app.use(authenticatorRoutes(repoRoot));
+  // The waiting page's result stream is authorised by a token in its URL: before the session, so
+  // thousands of waiting browsers cost no session lookups.
+  app.use(mfa.streams);
   app.use(session({
     name: 'example.sid',
     secret: options.sessionSecret,

@@ -5,6 +5,8 @@ import { deriveSubkey } from './crypto/derive-key.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { csrfToken, requireCsrf } from './http/csrf.js';
 import { createGuard } from './http/guard.js';
+import { createPushStreams } from './http/push-streams.js';
+import type { NodeMiddleware } from './http/push-streams.js';
 import { createRouter } from './http/router.js';
 import { ViewRenderer } from './http/views.js';
 import { PhoneMethod } from './methods/phone.js';
@@ -24,6 +26,12 @@ import { guardStore } from './stores/guarded-store.js';
 export interface Mfa {
   /** Mount with app.use(mfa.router): the setup, verification and self-service pages under basePath. */
   router: Router;
+  /**
+   * Mount with app.use(mfa.streams) BEFORE the session middleware: serves the waiting page's
+   * result stream (`<basePath>/push-events/<token>`) without a session lookup, so thousands of
+   * browsers can wait cheaply. Without it the page falls back to `<basePath>/verify/push/events`.
+   */
+  streams: NodeMiddleware;
   /** Register with passport.use('mfa', mfa.strategy). */
   strategy: CustomStrategy;
   /** Middleware for host routes that need both factors. */
@@ -124,6 +132,7 @@ export function createMfa(input: MfaOptions): Mfa {
   ctx.admin = admin;
   return {
     router: createRouter(ctx),
+    streams: createPushStreams(ctx),
     strategy: createMfaStrategy(ctx),
     requireSecondFactor: createGuard(ctx),
     csrf: { token: (req) => csrfToken(req, options.random), verify: requireCsrf },

@@ -76,7 +76,9 @@ async function waitForChallenges(ctx: MfaContext, device: PushDeviceRecord, wait
     for (;;) {
       // Armed before the read, so a wake-up that arrives during the read is not lost.
       const woken = new Promise<void>((resolve) => (signal = resolve));
-      const challenges = await ctx.push.challengesFor(device);
+      // Re-read the device: a PIN chosen (or a lockout) while this request waited changes what it may see.
+      const current = (await ctx.store.getPushDevice(device.id)) ?? device;
+      const challenges = await ctx.push.challengesFor(current);
       if (challenges.length > 0 || done) return challenges;
       await woken;
     }

@@ -7,7 +7,7 @@ const HEARTBEAT_MS = 20_000;
 
 export type PushEventStatus = 'approved' | 'denied' | 'reported' | 'failed' | 'expired';
 
-const STATUS: Record<Exclude<PushChallengeRecord['status'], 'pending'>, PushEventStatus> = {
+export const STATUS: Record<Exclude<PushChallengeRecord['status'], 'pending'>, PushEventStatus> = {
   approved: 'approved',
   denied: 'denied',
   fraud: 'reported',

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { MfaContext } from '../context.js';
+import { mintStreamToken } from '../push/stream-token.js';
 import type { PushChallengeRecord } from '../stores/push-records.js';
 import { renderPage } from './respond.js';
 import { pendingFor, sessionState } from './session-state.js';
@@ -52,6 +53,8 @@ export async function renderPushWait(
     outcome: p.outcome ?? null,
     number: waiting ? p.challenge!.number : null,
     eventsPath: `${ctx.options.basePath}/verify/push/events`,
+    // The session-free capability stream served by mfa.streams (the script falls back to eventsPath).
+    streamPath: waiting ? `${ctx.options.basePath}/push-events/${mintStreamToken(ctx.options.keys, p.challenge!.id, p.challenge!.expiresAt)}` : null,
     paths: flowPaths(ctx, flow),
   }, p.status ?? 200);
 }

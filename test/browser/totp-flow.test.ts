@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import { chromiumSkipReason, openBrowser } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { listenOnLocalhost, scanQr, screenshotOnPhone, signIn, submitCode } from '../support/browser-steps.js';
+import { listenOnLocalhost, scanQr, screenshotOnPhone, signIn, skipOptionalSetupSteps, submitCode } from '../support/browser-steps.js';
 import type { LocalServer } from '../support/browser-steps.js';
 import { startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
@@ -76,9 +76,7 @@ describe('one-time password flow in a real browser (Chromium)', { skip: chromium
     await browser.screenshot('05-setup-totp-wrong-code');
 
     await submitCode(page, h.codeFor(secret));
-    // The wizard goes on to the optional backup phone (test/browser/phone-flow.test.ts covers it).
-    await page.getByRole('button', { name: 'Skip' }).click();
-    await page.getByRole('link', { name: 'Skip' }).click(); // the app-passwords step (test/browser/app-password-flow.test.ts)
+    await skipOptionalSetupSteps(page);
     await page.getByText('Verification successful.').waitFor();
     await browser.screenshot('06-setup-done');
     await page.getByRole('link', { name: 'Done' }).click();

@@ -84,3 +84,9 @@ export async function assertFitsCard(page: Page, name: string): Promise<void> {
   });
   assert.deepEqual(outside, [], `${name}: everything stays inside the card`);
 }
+
+/** Skips the wizard's optional steps after the mobile app: the backup phone, then app passwords. */
+export async function skipOptionalSetupSteps(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Skip' }).click(); // test/browser/phone-flow.test.ts covers this step
+  await page.getByRole('link', { name: 'Skip' }).click(); // test/browser/app-password-flow.test.ts covers this one
+}

@@ -29,6 +29,8 @@ export interface BrowserSession {
   problems: string[];
   /** Saves a PNG of the whole page (or one element) as test-results/screenshots/<name>.png. */
   screenshot(name: string, target?: Page | Locator): Promise<string>;
+  /** Another tab in the same browser (e.g. a phone page beside the sign-in page), watched for problems too. */
+  openPage(viewport?: { width: number; height: number }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -54,16 +56,19 @@ export async function openBrowser(): Promise<BrowserSession> {
   context.setDefaultTimeout(10_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
-  page.on('console', (msg) => {
-    // Chrome also logs every 4xx as "Failed to load resource"; the response handler below judges those.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`script: ${error.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
-  page.on('response', (res) => {
-    // A rejected code answers the document itself with 401; only sub-resources must never fail.
-    if (res.status() >= 400 && res.request().resourceType() !== 'document') problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
+  const watch = (p: Page, tab: string): void => {
+    p.on('console', (msg) => {
+      // Chrome also logs every 4xx as "Failed to load resource"; the response handler below judges those.
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`${tab}console: ${msg.text()}`);
+    });
+    p.on('pageerror', (error) => problems.push(`${tab}script: ${error.message}`));
+    p.on('requestfailed', (req) => problems.push(`${tab}request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+    p.on('response', (res) => {
+      // A rejected code answers the document itself with 401; only sub-resources must never fail.
+      if (res.status() >= 400 && res.request().resourceType() !== 'document') problems.push(`${tab}HTTP ${res.status()}: ${res.url()}`);
+    });
+  };
+  watch(page, '');
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
   return {
@@ -74,6 +79,12 @@ export async function openBrowser(): Promise<BrowserSession> {
       if ('goto' in target) await target.screenshot({ path, fullPage: true });
       else await target.screenshot({ path });
       return path;
+    },
+    async openPage(viewport) {
+      const extra = await context.newPage();
+      if (viewport) await extra.setViewportSize(viewport);
+      watch(extra, `tab ${context.pages().length}: `);
+      return extra;
     },
     async close() {
       await context.close();

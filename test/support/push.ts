@@ -69,14 +69,13 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
 
   /**
    * A user (alice unless `username` is given: then signed up first), signed in with a push
-   * device activated and confirmed; returns the browser and phone.
+   * device activated and confirmed (on `p`, a fresh in-memory phone unless given); returns the browser and phone.
    */
-  async function enrolledPushUser(username?: string): Promise<{ browser: Agent; phone: AuthenticatorClient; account: AuthenticatorAccount }> {
+  async function enrolledPushUser(username?: string, p: AuthenticatorClient = phone()): Promise<{ browser: Agent; phone: AuthenticatorClient; account: AuthenticatorAccount }> {
     const a = browser();
     if (username) await signup(a, username);
     else await h.login(a);
     const { qrText } = await beginPushSetup(a);
-    const p = phone();
     const account = await p.activate(qrText, 'Test phone');
     await post(a, '/mfa/setup/push/contact', {}, '/mfa/setup/push');
     const number = await shownNumber(a, '/mfa/setup/push/wait');
@@ -99,12 +98,17 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
    * Opens the verify page's event stream (as the page's script does). Resolves once the response
    * headers arrived, i.e. the server is waiting; `text` resolves when the server ends the stream.
    */
-  async function openEvents(a: Agent): Promise<{ status: number; contentType: string; cacheControl: string; text: Promise<string> }> {
+  async function openEvents(a: Agent): Promise<EventStream> {
     const cookies = (a as unknown as { jar: { getCookies(o: object): { toValueString(): string }[] } }).jar
       .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
       .map((c) => c.toValueString())
       .join('; ');
-    const response = await fetch(`${origin}/mfa/verify/push/events`, { headers: { cookie: cookies, accept: 'text/event-stream' } });
+    return openStream('/mfa/verify/push/events', cookies);
+  }
+
+  /** Opens an event stream at `path` with the given Cookie header (none: as the capability stream needs). */
+  async function openStream(path: string, cookie = ''): Promise<EventStream> {
+    const response = await fetch(origin + path, { headers: { accept: 'text/event-stream', ...(cookie ? { cookie } : {}) } });
     return {
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
@@ -113,9 +117,19 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
     };
   }
 
+  /** The capability stream URL the waiting page at `path` gives its script (data-stream). */
+  async function streamPath(a: Agent, path = '/mfa/verify/push'): Promise<string> {
+    const page = await a.get(path);
+    const found = /data-stream="([^"]+)"/.exec(page.text)?.[1];
+    if (!found) throw new Error(`no data-stream on ${path}: ${page.status} ${page.text.slice(0, 300)}`);
+    return found;
+  }
+
   return {
     ...h,
     openEvents,
+    openStream,
+    streamPath,
     origin,
     sent,
     browser,
@@ -133,5 +147,8 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
     },
   };
 }
+
+/** An opened event stream: status and headers at once, the whole text when the server ends it. */
+export interface EventStream { status: number; contentType: string; cacheControl: string; text: Promise<string> }
 
 export type PushHarness = Awaited<ReturnType<typeof startPushHarness>>;

@@ -1,0 +1,109 @@
+// Memory with 10 000 browsers waiting at once for their phone's answer: 10 000 open
+// GET /mfa/verify/push/events streams over real HTTP on loopback, each with its own signed-in
+// session and its own pending challenge. The server runs in a child process (so its memory is
+// measured alone and each process needs only ~10 000 file descriptors); this process is the
+// 10 000 browsers. At the end every challenge is approved and each stream must deliver its
+// result, which proves all of them were really waiting. Target: ≤ 200 MB.
+// Run: npm run bench:push   (or node dist/bench/push-waiters.bench.js [waiters])
+import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { ask } from './child-process.js';
+import type { Memory } from './child-process.js';
+
+const WAITERS = Number(process.argv[2] ?? 10_000);
+const TARGET_MB = 200;
+const MB = 1024 * 1024;
+
+export type ServerMessage =
+  | { type: 'ready'; origin: string; cookies: string[]; memory: Memory }
+  | { type: 'memory'; memory: Memory }
+  | { type: 'woken'; count: number };
+
+/** The soft limit on open files of this process (Linux), or null when unknown. */
+function openFileLimit(): number | null {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    return line ? Number(line.split(/\s{2,}/)[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One browser's event stream: resolves `waiting` once the server holds it open, `result` with the status. */
+function openStream(origin: URL, cookie: string) {
+  let text = '';
+  let markWaiting!: () => void;
+  let markResult!: (status: string) => void;
+  const waiting = new Promise<void>((resolve) => (markWaiting = resolve));
+  const result = new Promise<string>((resolve) => (markResult = resolve));
+  const failed = new Promise<never>((_, reject) => {
+    const req = http.get({ host: origin.hostname, port: origin.port, path: '/mfa/verify/push/events', agent: false, headers: { cookie, accept: 'text/event-stream' } }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`event stream answered ${res.statusCode}`));
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        if (text.includes(': waiting')) markWaiting();
+        const status = /event: result\ndata: \{"status":"([a-z]+)"\}/.exec(text)?.[1];
+        if (status) markResult(status);
+      });
+    });
+    req.on('error', reject);
+  });
+  return { waiting: Promise.race([waiting, failed]), result: Promise.race([result, failed]) };
+}
+
+async function main(): Promise<void> {
+  const limit = openFileLimit();
+  if (limit !== null && limit < WAITERS + 200) {
+    console.error(`push-waiters: this process may open only ${limit} files, and ${WAITERS} waiting browsers need ${WAITERS} sockets ` +
+      `(plus as many in the server process). Raise it first, e.g. \`ulimit -n ${WAITERS + 1000}\` (hard limit: \`ulimit -Hn\`), or pass fewer waiters.`);
+    process.exitCode = 2;
+    return;
+  }
+  const began = performance.now();
+  const real = await run('push-waiters-server.js');
+  const reference = await run('sse-reference-server.js');
+  const mb = (n: number) => (n / MB).toFixed(1);
+  const perWaiter = (r: RunResult) => ((r.waiting.rss - r.before.rss) / WAITERS / 1024).toFixed(1);
+  console.log(`${WAITERS} browsers waiting at once on GET /mfa/verify/push/events (real HTTP, loopback, one socket each, SQLite store)`);
+  console.log(`  server RSS: ${mb(real.before.rss)} MB with ${WAITERS} signed-in sessions and challenges, ${mb(real.waiting.rss)} MB with all of them waiting ` +
+    `(+${perWaiter(real)} kB per waiter); JS heap ${mb(real.waiting.heapUsed)} MB`);
+  console.log(`  approving all ${WAITERS} challenges delivered every result in ${real.wakeMs.toFixed(0)} ms`);
+  console.log(`  reference, bare Express holding ${WAITERS} event streams (no session, Passport or passport-mfa): ${mb(reference.before.rss)} → ` +
+    `${mb(reference.waiting.rss)} MB (+${perWaiter(reference)} kB per stream); JS heap ${mb(reference.waiting.heapUsed)} MB`);
+  console.log(`  target ≤ ${TARGET_MB} MB (server RSS with all waiting): ${real.waiting.rss <= TARGET_MB * MB ? 'met' : 'MISSED'}; run took ${((performance.now() - began) / 1000).toFixed(1)} s`);
+}
+
+interface RunResult { before: Memory; waiting: Memory; wakeMs: number }
+
+/** Starts `script` as the server, opens every stream, measures, approves all and checks each result. */
+async function run(script: string): Promise<RunResult> {
+  const server = fork(fileURLToPath(new URL(`./${script}`, import.meta.url)), [String(WAITERS)], { execArgv: ['--expose-gc'] });
+  try {
+    const ready = await ask<ServerMessage, 'ready'>(server, 'ready');
+    const origin = new URL(ready.origin);
+    const streams: ReturnType<typeof openStream>[] = [];
+    // A few hundred connects at a time: the listen backlog holds 511.
+    for (let i = 0; i < ready.cookies.length; i += 250) {
+      const batch = ready.cookies.slice(i, i + 250).map((cookie) => openStream(origin, cookie));
+      await Promise.all(batch.map((s) => s.waiting));
+      streams.push(...batch);
+    }
+    const { memory } = await ask<ServerMessage, 'memory'>(server, 'memory', 'measure');
+    const wakeStart = performance.now();
+    const woken = ask<ServerMessage, 'woken'>(server, 'woken', 'wake');
+    const statuses = await Promise.all(streams.map((s) => s.result));
+    const wakeMs = performance.now() - wakeStart;
+    await woken;
+    const approved = statuses.filter((s) => s === 'approved').length;
+    if (approved !== WAITERS) throw new Error(`${script}: only ${approved} of ${WAITERS} streams delivered "approved"`);
+    return { before: ready.memory, waiting: memory, wakeMs };
+  } finally {
+    server.kill();
+  }
+}
+
+await main();

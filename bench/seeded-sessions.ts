@@ -1,0 +1,66 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import session from 'express-session';
+import type { SessionData } from 'express-session';
+import type { ExampleAppOptions } from '../example-app/app.js';
+import type { AuthenticatorClient } from '../src/authenticator/client.js';
+import type { Agent } from '../test/support/harness.js';
+import { startPushHarness } from '../test/support/push.js';
+
+/** The harness's session secret (test/support/harness.ts), needed to sign seeded cookies. */
+const SESSION_SECRET = 'test-session-secret';
+
+/**
+ * Half-signed-in browser sessions without paying the password step each time: the example app
+ * hashes passwords with scrypt (≈ 85 ms here), which would dominate a run of thousands of
+ * sign-ins. One real sign-in provides a template session (password accepted, second step
+ * pending); each seeded session is a copy with a fresh id, start time and signed cookie, so
+ * everything after the password (Contact me, the event stream, completion) runs for real.
+ */
+export class SeededSessions {
+  readonly store = new session.MemoryStore();
+  #template: SessionData | undefined;
+
+  constructor(private readonly secret: string, private readonly cookieName = 'example.sid') {}
+
+  /** Takes the session of `agent` (signed in with the password, on the verify page) as the template. */
+  async capture(agent: Agent, host: string): Promise<void> {
+    const jar = (agent as unknown as { jar: { getCookies(o: object): { name: string; value: string }[] } }).jar;
+    const cookie = jar.getCookies({ domain: host, path: '/', secure: false, script: false }).find((c) => c.name === this.cookieName);
+    if (!cookie) throw new Error('the template agent has no session cookie');
+    const sid = /^s:([^.]+)\./.exec(decodeURIComponent(cookie.value))?.[1];
+    this.#template = await new Promise<SessionData>((resolve, reject) =>
+      this.store.get(sid!, (err, data) => (err || !data ? reject(err ?? new Error('template session not found')) : resolve(data))));
+    if (!this.#template.mfa?.pending || !this.#template.mfa.csrf) throw new Error('the template session has no pending second step');
+  }
+
+  /** The CSRF token every seeded session carries (copied from the template). */
+  get csrf(): string {
+    return this.#template!.mfa!.csrf!;
+  }
+
+  /** A new session whose second step started at `now`, optionally waiting on a push challenge; returns its Cookie header. */
+  async seed(now: number, pushChallengeId?: string): Promise<string> {
+    const data = structuredClone(this.#template!);
+    data.mfa!.pending = { ...data.mfa!.pending!, startedAt: now, ...(pushChallengeId ? { pushChallengeId } : {}) };
+    const sid = randomBytes(18).toString('base64url');
+    await new Promise<void>((resolve, reject) => this.store.set(sid, data, (err) => (err ? reject(err) : resolve())));
+    // express-session's cookie format: "s:" + id + "." + base64 HMAC-SHA256 without padding.
+    const signature = createHmac('sha256', this.secret).update(sid).digest('base64').replace(/=+$/, '');
+    return `${this.cookieName}=${encodeURIComponent(`s:${sid}.${signature}`)}`;
+  }
+}
+
+/**
+ * The example app on 127.0.0.1 with alice enrolled for push (on `phone` when given) and a
+ * template session of alice on the verify page; the fake clock is set to real time.
+ */
+export async function startSeededPushServer(overrides: Partial<ExampleAppOptions> = {}, phone?: (clock: () => number) => AuthenticatorClient) {
+  const sessions = new SeededSessions(SESSION_SECRET);
+  const h = await startPushHarness({ ...overrides, sessionStore: sessions.store });
+  h.clock.nowMs = Date.now();
+  const enrolled = await h.enrolledPushUser(undefined, phone?.(h.clock.now));
+  const template = await h.signInToVerify();
+  await template.get('/mfa/verify'); // the verify page issues the session's CSRF token
+  await sessions.capture(template, '127.0.0.1');
+  return { h, sessions, ...enrolled };
+}

@@ -1,0 +1,109 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MfaContext } from '../context.js';
+import { openStreamToken } from '../push/stream-token.js';
+import { challengeTopic } from '../push/wakeup.js';
+import type { PushChallengeRecord } from '../stores/push-records.js';
+import { STATUS } from './push-events.js';
+import type { PushEventStatus } from './push-events.js';
+
+/** A plain Node middleware: runs before (and without) express-session, Passport and Express's Router. */
+export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+const TICK_MS = 1_000;
+const HEARTBEAT_TICKS = 20;
+const STREAM_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Accel-Buffering': 'no',
+  Connection: 'keep-alive',
+};
+
+/** Everyone watching one challenge: one wake-up subscription however many tabs wait on it. */
+interface Watch {
+  expiresAt: number;
+  waiters: Set<ServerResponse>;
+  unsubscribe: () => void;
+}
+
+/**
+ * `GET <basePath>/push-events/<token>`: the waiting page's result stream, authorised by the
+ * capability token in the URL (see stream-token.ts) instead of a session, so a waiting browser
+ * costs an open socket and a set entry. One shared ticker sends heartbeats and ends streams whose
+ * challenge expired; a wake-up re-reads the store, which stays the single source of truth.
+ */
+export function createPushStreams(ctx: MfaContext): NodeMiddleware {
+  if (!ctx.options.push.enabled) return (_req, _res, next) => next();
+  const prefix = `${ctx.options.basePath}/push-events/`;
+  const watches = new Map<string, Watch>();
+  let ticker: NodeJS.Timeout | null = null;
+  let ticks = 0;
+
+  const outcome = (challenge: PushChallengeRecord | null): PushEventStatus | null => {
+    if (!challenge) return 'expired';
+    if (challenge.status !== 'pending') return STATUS[challenge.status];
+    return challenge.expiresAt <= ctx.options.clock() ? 'expired' : null;
+  };
+
+  /** Ends every stream of a challenge, with its result when there is one (none after a store failure). */
+  const finish = (id: string, status: PushEventStatus | null): void => {
+    const watch = watches.get(id);
+    if (!watch) return;
+    watches.delete(id);
+    watch.unsubscribe();
+    const last = status ? `event: result\ndata: ${JSON.stringify({ status })}\n\n` : undefined;
+    for (const res of watch.waiters) res.end(last);
+    if (watches.size === 0 && ticker) {
+      clearInterval(ticker);
+      ticker = null;
+    }
+  };
+
+  const recheck = (id: string): void => {
+    if (!watches.has(id)) return;
+    ctx.store.getPushChallenge(id).then(
+      (challenge) => {
+        const status = outcome(challenge);
+        if (status) finish(id, status);
+      },
+      () => finish(id, null),
+    );
+  };
+
+  const tick = (): void => {
+    const now = ctx.options.clock();
+    const heartbeat = ++ticks % HEARTBEAT_TICKS === 0;
+    for (const [id, watch] of watches) {
+      if (watch.expiresAt <= now) recheck(id);
+      // Proxies drop connections that stay silent; a comment line keeps them open.
+      else if (heartbeat) for (const res of watch.waiters) res.write(': waiting\n\n');
+    }
+  };
+
+  const leave = (id: string, res: ServerResponse): void => {
+    const watch = watches.get(id);
+    if (!watch?.waiters.delete(res) || watch.waiters.size > 0) return;
+    finish(id, null);
+  };
+
+  return (req, res, next) => {
+    const url = req.url ?? '';
+    if (req.method !== 'GET' || !url.startsWith(prefix)) return next();
+    const claims = openStreamToken(ctx.options.keys, url.slice(prefix.length).split('?')[0]!, ctx.options.clock());
+    // Forged, expired and foreign tokens all get the same bare 404.
+    if (!claims) return void res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('Not Found');
+    const id = claims.challengeId;
+    res.writeHead(200, STREAM_HEADERS);
+    res.write(': waiting\n\n');
+    let watch = watches.get(id);
+    if (!watch) {
+      watch = { expiresAt: claims.expiresAt, waiters: new Set(), unsubscribe: ctx.options.push.wakeup.subscribe(challengeTopic(id), () => recheck(id)) };
+      watches.set(id, watch);
+      ticker ??= setInterval(tick, TICK_MS).unref();
+    }
+    watch.waiters.add(res);
+    res.once('close', () => leave(id, res));
+    // Subscribed before reading: an answer that lands in between still wakes this stream.
+    recheck(id);
+  };
+}
