@@ -28,6 +28,8 @@ export interface ExampleAppOptions {
   mfa?: Pick<MfaOptions, 'push' | 'onFraudReport'>;
   /** express-session store (tests inspect what sessions hold). @default express-session's MemoryStore */
   sessionStore?: session.Store;
+  /** Mount mfa.streams before the session (tests turn it off to check the waiting page's fallback). @default true */
+  mountStreams?: boolean;
 }
 
 export const DEMO_USER = { username: 'alice', password: 'correct horse battery staple' } as const;
@@ -69,7 +71,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
   app.use(authenticatorRoutes(repoRoot));
   // The waiting page's result stream is authorised by a token in its URL: before the session, so
   // thousands of waiting browsers cost no session lookups.
-  app.use(mfa.streams);
+  if (options.mountStreams !== false) app.use(mfa.streams);
   app.use(session({
     name: 'example.sid',
     secret: options.sessionSecret,
