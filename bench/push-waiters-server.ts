@@ -1,12 +1,23 @@
 // The server half of push-waiters.bench.ts (a child process): the example app with N signed-in
 // sessions, each waiting on its own push challenge, and a way to approve them all at once.
+// argv: <waiters> <route>: 'session' streams are GET /mfa/verify/push/events with the session's
+// cookie; 'capability' streams are the waiting page's GET /mfa/push-events/<token> (mfa.streams,
+// mounted with app.use before the session); 'front' serves the same streams from mfa.streams
+// placed in front of the Express app on the Node server, so Express never sees them.
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mintStreamToken } from '../src/push/stream-token.js';
+import { SECRET_KEY } from '../test/support/harness.js';
 import { InProcessPushWakeup, challengeTopic } from '../src/push/wakeup.js';
 import { memory } from './child-process.js';
 import type { ServerMessage } from './push-waiters.bench.js';
 import { startSeededPushServer } from './seeded-sessions.js';
 
 const count = Number(process.argv[2]);
+const route = process.argv[3] ?? 'session';
+// The token the waiting page would render, minted under the example app's key (id 'k1').
+const keys = [{ id: 'k1', key: SECRET_KEY }];
 const send = (message: ServerMessage) => process.send!(message);
 
 const wakeup = new InProcessPushWakeup();
@@ -17,7 +28,7 @@ const { h, sessions } = await startSeededPushServer({ mfa: { push: { wakeup } } 
 const userId = await h.userId();
 const now = h.clock.now();
 const ids: string[] = [];
-const cookies: string[] = [];
+const streams: { path: string; cookie: string }[] = [];
 for (let i = 0; i < count; i++) {
   const id = randomBytes(16).toString('base64url');
   await h.store.createPushChallenge({
@@ -26,7 +37,8 @@ for (let i = 0; i < count; i++) {
     resolvedAt: null, resolvedBy: null, evidence: null, consumedAt: null, noticeSeenAt: null,
   });
   ids.push(id);
-  cookies.push(await sessions.seed(now, id));
+  const cookie = await sessions.seed(now, id);
+  streams.push(route === 'session' ? { path: '/mfa/verify/push/events', cookie } : { path: `/mfa/push-events/${mintStreamToken(keys, id, now + 120_000)}`, cookie: '' });
 }
 
 process.on('message', async (command: string) => {
@@ -39,4 +51,10 @@ process.on('message', async (command: string) => {
     send({ type: 'woken', count: ids.length });
   }
 });
-send({ type: 'ready', origin: h.origin, cookies, memory: memory() });
+let origin = h.origin;
+if (route === 'front') {
+  const front = http.createServer((req, res) => h.mfa.streams(req, res, () => h.app(req, res)));
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+}
+send({ type: 'ready', origin, streams, memory: memory() });

@@ -17,7 +17,7 @@ app.get('/mfa/verify/push/events', (_req, res) => {
 });
 const server = app.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
-  send({ type: 'ready', origin: `http://127.0.0.1:${port}`, cookies: Array.from({ length: count }, () => 'none=1'), memory: memory() });
+  send({ type: 'ready', origin: `http://127.0.0.1:${port}`, streams: Array.from({ length: count }, () => ({ path: '/mfa/verify/push/events', cookie: '' })), memory: memory() });
 });
 process.on('message', (command: string) => {
   if (command === 'measure') send({ type: 'memory', memory: memory() });

@@ -34,6 +34,8 @@ export interface ExampleAppOptions {
   mfaOptions?: Partial<MfaOptions>;
   /** App-password options merged over the app's own (findUser, verifyAccountPassword). @default none */
   appPasswords?: AppPasswordOptions;
+  /** Mount mfa.streams before the session (tests turn it off to check the waiting page's fallback). @default true */
+  mountStreams?: boolean;
 }
 
 export const DEMO_USER = { username: 'alice', password: 'correct horse battery staple' } as const;
@@ -86,7 +88,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
   app.use(authenticatorRoutes(repoRoot));
   // The waiting page's result stream is authorised by a token in its URL: before the session, so
   // thousands of waiting browsers cost no session lookups.
-  app.use(mfa.streams);
+  if (options.mountStreams !== false) app.use(mfa.streams);
   app.use(session({
     name: 'example.sid',
     secret: options.sessionSecret,

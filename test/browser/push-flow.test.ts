@@ -6,7 +6,7 @@ import { buildEnrollmentUri } from '../../src/push/enrollment-uri.js';
 import { chromiumSkipReason, openBrowser } from '../support/browser.js';
 import { skipOptionalSetupSteps } from '../support/browser-steps.js';
 import type { BrowserSession } from '../support/browser.js';
-import { startPushHarness } from '../support/push.js';
+import { startPushHarness, withoutClosedEventStreams } from '../support/push.js';
 import type { PushHarness } from '../support/push.js';
 
 // Page 1 is the laptop signing in; page 2 is the example app's /authenticator page in a phone-sized
@@ -31,11 +31,6 @@ async function contactMe(page: Page): Promise<string> {
   const number = (await page.getByLabel('Number to enter').innerText()).trim();
   assert.match(number, /^[0-9]{2}$/);
   return number;
-}
-
-/** The waiting page closes its own event stream once the result is in, then submits: not a failure. */
-function withoutClosedEventStreams(problems: string[]): string[] {
-  return problems.filter((p) => !/^request failed: \S+\/mfa\/(verify\/push\/events|push-events\/\S+) net::ERR_ABORTED/.test(p));
 }
 
 /** Signs in as alice (no method yet) and chooses Mobile app → Notification → Set up; returns the Code and URL shown. */

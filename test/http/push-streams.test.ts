@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AuthenticatorAccount } from '../../src/authenticator/account-store.js';
 import type { AuthenticatorClient } from '../../src/authenticator/client.js';
@@ -71,6 +73,22 @@ describe('capability result stream (mfa.streams, no session)', () => {
     await phone.answer(account, challengeId, 'approve', { number });
     for (const tab of tabs) assert.match(await tab.text, /"approved"/);
     assert.equal(wakeup.listenerCount(challengeTopic(challengeId)), 0);
+  });
+
+  it('also works in front of Express on the Node server, passing every other request on', { timeout: 10_000 }, async () => {
+    const front = http.createServer((req, res) => h.mfa.streams(req, res, () => h.app(req, res)));
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+      assert.match(await (await fetch(`${origin}/login`)).text(), /<form/, 'the app still answers');
+      const { number, challengeId, stream } = await contactMe();
+      const events = await fetch(origin + stream);
+      await phone.answer(account, challengeId, 'approve', { number });
+      assert.match(await events.text(), /"approved"/);
+    } finally {
+      front.closeAllConnections();
+      await new Promise((resolve) => front.close(resolve));
+    }
   });
 
   // Attack: probing or forging stream URLs to learn about other people's sign-ins.
