@@ -21,7 +21,7 @@ const keys = [{ id: 'k1', key: SECRET_KEY }];
 const send = (message: ServerMessage) => process.send!(message);
 
 const wakeup = new InProcessPushWakeup();
-const { h, sessions } = await startSeededPushServer({ mfa: { push: { wakeup } } });
+const { h, sessions } = await startSeededPushServer({ mfaOptions: { push: { wakeup } } });
 
 // The challenges go straight into the store: the push-bombing budget (at most 100 per user per
 // window) rightly refuses 10 000 "Contact me" for one user. Waiting is what is measured here.

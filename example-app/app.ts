@@ -24,13 +24,11 @@ export interface ExampleAppOptions {
   clock?: () => number;
   /** Where MFA audit events go. @default console.log */
   onEvent?: (event: MfaEvent) => void;
-  /** Push-notification settings and hook passed to createMfa (tests vary them). @default createMfa's defaults */
-  mfa?: Pick<MfaOptions, 'push' | 'onFraudReport'>;
   /** express-session store (tests inspect what sessions hold). @default express-session's MemoryStore */
   sessionStore?: session.Store;
   /** Sends phone codes. @default an OutboxTransport shown at /outbox */
   sms?: SmsTransport;
-  /** Extra createMfa() options (tests tune phone limits with this). */
+  /** Extra createMfa() options merged over the app's own (tests vary push, phone and fraud-report settings). */
   mfaOptions?: Partial<MfaOptions>;
   /** App-password options merged over the app's own (findUser, verifyAccountPassword). @default none */
   appPasswords?: AppPasswordOptions;
@@ -69,7 +67,6 @@ export async function createExampleApp(options: ExampleAppOptions) {
       ...options.appPasswords,
     },
     ...options.mfaOptions,
-    ...options.mfa,
   });
 
   pp.use(new LocalStrategy((username, password, done) => {

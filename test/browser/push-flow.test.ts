@@ -4,19 +4,13 @@ import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import { buildEnrollmentUri } from '../../src/push/enrollment-uri.js';
 import { chromiumSkipReason, openBrowser } from '../support/browser.js';
-import { skipOptionalSetupSteps } from '../support/browser-steps.js';
+import { signIn, skipOptionalSetupSteps, submitCode } from '../support/browser-steps.js';
 import type { BrowserSession } from '../support/browser.js';
 import { startPushHarness, withoutClosedEventStreams } from '../support/push.js';
 import type { PushHarness } from '../support/push.js';
 
 // Page 1 is the laptop signing in; page 2 is the example app's /authenticator page in a phone-sized
 // tab, the companion app. Both run on real time: the phone page signs with the browser's clock.
-
-async function signIn(page: Page): Promise<void> {
-  await page.getByLabel('Username').fill(DEMO_USER.username);
-  await page.getByLabel('Password').fill(DEMO_USER.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 async function signOutAndIn(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -146,8 +140,7 @@ describe('push sign-in approved on the /authenticator page (Chromium, two pages)
 
     await page.getByRole('link', { name: 'Use a verification code instead' }).click();
     const code = (await phone.locator('.auth-code').innerText()).replace(/\s/g, '');
-    await page.getByLabel('Verification code').fill(code);
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await submitCode(page, code);
     await page.getByRole('heading', { name: `Signed in as ${DEMO_USER.username}` }).waitFor();
   });
 
@@ -162,7 +155,7 @@ describe('push approval with a PIN on the /authenticator page (Chromium, two pag
   let browser: BrowserSession;
 
   before(async () => {
-    h = await startPushHarness({ clock: Date.now, mfa: { push: { requirePin: true } } });
+    h = await startPushHarness({ clock: Date.now, mfaOptions: { push: { requirePin: true } } });
     browser = await openBrowser();
   });
   after(async () => {

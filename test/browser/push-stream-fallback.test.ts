@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DEMO_USER } from '../../example-app/app.js';
 import { chromiumSkipReason, openBrowser } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
+import { signIn } from '../support/browser-steps.js';
 import { startPushHarness, withoutClosedEventStreams } from '../support/push.js';
 import type { PushHarness } from '../support/push.js';
 
@@ -26,9 +27,7 @@ describe('waiting page without mfa.streams falls back to the session stream (Chr
     const { phone, account } = await h.enrolledPushUser();
     const { page } = browser;
     await page.goto(`${h.origin}/`);
-    await page.getByLabel('Username').fill(DEMO_USER.username);
-    await page.getByLabel('Password').fill(DEMO_USER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page);
     const fallback = page.waitForRequest((r) => new URL(r.url()).pathname === '/mfa/verify/push/events');
     await page.getByRole('button', { name: 'Contact me' }).click();
     const number = (await page.getByLabel('Number to enter').innerText()).trim();

@@ -15,7 +15,7 @@ describe('push-bombing defences and "This wasn\'t me"', () => {
 
   beforeEach(async () => {
     reports = [];
-    h = await startPushHarness({ mfa: { onFraudReport: (r) => void reports.push(r) } });
+    h = await startPushHarness({ mfaOptions: { onFraudReport: (r) => void reports.push(r) } });
     ({ phone, account } = await h.enrolledPushUser());
     // The setup notification counted too; start every test with a fresh budget window.
     h.clock.advance(10 * 60_000);
@@ -96,7 +96,7 @@ describe('push-bombing defences and "This wasn\'t me"', () => {
 describe('push.autoSend', () => {
   let h: PushHarness;
   beforeEach(async () => {
-    h = await startPushHarness({ mfa: { push: { autoSend: true } } });
+    h = await startPushHarness({ mfaOptions: { push: { autoSend: true } } });
   });
   afterEach(async () => h.stop());
 

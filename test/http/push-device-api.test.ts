@@ -25,7 +25,7 @@ describe('device API: every request is signed, fresh and single-use', () => {
         return unsubscribe;
       }
     })();
-    h = await startPushHarness({ mfa: { push: { wakeup } } });
+    h = await startPushHarness({ mfaOptions: { push: { wakeup } } });
     alice = await h.enrolledPushUser();
     mallory = await h.enrolledPushUser('mallory');
   });

@@ -23,7 +23,7 @@ describe('a device long-poll that started before the PIN was chosen', () => {
   const wakeup = new ObservedWakeup();
   let h: PushHarness;
   before(async () => {
-    h = await startPushHarness({ mfa: { push: { requirePin: true, wakeup } } });
+    h = await startPushHarness({ mfaOptions: { push: { requirePin: true, wakeup } } });
   });
   after(async () => h.stop());
 

@@ -14,7 +14,7 @@ describe('push with push.requirePin', () => {
   let account: AuthenticatorAccount;
 
   beforeEach(async () => {
-    h = await startPushHarness({ mfa: { push: { requirePin: true } } });
+    h = await startPushHarness({ mfaOptions: { push: { requirePin: true } } });
   });
   afterEach(async () => h.stop());
 

@@ -17,7 +17,7 @@ describe('capability result stream (mfa.streams, no session)', () => {
 
   beforeEach(async () => {
     wakeup = new InProcessPushWakeup();
-    h = await startPushHarness({ mfa: { push: { wakeup } } });
+    h = await startPushHarness({ mfaOptions: { push: { wakeup } } });
     ({ phone, account } = await h.enrolledPushUser());
     h.clock.advance(60_000);
   });
