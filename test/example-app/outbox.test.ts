@@ -18,7 +18,7 @@ describe('example app: Phone outbox (development aid)', () => {
     assert.match(empty.text, /Nothing sent yet/);
 
     const { agent } = await h.enrolledUser();
-    await addPhone(h, agent, h.latestCode);
+    await addPhone(agent, h.latestCode);
     const page = await h.agent().get('/outbox');
     assert.match(page.text, /<th scope="col">To<\/th><th scope="col">Kind<\/th><th scope="col">Message<\/th><th scope="col">Time<\/th>/);
     assert.ok(page.text.includes(`<td>${US_NUMBER.e164}</td><td>SMS</td>`));

@@ -3,7 +3,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { PhoneChange } from '../../src/options.js';
 import { startHarness } from '../support/harness.js';
 import type { Agent, Harness } from '../support/harness.js';
-import { addPhone, postForm, SwitchableTransport, UK_MOBILE, US_NUMBER } from '../support/phone.js';
+import { postForm } from '../support/mfa-flow.js';
+import { addPhone, SwitchableTransport, UK_MOBILE, US_NUMBER } from '../support/phone.js';
 import { nextSetupStep } from '../../src/http/setup-wizard.js';
 
 const AFTER_PHONE = `/mfa${nextSetupStep('/setup/phone')}`;
@@ -52,7 +53,7 @@ describe('backup phone setup step', () => {
 
   it('Skip goes on to the next step and stores nothing', async () => {
     const callsBefore = transport.calls;
-    const res = await postForm(h, a, '/mfa/setup/phone', '/mfa/setup/phone', { action: 'skip', number: US_NUMBER.typed, country: 'US' });
+    const res = await postForm(a, '/mfa/setup/phone', { action: 'skip', number: US_NUMBER.typed, country: 'US' });
     assert.equal(res.headers.location, AFTER_PHONE);
     assert.equal(transport.calls, callsBefore);
     assert.ok(!(await aliceFactors()).some((f) => f.type === 'phone'));
@@ -60,7 +61,7 @@ describe('backup phone setup step', () => {
 
   it('an invalid number gets a clear message (400), nothing is sent or stored', async () => {
     const callsBefore = transport.calls;
-    const res = await postForm(h, a, '/mfa/setup/phone', '/mfa/setup/phone', { country: 'US', number: '555-0123', action: 'next' });
+    const res = await postForm(a, '/mfa/setup/phone', { country: 'US', number: '555-0123', action: 'next' });
     assert.equal(res.status, 400);
     assert.match(res.text, /That is not a valid mobile phone number for United States \(\+1\)/);
     assert.match(res.text, /value="555-0123"/, 'the typed number is kept for correction');
@@ -71,14 +72,14 @@ describe('backup phone setup step', () => {
   // Attack: SMS toll fraud through the enrollment form (premium-rate destination).
   it('refuses a premium-rate number', async () => {
     const callsBefore = transport.calls;
-    const res = await postForm(h, a, '/mfa/setup/phone', '/mfa/setup/phone', { country: 'GB', number: '09001 234567', action: 'next' });
+    const res = await postForm(a, '/mfa/setup/phone', { country: 'GB', number: '09001 234567', action: 'next' });
     assert.equal(res.status, 400);
     assert.match(res.text, /cannot receive sign-in codes/);
     assert.equal(transport.calls, callsBefore);
   });
 
   it('stores the number in E.164 only after its code was entered, then continues the wizard', async () => {
-    const sent = await postForm(h, a, '/mfa/setup/phone', '/mfa/setup/phone', { country: 'GB', number: UK_MOBILE.typed, channel: 'sms', action: 'next' });
+    const sent = await postForm(a, '/mfa/setup/phone', { country: 'GB', number: UK_MOBILE.typed, channel: 'sms', action: 'next' });
     assert.equal(sent.headers.location, '/mfa/setup/phone/verify');
     assert.equal(transport.outbox.entries()[0]!.to, UK_MOBILE.e164);
     assert.ok(!(await aliceFactors()).some((f) => f.type === 'phone'), 'not stored before verification');
@@ -88,9 +89,9 @@ describe('backup phone setup step', () => {
     assert.match(page.text, />Verify</);
     assert.ok(page.text.includes(UK_MOBILE.masked));
 
-    const wrong = await postForm(h, a, '/mfa/setup/phone/verify', '/mfa/setup/phone/verify', { code: '000000' === transport.latestCode() ? '111111' : '000000' });
+    const wrong = await postForm(a, '/mfa/setup/phone/verify', { code: '000000' === transport.latestCode() ? '111111' : '000000' });
     assert.equal(wrong.status, 401);
-    const ok = await postForm(h, a, '/mfa/setup/phone/verify', '/mfa/setup/phone/verify', { code: transport.latestCode() });
+    const ok = await postForm(a, '/mfa/setup/phone/verify', { code: transport.latestCode() });
     assert.equal(ok.status, 303);
     assert.equal(ok.headers.location, AFTER_PHONE);
     const phones = (await aliceFactors()).filter((f) => f.type === 'phone');
@@ -102,15 +103,15 @@ describe('backup phone setup step', () => {
   });
 
   it('can verify by a voice call', async () => {
-    await postForm(h, a, '/mfa/setup/phone', '/mfa/setup/phone', { country: 'US', number: US_NUMBER.typed, channel: 'voice', action: 'next' });
+    await postForm(a, '/mfa/setup/phone', { country: 'US', number: US_NUMBER.typed, channel: 'voice', action: 'next' });
     assert.equal(transport.outbox.entries()[0]!.kind, 'voice');
-    const ok = await postForm(h, a, '/mfa/setup/phone/verify', '/mfa/setup/phone/verify', { code: transport.latestCode() });
+    const ok = await postForm(a, '/mfa/setup/phone/verify', { code: transport.latestCode() });
     assert.equal(ok.status, 303);
   });
 
   it('a transport failure answers 503 with a way back and another way on, and saves nothing', async () => {
     transport.failing = true;
-    const res = await postForm(h, a, '/mfa/setup/phone', '/mfa/setup/phone', { country: 'US', number: US_NUMBER.typed, action: 'next' });
+    const res = await postForm(a, '/mfa/setup/phone', { country: 'US', number: US_NUMBER.typed, action: 'next' });
     assert.equal(res.status, 503);
     assert.match(res.text, /couldn&#39;t send a code to your phone/);
     assert.match(res.text, /href="\/mfa\/setup\/phone">Try again</);
@@ -121,22 +122,22 @@ describe('backup phone setup step', () => {
   });
 
   it('Security info lists the phone masked, with Change and Delete; both are notified', async () => {
-    await addPhone(h, a, () => transport.latestCode());
+    await addPhone(a, () => transport.latestCode());
     const manage = await a.get('/mfa/manage');
     assert.match(manage.text, /Backup phone <span class="mfa-detail">\+1 ••• ••• 0123<\/span>/);
     assert.ok(!manage.text.includes(US_NUMBER.e164), 'the full number is not shown');
     assert.match(manage.text, /href="\/mfa\/setup\/phone\?then=manage">Change</);
 
-    const changed = await postForm(h, a, '/mfa/setup/phone?then=manage', '/mfa/setup/phone', { country: 'GB', number: UK_MOBILE.typed, then: 'manage', action: 'next' });
+    const changed = await postForm(a, '/mfa/setup/phone', { country: 'GB', number: UK_MOBILE.typed, then: 'manage', action: 'next' }, '/mfa/setup/phone?then=manage');
     assert.equal(changed.headers.location, '/mfa/setup/phone/verify');
-    const back = await postForm(h, a, '/mfa/setup/phone/verify', '/mfa/setup/phone/verify', { code: transport.latestCode() });
+    const back = await postForm(a, '/mfa/setup/phone/verify', { code: transport.latestCode() });
     assert.equal(back.headers.location, '/mfa/manage');
     const phones = (await aliceFactors()).filter((f) => f.type === 'phone');
     assert.deepEqual(phones.map((f) => f.data.e164), [UK_MOBILE.e164], 'the old number was replaced');
     assert.equal(changes.at(-1)!.action, 'changed');
     assert.equal(changes.at(-1)!.previousPhone, US_NUMBER.e164);
 
-    const deleted = await postForm(h, a, '/mfa/manage', `/mfa/manage/factors/${encodeURIComponent(phones[0]!.id)}/delete`, {});
+    const deleted = await postForm(a, `/mfa/manage/factors/${encodeURIComponent(phones[0]!.id)}/delete`, {}, '/mfa/manage');
     assert.equal(deleted.status, 303);
     assert.equal(changes.at(-1)!.action, 'removed');
     assert.ok(h.events.some((e) => e.type === 'phone.removed'));
@@ -158,13 +159,13 @@ describe('backup phone setup step', () => {
 
   // Attack: guessing the enrollment code.
   it('wrong enrollment codes count toward the lockout', async () => {
-    await postForm(h, a, '/mfa/setup/phone', '/mfa/setup/phone', { country: 'US', number: US_NUMBER.typed, action: 'next' });
+    await postForm(a, '/mfa/setup/phone', { country: 'US', number: US_NUMBER.typed, action: 'next' });
     const code = transport.latestCode();
     const wrong = code === '123456' ? '654321' : '123456';
-    for (let i = 0; i < 4; i++) assert.equal((await postForm(h, a, '/mfa/setup/phone/verify', '/mfa/setup/phone/verify', { code: wrong })).status, 401);
-    const locked = await postForm(h, a, '/mfa/setup/phone/verify', '/mfa/setup/phone/verify', { code: wrong });
+    for (let i = 0; i < 4; i++) assert.equal((await postForm(a, '/mfa/setup/phone/verify', { code: wrong })).status, 401);
+    const locked = await postForm(a, '/mfa/setup/phone/verify', { code: wrong });
     assert.equal(locked.status, 429);
-    const refused = await postForm(h, a, '/mfa/setup/phone/verify', '/mfa/setup/phone/verify', { code });
+    const refused = await postForm(a, '/mfa/setup/phone/verify', { code });
     assert.equal(refused.status, 429, 'a locked user is refused even with the right code');
     h.clock.advance(15 * 60_000);
     await h.mfa.admin.unlock((await h.users.verify('alice', 'correct horse battery staple'))!.id);

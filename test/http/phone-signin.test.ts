@@ -4,14 +4,15 @@ import { DEMO_USER } from '../../example-app/app.js';
 import type { MfaOptions } from '../../src/options.js';
 import { startHarness } from '../support/harness.js';
 import type { Agent, Harness } from '../support/harness.js';
-import { addPhone, postForm, SwitchableTransport, US_NUMBER } from '../support/phone.js';
+import { postForm } from '../support/mfa-flow.js';
+import { addPhone, SwitchableTransport, US_NUMBER } from '../support/phone.js';
 
 /** Alice with the mobile app and a backup phone, on a harness whose transport can fail. */
 async function phoneHarness(mfaOptions: Partial<MfaOptions> = {}) {
   const transport = new SwitchableTransport();
   const h = await startHarness({ sms: transport, mfaOptions });
   const { agent } = await h.enrolledUser();
-  await addPhone(h, agent, () => transport.latestCode());
+  await addPhone(agent, () => transport.latestCode());
   const aliceId = (await h.users.verify(DEMO_USER.username, DEMO_USER.password))!.id;
   /** A new browser that passed the password and waits at /mfa/verify. */
   const atVerify = async (): Promise<Agent> => {
@@ -20,8 +21,8 @@ async function phoneHarness(mfaOptions: Partial<MfaOptions> = {}) {
     await b.get('/').redirects(0);
     return b;
   };
-  const sendCode = (b: Agent, channel: 'sms' | 'voice' = 'sms') => postForm(h, b, '/mfa/verify', '/mfa/verify/phone/send', { channel });
-  const submit = (b: Agent, code: string) => postForm(h, b, '/mfa/verify/phone', '/mfa/verify/phone', { code });
+  const sendCode = (b: Agent, channel: 'sms' | 'voice' = 'sms') => postForm(b, '/mfa/verify/phone/send', { channel }, '/mfa/verify');
+  const submit = (b: Agent, code: string) => postForm(b, '/mfa/verify/phone', { code });
   const wrongCode = () => (transport.latestCode() === '123456' ? '654321' : '123456');
   return { h, transport, aliceId, atVerify, sendCode, submit, wrongCode };
 }

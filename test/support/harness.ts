@@ -1,18 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { base32 } from '@otplib/plugin-base32-scure';
 import request from 'supertest';
-import type TestAgent from 'supertest/lib/agent.js';
 import { createExampleApp, DEMO_USER } from '../../example-app/app.js';
 import type { ExampleAppOptions } from '../../example-app/app.js';
-import { totpAt } from '../../src/methods/totp.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import type { MfaStore } from '../../src/stores/store.js';
 import { FakeClock } from './fake-clock.js';
+import { beginTotpSetup, csrfOf, postForm, submitCode, totpCode, wrongCode as wrongCodeAt } from './mfa-flow.js';
+import type { Agent } from './mfa-flow.js';
 import { codeIn } from './phone.js';
 
-export type Agent = InstanceType<typeof TestAgent>;
+export type { Agent } from './mfa-flow.js';
 
 export const SECRET_KEY = '0f'.repeat(32);
 
@@ -42,47 +41,20 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
 
   const agent = (): Agent => request.agent(app);
 
-  /** The CSRF token of the page at `path` (GET with this agent's session). */
-  async function csrf(a: Agent, path: string): Promise<string> {
-    const res = await a.get(path).redirects(0);
-    const match = /name="_csrf" value="([^"]+)"/.exec(res.text);
-    if (!match) throw new Error(`no CSRF token on ${path} (status ${res.status}): ${res.text.slice(0, 200)}`);
-    return match[1]!;
-  }
-
   async function login(a: Agent, username: string = DEMO_USER.username, password: string = DEMO_USER.password) {
-    const token = await csrf(a, '/login');
-    const res = await a.post('/login').type('form').send({ _csrf: token, username, password }).redirects(0);
+    const res = await postForm(a, '/login', { username, password });
     if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
     return res;
   }
 
-  /** Starts TOTP setup and returns the base32 secret shown on the setup page. */
-  async function beginSetup(a: Agent): Promise<string> {
-    const token = await csrf(a, '/mfa/setup');
-    const res = await a.post('/mfa/setup').type('form').send({ _csrf: token, contact: 'mobile_app', mode: 'otp' }).redirects(0);
-    if (res.status !== 303) throw new Error(`setup failed: ${res.status} ${res.text.slice(0, 300)}`);
-    const page = await a.get('/mfa/setup/totp');
-    const match = /<code class="mfa-secret"[^>]*>([A-Z2-7 ]+)<\/code>/.exec(page.text);
-    if (!match) throw new Error(`no secret on setup page: ${page.status}`);
-    return match[1]!.replace(/ /g, '');
-  }
-
   /** The code an authenticator app shows now (or `offsetSteps` periods away). */
-  function codeFor(secret: string, offsetSteps = 0): string {
-    return totpAt(base32.decode(secret), Math.floor(clock.now() / 1000) + offsetSteps * 30, { algorithm: 'sha1', digits: 6, period: 30 });
-  }
-
-  async function submitCode(a: Agent, path: '/mfa/verify' | '/mfa/setup/totp', code: unknown, pagePath: string = path) {
-    const token = await csrf(a, pagePath);
-    return a.post(path).type('form').send({ _csrf: token, code }).redirects(0);
-  }
+  const codeFor = (secret: string, offsetSteps = 0): string => totpCode(secret, clock.now(), offsetSteps);
 
   /** Signs alice in and enrolls her; returns her agent (fully signed in) and secret. */
   async function enrolledUser(): Promise<{ agent: Agent; secret: string }> {
     const a = agent();
     await login(a);
-    const secret = await beginSetup(a);
+    const secret = await beginTotpSetup(a);
     const res = await submitCode(a, '/mfa/setup/totp', codeFor(secret));
     if (res.status !== 303) throw new Error(`enrollment failed: ${res.status} ${res.text.slice(0, 300)}`);
     clock.advance(30_000);
@@ -98,13 +70,7 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
   }
 
   /** A well-formed code the authenticator does not show anywhere in the accepted window. */
-  function wrongCode(secret: string): string {
-    const valid = new Set([-1, 0, 1].map((offset) => codeFor(secret, offset)));
-    for (let n = 0; ; n++) {
-      const code = String(n).padStart(6, '0');
-      if (!valid.has(code)) return code;
-    }
-  }
+  const wrongCode = (secret: string): string => wrongCodeAt(secret, clock.now());
 
   /** GETs `path` and follows same-origin redirects (at most 5); returns every location and the last response. */
   async function walk(a: Agent, path: string) {
@@ -125,9 +91,8 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
     return demoUserId;
   }
 
-  /** A new agent past the password step whose second step has started (the guard sent it on). */
-  async function halfSignedIn(): Promise<Agent> {
-    const a = agent();
+  /** An agent (a new one unless given) past the password step whose second step has started (the guard sent it on). */
+  async function halfSignedIn(a: Agent = agent()): Promise<Agent> {
     await login(a);
     await a.get('/').redirects(0);
     return a;
@@ -172,9 +137,9 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
     events,
     dataDir,
     agent,
-    csrf,
+    csrf: csrfOf,
     login,
-    beginSetup,
+    beginSetup: beginTotpSetup,
     codeFor,
     submitCode,
     enrolledUser,

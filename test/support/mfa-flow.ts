@@ -7,7 +7,7 @@ import { totpAt } from '../../src/methods/totp.js';
  * host on Express 4 or 5, the benchmark's apps). Pages live under the default basePath '/mfa'.
  */
 
-type Agent = InstanceType<typeof TestAgent>;
+export type Agent = InstanceType<typeof TestAgent>;
 
 /** The CSRF token of the page at `path` (GET with this agent's session). */
 export async function csrfOf(a: Agent, path: string): Promise<string> {
@@ -19,8 +19,7 @@ export async function csrfOf(a: Agent, path: string): Promise<string> {
 
 /** Chooses Mobile app → One-time password → Set up; returns the base32 secret the setup page offers. */
 export async function beginTotpSetup(a: Agent): Promise<string> {
-  const token = await csrfOf(a, '/mfa/setup');
-  const res = await a.post('/mfa/setup').type('form').send({ _csrf: token, contact: 'mobile_app', mode: 'otp' }).redirects(0);
+  const res = await postForm(a, '/mfa/setup', { contact: 'mobile_app', mode: 'otp' });
   if (res.status !== 303) throw new Error(`setup failed: ${res.status} ${res.text.slice(0, 300)}`);
   const page = await a.get('/mfa/setup/totp');
   const match = /otpauth:\/\/totp\/[^"<\s]*?[?;]secret=([A-Z2-7]+)/.exec(page.text);
@@ -33,10 +32,15 @@ export function totpCode(secret: string, nowMs: number, offsetSteps = 0): string
   return totpAt(base32.decode(secret), Math.floor(nowMs / 1000) + offsetSteps * 30, { algorithm: 'sha1', digits: 6, period: 30 });
 }
 
-/** Posts a code to the verification or setup form, with the CSRF token of the page at `pagePath`. */
-export async function submitCode(a: Agent, path: '/mfa/verify' | '/mfa/setup/totp', code: unknown, pagePath: string = path) {
+/** Posts a form to `path` with the CSRF token of the page at `pagePath`, without following redirects. */
+export async function postForm(a: Agent, path: string, fields: Record<string, unknown> = {}, pagePath: string = path) {
   const token = await csrfOf(a, pagePath);
-  return a.post(path).type('form').send({ _csrf: token, code }).redirects(0);
+  return a.post(path).type('form').send({ _csrf: token, ...fields }).redirects(0);
+}
+
+/** Posts a code to the verification or setup form, with the CSRF token of the page at `pagePath`. */
+export function submitCode(a: Agent, path: '/mfa/verify' | '/mfa/setup/totp', code: unknown, pagePath: string = path) {
+  return postForm(a, path, { code }, pagePath);
 }
 
 /** A well-formed code that no step of the accepted window (±1) around `nowMs` shows. */

@@ -1,7 +1,8 @@
 import { OutboxTransport } from '../../src/transports/outbox-transport.js';
 import type { OutboxEntry } from '../../src/transports/outbox-transport.js';
 import type { SmsMessage, SmsTransport, VoiceCall } from '../../src/transports/sms-transport.js';
-import type { Agent, Harness } from './harness.js';
+import { postForm } from './mfa-flow.js';
+import type { Agent } from './mfa-flow.js';
 
 /** A US number libphonenumber-js accepts as mobile (FIXED_LINE_OR_MOBILE), typed and in E.164. */
 export const US_NUMBER = { typed: '(201) 555-0123', e164: '+12015550123', masked: '+1 ••• ••• 0123' } as const;
@@ -40,16 +41,11 @@ export class SwitchableTransport implements SmsTransport {
   }
 }
 
-/** Posts a form from the page at `pagePath` (its CSRF token) to `path`, without following redirects. */
-export async function postForm(h: Harness, a: Agent, pagePath: string, path: string, fields: Record<string, string>) {
-  return a.post(path).type('form').send({ _csrf: await h.csrf(a, pagePath), ...fields }).redirects(0);
-}
-
 /** Adds and verifies a backup phone for a fully signed-in agent; codes are read from `latestCode`. */
-export async function addPhone(h: Harness, a: Agent, latestCode: () => string, number: string = US_NUMBER.typed, country = 'US') {
-  const sent = await postForm(h, a, '/mfa/setup/phone', '/mfa/setup/phone', { country, number, channel: 'sms', action: 'next' });
+export async function addPhone(a: Agent, latestCode: () => string, number: string = US_NUMBER.typed, country = 'US') {
+  const sent = await postForm(a, '/mfa/setup/phone', { country, number, channel: 'sms', action: 'next' });
   if (sent.status !== 303 || sent.headers.location !== '/mfa/setup/phone/verify') throw new Error(`sending failed: ${sent.status} ${sent.text.slice(0, 300)}`);
-  const verified = await postForm(h, a, '/mfa/setup/phone/verify', '/mfa/setup/phone/verify', { code: latestCode() });
+  const verified = await postForm(a, '/mfa/setup/phone/verify', { code: latestCode() });
   if (verified.status !== 303) throw new Error(`verifying failed: ${verified.status} ${verified.text.slice(0, 300)}`);
   return verified;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { newChallenge } from '../../src/push/challenge.js';
 import type { PushChallengeRecord, PushDeviceRecord } from '../../src/stores/push-records.js';
 import type { MfaStore } from '../../src/stores/store.js';
 
@@ -24,23 +25,10 @@ export function makeDevice(overrides: Partial<PushDeviceRecord> = {}): PushDevic
   };
 }
 
+/** A pending challenge as the push method creates it, with a fixed number for assertions. */
 export function makeChallenge(overrides: Partial<PushChallengeRecord> = {}): PushChallengeRecord {
-  return {
-    id: randomBytes(16).toString('base64url'),
-    userId: 'alice',
-    factorId: null,
-    number: '42',
-    createdAt: T0,
-    expiresAt: T0 + 120_000,
-    context: { ip: '203.0.113.9', userAgent: 'Test/1.0', time: T0 },
-    status: 'pending',
-    resolvedAt: null,
-    resolvedBy: null,
-    evidence: null,
-    consumedAt: null,
-    noticeSeenAt: null,
-    ...overrides,
-  };
+  const context = { ip: '203.0.113.9', userAgent: 'Test/1.0', time: T0 };
+  return { ...newChallenge({ userId: 'alice', factorId: null, context, ttlMs: 120_000, now: T0, random: randomBytes }), number: '42', ...overrides };
 }
 
 const parallel = <T>(call: (i: number) => Promise<T>) => Promise.all(Array.from({ length: PARALLEL }, (_, i) => call(i)));

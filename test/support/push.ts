@@ -1,6 +1,4 @@
 import { nextSetupStep } from '../../src/http/setup-wizard.js';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import request from 'supertest';
 import { AuthenticatorClient } from '../../src/authenticator/client.js';
 import type { AuthenticatorAccount } from '../../src/authenticator/account-store.js';
@@ -9,6 +7,8 @@ import { buildEnrollmentUri } from '../../src/push/enrollment-uri.js';
 import type { ExampleAppOptions } from '../../example-app/app.js';
 import { startHarness } from './harness.js';
 import type { Agent } from './harness.js';
+import { listenOnLocalhost } from './local-server.js';
+import { postForm } from './mfa-flow.js';
 
 /** A fetch that records every request it sends, so tests can replay or tamper with them. */
 export interface RecordedRequest {
@@ -22,10 +22,8 @@ export interface RecordedRequest {
  */
 export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {}) {
   const h = await startHarness(overrides);
-  const server: Server = await new Promise((resolve) => {
-    const s = h.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listenOnLocalhost(h.app);
+  const origin = server.base;
   const sent: RecordedRequest[] = [];
   const recordingFetch: typeof fetch = (input, init) => {
     sent.push({ url: String(input), init: init as RecordedRequest['init'] });
@@ -37,20 +35,13 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
 
   /** Logs in, chooses Notification → Set up; returns the Code, URL and the QR text they make. */
   async function beginPushSetup(a: Agent): Promise<{ code: string; url: string; qrText: string }> {
-    const token = await h.csrf(a, '/mfa/setup');
-    const res = await a.post('/mfa/setup').type('form').send({ _csrf: token, contact: 'mobile_app', mode: 'notification' }).redirects(0);
+    const res = await postForm(a, '/mfa/setup', { contact: 'mobile_app', mode: 'notification' });
     if (res.status !== 303 || res.headers.location !== '/mfa/setup/push') throw new Error(`push setup failed: ${res.status} ${res.text.slice(0, 300)}`);
     const page = await a.get('/mfa/setup/push');
     const code = /aria-label="Code">([0-9 ]+)</.exec(page.text)?.[1];
     const url = /aria-label="URL">([^<]+)</.exec(page.text)?.[1];
     if (!code || !url) throw new Error(`no Code/URL on the setup page: ${page.status}`);
     return { code, url, qrText: buildEnrollmentUri({ url, code: code.replace(/ /g, '') }) };
-  }
-
-  /** Posts a form of the page at `pagePath` (with its CSRF token). */
-  async function post(a: Agent, path: string, fields: Record<string, string> = {}, pagePath = path) {
-    const token = await h.csrf(a, pagePath);
-    return a.post(path).type('form').send({ _csrf: token, ...fields }).redirects(0);
   }
 
   /** The number shown in the element labelled "Number to enter" on the waiting page. */
@@ -63,7 +54,7 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
 
   /** Creates and signs in a new user through the example app's /signup. */
   async function signup(a: Agent, username: string, password = 'a long enough password'): Promise<void> {
-    const res = await post(a, '/signup', { username, password });
+    const res = await postForm(a, '/signup', { username, password });
     if (res.status !== 303) throw new Error(`signup failed: ${res.status}`);
   }
 
@@ -77,22 +68,17 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
     else await h.login(a);
     const { qrText } = await beginPushSetup(a);
     const account = await p.activate(qrText, 'Test phone');
-    await post(a, '/mfa/setup/push/contact', {}, '/mfa/setup/push');
+    await postForm(a, '/mfa/setup/push/contact', {}, '/mfa/setup/push');
     const number = await shownNumber(a, '/mfa/setup/push/wait');
     const [challenge] = await p.waitForChallenges(account, 0);
     await p.answer(account, challenge!.id, 'approve', { number });
-    const done = await post(a, '/mfa/setup/push/wait', { method: 'push' }, '/mfa/setup/push/wait');
+    const done = await postForm(a, '/mfa/setup/push/wait', { method: 'push' }, '/mfa/setup/push/wait');
     if (done.headers.location !== `/mfa${nextSetupStep('/setup/push')}`) throw new Error(`push enrollment failed: ${done.status} ${done.text.slice(0, 300)}`);
     return { browser: a, phone: p, account };
   }
 
   /** A second browser signing in as alice up to the verify page. */
-  async function signInToVerify(): Promise<Agent> {
-    const a = browser();
-    await h.login(a);
-    await a.get('/').redirects(0);
-    return a;
-  }
+  const signInToVerify = (): Promise<Agent> => h.halfSignedIn(browser());
 
   /**
    * Opens the verify page's event stream (as the page's script does). Resolves once the response
@@ -135,14 +121,13 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
     browser,
     phone,
     beginPushSetup,
-    post,
+    post: postForm,
     shownNumber,
     enrolledPushUser,
     signInToVerify,
     signup,
     async stop() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
       await h.stop();
     },
   };
