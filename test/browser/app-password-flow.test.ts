@@ -2,11 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
-import { chromiumSkipReason, openBrowser } from '../support/browser.js';
+import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { assertFitsCard, listenOnLocalhost, scanQr, screenshotOnPhone, signIn, submitCode } from '../support/browser-steps.js';
-import type { LocalServer } from '../support/browser-steps.js';
-import { basic, startHarness } from '../support/harness.js';
+import { assertFitsCard, scanQr, screenshotOnPhone, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import type { BrowserHarness } from '../support/browser-steps.js';
+import { basic } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
 
 const APP_NAME = 'Outlook on my laptop';
@@ -18,8 +18,8 @@ function wholeValueVisible(field: Locator): Promise<boolean> {
 }
 
 describe('app passwords in a real browser (Chromium)', { skip: chromiumSkipReason() }, () => {
+  let t: BrowserHarness;
   let h: Harness;
-  let server: LocalServer;
   let base: string;
   let browser: BrowserSession;
   let page: Page;
@@ -29,18 +29,11 @@ describe('app passwords in a real browser (Chromium)', { skip: chromiumSkipReaso
   const mail = (secret: string) => fetch(`${base}/api/mail`, { headers: { authorization: basic(DEMO_USER.username, secret) } });
 
   before(async () => {
-    h = await startHarness();
-    server = await listenOnLocalhost(h.app);
-    base = server.base;
-    browser = await openBrowser();
-    page = browser.page;
+    t = await startBrowserHarness();
+    ({ h, base, browser, page } = t);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await h?.stop();
-  });
+  after(() => t?.stop());
 
   it('reaches the app-passwords step after the mobile app and a skipped backup phone', async () => {
     await page.goto(`${base}/`);

@@ -2,33 +2,25 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
-import { chromiumSkipReason, openBrowser } from '../support/browser.js';
+import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { listenOnLocalhost, signIn, submitCode } from '../support/browser-steps.js';
-import type { LocalServer } from '../support/browser-steps.js';
-import { startHarness } from '../support/harness.js';
+import { signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 import { codeIn, UK_MOBILE } from '../support/phone.js';
 
 describe('backup phone in a real browser (Chromium)', { skip: chromiumSkipReason() }, () => {
+  let t: BrowserHarness;
   let h: Harness;
-  let server: LocalServer;
   let base: string;
   let browser: BrowserSession;
   let page: Page;
 
   before(async () => {
-    h = await startHarness();
-    server = await listenOnLocalhost(h.app);
-    base = server.base;
-    browser = await openBrowser();
-    page = browser.page;
+    t = await startBrowserHarness();
+    ({ h, base, browser, page } = t);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await h?.stop();
-  });
+  after(() => t?.stop());
 
   it('adds a backup phone right after the mobile app, reading the code from the Phone outbox', async () => {
     await page.goto(`${base}/`);

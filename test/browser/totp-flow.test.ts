@@ -2,11 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
-import { chromiumSkipReason, openBrowser } from '../support/browser.js';
+import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { listenOnLocalhost, scanQr, screenshotOnPhone, signIn, skipOptionalSetupSteps, submitCode } from '../support/browser-steps.js';
-import type { LocalServer } from '../support/browser-steps.js';
-import { startHarness } from '../support/harness.js';
+import { scanQr, screenshotOnPhone, signIn, skipOptionalSetupSteps, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 
 /** A code that is certainly not the one the authenticator shows now. */
@@ -15,25 +14,18 @@ function wrongCode(right: string): string {
 }
 
 describe('one-time password flow in a real browser (Chromium)', { skip: chromiumSkipReason() }, () => {
+  let t: BrowserHarness;
   let h: Harness;
-  let server: LocalServer;
   let base: string;
   let browser: BrowserSession;
   let page: Page;
   let secret: string;
 
   before(async () => {
-    h = await startHarness();
-    server = await listenOnLocalhost(h.app);
-    base = server.base;
-    browser = await openBrowser();
-    page = browser.page;
+    t = await startBrowserHarness();
+    ({ h, base, browser, page } = t);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await h?.stop();
-  });
+  after(() => t?.stop());
 
   it('sends a password sign-in to Additional security verification', async () => {
     await page.goto(`${base}/`);

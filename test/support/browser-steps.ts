@@ -1,33 +1,52 @@
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
-import type { Express } from 'express';
 import type { Locator, Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
+import type { ExampleAppOptions } from '../../example-app/app.js';
+import { openBrowser } from './browser.js';
 import type { BrowserSession } from './browser.js';
+import { startHarness } from './harness.js';
+import type { Harness } from './harness.js';
+import { listenOnLocalhost } from './local-server.js';
 
 // jsqr's types declare an ES default export, but the package is CommonJS whose module.exports is
 // the function itself, which is what Node hands an ES import.
 const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
 
-export interface LocalServer {
+export interface BrowserHarness {
+  h: Harness;
   /** http://127.0.0.1:<port>, without a trailing slash. */
   base: string;
-  close(): Promise<void>;
+  browser: BrowserSession;
+  page: Page;
+  /** Closes the browser, the server and the harness. */
+  stop(): Promise<void>;
 }
 
-/** Serves `app` on a random port of 127.0.0.1, the origin the browser tests visit. */
-export async function listenOnLocalhost(app: Express): Promise<LocalServer> {
-  const server = await new Promise<Server>((ready) => {
-    const s = app.listen(0, '127.0.0.1', () => ready(s));
+/** The test harness's example app served on 127.0.0.1 and a headless Chromium to visit it. */
+export async function startBrowserHarness(overrides: Partial<ExampleAppOptions> = {}): Promise<BrowserHarness> {
+  const h = await startHarness(overrides);
+  const server = await listenOnLocalhost(h.app).catch(async (err: unknown) => {
+    await h.stop();
+    throw err;
+  });
+  const stopServerAndApp = async () => {
+    await server.close();
+    await h.stop();
+  };
+  const browser = await openBrowser().catch(async (err: unknown) => {
+    await stopServerAndApp();
+    throw err;
   });
   return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((done) => server.close(done));
+    h,
+    base: server.base,
+    browser,
+    page: browser.page,
+    async stop() {
+      await browser.close();
+      await stopServerAndApp();
     },
   };
 }
@@ -39,6 +58,7 @@ export async function signIn(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** Types `code` into the Verification code field and presses Verify. */
 export async function submitCode(page: Page, code: string): Promise<void> {
   await page.getByLabel('Verification code').fill(code);
   await page.getByRole('button', { name: 'Verify' }).click();
