@@ -4,7 +4,7 @@ import { NotFoundError, PhoneSendLimitError, PhoneTransportError } from '../erro
 import type { PhoneChannel, PhoneMethod } from '../methods/phone.js';
 import type { PhoneChange } from '../options.js';
 import type { FactorRecord } from '../stores/store.js';
-import { renderPage } from './respond.js';
+import { renderPage, retryAfter } from './respond.js';
 
 declare module './session-state.js' {
   interface MfaSessionState {
@@ -52,7 +52,7 @@ export async function sendOrExplain(
     if (!(error instanceof PhoneTransportError) && !(error instanceof PhoneSendLimitError)) throw error;
     ctx.emit({ type: 'phone.send_failed', userId, ip: req.ip, reason: error instanceof PhoneSendLimitError ? `limit_${error.scope}` : 'transport' });
     if (error instanceof PhoneTransportError) console.error('passport-mfa: SMS/voice transport failed', error.cause);
-    if (error instanceof PhoneSendLimitError) res.set('Retry-After', '3600');
+    if (error instanceof PhoneSendLimitError) retryAfter(res, 3600);
     await renderPage(ctx, req, res, 'phone-send-failed', { title: "We couldn't send a code", message: error.message, ...links }, error.status);
     return false;
   }

@@ -8,7 +8,7 @@ import { goTo, livePending, requireUserId, goToPage } from './flow.js';
 import { formBody } from './form-body.js';
 import { handle } from './handle.js';
 import { parseChannel, phoneFactorOf, phoneMethod, sendOrExplain } from './phone-support.js';
-import { renderPage } from './respond.js';
+import { renderPage, retryAfter } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
 import { sessionState } from './session-state.js';
 import { alreadyDone } from './verify-routes.js';
@@ -52,7 +52,7 @@ export function phoneVerifyRoutes(ctx: MfaContext): Router {
     const result = await runSecondStep(ctx, req, res, 'verify');
     if (result.ok) return goTo(req, res, safeReturnTo(result.returnTo, ctx.options.defaultReturnTo));
     if (result.info.code === 'pending_expired') throw new PendingExpiredError(result.info.message);
-    if (typeof result.info.retryAfterSeconds === 'number') res.set('Retry-After', String(Math.ceil(result.info.retryAfterSeconds)));
+    retryAfter(res, result.info.retryAfterSeconds);
     await renderCodePage(ctx, req, res, userId, to, result.info.message, result.info.status);
   }));
 

@@ -61,5 +61,10 @@ export function setRetryAfter(res: Response, error: unknown): void {
     error instanceof StoreUnavailableError ? 30
     : error instanceof RateLimitedError || error instanceof LockedOutError ? error.retryAfterSeconds
     : null;
-  if (seconds !== null) res.set('Retry-After', String(Math.ceil(seconds)));
+  retryAfter(res, seconds);
+}
+
+/** Says when to come back (whole seconds, rounded up); no header when `seconds` is not a number. */
+export function retryAfter(res: Pick<Response, 'setHeader'>, seconds: number | null | undefined): void {
+  if (typeof seconds === 'number') res.setHeader('Retry-After', String(Math.ceil(seconds)));
 }

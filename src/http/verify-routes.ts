@@ -8,7 +8,7 @@ import { goTo, isEnrolled, livePending, requireUserId, goToPage } from './flow.j
 import { formatMinute } from './format-time.js';
 import { handle } from './handle.js';
 import { phoneFactorOf } from './phone-support.js';
-import { renderPage } from './respond.js';
+import { renderPage, retryAfter } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
 import { pushVerifyRoutes, sendSignInNotification } from './push-verify-routes.js';
 import { completedFor, pendingFor, sessionState } from './session-state.js';
@@ -65,7 +65,7 @@ async function renderVerifyPage(
   status = 200,
   retryAfterSeconds?: number | null,
 ): Promise<void> {
-  if (typeof retryAfterSeconds === 'number') res.set('Retry-After', String(Math.ceil(retryAfterSeconds)));
+  retryAfter(res, retryAfterSeconds);
   const factors = await ctx.store.listFactors(userId);
   const phone = await phoneFactorOf(ctx, userId);
   const push = ctx.push.settings.enabled && (await ctx.push.readyFactors(userId)).length > 0;
