@@ -3,11 +3,9 @@ import session from 'express-session';
 import type { SessionData } from 'express-session';
 import type { ExampleAppOptions } from '../example-app/app.js';
 import type { AuthenticatorClient } from '../src/authenticator/client.js';
+import { SESSION_SECRET } from '../test/support/harness.js';
 import type { Agent } from '../test/support/harness.js';
 import { startPushHarness } from '../test/support/push.js';
-
-/** The harness's session secret (test/support/harness.ts), needed to sign seeded cookies. */
-const SESSION_SECRET = 'test-session-secret';
 
 /**
  * Half-signed-in browser sessions without paying the password step each time: the example app

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { basic, startHarness } from '../support/harness.js';
 import type { Agent, Harness } from '../support/harness.js';
+import { postForm } from '../support/mfa-flow.js';
 
 const T_CREATED = /<td>Work laptop<\/td>\s*<td>(\d{4}-\d\d-\d\d)<\/td>\s*<td>([^<]+)<\/td>\s*<td>([^<]+)<\/td>/;
 
@@ -48,9 +49,7 @@ describe('app passwords on Security info (/mfa/manage)', () => {
   // Attack: revoking (denial of service) another user's app password by guessing or learning its id.
   it('revokes only the user’s own app passwords, and only with a CSRF token', async () => {
     const bob = h.agent();
-    const signup = await bob.get('/signup');
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(signup.text)![1]!;
-    await bob.post('/signup').type('form').send({ _csrf: csrf, username: 'bob', password: 'bob has a long password' }).redirects(0);
+    await postForm(bob, '/signup', { username: 'bob', password: 'bob has a long password' });
     const { password } = await h.createAppPassword(alice, 'Phone mail');
     const id = /action="\/mfa\/manage\/app-passwords\/([^/"]+)\/revoke"/.exec((await alice.get('/mfa/manage')).text)![1]!;
 

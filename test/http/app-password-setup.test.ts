@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { basic, startHarness } from '../support/harness.js';
+import { basic, formTokenIn, shownAppPassword, startHarness } from '../support/harness.js';
 import type { Agent, Harness } from '../support/harness.js';
+import { csrfIn } from '../support/mfa-flow.js';
 
 const APP_PASSWORD = /^[2-9a-km-np-z]{4}(-[2-9a-km-np-z]{4}){6}$/;
 
@@ -47,11 +48,12 @@ describe('app passwords in the setup wizard', () => {
   // Attack: reading a shown password back later (reload, back button, shared computer, stored copy).
   it('never shows the password again: not on GET, not on a resubmitted form, not in the database', async () => {
     const form = await alice.get('/mfa/setup/app-passwords');
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
-    const formToken = /name="form" value="([^"]+)"/.exec(form.text)![1]!;
+    const csrf = csrfIn(form.text)!;
+    const formToken = formTokenIn(form.text)!;
     const body = { _csrf: csrf, form: formToken, name: 'Thunderbird' };
     const first = await alice.post('/mfa/setup/app-passwords').type('form').send(body).redirects(0);
-    const password = /<input id="mfa-app-password"[^>]*value="([^"]+)"/.exec(first.text)![1]!;
+    const password = shownAppPassword(first.text);
+    assert.ok(password, 'the new password is shown once');
 
     const reload = await alice.post('/mfa/setup/app-passwords').type('form').send(body).redirects(0);
     assert.equal(reload.status, 303, 'a resubmitted form creates nothing');
@@ -93,8 +95,8 @@ describe('app passwords in the setup wizard', () => {
 
     it('refuses a name that is not a string (400, not 500)', async () => {
       const form = await alice.get('/mfa/setup/app-passwords');
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
-      const formToken = /name="form" value="([^"]+)"/.exec(form.text)![1]!;
+      const csrf = csrfIn(form.text)!;
+      const formToken = formTokenIn(form.text)!;
       const res = await alice.post('/mfa/setup/app-passwords').send({ _csrf: csrf, form: formToken, name: ['a', 'b'] }).redirects(0);
       assert.equal(res.status, 400);
     });

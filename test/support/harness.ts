@@ -7,13 +7,15 @@ import type { ExampleAppOptions } from '../../example-app/app.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import type { MfaStore } from '../../src/stores/store.js';
 import { FakeClock } from './fake-clock.js';
-import { beginTotpSetup, csrfOf, postForm, submitCode, totpCode, wrongCode as wrongCodeAt } from './mfa-flow.js';
+import { beginTotpSetup, csrfIn, csrfOf, postForm, submitCode, totpCode, wrongCode as wrongCodeAt } from './mfa-flow.js';
 import type { Agent } from './mfa-flow.js';
 import { codeIn } from './phone.js';
 
 export type { Agent } from './mfa-flow.js';
 
 export const SECRET_KEY = '0f'.repeat(32);
+/** Signs the example app's session cookie (benchmarks seed sessions with it). */
+export const SESSION_SECRET = 'test-session-secret';
 
 /** The example app on a temp data dir with a fake clock, plus helpers to drive it like a browser. */
 export interface HarnessSetup {
@@ -31,7 +33,7 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
   const example = await createExampleApp({
     dataDir,
     secretKey: SECRET_KEY,
-    sessionSecret: 'test-session-secret',
+    sessionSecret: SESSION_SECRET,
     clock: clock.now,
     onEvent: (e) => events.push(e),
     ...overrides,
@@ -115,8 +117,8 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
    */
   async function createAppPassword(a: Agent, name: unknown, formPath = '/mfa/setup/app-passwords') {
     const form = await a.get(formPath).redirects(0);
-    const token = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
-    const formToken = /name="form" value="([^"]+)"/.exec(form.text)?.[1];
+    const token = csrfIn(form.text);
+    const formToken = formTokenIn(form.text);
     if (!token || !formToken) throw new Error(`no app-password form on ${formPath} (status ${form.status})`);
     const action = /<form method="post" action="([^"]+)"/.exec(form.text)![1]!;
     const res = await a.post(action).type('form').send({ _csrf: token, form: formToken, name }).redirects(0);
@@ -152,6 +154,11 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/** The one-time token of an app-password form (a resubmitted form creates nothing), if the page has one. */
+export function formTokenIn(html: string): string | undefined {
+  return /name="form" value="([^"]+)"/.exec(html)?.[1];
+}
 
 /** The app password a page shows in its read-only "App password" input, or null. */
 export function shownAppPassword(html: string): string | null {

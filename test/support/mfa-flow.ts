@@ -9,12 +9,17 @@ import { totpAt } from '../../src/methods/totp.js';
 
 export type Agent = InstanceType<typeof TestAgent>;
 
+/** The CSRF token in a page's form, if it has one. */
+export function csrfIn(html: string): string | undefined {
+  return /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+}
+
 /** The CSRF token of the page at `path` (GET with this agent's session). */
 export async function csrfOf(a: Agent, path: string): Promise<string> {
   const res = await a.get(path).redirects(0);
-  const match = /name="_csrf" value="([^"]+)"/.exec(res.text);
-  if (!match) throw new Error(`no CSRF token on ${path} (status ${res.status}): ${res.text.slice(0, 200)}`);
-  return match[1]!;
+  const token = csrfIn(res.text);
+  if (!token) throw new Error(`no CSRF token on ${path} (status ${res.status}): ${res.text.slice(0, 200)}`);
+  return token;
 }
 
 /** Chooses Mobile app → One-time password → Set up; returns the base32 secret the setup page offers. */
