@@ -24,7 +24,8 @@ export interface MfaEvent {
     | 'push.budget_exhausted'
     | 'push.fraud_reported'
     | 'push.pin_failed'
-    | 'push.device_disabled';
+    | 'push.device_disabled'
+    | 'push.webpush_failed';
   userId: string | null;
   at: number;
   ip?: string | undefined;

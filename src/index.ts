@@ -26,5 +26,8 @@ export type { AppPasswordStrategy, AppPasswordSuccessInfo } from './passport/app
 export type { PushOptions } from './push/push-options.js';
 export { InProcessPushWakeup } from './push/wakeup.js';
 export type { PushWakeup } from './push/wakeup.js';
+export { WebPushSender } from './push/web-push-sender.js';
+export type { WebPushModule, WebPushSenderOptions } from './push/web-push-sender.js';
+export type { PushMessage, PushSendResult, PushSender } from './push/push-sender.js';
 export type { FraudReport } from './push/fraud-report.js';
-export type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './stores/push-records.js';
+export type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution, PushSubscriptionRecord } from './stores/push-records.js';

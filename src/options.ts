@@ -248,6 +248,12 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
       );
     }
   }
+  if (o.push?.sender) {
+    const missing = missingStoreMethods(o.store, STORE_METHODS.webPush);
+    if (missing.length > 0) {
+      throw new ConfigurationError(`createMfa(): invalid options:\n  - store: lacks the Web Push methods ${missing.join(', ')}; upgrade the store or remove push.sender`);
+    }
+  }
   const getUserId = o.getUserId ?? ((user: Express.User) => String((user as { id?: unknown }).id));
   const keys = Array.isArray(o.secretKey) ? o.secretKey : [{ id: 'k1', key: o.secretKey as Buffer | string }];
   return {

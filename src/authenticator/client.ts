@@ -18,6 +18,13 @@ export interface PendingChallenge {
 
 export type Decision = 'approve' | 'deny' | 'fraud';
 
+/** A Web Push subscription as the browser's `PushSubscription.toJSON()` gives it. */
+export interface PushSubscriptionJson {
+  endpoint: string;
+  expirationTime?: number | null;
+  keys: { p256dh: string; auth: string };
+}
+
 /** The server refused a request; `code` is the protocol's error code (unauthorized, number_mismatch, ...). */
 export class AuthenticatorError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly attemptsLeft?: number) {
@@ -127,6 +134,22 @@ export class AuthenticatorClient {
     const path = `${account.deviceApi}/challenges/${encodeURIComponent(challengeId)}/answer`;
     const result = (await this.#send(account.origin, 'POST', path, account.deviceId, account.privateKey, { answer, signature })) as { status: string };
     return result.status;
+  }
+
+  /**
+   * Registers the account's Web Push subscription (a browser's `PushSubscription.toJSON()`:
+   * `{ endpoint, keys: { p256dh, auth } }`) so the server can wake the device when a request waits.
+   * Servers without Web Push answer 404 `web_push_unavailable`: keep long-polling.
+   */
+  async registerPushSubscription(account: AuthenticatorAccount, subscription: PushSubscriptionJson): Promise<void> {
+    const { endpoint, keys, expirationTime } = subscription;
+    const body = { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, ...(expirationTime != null ? { expirationTime } : {}) };
+    await this.#send(account.origin, 'PUT', `${account.deviceApi}/push-subscription`, account.deviceId, account.privateKey, body);
+  }
+
+  /** Removes the account's Web Push subscription from the server. */
+  async unregisterPushSubscription(account: AuthenticatorAccount): Promise<void> {
+    await this.#send(account.origin, 'DELETE', `${account.deviceApi}/push-subscription`, account.deviceId, account.privateKey, null);
   }
 
   /** The current one-time code of every account (offline; otplib, which runs in Node and browsers). */

@@ -1,5 +1,5 @@
 export { AuthenticatorClient, AuthenticatorError } from './client.js';
-export type { AuthenticatorClientOptions, Decision, PendingChallenge, TotpGenerator } from './client.js';
+export type { AuthenticatorClientOptions, Decision, PendingChallenge, PushSubscriptionJson, TotpGenerator } from './client.js';
 export { IndexedDbAccountStore } from './indexeddb-account-store.js';
 export { MemoryAccountStore } from './account-store.js';
 export type { AccountStore, AuthenticatorAccount } from './account-store.js';

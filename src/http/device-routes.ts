@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { MfaContext } from '../context.js';
-import { ActivationFailedError, InvalidInputError, MfaError, PinIncorrectError, StoreUnavailableError } from '../errors.js';
+import { ActivationFailedError, DeviceDisabledError, InvalidInputError, MfaError, PinIncorrectError, StoreUnavailableError } from '../errors.js';
 import type { DeviceChallengeView } from '../push/challenge.js';
 import { answerChallenge } from '../push/answer.js';
+import { parsePushSubscription } from '../push/push-subscription.js';
 import { authenticateDeviceRequest } from '../push/request-auth.js';
 import type { SignedRequest } from '../push/request-auth.js';
 import { parsePublicJwk } from '../push/signature.js';
@@ -53,7 +54,29 @@ export function deviceRoutes(ctx: MfaContext): Router {
     res.json({ status: await answerChallenge(ctx, device, String(req.params.id), formBody(req), req.ip) });
   }));
 
+  // Web Push (docs/push-protocol.md §6.1): the device's PushSubscription, so a sleeping phone can be woken.
+  router.put('/push-subscription', json(async (req, res) => {
+    const device = await webPushDevice(ctx, req);
+    const { endpoint, p256dh, auth } = parsePushSubscription(req.body);
+    await ctx.store.putPushSubscription({ deviceId: device.id, userId: device.userId, endpoint, p256dh, auth, createdAt: ctx.options.clock() });
+    res.json({ status: 'subscribed' });
+  }));
+
+  router.delete('/push-subscription', json(async (req, res) => {
+    const device = await webPushDevice(ctx, req);
+    await ctx.store.deletePushSubscription(device.id);
+    res.json({ status: 'unsubscribed' });
+  }));
+
   return router;
+}
+
+/** Authenticates a subscription request; Web Push must be configured and the device usable. */
+async function webPushDevice(ctx: MfaContext, req: Request): Promise<PushDeviceRecord> {
+  const device = (await authenticateDeviceRequest(ctx.store, ctx.options.clock(), signed(req)))!;
+  if (!ctx.options.push.sender) throw new MfaError(404, 'web_push_unavailable', 'This server does not send Web Push messages; keep long-polling.');
+  if (device.disabledAt !== null) throw new DeviceDisabledError();
+  return device;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { PinPolicy } from '../push/pin-policy.js';
 import type { ResolvedPushOptions } from '../push/push-options.js';
 import { parsePublicJwk } from '../push/signature.js';
 import { challengeTopic, userTopic } from '../push/wakeup.js';
+import { deliverByWebPush } from '../push/web-push-delivery.js';
 import type { FactorRecord, MfaStore } from '../stores/store.js';
 import type { PushChallengeContext, PushChallengeRecord, PushDeviceRecord } from '../stores/push-records.js';
 import type { TotpMethod, TotpProvisioning } from './totp.js';
@@ -160,6 +161,8 @@ export class PushMethod {
     await store.createPushChallenge(challenge);
     emit({ type: 'push.challenge_sent', userId, ip: context.ip ?? undefined, challengeId: challenge.id, factorId: factorId ?? undefined });
     await settings.wakeup.publish(userTopic(userId));
+    // Not awaited: a slow or failing push service must not delay or fail the sign-in.
+    if (settings.sender) void deliverByWebPush({ store, sender: settings.sender, emit }, challenge);
     return challenge;
   }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isPushSender } from './push-sender.js';
+import type { PushSender } from './push-sender.js';
 import { InProcessPushWakeup } from './wakeup.js';
 import type { PushWakeup } from './wakeup.js';
 
@@ -31,6 +33,12 @@ export interface PushOptions {
   publicOrigin?: string;
   /** How waiting devices and browsers are woken. @default new InProcessPushWakeup() (one instance) */
   wakeup?: PushWakeup;
+  /**
+   * Also tells subscribed devices through a vendor push service that a request is waiting, e.g.
+   * `new WebPushSender({ vapidPublicKey, vapidPrivateKey, subject })` (needs the optional `web-push`
+   * package). The long-poll delivers either way. @default none
+   */
+  sender?: PushSender;
 }
 
 export interface ResolvedPushOptions {
@@ -46,6 +54,7 @@ export interface ResolvedPushOptions {
   maxPinFailures: number;
   publicOrigin: string | undefined;
   wakeup: PushWakeup;
+  sender: PushSender | null;
 }
 
 export const PUSH_DEFAULTS = {
@@ -87,6 +96,7 @@ export const pushSchema = z.object({
     (v) => typeof v === 'object' && v !== null && typeof (v as PushWakeup).publish === 'function' && typeof (v as PushWakeup).subscribe === 'function',
     { message: 'must implement PushWakeup ({ publish(topic), subscribe(topic, listener) }), e.g. new InProcessPushWakeup()' },
   ).optional(),
+  sender: z.custom<PushSender>(isPushSender, { message: 'must implement PushSender ({ send(subscription, message) }), e.g. new WebPushSender({ vapidPublicKey, vapidPrivateKey, subject })' }).optional(),
 }).strict();
 
 export function resolvePush(p: z.infer<typeof pushSchema>): ResolvedPushOptions {
@@ -104,5 +114,6 @@ export function resolvePush(p: z.infer<typeof pushSchema>): ResolvedPushOptions 
     maxPinFailures: p.maxPinFailures ?? d.maxPinFailures,
     publicOrigin: p.publicOrigin,
     wakeup: p.wakeup ?? new InProcessPushWakeup(),
+    sender: p.sender ?? null,
   };
 }

@@ -1,5 +1,5 @@
 import { oldestFirst } from './oldest-first.js';
-import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution, PushSubscriptionRecord } from './push-records.js';
 
 /**
  * The push part of MemoryStore. Like the rest of MemoryStore, each method runs synchronously to
@@ -9,6 +9,7 @@ export class MemoryPushData {
   readonly #devices = new Map<string, PushDeviceRecord>();
   readonly #challenges = new Map<string, PushChallengeRecord>();
   readonly #nonces = new Map<string, number>();
+  readonly #subscriptions = new Map<string, PushSubscriptionRecord>();
 
   createPushDevice(device: PushDeviceRecord): void {
     if (this.#devices.has(device.id)) throw new Error(`push device ${device.id} already exists`);
@@ -85,6 +86,20 @@ export class MemoryPushData {
     // Forget expired nonces now and then so the map does not grow without bound.
     if (this.#nonces.size % 1024 === 0) for (const [k, t] of this.#nonces) if (t <= now) this.#nonces.delete(k);
     return true;
+  }
+
+  putPushSubscription(subscription: PushSubscriptionRecord): void {
+    this.#subscriptions.set(subscription.deviceId, structuredClone(subscription));
+  }
+
+  listPushSubscriptions(userId: string): PushSubscriptionRecord[] {
+    return oldestFirst(this.#subscriptions.values(), userId);
+  }
+
+  deletePushSubscription(deviceId: string, endpoint?: string): boolean {
+    const current = this.#subscriptions.get(deviceId);
+    if (!current || (endpoint !== undefined && current.endpoint !== endpoint)) return false;
+    return this.#subscriptions.delete(deviceId);
   }
 
   #ofUser(userId: string, keep: (c: PushChallengeRecord) => boolean): PushChallengeRecord[] {

@@ -2,7 +2,7 @@ import { nextLockout, nextRateLimit, NO_LOCKOUT, NO_RATE_LIMIT } from './store.j
 import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitHit, RateLimitState } from './store.js';
 import { MemoryPushData } from './memory-push.js';
 import { oldestFirst } from './oldest-first.js';
-import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution, PushSubscriptionRecord } from './push-records.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -260,5 +260,20 @@ export class MemoryStore implements MfaStore {
   async consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
     this.#open();
     return this.#push.consumeNonce(scope, nonce, expiresAt, now);
+  }
+
+  async putPushSubscription(subscription: PushSubscriptionRecord): Promise<void> {
+    this.#open();
+    this.#push.putPushSubscription(subscription);
+  }
+
+  async listPushSubscriptions(userId: string): Promise<PushSubscriptionRecord[]> {
+    this.#open();
+    return this.#push.listPushSubscriptions(userId);
+  }
+
+  async deletePushSubscription(deviceId: string, endpoint?: string): Promise<boolean> {
+    this.#open();
+    return this.#push.deletePushSubscription(deviceId, endpoint);
   }
 }

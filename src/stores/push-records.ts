@@ -72,3 +72,16 @@ export interface PushResolution {
   now: number;
 }
 
+
+/** A device's Web Push subscription (the browser's PushSubscription.toJSON()), one per device. */
+export interface PushSubscriptionRecord {
+  /** The push device (= push factor) it belongs to. */
+  deviceId: string;
+  userId: string;
+  /** The push service URL that web-push POSTs to (https). */
+  endpoint: string;
+  /** The subscription's P-256 public key (base64url, 65 bytes) and auth secret (base64url, 16 bytes). */
+  p256dh: string;
+  auth: string;
+  createdAt: number;
+}

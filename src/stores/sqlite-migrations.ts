@@ -101,6 +101,18 @@ export const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX ${p}push_nonces_expiry ON ${p}push_nonces (expires_at);
   `,
+  // 5: Web Push subscriptions, one per push device.
+  (p) => `
+    CREATE TABLE ${p}push_subscriptions (
+      device_id  TEXT PRIMARY KEY NOT NULL,
+      user_id    TEXT NOT NULL,
+      endpoint   TEXT NOT NULL,
+      p256dh     TEXT NOT NULL,
+      auth       TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    );
+    CREATE INDEX ${p}push_subscriptions_user ON ${p}push_subscriptions (user_id, created_at);
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

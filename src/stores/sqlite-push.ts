@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution, PushSubscriptionRecord } from './push-records.js';
 
 interface DeviceRow {
   id: string;
@@ -108,12 +108,29 @@ export class SqlitePushData {
     if (fresh) this.#sql.purgeNonces.run(now);
     return fresh;
   }
+
+  putPushSubscription(s: PushSubscriptionRecord): void {
+    this.#sql.putSubscription.run(s.deviceId, s.userId, s.endpoint, s.p256dh, s.auth, s.createdAt);
+  }
+
+  listPushSubscriptions(userId: string): PushSubscriptionRecord[] {
+    return this.#sql.listSubscriptions.all(userId).map((r) => ({
+      deviceId: r.device_id, userId: r.user_id, endpoint: r.endpoint, p256dh: r.p256dh, auth: r.auth, createdAt: r.created_at,
+    }));
+  }
+
+  deletePushSubscription(deviceId: string, endpoint?: string): boolean {
+    return this.#sql.deleteSubscription.run({ deviceId, endpoint: endpoint ?? null }).changes === 1;
+  }
 }
+
+interface SubscriptionRow { device_id: string; user_id: string; endpoint: string; p256dh: string; auth: string; created_at: number }
 
 function prepare(db: Database.Database, p: string) {
   const devices = `${p}push_devices`;
   const challenges = `${p}push_challenges`;
   const nonces = `${p}push_nonces`;
+  const subscriptions = `${p}push_subscriptions`;
   return {
     insertDevice: db.prepare<unknown[]>(`INSERT INTO ${devices} (${DEVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     getDevice: db.prepare<[string], DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${devices} WHERE id = ?`),
@@ -151,6 +168,15 @@ function prepare(db: Database.Database, p: string) {
        ON CONFLICT (scope, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE ${nonces}.expires_at <= @now`,
     ),
     purgeNonces: db.prepare<[number]>(`DELETE FROM ${nonces} WHERE expires_at <= ?`),
+    putSubscription: db.prepare<[string, string, string, string, string, number]>(
+      `INSERT OR REPLACE INTO ${subscriptions} (device_id, user_id, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    listSubscriptions: db.prepare<[string], SubscriptionRow>(
+      `SELECT device_id, user_id, endpoint, p256dh, auth, created_at FROM ${subscriptions} WHERE user_id = ? ORDER BY created_at, rowid`,
+    ),
+    deleteSubscription: db.prepare<{ deviceId: string; endpoint: string | null }>(
+      `DELETE FROM ${subscriptions} WHERE device_id = @deviceId AND (@endpoint IS NULL OR endpoint = @endpoint)`,
+    ),
   };
 }
 

@@ -5,7 +5,7 @@ import { openSqlite } from './sqlite-open.js';
 import { SqlitePhoneCodes } from './sqlite-phone-codes.js';
 import { SqliteRateLimits } from './sqlite-rate-limits.js';
 import { SqlitePushData } from './sqlite-push.js';
-import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution, PushSubscriptionRecord } from './push-records.js';
 import { nextLockout, NO_LOCKOUT } from './store.js';
 import type { AppPasswordRecord, FactorRecord, FailurePolicy, LockoutState, MfaStore, PhoneCodeRecord, RateLimitHit, RateLimitState } from './store.js';
 
@@ -206,6 +206,9 @@ export class SqliteStore implements MfaStore {
   async listUnseenFraudReports(userId: string): Promise<PushChallengeRecord[]> { return this.#push.listUnseenFraudReports(userId); }
   async markFraudReportsSeen(userId: string, now: number): Promise<void> { this.#push.markFraudReportsSeen(userId, now); }
   async consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean> { return this.#push.consumeNonce(scope, nonce, expiresAt, now); }
+  async putPushSubscription(subscription: PushSubscriptionRecord): Promise<void> { this.#push.putPushSubscription(subscription); }
+  async listPushSubscriptions(userId: string): Promise<PushSubscriptionRecord[]> { return this.#push.listPushSubscriptions(userId); }
+  async deletePushSubscription(deviceId: string, endpoint?: string): Promise<boolean> { return this.#push.deletePushSubscription(deviceId, endpoint); }
 
   #readLockout(userId: string): LockoutState {
     const row = this.#sql.getLockout.get(userId);

@@ -7,8 +7,8 @@ const RATE_LIMITS = ['getRateLimit', 'hitRateLimit'] as const;
 /**
  * The MfaStore methods each feature needs. A custom store may predate a feature: createMfa()
  * refuses such a store only for the features it turns on (phone codes when `sms` is set, push
- * unless `push.enabled` is false), and app passwords refuse to work, with a ConfigurationError,
- * until the store has them.
+ * unless `push.enabled` is false, Web Push when `push.sender` is set), and app passwords refuse
+ * to work, with a ConfigurationError, until the store has them.
  */
 export const STORE_METHODS = {
   core: [
@@ -26,6 +26,7 @@ export const STORE_METHODS = {
     'consumePushChallenge', 'listUnseenFraudReports', 'markFraudReportsSeen', 'consumeNonce',
     ...RATE_LIMITS, 'deleteRateLimit',
   ],
+  webPush: ['putPushSubscription', 'listPushSubscriptions', 'deletePushSubscription'],
 } as const satisfies Record<string, readonly StoreMethod[]>;
 
 /** The methods of `methods` that `store` lacks (all of them when it is not an object). */

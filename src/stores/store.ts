@@ -1,4 +1,4 @@
-import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from './push-records.js';
+import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution, PushSubscriptionRecord } from './push-records.js';
 
 /**
  * The MfaStore contract: everything passport-mfa persists goes through these methods.
@@ -189,6 +189,11 @@ export interface MfaStore {
    * expired by `now`: a replay. Of 30 parallel calls with one nonce exactly one returns true.
    */
   consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean>;
+  // Web Push, needed only with `push.sender`: one subscription per device (`put` replaces it); `list`
+  // gives a user's oldest first; `delete` (with `endpoint`: only if still that one) says if it did.
+  putPushSubscription(subscription: PushSubscriptionRecord): Promise<void>;
+  listPushSubscriptions(userId: string): Promise<PushSubscriptionRecord[]>;
+  deletePushSubscription(deviceId: string, endpoint?: string): Promise<boolean>;
 }
 
 /** One enrolled (or being enrolled) second factor of a user. */

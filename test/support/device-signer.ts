@@ -9,7 +9,7 @@ export async function sign(key: CryptoKey, text: string): Promise<string> {
 }
 
 export interface RawRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   body?: unknown;
   /** @default account.deviceId */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { newChallenge } from '../../src/push/challenge.js';
-import type { PushChallengeRecord, PushDeviceRecord } from '../../src/stores/push-records.js';
+import type { PushChallengeRecord, PushDeviceRecord, PushSubscriptionRecord } from '../../src/stores/push-records.js';
 import type { MfaStore } from '../../src/stores/store.js';
 
 const T0 = 1_700_000_000_000;
@@ -119,6 +119,34 @@ export function runPushStoreSuite(store: () => MfaStore): void {
       assert.deepEqual(await store().listUnseenFraudReports('alice'), []);
       assert.equal((await store().getPushChallenge(fraud.id))?.noticeSeenAt, T0 + 9);
       assert.equal((await store().listUnseenFraudReports('bob')).length, 1);
+    });
+  });
+
+  describe('Web Push subscriptions', () => {
+    const subscription = (deviceId: string, overrides: Partial<PushSubscriptionRecord> = {}): PushSubscriptionRecord => ({
+      deviceId, userId: 'alice', endpoint: `https://push.example/${deviceId}`, p256dh: 'BP256dh', auth: 'auth', createdAt: T0, ...overrides,
+    });
+
+    it('keeps one subscription per device, replaced on put, listed per user oldest first', async () => {
+      await store().putPushSubscription(subscription('d2', { createdAt: T0 + 5 }));
+      await store().putPushSubscription(subscription('d1'));
+      await store().putPushSubscription(subscription('d3', { userId: 'bob' }));
+      assert.deepEqual(await store().listPushSubscriptions('alice'), [subscription('d1'), subscription('d2', { createdAt: T0 + 5 })]);
+      const replaced = subscription('d1', { endpoint: 'https://push.example/new', p256dh: 'new', auth: 'new', createdAt: T0 + 9 });
+      await store().putPushSubscription(replaced);
+      assert.deepEqual(await store().listPushSubscriptions('alice'), [subscription('d2', { createdAt: T0 + 5 }), replaced]);
+      assert.deepEqual(await store().listPushSubscriptions('carol'), []);
+    });
+
+    it('deletes a subscription, with an endpoint only while it is still that one', async () => {
+      await store().putPushSubscription(subscription('d1'));
+      assert.equal(await store().deletePushSubscription('d1', 'https://push.example/old'), false, 'a newer subscription survives a stale 410');
+      assert.equal((await store().listPushSubscriptions('alice')).length, 1);
+      assert.equal(await store().deletePushSubscription('d1', 'https://push.example/d1'), true);
+      assert.equal(await store().deletePushSubscription('d1'), false);
+      await store().putPushSubscription(subscription('d1'));
+      assert.equal(await store().deletePushSubscription('d1'), true);
+      assert.deepEqual(await store().listPushSubscriptions('alice'), []);
     });
   });
 
