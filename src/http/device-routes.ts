@@ -58,6 +58,9 @@ export function deviceRoutes(ctx: MfaContext): Router {
   router.put('/push-subscription', json(async (req, res) => {
     const device = await webPushDevice(ctx, req);
     const { endpoint, p256dh, auth } = parsePushSubscription(req.body);
+    if (!ctx.options.push.sender!.allowsEndpoint(endpoint)) {
+      throw new InvalidInputError('Invalid push subscription: endpoint host is not an allowed push service (WebPushSender allowedHosts).', 'invalid_request');
+    }
     await ctx.store.putPushSubscription({ deviceId: device.id, userId: device.userId, endpoint, p256dh, auth, createdAt: ctx.options.clock() });
     res.json({ status: 'subscribed' });
   }));

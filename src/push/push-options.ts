@@ -96,7 +96,7 @@ export const pushSchema = z.object({
     (v) => typeof v === 'object' && v !== null && typeof (v as PushWakeup).publish === 'function' && typeof (v as PushWakeup).subscribe === 'function',
     { message: 'must implement PushWakeup ({ publish(topic), subscribe(topic, listener) }), e.g. new InProcessPushWakeup()' },
   ).optional(),
-  sender: z.custom<PushSender>(isPushSender, { message: 'must implement PushSender ({ send(subscription, message) }), e.g. new WebPushSender({ vapidPublicKey, vapidPrivateKey, subject })' }).optional(),
+  sender: z.custom<PushSender>(isPushSender, { message: 'must implement PushSender ({ send(subscription, message), allowsEndpoint(endpoint) }), e.g. new WebPushSender({ vapidPublicKey, vapidPrivateKey, subject })' }).optional(),
 }).strict();
 
 export function resolvePush(p: z.infer<typeof pushSchema>): ResolvedPushOptions {

@@ -22,8 +22,15 @@ export type PushSendResult = 'sent' | 'gone';
  */
 export interface PushSender {
   send(subscription: PushSubscriptionRecord, message: PushMessage): Promise<PushSendResult>;
+  /**
+   * Whether this sender may POST to `endpoint`. The server POSTs wherever a device's subscription
+   * points, so without this check a device (or a stolen device key) could aim the server at
+   * internal hosts (SSRF). Asked when a device registers a subscription (refused with 400) and
+   * again before each send (a subscription stored under an older policy is skipped).
+   */
+  allowsEndpoint(endpoint: string): boolean;
 }
 
 export function isPushSender(value: unknown): value is PushSender {
-  return typeof value === 'object' && value !== null && typeof (value as PushSender).send === 'function';
+  return typeof value === 'object' && value !== null && typeof (value as PushSender).send === 'function' && typeof (value as PushSender).allowsEndpoint === 'function';
 }

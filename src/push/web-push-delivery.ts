@@ -15,7 +15,7 @@ export interface WebPushDeliveryOptions {
  * throws: the long-poll still delivers the challenge, so a push service that is down, slow or
  * refusing only costs the sleeping phone its wake-up (audit event `push.webpush_failed`). A
  * subscription the push service reports gone (404/410) is deleted, unless the device replaced it
- * meanwhile.
+ * meanwhile; one whose endpoint the sender no longer allows is skipped (`endpoint_not_allowed`).
  */
 export async function deliverByWebPush(o: WebPushDeliveryOptions, challenge: PushChallengeRecord): Promise<void> {
   const { store, sender, emit } = o;
@@ -32,6 +32,8 @@ export async function deliverByWebPush(o: WebPushDeliveryOptions, challenge: Pus
     try {
       const [device, factor] = await Promise.all([store.getPushDevice(subscription.deviceId), store.getFactor(subscription.deviceId)]);
       if (!device || device.disabledAt !== null || !addressedTo(challenge, device, factor)) return;
+      // Stored before the allow-list changed (or by another sender): never POST there.
+      if (!sender.allowsEndpoint(subscription.endpoint)) return failed('endpoint_not_allowed');
       if ((await sender.send(subscription, { type: 'challenge', deviceId: device.id })) === 'gone') {
         await store.deletePushSubscription(subscription.deviceId, subscription.endpoint);
         failed('subscription_gone');

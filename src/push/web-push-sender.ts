@@ -2,6 +2,7 @@ import type { Agent } from 'node:https';
 import { createRequire } from 'node:module';
 import { ConfigurationError } from '../errors.js';
 import type { PushSubscriptionRecord } from '../stores/push-records.js';
+import { DEFAULT_PUSH_HOSTS, endpointHostAllowed, parseAllowedHosts } from './push-host-allow-list.js';
 import type { PushMessage, PushSendResult, PushSender } from './push-sender.js';
 
 /** The part of the `web-push` package this sender uses (injectable for tests). */
@@ -36,6 +37,14 @@ export interface WebPushSenderOptions {
   webPush?: WebPushModule;
   /** HTTPS agent for the requests to push services (e.g. one that trusts a test CA). */
   agent?: Agent;
+  /**
+   * Hosts that subscription endpoints may point to; any other endpoint is refused when a device
+   * registers it and skipped when sending, so devices cannot make the server send requests to
+   * internal hosts (SSRF). Entries match exactly and case-insensitively; `*.domain` matches any
+   * host below domain (whole labels). IP addresses match only when listed exactly.
+   * @default ['fcm.googleapis.com', 'updates.push.services.mozilla.com', 'web.push.apple.com', '*.notify.windows.com']
+   */
+  allowedHosts?: readonly string[];
 }
 
 const KEY_HELP = 'generate a pair with `npx web-push generate-vapid-keys` and pass both keys as printed';
@@ -57,7 +66,12 @@ export class WebPushSender implements PushSender {
     if (!options.webPush) assertInstalled();
   }
 
+  allowsEndpoint(endpoint: string): boolean {
+    return endpointHostAllowed(endpoint, this.#options.allowedHosts);
+  }
+
   async send(subscription: PushSubscriptionRecord, message: PushMessage): Promise<PushSendResult> {
+    if (!this.allowsEndpoint(subscription.endpoint)) throw new Error('WebPushSender: endpoint host is not in allowedHosts');
     const webPush = await (this.#module ??= loadWebPush());
     const o = this.#options;
     try {
@@ -120,9 +134,11 @@ function resolveSenderOptions(o: WebPushSenderOptions) {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0 || ttlSeconds > 600) problems.push('ttlSeconds: must be an integer from 0 to 600 (a sign-in request is short-lived)');
   const timeoutMs = o.timeoutMs ?? 10_000;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000) problems.push('timeoutMs: must be an integer from 100 to 60000');
+  const allowedHosts = o.allowedHosts === undefined ? DEFAULT_PUSH_HOSTS : parseAllowedHosts(o.allowedHosts);
+  if (typeof allowedHosts === 'string') problems.push(`allowedHosts: ${allowedHosts}`);
   if (o.webPush !== undefined && typeof o.webPush?.sendNotification !== 'function') problems.push('webPush: must be the web-push module (with sendNotification)');
   if (problems.length > 0) throw new ConfigurationError(`WebPushSender: invalid options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  return { vapidPublicKey: o.vapidPublicKey, vapidPrivateKey: o.vapidPrivateKey, subject: o.subject, ttlSeconds, timeoutMs, agent: o.agent };
+  return { vapidPublicKey: o.vapidPublicKey, vapidPrivateKey: o.vapidPrivateKey, subject: o.subject, ttlSeconds, timeoutMs, agent: o.agent, allowedHosts: allowedHosts as readonly string[] };
 }
 
 function isKey(value: unknown, bytes: number): value is string {

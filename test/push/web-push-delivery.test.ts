@@ -24,7 +24,9 @@ async function setup() {
   const sent: Array<[PushSubscriptionRecord, PushMessage]> = [];
   const events: Array<Omit<MfaEvent, 'at'>> = [];
   const answers = new Map<string, PushSendResult | Error>();
+  const disallowed = new Set<string>();
   const sender: PushSender = {
+    allowsEndpoint: (endpoint) => !disallowed.has(endpoint),
     async send(subscription, message) {
       sent.push([subscription, message]);
       const answer = answers.get(subscription.deviceId) ?? 'sent';
@@ -33,7 +35,7 @@ async function setup() {
     },
   };
   const deliver = (challenge = makeChallenge()) => deliverByWebPush({ store, sender, emit: (e) => events.push(e) }, challenge);
-  return { store, ready, sent, events, answers, deliver };
+  return { store, ready, sent, events, answers, disallowed, deliver };
 }
 
 describe('deliverByWebPush', () => {
@@ -69,10 +71,23 @@ describe('deliverByWebPush', () => {
     );
   });
 
+  it('does not send to a stored subscription whose endpoint the sender no longer allows', async () => {
+    // Attack: SSRF through a subscription stored before the allow-list was narrowed (or by a since-fixed bug).
+    const s = await setup();
+    const allowed = await s.ready('alice');
+    const stale = await s.ready('alice');
+    s.disallowed.add(`https://push.example/${stale}`);
+    await s.deliver();
+    assert.deepEqual(s.sent.map(([sub]) => sub.deviceId), [allowed], 'no request to the disallowed endpoint');
+    assert.deepEqual(s.events.map((e) => [e.type, e.factorId, e.reason]), [['push.webpush_failed', stale, 'endpoint_not_allowed']]);
+    assert.equal((await s.store.listPushSubscriptions('alice')).length, 2, 'kept: the host may be allowed again');
+  });
+
   it('keeps a subscription the device replaced while the 410 was on its way', async () => {
     const s = await setup();
     await s.ready('alice');
     const sender: PushSender = {
+      allowsEndpoint: () => true,
       async send(subscription) {
         await s.store.putPushSubscription({ ...subscription, endpoint: 'https://push.example/renewed' });
         return 'gone';

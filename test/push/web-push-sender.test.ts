@@ -11,7 +11,7 @@ import { MemoryStore } from '../../src/stores/memory.js';
 import type { PushSubscriptionRecord } from '../../src/stores/push-records.js';
 import { WebPushSender } from '../../src/push/web-push-sender.js';
 import type { WebPushSenderOptions } from '../../src/push/web-push-sender.js';
-import { parseVapidHeader, startStubPushService, webPush } from '../support/stub-push-service.js';
+import { STUB_PUSH_HOST, parseVapidHeader, startStubPushService, webPush } from '../support/stub-push-service.js';
 import type { StubPushService, TestSubscription } from '../support/stub-push-service.js';
 
 const vapid = webPush.generateVAPIDKeys();
@@ -41,13 +41,34 @@ describe('WebPushSender options', () => {
     assert.doesNotThrow(() => new WebPushSender({ ...valid, subject: 'https://app.example/contact', ttlSeconds: 0 }));
   });
 
+  it('wants allowedHosts to be host names, IP literals or "*.domain" entries', () => {
+    refused({ ...valid, allowedHosts: [] }, /allowedHosts: must be a non-empty array of host names/);
+    refused({ ...valid, allowedHosts: 'fcm.googleapis.com' }, /allowedHosts: must be a non-empty array/);
+    refused({ ...valid, allowedHosts: ['fcm.googleapis.com:443'] }, /allowedHosts: "fcm\.googleapis\.com:443" is not a host name, IP literal or "\*\.domain"/);
+    for (const entry of ['https://fcm.googleapis.com', 'fcm.googleapis.com/fcm', '*', '*.com', '*fcm.googleapis.com', 'fcm.*.com', '*.10.0.0', '', 42, 'a..b', '0x7f.1']) {
+      refused({ ...valid, allowedHosts: ['web.push.apple.com', entry] }, /allowedHosts: .* is not a host name/);
+    }
+    assert.doesNotThrow(() => new WebPushSender({ ...valid, allowedHosts: ['PUSH.Example.com', '*.notify.windows.com', '10.0.0.7', '[::1]'] }));
+  });
+
+  it('allows the browsers’ push services by default and nothing else', () => {
+    const sender = new WebPushSender(valid);
+    for (const endpoint of ['https://fcm.googleapis.com/fcm/send/abc', 'https://updates.push.services.mozilla.com/wpush/v2/abc', 'https://web.push.apple.com/QGx', 'https://wns2-par02p.notify.windows.com/w/?token=abc']) {
+      assert.equal(sender.allowsEndpoint(endpoint), true, endpoint);
+    }
+    for (const endpoint of ['https://127.0.0.1/push', 'https://localhost/push', 'https://169.254.169.254/latest/meta-data/', 'https://internal.example/push', 'not a url']) {
+      assert.equal(sender.allowsEndpoint(endpoint), false, endpoint);
+    }
+  });
+
   it('fails at startup with a ConfigurationError saying how to install web-push when it is missing', async () => {
-    // The compiled sender and its one runtime import, copied where no node_modules can be found.
+    // The compiled sender and its runtime imports, copied where no node_modules can be found.
     const dir = mkdtempSync(join(tmpdir(), 'no-web-push-'));
     try {
       const src = join(dirname(fileURLToPath(import.meta.url)), '../../src');
       mkdirSync(join(dir, 'push'));
       copyFileSync(join(src, 'push/web-push-sender.js'), join(dir, 'push/web-push-sender.js'));
+      copyFileSync(join(src, 'push/push-host-allow-list.js'), join(dir, 'push/push-host-allow-list.js'));
       copyFileSync(join(src, 'errors.js'), join(dir, 'errors.js'));
       const isolated = (await import(pathToFileURL(join(dir, 'push/web-push-sender.js')).href)) as { WebPushSender: typeof WebPushSender };
       assert.throws(() => new isolated.WebPushSender(valid), (e: Error) => e.name === 'ConfigurationError' && /"web-push" is not installed; run `npm install web-push@\^3\.6\.0`/.test(e.message));
@@ -77,7 +98,7 @@ describe('WebPushSender against a stub push service (the real web-push package)'
 
   it('POSTs a VAPID-signed, aes128gcm-encrypted message that says only "a request is waiting"', async () => {
     const subscription = service.subscription();
-    const sender = new WebPushSender({ ...valid, agent: service.agent });
+    const sender = new WebPushSender({ ...valid, agent: service.agent, allowedHosts: [STUB_PUSH_HOST] });
     const delivered = service.nextDelivery();
     assert.equal(await sender.send(record(subscription), { type: 'challenge', deviceId: 'device-1' }), 'sent');
     const { path, headers, body } = await delivered;
@@ -107,7 +128,7 @@ describe('WebPushSender against a stub push service (the real web-push package)'
   });
 
   it('reports 404 and 410 as a gone subscription and throws on other failures', async () => {
-    const sender = new WebPushSender({ ...valid, agent: service.agent, timeoutMs: 5000 });
+    const sender = new WebPushSender({ ...valid, agent: service.agent, timeoutMs: 5000, allowedHosts: [STUB_PUSH_HOST] });
     try {
       service.state.status = 410;
       assert.equal(await sender.send(record(service.subscription()), { type: 'challenge', deviceId: 'd' }), 'gone');
@@ -123,10 +144,19 @@ describe('WebPushSender against a stub push service (the real web-push package)'
   it('uses an injected web-push module instead of importing the package', async () => {
     const calls: unknown[][] = [];
     const fake = { sendNotification: async (...args: unknown[]) => (calls.push(args), { statusCode: 201 }) };
-    const sender = new WebPushSender({ ...valid, ttlSeconds: 30, timeoutMs: 2000, webPush: fake });
+    const sender = new WebPushSender({ ...valid, ttlSeconds: 30, timeoutMs: 2000, webPush: fake, allowedHosts: [STUB_PUSH_HOST] });
     assert.equal(await sender.send(record(service.subscription()), { type: 'challenge', deviceId: 'd' }), 'sent');
     assert.equal(calls.length, 1);
     const options = calls[0]![2] as { TTL: number; timeout: number };
     assert.deepEqual([options.TTL, options.timeout], [30, 2000]);
+  });
+
+  it('refuses to send to an endpoint outside allowedHosts, without calling web-push', async () => {
+    // Attack: SSRF through a subscription that reached the sender without the route's check.
+    const calls: unknown[] = [];
+    const fake = { sendNotification: async (...args: unknown[]) => (calls.push(args), { statusCode: 201 }) };
+    const sender = new WebPushSender({ ...valid, webPush: fake });
+    await assert.rejects(sender.send(record(service.subscription()), { type: 'challenge', deviceId: 'd' }), /endpoint host is not in allowedHosts/);
+    assert.equal(calls.length, 0);
   });
 });

@@ -29,6 +29,9 @@ export interface TestSubscription {
   decrypt(body: Buffer): string;
 }
 
+/** The stub's host: senders that talk to it must list it in `allowedHosts` (it is no real push service). */
+export const STUB_PUSH_HOST = '127.0.0.1';
+
 /**
  * A push service on https://127.0.0.1 (self-signed certificate in test/fixtures, trusted only by
  * `agent`) that records what web-push POSTs and answers `status` (default 201). `nextDelivery()`
@@ -48,8 +51,8 @@ export async function startStubPushService() {
       waiting.shift()?.(delivery);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => server.listen(0, STUB_PUSH_HOST, resolve));
+  const origin = `https://${STUB_PUSH_HOST}:${(server.address() as AddressInfo).port}`;
   const agent = new Agent({ ca: fixture('stub-push-service.cert.pem') });
 
   /** A fresh browser-like subscription on this service. */

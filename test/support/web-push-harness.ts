@@ -1,17 +1,18 @@
 import type { MfaEvent } from '../../src/events.js';
 import { WebPushSender } from '../../src/push/web-push-sender.js';
 import { startPushHarness } from './push.js';
-import { startStubPushService, webPush } from './stub-push-service.js';
+import { STUB_PUSH_HOST, startStubPushService, webPush } from './stub-push-service.js';
 
 /**
  * The push harness with `push.sender` = a WebPushSender (the real web-push package) that talks to
- * a stub push service on https://127.0.0.1. `nextEvent(type)` resolves on the next audit event of
- * that type, so tests await the background delivery instead of sleeping.
+ * a stub push service on https://127.0.0.1, allowed explicitly (override with `allowedHosts`).
+ * `nextEvent(type)` resolves on the next audit event of that type, so tests await the background
+ * delivery instead of sleeping.
  */
-export async function startWebPushHarness() {
+export async function startWebPushHarness({ allowedHosts = [STUB_PUSH_HOST] }: { allowedHosts?: string[] } = {}) {
   const service = await startStubPushService();
   const vapid = webPush.generateVAPIDKeys();
-  const sender = new WebPushSender({ vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey, subject: 'mailto:ops@example.com', agent: service.agent });
+  const sender = new WebPushSender({ vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey, subject: 'mailto:ops@example.com', agent: service.agent, allowedHosts });
   const events: MfaEvent[] = [];
   const waiting: Array<{ type: string; resolve: (e: MfaEvent) => void }> = [];
   const h = await startPushHarness({
