@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
 import { packageRoot } from '../package-root.js';
@@ -14,11 +14,12 @@ export interface ViewRendererOptions {
  * Renders `views/<page>.ejs` inside `views/layout.ejs`. A host overrides any page, or the
  * layout, by putting a file of the same name in its own directory. Templates escape every
  * value (`<%= %>`); pages carry no inline scripts or styles, so a strict CSP holds.
+ * Each template is found and compiled once, on first use, not on every request.
  */
 export class ViewRenderer {
   readonly #dirs: string[];
   readonly #globals: Record<string, unknown>;
-  readonly #cache = new Map<string, string>();
+  readonly #compiled = new Map<string, ejs.TemplateFunction>();
 
   constructor(options: ViewRendererOptions) {
     const own = join(packageRoot(), 'views');
@@ -28,19 +29,20 @@ export class ViewRenderer {
 
   async render(page: string, locals: Record<string, unknown>): Promise<string> {
     const data = { ...this.#globals, ...locals };
-    const body = await ejs.renderFile(this.#find(page), data, { async: false });
-    return ejs.renderFile(this.#find('layout'), { ...data, body }, { async: false });
+    const body = this.#template(page)(data);
+    return this.#template('layout')({ ...data, body });
   }
 
-  #find(name: string): string {
-    const cached = this.#cache.get(name);
-    if (cached) return cached;
+  #template(name: string): ejs.TemplateFunction {
+    let template = this.#compiled.get(name);
+    if (!template) this.#compiled.set(name, (template = this.#compile(name)));
+    return template;
+  }
+
+  #compile(name: string): ejs.TemplateFunction {
     for (const dir of this.#dirs) {
       const file = join(dir, `${name}.ejs`);
-      if (existsSync(file)) {
-        this.#cache.set(name, file);
-        return file;
-      }
+      if (existsSync(file)) return ejs.compile(readFileSync(file, 'utf8'), { filename: file });
     }
     throw new Error(`passport-mfa: no template ${name}.ejs in ${this.#dirs.join(' or ')}`);
   }
