@@ -46,7 +46,8 @@ const repoRoot = join(viewsDir, '..', '..');
 /** The sample host app: passport-local sign-in, then passport-mfa's second step. */
 export async function createExampleApp(options: ExampleAppOptions) {
   const users = new UserDirectory(join(options.dataDir, 'users.db'));
-  if (!(await users.verify(DEMO_USER.username, DEMO_USER.password))) await users.create(DEMO_USER.username, DEMO_USER.password);
+  // Seed the demo user once; a lookup, not a password check, so start-up does no scrypt work.
+  if (!users.findByUsername(DEMO_USER.username)) await users.create(DEMO_USER.username, DEMO_USER.password);
 
   const store = options.store ?? new SqliteStore({ filename: join(options.dataDir, 'mfa.db') });
   const pp = new passport.Passport();
