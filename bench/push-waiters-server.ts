@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deriveSubkey } from '../src/crypto/derive-key.js';
 import { mintStreamToken } from '../src/push/stream-token.js';
 import { SECRET_KEY } from '../test/support/harness.js';
 import { InProcessPushWakeup, challengeTopic } from '../src/push/wakeup.js';
@@ -17,7 +18,7 @@ import { startSeededPushServer } from './seeded-sessions.js';
 const count = Number(process.argv[2]);
 const route = process.argv[3] ?? 'session';
 // The token the waiting page would render, minted under the example app's key (id 'k1').
-const keys = [{ id: 'k1', key: SECRET_KEY }];
+const streamTokenKey = deriveSubkey({ id: 'k1', key: SECRET_KEY }, 'push-stream-token/v1');
 const send = (message: ServerMessage) => process.send!(message);
 
 const wakeup = new InProcessPushWakeup();
@@ -38,7 +39,7 @@ for (let i = 0; i < count; i++) {
   });
   ids.push(id);
   const cookie = await sessions.seed(now, id);
-  streams.push(route === 'session' ? { path: '/mfa/verify/push/events', cookie } : { path: `/mfa/push-events/${mintStreamToken(keys, id, now + 120_000)}`, cookie: '' });
+  streams.push(route === 'session' ? { path: '/mfa/verify/push/events', cookie } : { path: `/mfa/push-events/${mintStreamToken(streamTokenKey, id, now + 120_000)}`, cookie: '' });
 }
 
 process.on('message', async (command: string) => {

@@ -20,6 +20,8 @@ export interface MfaContext {
   phone: PhoneMethod | null;
   lockout: LockoutPolicy;
   push: PushMethod;
+  /** MAC key of the push result-stream tokens (see push/stream-token.ts), derived once. */
+  streamTokenKey: Buffer;
   /** The instance's admin operations, for methods that must call them (set by createMfa). */
   admin?: { unlock(userId: string): Promise<void>; revokeAppPasswords?(userId: string): Promise<unknown> };
   views: ViewRenderer;

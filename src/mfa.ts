@@ -107,6 +107,7 @@ export function createMfa(input: MfaOptions): Mfa {
       budget: new PushBudget(store, pushSettings, clock),
       pins: new PinPolicy(store, { length: pushSettings.pinLength, maxFailures: pushSettings.maxPinFailures }, clock, random),
     }),
+    streamTokenKey: deriveSubkey(options.keys[0]!, 'push-stream-token/v1'),
     views: new ViewRenderer({
       overrideDir: options.views,
       globals: { issuer: options.issuer, basePath: options.basePath, loginPath: options.loginPath },

@@ -54,7 +54,7 @@ export async function renderPushWait(
     number: waiting ? p.challenge!.number : null,
     eventsPath: `${ctx.options.basePath}/verify/push/events`,
     // The session-free capability stream served by mfa.streams (the script falls back to eventsPath).
-    streamPath: waiting ? `${ctx.options.basePath}/push-events/${mintStreamToken(ctx.options.keys, p.challenge!.id, p.challenge!.expiresAt)}` : null,
+    streamPath: waiting ? `${ctx.options.basePath}/push-events/${mintStreamToken(ctx.streamTokenKey, p.challenge!.id, p.challenge!.expiresAt)}` : null,
     paths: flowPaths(ctx, flow),
   }, p.status ?? 200);
 }

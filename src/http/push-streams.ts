@@ -89,7 +89,7 @@ export function createPushStreams(ctx: MfaContext): NodeMiddleware {
   return (req, res, next) => {
     const url = req.url ?? '';
     if (req.method !== 'GET' || !url.startsWith(prefix)) return next();
-    const claims = openStreamToken(ctx.options.keys, url.slice(prefix.length).split('?')[0]!, ctx.options.clock());
+    const claims = openStreamToken(ctx.streamTokenKey, url.slice(prefix.length).split('?')[0]!, ctx.options.clock());
     // Forged, expired and foreign tokens all get the same bare 404.
     if (!claims) return void res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('Not Found');
     const id = claims.challengeId;
