@@ -4,7 +4,7 @@ import { ConfigurationError } from '../errors.js';
 import type { MfaError } from '../errors.js';
 import { parseBasicAuth } from '../http/basic-auth.js';
 import { isEnrolled } from '../http/flow.js';
-import { retryAfter } from '../http/respond.js';
+import { setRetryAfter } from '../http/respond.js';
 import { BasicRateLimit } from '../policy/basic-rate-limit.js';
 
 /** Name to register it under: passport.use(APP_PASSWORD_STRATEGY_NAME, mfa.appPasswordStrategy). */
@@ -49,7 +49,7 @@ export function createAppPasswordStrategy(ctx: MfaContext): AppPasswordStrategy 
       check(ctx, limiter, req).then((outcome) => {
         if (outcome.ok) return this.success(outcome.user, outcome.info);
         const status = outcome.error?.status ?? 401;
-        if (req.res) retryAfter(req.res, (outcome.error as { retryAfterSeconds?: number } | null)?.retryAfterSeconds);
+        if (req.res) setRetryAfter(req.res, outcome.error);
         this.fail(challenge, status);
       }, (error: unknown) => this.error(error));
     },
