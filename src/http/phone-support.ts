@@ -21,11 +21,17 @@ export function phoneMethod(ctx: MfaContext): PhoneMethod {
   return ctx.phone;
 }
 
+type PhoneFactor = FactorRecord & { data: { e164: string } };
+
 /** The user's verified phone, if any. */
-export async function phoneFactorOf(ctx: MfaContext, userId: string): Promise<(FactorRecord & { data: { e164: string } }) | null> {
-  if (!ctx.phone) return null;
-  const factor = (await ctx.store.listFactors(userId)).find((f) => f.type === 'phone' && f.confirmedAt !== null && typeof f.data.e164 === 'string');
-  return (factor as (FactorRecord & { data: { e164: string } }) | undefined) ?? null;
+export async function phoneFactorOf(ctx: MfaContext, userId: string): Promise<PhoneFactor | null> {
+  return ctx.phone ? verifiedPhoneIn(await ctx.store.listFactors(userId)) : null;
+}
+
+/** The verified phone among factors already listed, for callers that need the list for more. */
+export function verifiedPhoneIn(factors: readonly FactorRecord[]): PhoneFactor | null {
+  const factor = factors.find((f) => f.type === 'phone' && f.confirmedAt !== null && typeof f.data.e164 === 'string');
+  return (factor as PhoneFactor | undefined) ?? null;
 }
 
 export function parseChannel(value: unknown): PhoneChannel {

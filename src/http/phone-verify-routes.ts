@@ -7,7 +7,7 @@ import { runSecondStep } from './authenticate.js';
 import { goTo, livePending, requireUserId, goToPage } from './flow.js';
 import { formBody } from './form-body.js';
 import { handle } from './handle.js';
-import { parseChannel, phoneFactorOf, phoneMethod, sendOrExplain } from './phone-support.js';
+import { parseChannel, phoneMethod, sendOrExplain, verifiedPhoneIn } from './phone-support.js';
 import { renderPage, retryAfter } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
 import { sessionState } from './session-state.js';
@@ -39,36 +39,46 @@ export function phoneVerifyRoutes(ctx: MfaContext): Router {
   }));
 
   router.get('/verify/phone', handle(ctx, async (req, res) => {
-    const { userId, to } = await phoneSignIn(ctx, req);
-    if (await alreadyDone(ctx, req, res, userId)) return;
-    await renderCodePage(ctx, req, res, userId, to, null);
+    const signIn = await phoneSignIn(ctx, req);
+    if (await alreadyDone(ctx, req, res, signIn.userId)) return;
+    await renderCodePage(ctx, req, res, signIn, null);
   }));
 
   router.post('/verify/phone', handle(ctx, async (req, res) => {
-    const { userId, to } = await phoneSignIn(ctx, req);
-    if (await alreadyDone(ctx, req, res, userId)) return;
+    const signIn = await phoneSignIn(ctx, req);
+    if (await alreadyDone(ctx, req, res, signIn.userId)) return;
     // The 'mfa' strategy reads the method from the form; this route accepts phone codes only.
     req.body = { ...formBody(req), method: 'phone' };
     const result = await runSecondStep(ctx, req, res, 'verify');
     if (result.ok) return goTo(req, res, safeReturnTo(result.returnTo, ctx.options.defaultReturnTo));
     if (result.info.code === 'pending_expired') throw new PendingExpiredError(result.info.message);
     retryAfter(res, result.info.retryAfterSeconds);
-    await renderCodePage(ctx, req, res, userId, to, result.info.message, result.info.status);
+    await renderCodePage(ctx, req, res, signIn, result.info.message, result.info.status);
   }));
 
   return router;
 }
 
-/** The signed-in (first factor) user with a live pending sign-in and a verified phone. */
-async function phoneSignIn(ctx: MfaContext, req: Request): Promise<{ userId: string; to: string }> {
-  phoneMethod(ctx);
-  const userId = requireUserId(ctx, req);
-  const factor = await phoneFactorOf(ctx, userId);
-  if (!factor) throw new NotFoundError('No phone is set up for this account.');
-  return { userId, to: factor.data.e164 };
+interface PhoneSignIn {
+  userId: string;
+  /** The verified phone, E.164. */
+  to: string;
+  /** Whether the code page offers the mobile app instead. */
+  hasTotp: boolean;
 }
 
-async function renderCodePage(ctx: MfaContext, req: Request, res: Response, userId: string, to: string, error: string | null, status = 200): Promise<void> {
+/** The signed-in (first factor) user with a verified phone, from one read of their factors. */
+async function phoneSignIn(ctx: MfaContext, req: Request): Promise<PhoneSignIn> {
+  phoneMethod(ctx);
+  const userId = requireUserId(ctx, req);
+  const factors = await ctx.store.listFactors(userId);
+  const factor = verifiedPhoneIn(factors);
+  if (!factor) throw new NotFoundError('No phone is set up for this account.');
+  return { userId, to: factor.data.e164, hasTotp: factors.some((f) => f.type === 'totp' && f.confirmedAt !== null) };
+}
+
+async function renderCodePage(ctx: MfaContext, req: Request, res: Response, signIn: PhoneSignIn, error: string | null, status = 200): Promise<void> {
+  const { userId, to, hasTotp } = signIn;
   await livePending(ctx, req, userId);
   const sent = sessionState(req).phoneSignin;
   await renderPage(ctx, req, res, 'verify-phone', {
@@ -76,7 +86,7 @@ async function renderCodePage(ctx: MfaContext, req: Request, res: Response, user
     masked: maskPhone(to),
     channel: sent?.userId === userId ? sent.channel : 'sms',
     digits: phoneMethod(ctx).digits,
-    hasTotp: (await ctx.store.listFactors(userId)).some((f) => f.type === 'totp' && f.confirmedAt !== null),
+    hasTotp,
     error,
   }, status);
 }
