@@ -7,12 +7,19 @@ const HEARTBEAT_MS = 20_000;
 
 export type PushEventStatus = 'approved' | 'denied' | 'reported' | 'failed' | 'expired';
 
-export const STATUS: Record<Exclude<PushChallengeRecord['status'], 'pending'>, PushEventStatus> = {
+const STATUS: Record<Exclude<PushChallengeRecord['status'], 'pending'>, PushEventStatus> = {
   approved: 'approved',
   denied: 'denied',
   fraud: 'reported',
   failed: 'failed',
 };
+
+/** The result a waiting browser gets for `challenge` at `now`; null while it is still pending. */
+export function pushOutcome(challenge: PushChallengeRecord | null, now: number): PushEventStatus | null {
+  if (!challenge) return 'expired';
+  if (challenge.status !== 'pending') return STATUS[challenge.status];
+  return challenge.expiresAt <= now ? 'expired' : null;
+}
 
 /**
  * Server-Sent Events for the waiting browser: one `result` event as soon as the device answers
@@ -47,11 +54,11 @@ async function waitForResult(ctx: MfaContext, challengeId: string, res: Response
     for (;;) {
       const woken = new Promise<void>((resolve) => (signal = resolve));
       const challenge = await ctx.store.getPushChallenge(challengeId);
-      if (!challenge) return 'expired';
-      if (challenge.status !== 'pending') return STATUS[challenge.status];
-      const left = challenge.expiresAt - ctx.options.clock();
-      if (left <= 0) return 'expired';
+      const now = ctx.options.clock();
+      const status = pushOutcome(challenge, now);
+      if (status) return status;
       if (gone) return null;
+      const left = challenge!.expiresAt - now;
       clearTimeout(timer);
       timer = setTimeout(() => signal(), Math.min(left, ctx.options.push.challengeTtlMs) + 50);
       await woken;

@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MfaContext } from '../context.js';
 import { openStreamToken } from '../push/stream-token.js';
 import { challengeTopic } from '../push/wakeup.js';
-import type { PushChallengeRecord } from '../stores/push-records.js';
-import { STATUS } from './push-events.js';
+import { pushOutcome } from './push-events.js';
 import type { PushEventStatus } from './push-events.js';
 
 /** A plain Node middleware: runs before (and without) express-session, Passport and Express's Router. */
@@ -39,12 +38,6 @@ export function createPushStreams(ctx: MfaContext): NodeMiddleware {
   let ticker: NodeJS.Timeout | null = null;
   let ticks = 0;
 
-  const outcome = (challenge: PushChallengeRecord | null): PushEventStatus | null => {
-    if (!challenge) return 'expired';
-    if (challenge.status !== 'pending') return STATUS[challenge.status];
-    return challenge.expiresAt <= ctx.options.clock() ? 'expired' : null;
-  };
-
   /** Ends every stream of a challenge, with its result when there is one (none after a store failure). */
   const finish = (id: string, status: PushEventStatus | null): void => {
     const watch = watches.get(id);
@@ -63,7 +56,7 @@ export function createPushStreams(ctx: MfaContext): NodeMiddleware {
     if (!watches.has(id)) return;
     ctx.store.getPushChallenge(id).then(
       (challenge) => {
-        const status = outcome(challenge);
+        const status = pushOutcome(challenge, ctx.options.clock());
         if (status) finish(id, status);
       },
       () => finish(id, null),
