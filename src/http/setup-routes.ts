@@ -78,11 +78,10 @@ export function setupRoutes(ctx: MfaContext): Router {
   }));
 
   router.get('/setup/done', handle(ctx, async (req, res) => {
-    const userId = requireUserId(ctx, req);
-    if (!completedFor(req, userId)) return goToPage(ctx, req, res, '/setup');
+    const completed = completedFor(req, requireUserId(ctx, req));
+    if (!completed) return goToPage(ctx, req, res, '/setup');
     const returnTo = safeReturnTo(sessionState(req).returnTo, ctx.options.defaultReturnTo);
-    const method = completedFor(req, userId)!.method;
-    await renderPage(ctx, req, res, 'setup-done', { title: 'Additional security verification', returnTo, method });
+    await renderPage(ctx, req, res, 'setup-done', { title: 'Additional security verification', returnTo, method: completed.method });
   }));
 
   return router;
