@@ -90,7 +90,7 @@ export class PhoneMethod {
     return this.#o.store.consumePhoneCode(userId, purpose, this.#hash(userId, purpose, to, code), this.#o.clock());
   }
 
-  /** Uniform digits: 32-bit draws above the largest multiple of 10^digits are thrown away (no modulo bias). */
+  /** Uniform digits, one 32-bit draw each; draws at or above 4294967290 (the largest multiple of 10 below 2^32) are thrown away, so % 10 has no bias. */
   #newCode(): string {
     const { codeDigits } = this.#o.settings;
     let code = '';
