@@ -14,7 +14,7 @@ import { formBody } from './form-body.js';
 import { setRetryAfter } from './respond.js';
 
 /** Longest long-poll, in seconds (docs/push-protocol.md §4.1). */
-export const MAX_WAIT_SECONDS = 25;
+const MAX_WAIT_SECONDS = 25;
 
 /**
  * The device API (docs/push-protocol.md): activation, waiting for challenges, answering them.

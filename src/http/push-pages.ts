@@ -16,7 +16,7 @@ export interface PushFlowPaths {
   otpLabel: string;
 }
 
-export function flowPaths(ctx: MfaContext, flow: 'setup' | 'verify'): PushFlowPaths {
+function flowPaths(ctx: MfaContext, flow: 'setup' | 'verify'): PushFlowPaths {
   const base = ctx.options.basePath;
   return flow === 'setup'
     ? { complete: `${base}/setup/push/wait`, resend: `${base}/setup/push/contact`, otp: `${base}/setup`, otpLabel: 'Use a one-time password instead' }

@@ -18,7 +18,7 @@ import type { PushChallengeContext, PushChallengeRecord, PushDeviceRecord } from
 import type { TotpMethod, TotpProvisioning } from './totp.js';
 
 /** Failed activations allowed per activation id, and per client IP per window. */
-export const ACTIVATION_LIMITS = { perActivation: 5, perIp: 20, windowMs: 10 * 60_000 } as const;
+const ACTIVATION_LIMITS = { perActivation: 5, perIp: 20, windowMs: 10 * 60_000 } as const;
 
 export interface PushMethodOptions {
   store: MfaStore;

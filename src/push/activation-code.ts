@@ -1,6 +1,6 @@
 import { hmacSha256Bytes } from '../crypto/hmac.js';
 
-export const ACTIVATION_CODE_DIGITS = 12;
+const ACTIVATION_CODE_DIGITS = 12;
 
 /**
  * The activation code of a device being set up. It is derived from `key` (a subkey of the current

@@ -16,7 +16,7 @@ export interface DeviceChallengeView {
 }
 
 /** A uniformly random number from 10 to 99 (two digits, never a leading zero). */
-export function challengeNumber(random: RandomSource): string {
+function challengeNumber(random: RandomSource): string {
   for (;;) {
     const byte = random(1)[0]!;
     // 180 = 2 × 90: the largest multiple of 90 below 256, so every number is equally likely.

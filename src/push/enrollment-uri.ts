@@ -3,7 +3,7 @@
  * Shared by the server (building it) and clients (parsing it, or Code + URL typed by hand).
  * No Node or DOM imports.
  */
-export const ENROLLMENT_SCHEME = 'passport-mfa-push:';
+const ENROLLMENT_SCHEME = 'passport-mfa-push:';
 
 export interface Enrollment {
   /** The activation URL, `<origin><basePath>/device/activate/<activationId>`. */

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../errors.js';
 
 /** Longest accepted endpoint URL; real push services use a few hundred characters. */
-export const MAX_ENDPOINT_LENGTH = 2048;
+const MAX_ENDPOINT_LENGTH = 2048;
 
 export interface ParsedPushSubscription {
   endpoint: string;

@@ -21,7 +21,7 @@ export interface SignedRequest {
 }
 
 /** The signature input of a device request: canonical JSON of { method, path, deviceId, timestamp, nonce, body }. */
-export function requestSigningInput(r: { method: string; path: string; deviceId: string | null; timestamp: number; nonce: string; body: unknown }): string {
+function requestSigningInput(r: { method: string; path: string; deviceId: string | null; timestamp: number; nonce: string; body: unknown }): string {
   return canonicalJson({ method: r.method.toUpperCase(), path: r.path, deviceId: r.deviceId, timestamp: r.timestamp, nonce: r.nonce, body: r.body ?? null });
 }
 
