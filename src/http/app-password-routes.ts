@@ -28,9 +28,10 @@ interface FormPlace {
 /** App passwords: the setup-wizard step, creating more and revoking from Security info. */
 export function appPasswordRoutes(ctx: MfaContext): Router {
   const router = Router();
+  const afterWizardStep = nextSetupStep(SETUP_STEP, enabledSetupSteps(ctx));
   const wizard: FormPlace = {
-    get: SETUP_STEP, post: SETUP_STEP, done: nextSetupStep(SETUP_STEP, enabledSetupSteps(ctx)),
-    leave: { href: nextSetupStep(SETUP_STEP, enabledSetupSteps(ctx)), label: 'Skip' },
+    get: SETUP_STEP, post: SETUP_STEP, done: afterWizardStep,
+    leave: { href: afterWizardStep, label: 'Skip' },
   };
   const manage: FormPlace = {
     get: '/manage/app-passwords/new', post: '/manage/app-passwords', done: '/manage',
