@@ -68,7 +68,7 @@ async function renderVerifyPage(
   retryAfter(res, retryAfterSeconds);
   const factors = await ctx.store.listFactors(userId);
   const phone = await phoneFactorOf(ctx, userId);
-  const push = ctx.push.settings.enabled && (await ctx.push.readyFactors(userId)).length > 0;
+  const push = (await ctx.push.readyFactors(userId)).length > 0;
   // "This wasn't me" reports are shown once, on the next visit to this page.
   const reports = await ctx.store.listUnseenFraudReports(userId);
   if (reports.length > 0) await ctx.store.markFraudReportsSeen(userId, ctx.options.clock());
