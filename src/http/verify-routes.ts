@@ -7,7 +7,8 @@ import { runSecondStep } from './authenticate.js';
 import { goTo, isEnrolled, livePending, requireUserId, goToPage } from './flow.js';
 import { formatMinute } from './format-time.js';
 import { handle } from './handle.js';
-import { phoneFactorOf } from './phone-support.js';
+import { hasConfirmedCodeFactor } from '../methods/totp.js';
+import { verifiedPhoneIn } from './phone-support.js';
 import { renderPage, retryAfter } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
 import { pushVerifyRoutes, sendSignInNotification } from './push-verify-routes.js';
@@ -66,9 +67,10 @@ async function renderVerifyPage(
   retryAfterSeconds?: number | null,
 ): Promise<void> {
   retryAfter(res, retryAfterSeconds);
+  // One read of the user's factors serves every method shown on the page.
   const factors = await ctx.store.listFactors(userId);
-  const phone = await phoneFactorOf(ctx, userId);
-  const push = (await ctx.push.readyFactors(userId)).length > 0;
+  const phone = ctx.phone ? verifiedPhoneIn(factors) : null;
+  const push = (await ctx.push.readyFactors(userId, factors)).length > 0;
   // "This wasn't me" reports are shown once, on the next visit to this page.
   const reports = await ctx.store.listUnseenFraudReports(userId);
   if (reports.length > 0) await ctx.store.markFraudReportsSeen(userId, ctx.options.clock());
@@ -79,7 +81,7 @@ async function renderVerifyPage(
     digits: ctx.totp.digits,
     // The app (codes from an authenticator, or the companion app's own codes) stays the default
     // whenever it is enrolled; the phone is offered beside it.
-    hasTotp: factors.some((f) => (f.type === 'totp' || f.type === 'push') && f.confirmedAt !== null),
+    hasTotp: hasConfirmedCodeFactor(factors),
     phone: phone ? maskPhone(phone.data.e164) : null,
     push,
     fraudNotices,

@@ -135,9 +135,9 @@ export class PushMethod {
   }
 
   /** The user's confirmed push factors with a ready device. */
-  async readyFactors(userId: string): Promise<FactorRecord[]> {
+  async readyFactors(userId: string, listed?: readonly FactorRecord[]): Promise<FactorRecord[]> {
     if (!this.#o.settings.enabled) return [];
-    const factors = (await this.#o.store.listFactors(userId)).filter((f) => f.type === 'push' && f.confirmedAt !== null);
+    const factors = (listed ?? (await this.#o.store.listFactors(userId))).filter((f) => f.type === 'push' && f.confirmedAt !== null);
     const ready = await Promise.all(factors.map(async (f) => ((await this.readyDevice(f)) ? f : null)));
     return ready.filter((f): f is FactorRecord => f !== null);
   }
