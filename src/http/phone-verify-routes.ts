@@ -12,6 +12,7 @@ import { renderPage, retryAfter } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
 import { sessionState } from './session-state.js';
 import { alreadyDone } from './verify-routes.js';
+import { hasConfirmedCodeFactor } from '../methods/totp.js';
 
 /**
  * Sign-in with a code sent to the verified phone ("Text me" / "Call me" on the verify page).
@@ -74,7 +75,7 @@ async function phoneSignIn(ctx: MfaContext, req: Request): Promise<PhoneSignIn> 
   const factors = await ctx.store.listFactors(userId);
   const factor = verifiedPhoneIn(factors);
   if (!factor) throw new NotFoundError('No phone is set up for this account.');
-  return { userId, to: factor.data.e164, hasTotp: factors.some((f) => f.type === 'totp' && f.confirmedAt !== null) };
+  return { userId, to: factor.data.e164, hasTotp: hasConfirmedCodeFactor(factors) };
 }
 
 async function renderCodePage(ctx: MfaContext, req: Request, res: Response, signIn: PhoneSignIn, error: string | null, status = 200): Promise<void> {

@@ -11,6 +11,11 @@ export type TotpAlgorithm = 'sha1' | 'sha256' | 'sha512';
 /** Factor types whose sealed secret is a TOTP seed: authenticator apps and push devices. */
 export const TOTP_FACTOR_TYPES: readonly string[] = ['totp', 'push'];
 
+/** Whether the user has a confirmed factor that shows one-time codes (an authenticator app or the companion app). */
+export function hasConfirmedCodeFactor(factors: readonly FactorRecord[]): boolean {
+  return factors.some((f) => TOTP_FACTOR_TYPES.includes(f.type) && f.confirmedAt !== null);
+}
+
 export interface TotpSettings {
   algorithm: TotpAlgorithm;
   digits: 6 | 7 | 8;
