@@ -25,7 +25,9 @@ export interface MfaEvent {
     | 'push.fraud_reported'
     | 'push.pin_failed'
     | 'push.device_disabled'
-    | 'push.webpush_failed';
+    | 'push.webpush_failed'
+    | 'wakeup.disconnected'
+    | 'wakeup.reconnected';
   userId: string | null;
   at: number;
   ip?: string | undefined;

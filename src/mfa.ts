@@ -79,6 +79,10 @@ export function createMfa(input: MfaOptions): Mfa {
   const store = guardStore(options.store, (cause) => {
     emit({ type: 'store.unavailable', userId: null, reason: cause instanceof Error ? cause.message : String(cause) });
   });
+  // Meanwhile waiters re-read the store every second; the host's monitoring should still hear of it.
+  options.wakeup.onConnectionChange?.(({ connected, error }) => {
+    emit(connected ? { type: 'wakeup.reconnected', userId: null } : { type: 'wakeup.disconnected', userId: null, reason: error?.message });
+  });
   const box = new SecretBox(options.keys, options.random);
   const totp = new TotpMethod({ store, box, issuer: options.issuer, settings: options.totp, clock: options.clock, random: options.random });
   const { push: pushSettings, clock, random } = options;

@@ -9,6 +9,7 @@ import { authenticateDeviceRequest } from '../push/request-auth.js';
 import type { SignedRequest } from '../push/request-auth.js';
 import { parsePublicJwk } from '../push/signature.js';
 import { userTopic } from '../push/wakeup.js';
+import { pollDelayMs } from '../transports/wakeup.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
 import { formBody } from './form-body.js';
 import { setRetryAfter } from './respond.js';
@@ -84,8 +85,9 @@ async function webPushDevice(ctx: MfaContext, req: Request): Promise<PushDeviceR
 
 /**
  * The device's open challenges: at once if there are any, else as soon as one is created (woken
- * through the PushWakeup transport), else an empty list after `waitSeconds` or when the client
- * goes away. Subscribing before the first read means no challenge can slip in between.
+ * through the wake-up transport, or found by the re-read every `push.pollIntervalMs` in case no
+ * wake-up comes), else an empty list after `waitSeconds` or when the client goes away.
+ * Subscribing before the first read means no challenge can slip in between.
  */
 async function waitForChallenges(ctx: MfaContext, device: PushDeviceRecord, waitSeconds: number, res: Response): Promise<DeviceChallengeView[]> {
   if (waitSeconds === 0) return ctx.push.challengesFor(device);
@@ -95,13 +97,16 @@ async function waitForChallenges(ctx: MfaContext, device: PushDeviceRecord, wait
     done = true;
     signal();
   };
-  const unsubscribe = ctx.options.push.wakeup.subscribe(userTopic(device.userId), () => signal());
+  const unsubscribe = ctx.options.wakeup.subscribe(userTopic(device.userId), () => signal());
   const timer = setTimeout(stop, waitSeconds * 1000);
+  let poll: NodeJS.Timeout | undefined;
   res.once('close', stop);
   try {
     for (;;) {
       // Armed before the read, so a wake-up that arrives during the read is not lost.
       const woken = new Promise<void>((resolve) => (signal = resolve));
+      clearTimeout(poll);
+      poll = setTimeout(() => signal(), pollDelayMs(ctx.options.wakeup, ctx.options.push.pollIntervalMs));
       // Re-read the device: a PIN chosen (or a lockout) while this request waited changes what it may see.
       const current = (await ctx.store.getPushDevice(device.id)) ?? device;
       const challenges = await ctx.push.challengesFor(current);
@@ -111,6 +116,7 @@ async function waitForChallenges(ctx: MfaContext, device: PushDeviceRecord, wait
   } finally {
     unsubscribe();
     clearTimeout(timer);
+    clearTimeout(poll);
     res.off('close', stop);
   }
 }

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { MfaContext } from '../context.js';
 import { challengeTopic } from '../push/wakeup.js';
+import { pollDelayMs } from '../transports/wakeup.js';
 import type { PushChallengeRecord } from '../stores/push-records.js';
 
 const HEARTBEAT_MS = 20_000;
@@ -23,7 +24,8 @@ export function pushOutcome(challenge: PushChallengeRecord | null, now: number):
 
 /**
  * Server-Sent Events for the waiting browser: one `result` event as soon as the device answers
- * (woken through PushWakeup, no polling delay) or the challenge expires, then the stream ends.
+ * (woken through the wake-up transport, no polling delay) or the challenge expires, then the
+ * stream ends. The store is also re-read every `push.pollIntervalMs`, in case a wake-up never comes.
  */
 export async function streamPushResult(ctx: MfaContext, res: Response, challengeId: string): Promise<void> {
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
@@ -47,7 +49,7 @@ async function waitForResult(ctx: MfaContext, challengeId: string, res: Response
     gone = true;
     signal();
   };
-  const unsubscribe = ctx.options.push.wakeup.subscribe(challengeTopic(challengeId), () => signal());
+  const unsubscribe = ctx.options.wakeup.subscribe(challengeTopic(challengeId), () => signal());
   res.once('close', leave);
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -60,7 +62,7 @@ async function waitForResult(ctx: MfaContext, challengeId: string, res: Response
       if (gone) return null;
       const left = challenge!.expiresAt - now;
       clearTimeout(timer);
-      timer = setTimeout(() => signal(), Math.min(left, ctx.options.push.challengeTtlMs) + 50);
+      timer = setTimeout(() => signal(), Math.min(left + 50, pollDelayMs(ctx.options.wakeup, ctx.options.push.pollIntervalMs)));
       await woken;
     }
   } finally {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { isPushSender } from './push-sender.js';
 import type { PushSender } from './push-sender.js';
-import { InProcessPushWakeup } from './wakeup.js';
-import type { PushWakeup } from './wakeup.js';
+import type { Wakeup } from '../transports/wakeup.js';
 
 /** Mobile app → Notification. Each field lists its default. */
 export interface PushOptions {
@@ -31,8 +30,13 @@ export interface PushOptions {
    * behind a proxy that changes the Host or scheme. @default the request's own protocol and host
    */
   publicOrigin?: string;
-  /** How waiting devices and browsers are woken. @default new InProcessPushWakeup() (one instance) */
-  wakeup?: PushWakeup;
+  /**
+   * A waiting browser's result stream and a device's long-poll re-read the store this often even
+   * without a wake-up, in ms (0.5 to 25 s), so a wake-up that never arrives (another instance
+   * without a shared `wakeup`, a lost message) costs at most this long; while a shared `wakeup`
+   * is disconnected they re-read every second. @default 2000
+   */
+  pollIntervalMs?: number;
   /**
    * Also tells subscribed devices through a vendor push service that a request is waiting, e.g.
    * `new WebPushSender({ vapidPublicKey, vapidPrivateKey, subject })` (needs the optional `web-push`
@@ -53,7 +57,9 @@ export interface ResolvedPushOptions {
   fraudBlockMs: number;
   maxPinFailures: number;
   publicOrigin: string | undefined;
-  wakeup: PushWakeup;
+  pollIntervalMs: number;
+  /** The top-level `wakeup` option: how waiting devices and browsers are woken. */
+  wakeup: Wakeup;
   sender: PushSender | null;
 }
 
@@ -68,6 +74,7 @@ export const PUSH_DEFAULTS = {
   denialCooldown: { denials: 3, windowMs: 10 * 60_000, cooldownMs: 10 * 60_000 },
   fraudBlockMs: 24 * 60 * 60_000,
   maxPinFailures: 10,
+  pollIntervalMs: 2_000,
 } as const;
 
 const ms = (min: number, max: number, what: string) =>
@@ -92,14 +99,11 @@ export const pushSchema = z.object({
   fraudBlockMs: ms(0, 30 * 24 * 60 * 60_000, 'up to 30 days'),
   maxPinFailures: z.number().int().min(3).max(100).optional(),
   publicOrigin: z.string().refine((s) => /^https?:\/\/[^/\s?#]+$/.test(s), 'must be an origin like "https://app.example" (no path, no trailing "/")').optional(),
-  wakeup: z.custom<PushWakeup>(
-    (v) => typeof v === 'object' && v !== null && typeof (v as PushWakeup).publish === 'function' && typeof (v as PushWakeup).subscribe === 'function',
-    { message: 'must implement PushWakeup ({ publish(topic), subscribe(topic, listener) }), e.g. new InProcessPushWakeup()' },
-  ).optional(),
+  pollIntervalMs: ms(500, 25_000, '0.5 to 25 seconds'),
   sender: z.custom<PushSender>(isPushSender, { message: 'must implement PushSender ({ send(subscription, message), allowsEndpoint(endpoint) }), e.g. new WebPushSender({ vapidPublicKey, vapidPrivateKey, subject })' }).optional(),
 }).strict();
 
-export function resolvePush(p: z.infer<typeof pushSchema>): ResolvedPushOptions {
+export function resolvePush(p: z.infer<typeof pushSchema>, wakeup: Wakeup): ResolvedPushOptions {
   const d = PUSH_DEFAULTS;
   return {
     enabled: p.enabled ?? d.enabled,
@@ -113,7 +117,8 @@ export function resolvePush(p: z.infer<typeof pushSchema>): ResolvedPushOptions 
     fraudBlockMs: p.fraudBlockMs ?? d.fraudBlockMs,
     maxPinFailures: p.maxPinFailures ?? d.maxPinFailures,
     publicOrigin: p.publicOrigin,
-    wakeup: p.wakeup ?? new InProcessPushWakeup(),
+    pollIntervalMs: p.pollIntervalMs ?? d.pollIntervalMs,
+    wakeup,
     sender: p.sender ?? null,
   };
 }

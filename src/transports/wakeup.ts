@@ -75,6 +75,17 @@ export class InProcessWakeup implements Wakeup {
   }
 }
 
+/** How often waiters re-read the store while a shared transport is disconnected, at most. */
+export const DISCONNECTED_POLL_MS = 1_000;
+
+/**
+ * How long a waiter may go without re-reading the store: `intervalMs` while wake-ups arrive,
+ * at most DISCONNECTED_POLL_MS while a shared transport is disconnected (polling stands in for it).
+ */
+export function pollDelayMs(wakeup: Wakeup, intervalMs: number): number {
+  return wakeup.connected === false ? Math.min(intervalMs, DISCONNECTED_POLL_MS) : intervalMs;
+}
+
 /** True when `value` has publish() and subscribe(): what createMfa() accepts as `wakeup`. */
 export function isWakeup(value: unknown): value is Wakeup {
   return typeof value === 'object' && value !== null && typeof (value as Wakeup).publish === 'function' && typeof (value as Wakeup).subscribe === 'function';
