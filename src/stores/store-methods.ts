@@ -34,3 +34,20 @@ export function missingStoreMethods(store: unknown, methods: readonly StoreMetho
   if (typeof store !== 'object' || store === null) return [...methods];
   return methods.filter((m) => typeof (store as Record<string, unknown>)[m] !== 'function');
 }
+
+/** Store facets a method can ask for (the optional parts of the store contract). */
+export type StoreFacet = 'rateLimits' | 'phoneCodes' | 'appPasswords' | 'push' | 'pushSubscriptions' | 'credentials' | 'recoveryCodes';
+
+/**
+ * The store methods behind each facet a method can ask for (SecondFactorMethod.storeFacets). The
+ * WebAuthn credential and recovery-code facets have no methods in this flat contract yet.
+ */
+export const STORE_FACETS: Record<StoreFacet, readonly StoreMethod[]> = {
+  rateLimits: RATE_LIMITS,
+  phoneCodes: STORE_METHODS.phone,
+  appPasswords: STORE_METHODS.appPasswords,
+  push: STORE_METHODS.push,
+  pushSubscriptions: STORE_METHODS.webPush,
+  credentials: [],
+  recoveryCodes: [],
+};

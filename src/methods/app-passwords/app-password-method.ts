@@ -1,12 +1,12 @@
-import { AppPasswordLimitError, ConfigurationError, InvalidInputError } from '../errors.js';
-import { deriveSubkey } from '../crypto/derive-key.js';
-import { hmacSha256 } from '../crypto/hmac.js';
-import { randomId } from '../crypto/random.js';
-import type { RandomSource } from '../crypto/random.js';
-import type { SealingKey } from '../crypto/secret-box.js';
-import type { ResolvedAppPasswordOptions } from '../options.js';
-import type { AppPasswordRecord, MfaStore } from '../stores/store.js';
-import { missingStoreMethods, STORE_METHODS } from '../stores/store-methods.js';
+import { AppPasswordLimitError, ConfigurationError, InvalidInputError } from '../../errors.js';
+import { deriveSubkey } from '../../crypto/derive-key.js';
+import { hmacSha256 } from '../../crypto/hmac.js';
+import { randomId } from '../../crypto/random.js';
+import type { RandomSource } from '../../crypto/random.js';
+import type { SealingKey } from '../../crypto/secret-box.js';
+import type { ResolvedAppPasswordOptions } from '../../options.js';
+import type { AppPasswordRecord, MfaStore } from '../../stores/store.js';
+import { missingStoreMethods, STORE_METHODS } from '../../stores/store-methods.js';
 
 /** 32 symbols, so each is exactly 5 bits: lowercase letters and digits without 0/o and 1/l. */
 const ALPHABET = '23456789abcdefghijkmnpqrstuvwxyz';
