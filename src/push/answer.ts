@@ -3,7 +3,7 @@ import type { AttemptRunner } from '../methods/attempt.js';
 import type { PushMethod } from '../methods/push/push-method.js';
 import type { MfaStore } from '../stores/store.js';
 import { safeEqual } from '../crypto/safe-equal.js';
-import { ChallengeUnavailableError, DeviceDisabledError, InvalidInputError, NumberMismatchError } from '../errors.js';
+import { ChallengeUnavailableError, DeviceDisabledError, InvalidInputError, NumberMismatchError, PinIncorrectError } from '../errors.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
 import { addressedTo } from './challenge.js';
 import { canonicalJson } from './canonical-json.js';
@@ -28,7 +28,7 @@ interface Answer {
 export interface AnswerDeps {
   store: MfaStore;
   push: PushMethod;
-  /** Counts a wrong number toward the shared lockout, like a wrong code. */
+  /** Counts a wrong number or PIN toward the shared lockout, like a wrong code. */
   attempts: AttemptRunner;
   clock: () => number;
   emit: Emit;
@@ -69,11 +69,18 @@ export async function answerChallenge(deps: AnswerDeps, device: PushDeviceRecord
     return 'reported';
   }
 
-  try {
-    await push.pins.check(device, answer.pin);
-  } catch (error) {
-    emit({ type: error instanceof DeviceDisabledError ? 'push.device_disabled' : 'push.pin_failed', ...base });
-    throw error;
+  const pin = await push.pins.check(device, answer.pin);
+  if (!pin.ok) {
+    // A wrong PIN fails the request at once, as a wrong number does: one guess per notification.
+    await push.resolve(challengeId, 'failed', device.id, evidence).catch(ignoreUnavailable);
+    if (pin.judged) await deps.attempts.fail({ ...base, reason: 'pin_incorrect' }, new PinIncorrectError(pin.attemptsLeft));
+    if (pin.attemptsLeft === 0) {
+      await push.disableDevice(device.id);
+      emit({ type: 'push.device_disabled', ...base });
+      throw new DeviceDisabledError();
+    }
+    emit({ type: 'push.pin_failed', ...base });
+    throw new PinIncorrectError(pin.attemptsLeft);
   }
   if (answer.number === null || !safeEqual(answer.number, challenge.number)) {
     // Number matching: a wrong number is a failed attempt, not a retry.
@@ -84,6 +91,11 @@ export async function answerChallenge(deps: AnswerDeps, device: PushDeviceRecord
   await push.resolve(challengeId, 'approved', device.id, evidence);
   emit({ type: 'push.challenge_answered', ...base, decision: 'approve' });
   return 'approved';
+}
+
+/** The request may already be closed by a parallel answer; the PIN verdict stands regardless. */
+function ignoreUnavailable(error: unknown): void {
+  if (!(error instanceof ChallengeUnavailableError || error instanceof DeviceDisabledError)) throw error;
 }
 
 /** Validates the answer object and its own signature; returns it with the evidence to keep. */
