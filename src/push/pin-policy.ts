@@ -2,7 +2,7 @@ import { slowHash, slowHashMatches } from '../crypto/slow-hash.js';
 import type { RandomSource } from '../crypto/random.js';
 import { DeviceDisabledError, InvalidInputError, PinIncorrectError } from '../errors.js';
 import { rateLimitKeys } from '../policy/rate-limit-keys.js';
-import type { MfaStore } from '../stores/store.js';
+import type { StoreWith } from '../stores/mfa-store.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
 
 /** Longer than any lifetime of a device: a PIN failure streak only ends with a correct PIN. */
@@ -14,7 +14,7 @@ const STREAK_MS = 100 * 365 * 24 * 60 * 60_000;
  */
 export class PinPolicy {
   constructor(
-    private readonly store: MfaStore,
+    private readonly store: StoreWith<'rateLimits' | 'push'>,
     private readonly settings: { length: number; maxFailures: number },
     private readonly clock: () => number,
     private readonly random: RandomSource,
@@ -45,13 +45,13 @@ export class PinPolicy {
     if (device.pinHash === null) return;
     const key = rateLimitKeys.pushPinFailureByDevice(device.id);
     if (typeof pin === 'string' && pin.length <= 64 && (await slowHashMatches(pin, device.pinHash))) {
-      await this.store.deleteRateLimit(key);
+      await this.store.rateLimits.delete(key);
       return;
     }
     const now = this.clock();
-    const { count } = await this.store.hitRateLimit(key, STREAK_MS, now);
+    const { count } = await this.store.rateLimits.hit(key, STREAK_MS, now);
     if (count >= this.settings.maxFailures) {
-      await this.store.disablePushDevice(device.id, now);
+      await this.store.push.disableDevice(device.id, now);
       throw new DeviceDisabledError();
     }
     throw new PinIncorrectError(this.settings.maxFailures - count);
