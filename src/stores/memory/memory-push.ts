@@ -67,7 +67,7 @@ export class MemoryPush implements PushStore {
   async resolveChallenge(id: string, r: PushResolution): Promise<boolean> {
     this.#open();
     const challenge = this.#challenges.get(id);
-    if (!challenge || challenge.status !== 'pending' || r.now >= challenge.expiresAt) return false;
+    if (!challenge || challenge.status !== 'pending' || r.now >= challenge.expiresAt || !this.#enabled(r.deviceId)) return false;
     Object.assign(challenge, { status: r.status, resolvedAt: r.now, resolvedBy: r.deviceId, evidence: r.evidence });
     return true;
   }
@@ -75,7 +75,7 @@ export class MemoryPush implements PushStore {
   async consumeChallenge(id: string, now: number): Promise<boolean> {
     this.#open();
     const challenge = this.#challenges.get(id);
-    if (!challenge || challenge.status !== 'approved' || challenge.consumedAt !== null) return false;
+    if (!challenge || challenge.status !== 'approved' || challenge.consumedAt !== null || !this.#enabled(challenge.resolvedBy)) return false;
     challenge.consumedAt = now;
     return true;
   }
@@ -101,6 +101,11 @@ export class MemoryPush implements PushStore {
     // Forget expired nonces now and then so the map does not grow without bound.
     if (this.#nonces.size % 1024 === 0) for (const [k, t] of this.#nonces) if (t <= now) this.#nonces.delete(k);
     return true;
+  }
+
+  #enabled(deviceId: string | null): boolean {
+    const device = deviceId === null ? undefined : this.#devices.get(deviceId);
+    return device !== undefined && device.disabledAt === null;
   }
 
   #ofUser(userId: string, keep: (c: PushChallengeRecord) => boolean): PushChallengeRecord[] {
