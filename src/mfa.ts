@@ -21,7 +21,7 @@ import type { AppPasswordStrategy } from './passport/app-password-strategy.js';
 import { createMfaStrategy } from './passport/mfa-strategy.js';
 import type { MfaStrategy } from './passport/mfa-strategy.js';
 import { LockoutPolicy } from './policy/lockout.js';
-import { guardStore } from './stores/guarded-store.js';
+import { guardStore, refuseAbsentFacets } from './stores/guarded-store.js';
 
 export interface Mfa {
   /** Mount with app.use(mfa.router): the setup, verification and self-service pages under basePath. */
@@ -80,9 +80,10 @@ export function createMfa(input: MfaOptions): Mfa {
       console.error('passport-mfa: onEvent hook threw', error);
     }
   };
-  const store = guardStore(options.store, (cause) => {
+  const storeAsGiven = guardStore(options.store, (cause) => {
     emit({ type: 'store.unavailable', userId: null, reason: cause instanceof Error ? cause.message : String(cause) });
   });
+  const store = refuseAbsentFacets(storeAsGiven);
   const attempts = new AttemptRunner({ lockout: new LockoutPolicy(store, options.lockout, options.clock), emit });
   const revokeAppPasswords = async (userId: string, reason: string): Promise<number> => {
     const revoked = await appPasswordsOf(registry).revokeAll(userId);
@@ -90,7 +91,7 @@ export function createMfa(input: MfaOptions): Mfa {
     return revoked;
   };
   const registry: MethodRegistry = new MethodRegistry(Object.values(builtIn), {
-    options, store, box: new SecretBox(options.keys, options.random), attempts, emit, revokeAppPasswords,
+    options, store, storeAsGiven, box: new SecretBox(options.keys, options.random), attempts, emit, revokeAppPasswords,
   });
   const pages: Pages = {
     options,
@@ -104,10 +105,10 @@ export function createMfa(input: MfaOptions): Mfa {
   };
   const push = pushApiOf(registry);
   const admin: Mfa['admin'] = {
-    unlock: (userId) => store.resetFailures(userId),
+    unlock: (userId) => store.core.resetFailures(userId),
     resetFactors: async (userId) => {
-      const factors = await store.listFactors(userId);
-      for (const f of factors) await store.deleteFactor(userId, f.id);
+      const factors = await store.core.listFactors(userId);
+      for (const f of factors) await store.core.deleteFactor(userId, f.id);
       return factors.length;
     },
     onPasswordReset: (user) => revokeAppPasswords(options.getUserId(user), 'password_reset'),

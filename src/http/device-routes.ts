@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { PushApi } from '../methods/push/index.js';
 import type { ResolvedOptions } from '../options.js';
 import { formBody } from '../second-step/form-body.js';
-import type { MfaStore } from '../stores/store.js';
+import type { CompleteStore } from '../stores/guarded-store.js';
 import { ActivationFailedError, DeviceDisabledError, InvalidInputError, MfaError, PinIncorrectError, StoreUnavailableError } from '../errors.js';
 import type { DeviceChallengeView } from '../push/challenge.js';
 import { parsePushSubscription } from '../push/push-subscription.js';
@@ -19,7 +19,7 @@ const MAX_WAIT_SECONDS = 25;
 
 export interface DeviceApiDeps {
   options: ResolvedOptions;
-  store: MfaStore;
+  store: CompleteStore;
   push: PushApi;
 }
 
@@ -69,13 +69,13 @@ export function deviceRoutes(deps: DeviceApiDeps): Router {
     if (!options.push.sender!.allowsEndpoint(endpoint)) {
       throw new InvalidInputError('Invalid push subscription: endpoint host is not an allowed push service (WebPushSender allowedHosts).', 'invalid_request');
     }
-    await store.putPushSubscription({ deviceId: device.id, userId: device.userId, endpoint, p256dh, auth, createdAt: options.clock() });
+    await store.pushSubscriptions.put({ deviceId: device.id, userId: device.userId, endpoint, p256dh, auth, createdAt: options.clock() });
     res.json({ status: 'subscribed' });
   }));
 
   router.delete('/push-subscription', json(async (req, res) => {
     const device = await webPushDevice(deps, req);
-    await store.deletePushSubscription(device.id);
+    await store.pushSubscriptions.delete(device.id);
     res.json({ status: 'unsubscribed' });
   }));
 
@@ -112,7 +112,7 @@ async function waitForChallenges(deps: DeviceApiDeps, device: PushDeviceRecord, 
       // Armed before the read, so a wake-up that arrives during the read is not lost.
       const woken = new Promise<void>((resolve) => (signal = resolve));
       // Re-read the device: a PIN chosen (or a lockout) while this request waited changes what it may see.
-      const current = (await store.getPushDevice(device.id)) ?? device;
+      const current = (await store.push.getDevice(device.id)) ?? device;
       const challenges = await push.method.challengesFor(current);
       if (challenges.length > 0 || done) return challenges;
       await woken;

@@ -19,7 +19,7 @@ export function manageRoutes(pages: Pages): Router {
   router.get('/manage', handle(pages, async (req, res) => {
     const userId = await requireFreshSecondFactor(pages, req, res, managePath);
     if (userId === null) return;
-    const factors = (await store.listFactors(userId)).filter((f) => f.confirmedAt !== null);
+    const factors = (await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
     const rows = factors.map((f) => {
       const row = registry.ownerOf(f)?.parts.securityInfo?.row?.(f) ?? { detail: null, actions: [] };
       return {
@@ -47,8 +47,8 @@ export function manageRoutes(pages: Pages): Router {
     const userId = await requireFreshSecondFactor(pages, req, res, managePath);
     if (userId === null) return;
     const id = String(req.params.id);
-    const factor = await store.getFactor(id);
-    if (!(await store.deleteFactor(userId, id))) throw new NotFoundError('That method does not exist.');
+    const factor = await store.core.getFactor(id);
+    if (!(await store.core.deleteFactor(userId, id))) throw new NotFoundError('That method does not exist.');
     pages.emit({ type: 'factor.removed', userId, ip: req.ip, factorId: id, method: factor?.type });
     if (factor) await registry.ownerOf(factor)?.parts.factorRemoved?.(factor, req.ip);
     await goToPage(options, req, res, '/manage');

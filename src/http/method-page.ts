@@ -7,7 +7,7 @@ import { formBody } from '../second-step/form-body.js';
 import { pendingFor, sessionState } from '../second-step/session-state.js';
 import type { PendingSecondFactor } from '../second-step/session-state.js';
 import { verifySecondStep } from '../second-step/verify-second-step.js';
-import type { FactorRecord } from '../stores/store.js';
+import type { FactorRecord } from '../stores/facets/core.js';
 import { requireFreshSecondFactor } from './access.js';
 import { alreadyDone, goTo, goToPage, livePending, requireUserId } from './flow.js';
 import type { Pages } from './pages.js';
@@ -50,7 +50,7 @@ export async function checkAccess(pages: Pages, method: RegisteredMethod, route:
         const pending = pendingFor(req, userId, options.clock(), options.pendingTtlMs);
         // An expired setup ends the password step too, unless the second step was completed already.
         if (!pending) await livePending(options, req, userId);
-        const factor = pending && (await pages.store.getFactor(setup.enrollFactorId));
+        const factor = pending && (await pages.store.core.getFactor(setup.enrollFactorId));
         if (pending && factor && factor.userId === userId && factor.type === method.id && factor.confirmedAt === null) {
           return { userId, pending, enrolling: factor, enroll: true };
         }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PushApi } from '../methods/push/index.js';
 import type { ResolvedOptions } from '../options.js';
-import type { MfaStore } from '../stores/store.js';
+import type { CompleteStore } from '../stores/guarded-store.js';
 import { openStreamToken } from '../push/stream-token.js';
 import { challengeTopic } from '../push/wakeup.js';
 import { pushOutcome } from '../push/push-outcome.js';
@@ -33,7 +33,7 @@ interface Watch {
  * costs an open socket and a set entry. One shared ticker sends heartbeats and ends streams whose
  * challenge expired; a wake-up re-reads the store, which stays the single source of truth.
  */
-export function createPushStreams(deps: { options: ResolvedOptions; store: MfaStore; push: PushApi | null }): NodeMiddleware {
+export function createPushStreams(deps: { options: ResolvedOptions; store: CompleteStore; push: PushApi | null }): NodeMiddleware {
   const { options, store, push } = deps;
   if (!push) return (_req, _res, next) => next();
   const prefix = `${options.basePath}/push-events/`;
@@ -57,7 +57,7 @@ export function createPushStreams(deps: { options: ResolvedOptions; store: MfaSt
 
   const recheck = (id: string): void => {
     if (!watches.has(id)) return;
-    store.getPushChallenge(id).then(
+    store.push.getChallenge(id).then(
       (challenge) => {
         const status = pushOutcome(challenge, options.clock());
         if (status) finish(id, status);

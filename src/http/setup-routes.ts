@@ -27,7 +27,7 @@ export function setupRoutes(pages: Pages): Router {
     const body = formBody(req);
     const chosen = choiceOf(registry.setupChoices(), field(body.contact), field(body.mode));
     if (!chosen) return renderChoicePage(pages, req, res, 'Choose how we should contact you, then Set up.', 400);
-    await store.deleteUnconfirmedFactors(userId);
+    await store.core.deleteUnconfirmedFactors(userId);
     const { factorId } = await chosen.method.parts.beginSetup!({ userId, accountName: options.getAccountName(req.user!) });
     const pending = await livePending(options, req, userId);
     pending.enrollFactorId = factorId;

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { MfaError } from '../errors.js';
 import type { SignInUser, ViewPart } from '../methods/method.js';
 import type { RegisteredMethod } from '../methods/registry.js';
-import type { FactorRecord } from '../stores/store.js';
+import type { FactorRecord } from '../stores/facets/core.js';
 import { csrfToken } from './csrf.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
@@ -16,7 +16,7 @@ interface Offer {
 
 /** The user's confirmed factors, read once for the whole page. */
 export async function confirmedFactors(pages: Pages, userId: string): Promise<FactorRecord[]> {
-  return (await pages.store.listFactors(userId)).filter((f) => f.confirmedAt !== null);
+  return (await pages.store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
 }
 
 /** What a method's sign-in parts see of the user. */

@@ -2,8 +2,10 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { MfaError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { ResolvedOptions } from '../options.js';
-import type { StoreFacet } from '../stores/store-methods.js';
-import type { FactorRecord, MfaStore } from '../stores/store.js';
+import type { FactorRecord } from '../stores/facets/core.js';
+import type { CompleteStore } from '../stores/guarded-store.js';
+import type { MfaStore } from '../stores/mfa-store.js';
+import type { FacetNeed } from '../stores/require-facets.js';
 import type { AttemptRunner } from './attempt.js';
 import type { MethodPage, MethodRoute } from './page.js';
 
@@ -29,10 +31,10 @@ export interface SecondFactorMethod {
   /** Whether an instance with these options offers the method at all. */
   enabled(options: ResolvedOptions): boolean;
   /**
-   * Store facets the method needs when enabled: createMfa() refuses, with a ConfigurationError,
-   * a store that lacks one (see stores/store-methods.ts).
+   * The store facets the method needs with these options (when enabled), each with what needs it
+   * and how the host turns that off: createMfa() refuses a store that lacks one at startup.
    */
-  readonly storeFacets: readonly StoreFacet[];
+  storeNeeds(options: ResolvedOptions): readonly FacetNeed[];
   /** Where the setup wizard offers it; absent: the wizard never does (it is set up elsewhere). */
   readonly setup?: SetupPlacement;
   /** Place on the verify page: lower first. The strongest method comes first. Absent: never offered there. */
@@ -80,8 +82,14 @@ export type SetupPlacement =
 /** What `create()` receives: the instance's shared services, already narrowed to the domain. */
 export interface MethodServices {
   options: ResolvedOptions;
-  /** The host's store, wrapped so backend failures throw StoreUnavailableError (503). */
-  store: MfaStore;
+  /**
+   * The host's store, wrapped so backend failures throw StoreUnavailableError (503). Every facet
+   * is there: one the store lacks fails closed with a ConfigurationError (createMfa() refused the
+   * store at startup if an enabled method needs it).
+   */
+  store: CompleteStore;
+  /** The same store with only the facets it has, for a method whose facets are optional and that looks for them itself. */
+  storeAsGiven: MfaStore;
   /** Seals secrets at rest under the host's key(s). */
   box: SecretBox;
   /** The one attempt runner (lockout → check → confirm → reset → events), for checks outside a sign-in. */

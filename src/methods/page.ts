@@ -1,5 +1,5 @@
 import type { MfaError } from '../errors.js';
-import type { FactorRecord } from '../stores/store.js';
+import type { FactorRecord } from '../stores/facets/core.js';
 
 /**
  * Who may reach a method's page; the router checks it before the handler runs:

@@ -1,6 +1,7 @@
 import { ConfigurationError, InvalidInputError, PendingExpiredError } from '../errors.js';
-import type { MfaStore, FactorRecord } from '../stores/store.js';
-import { missingStoreMethods, STORE_FACETS } from '../stores/store-methods.js';
+import type { FactorRecord } from '../stores/facets/core.js';
+import type { CompleteStore } from '../stores/guarded-store.js';
+import { requireFacets } from '../stores/require-facets.js';
 import type { AttemptOutcome, AttemptRunner } from './attempt.js';
 import type { MethodParts, MethodServices, SecondFactorMethod, SetupPlacement } from './method.js';
 
@@ -37,7 +38,7 @@ export class MethodRegistry {
   readonly #byId: ReadonlyMap<string, RegisteredMethod>;
   /** Every known definition, enabled or not: factors made by a method that was later turned off still belong to it. */
   readonly #definitions: ReadonlyMap<string, SecondFactorMethod>;
-  readonly #store: MfaStore;
+  readonly #store: CompleteStore;
   readonly #attempts: AttemptRunner;
   readonly #clock: () => number;
   /** The wizard's pages: those that start it (a chosen method's setup page) and the follow-ups, in order. */
@@ -47,12 +48,7 @@ export class MethodRegistry {
     this.#definitions = indexDefinitions(definitions);
     const { options } = services;
     const enabled = definitions.filter((d) => d.enabled(options));
-    for (const definition of enabled) {
-      const missing = definition.storeFacets.flatMap((facet) => missingStoreMethods(options.store, STORE_FACETS[facet]));
-      if (missing.length > 0) {
-        throw new ConfigurationError(`createMfa(): invalid options:\n  - store: the ${definition.name} method needs ${[...new Set(missing)].join(', ')}; upgrade the store or turn the method off`);
-      }
-    }
+    requireFacets(options.store, enabled.flatMap((d) => d.storeNeeds(options)));
     this.methods = enabled.map((definition) => ({ definition, id: definition.id, parts: definition.create(services) }));
     this.#byId = new Map(this.methods.map((m) => [m.id, m]));
     this.#store = services.store;
@@ -113,7 +109,7 @@ export class MethodRegistry {
         if (factors instanceof PendingExpiredError) return { ok: false, counts: false, reason: 'pending_expired', error: factors };
         return verify({ userId, factors, enrolling: enrollFactorId !== undefined, body: attempt.body, state: attempt.state });
       },
-      confirm: enrollFactorId === undefined ? undefined : async () => ((await this.#store.confirmFactor(userId, enrollFactorId, this.#clock())) ? enrollFactorId : null),
+      confirm: enrollFactorId === undefined ? undefined : async () => ((await this.#store.core.confirmFactor(userId, enrollFactorId, this.#clock())) ? enrollFactorId : null),
     });
   }
 
@@ -135,11 +131,11 @@ export class MethodRegistry {
 
   async #candidates(method: RegisteredMethod, userId: string, enrollFactorId: string | undefined): Promise<FactorRecord[] | PendingExpiredError> {
     if (enrollFactorId !== undefined) {
-      const factor = await this.#store.getFactor(enrollFactorId);
+      const factor = await this.#store.core.getFactor(enrollFactorId);
       const live = factor && factor.userId === userId && factor.type === method.id && factor.confirmedAt === null;
       return live ? [factor] : new PendingExpiredError('This setup expired. Start again.');
     }
-    const confirmed = (await this.#store.listFactors(userId)).filter((f) => f.confirmedAt !== null);
+    const confirmed = (await this.#store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
     if (confirmed.length === 0) return new PendingExpiredError('No second factor is set up for this account.');
     return this.acceptedFactors(method, confirmed);
   }

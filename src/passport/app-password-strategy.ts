@@ -5,7 +5,7 @@ import type { Emit } from '../events.js';
 import type { AppPasswordMethod } from '../methods/app-passwords/app-password-method.js';
 import type { ResolvedOptions } from '../options.js';
 import { BasicRateLimit } from '../policy/basic-rate-limit.js';
-import type { MfaStore } from '../stores/store.js';
+import type { CompleteStore } from '../stores/guarded-store.js';
 import { isEnrolled } from '../second-step/is-enrolled.js';
 import { parseBasicAuth } from './basic-auth.js';
 
@@ -35,7 +35,7 @@ export interface AppPasswordStrategy {
 
 export interface AppPasswordStrategyDeps {
   options: Pick<ResolvedOptions, 'appPasswords' | 'clock' | 'getUserId'>;
-  store: MfaStore;
+  store: CompleteStore;
   appPasswords: AppPasswordMethod;
   emit: Emit;
 }

@@ -1,7 +1,7 @@
 import type { Emit } from '../events.js';
 import type { AttemptRunner } from '../methods/attempt.js';
 import type { PushMethod } from '../methods/push/push-method.js';
-import type { MfaStore } from '../stores/store.js';
+import type { CompleteStore } from '../stores/guarded-store.js';
 import { safeEqual } from '../crypto/safe-equal.js';
 import { ChallengeUnavailableError, DeviceDisabledError, InvalidInputError, NumberMismatchError, PinIncorrectError } from '../errors.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
@@ -26,7 +26,7 @@ interface Answer {
 
 /** What answering a challenge uses. */
 export interface AnswerDeps {
-  store: MfaStore;
+  store: CompleteStore;
   push: PushMethod;
   /** Counts a wrong number or PIN toward the shared lockout, like a wrong code. */
   attempts: AttemptRunner;
@@ -47,8 +47,8 @@ export async function answerChallenge(deps: AnswerDeps, device: PushDeviceRecord
   const now = deps.clock();
   const { answer, evidence } = readAnswer(body, device, challengeId, now);
   if (device.disabledAt !== null) throw new DeviceDisabledError();
-  const challenge = await store.getPushChallenge(challengeId);
-  const factor = await store.getFactor(device.id);
+  const challenge = await store.push.getChallenge(challengeId);
+  const factor = await store.core.getFactor(device.id);
   if (!challenge || challenge.status !== 'pending' || now >= challenge.expiresAt || !addressedTo(challenge, device, factor)) {
     throw new ChallengeUnavailableError();
   }

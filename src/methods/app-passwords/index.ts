@@ -18,10 +18,10 @@ export const appPasswordMethod: SecondFactorMethod = {
   enabled: () => true,
   // Optional in the store: a store without them still serves every other method, and the
   // section stays hidden (AppPasswordMethod refuses to work with a ConfigurationError).
-  storeFacets: [],
+  storeNeeds: () => [],
   setup: { kind: 'follow-up', page: '/setup/app-passwords', position: 30, offered: (options) => options.appPasswords.findUser !== undefined },
-  create({ options, store, emit }) {
-    const appPasswords = new AppPasswordMethod({ store, keys: options.keys, settings: options.appPasswords, clock: options.clock, random: options.random });
+  create({ options, storeAsGiven, emit }) {
+    const appPasswords = new AppPasswordMethod({ store: storeAsGiven, keys: options.keys, settings: options.appPasswords, clock: options.clock, random: options.random });
     return {
       securityInfo: {
         async section(userId) {

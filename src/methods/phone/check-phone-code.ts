@@ -1,12 +1,12 @@
 import { InvalidInputError, VerificationFailedError } from '../../errors.js';
-import type { MfaStore } from '../../stores/store.js';
+import type { CompleteStore } from '../../stores/guarded-store.js';
 import type { CheckResult, VerifyInput } from '../method.js';
 import { normalizeOtpCode } from '../otp-code.js';
 import { verifiedPhoneIn } from './phone-factor.js';
 import type { PhoneMethod } from './phone-method.js';
 
 /** A sign-in code sent to the user's verified phone; the store consumes it at most once. */
-export async function checkPhoneCode(deps: { phone: PhoneMethod; store: MfaStore; clock: () => number }, input: VerifyInput): Promise<CheckResult> {
+export async function checkPhoneCode(deps: { phone: PhoneMethod; store: CompleteStore; clock: () => number }, input: VerifyInput): Promise<CheckResult> {
   let code: string;
   try {
     code = normalizeOtpCode(input.body.code, deps.phone.digits);
@@ -20,7 +20,7 @@ export async function checkPhoneCode(deps: { phone: PhoneMethod; store: MfaStore
   if (!(await deps.phone.check(input.userId, 'signin', factor.data.e164, code))) return { ok: false, counts: true, reason: 'invalid_code', error: wrong };
   // Records lastUsedAt; the "step" is the time in ms, which only grows, so it never refuses a use.
   const now = deps.clock();
-  await deps.store.consumeTimeStep(factor.id, now, now);
+  await deps.store.core.consumeTimeStep(factor.id, now, now);
   return { ok: true, factorId: factor.id };
 }
 

@@ -19,7 +19,7 @@ export const phoneMethod: SecondFactorMethod = {
   id: PHONE_ID,
   name: 'Backup phone',
   enabled: (options) => options.sms !== undefined,
-  storeFacets: ['phoneCodes', 'rateLimits'],
+  storeNeeds: () => [{ feature: 'the backup phone (`sms` is set)', facets: ['phoneCodes', 'rateLimits'], orElse: 'remove `sms`' }],
   setup: { kind: 'follow-up', page: '/setup/phone', position: 20 },
   signInRank: 30,
   create({ options, store, emit, attempts }) {

@@ -1,4 +1,4 @@
-import type { FactorRecord } from '../../stores/store.js';
+import type { FactorRecord } from '../../stores/facets/core.js';
 
 /** The backup phone method's id: the `type` of its factors. */
 export const PHONE_ID = 'phone';

@@ -2,7 +2,7 @@ import { randomId } from '../../crypto/random.js';
 import type { MfaError } from '../../errors.js';
 import type { Emit } from '../../events.js';
 import type { ResolvedOptions } from '../../options.js';
-import type { MfaStore } from '../../stores/store.js';
+import type { CompleteStore } from '../../stores/guarded-store.js';
 import type { AttemptRunner } from '../attempt.js';
 import type { MethodPage, MethodRoute } from '../page.js';
 import { checkEnrollmentCode } from './check-phone-code.js';
@@ -25,7 +25,7 @@ interface PhoneSetup {
 
 export interface PhoneSetupDeps {
   phone: PhoneMethod;
-  store: MfaStore;
+  store: CompleteStore;
   attempts: AttemptRunner;
   emit: Emit;
   options: Pick<ResolvedOptions, 'clock' | 'random' | 'pendingTtlMs' | 'onPhoneChanged' | 'phone'>;
@@ -112,7 +112,7 @@ export function phoneSetupRoutes(deps: PhoneSetupDeps): MethodRoute[] {
 /** Stores the proven number as an unconfirmed factor; returns its id. */
 async function addPhone(deps: PhoneSetupDeps, userId: string, e164: string): Promise<string> {
   const id = randomId(deps.options.random);
-  await deps.store.createFactor({
+  await deps.store.core.createFactor({
     id, userId, type: PHONE_ID, label: maskPhone(e164), sealedSecret: null,
     data: { e164 }, createdAt: deps.options.clock(), confirmedAt: null, lastUsedAt: null, lastStep: null,
   });
@@ -123,9 +123,9 @@ async function addPhone(deps: PhoneSetupDeps, userId: string, e164: string): Pro
 async function confirmPhone(deps: PhoneSetupDeps, page: MethodPage, factorId: string, e164: string): Promise<string | null> {
   const { store, options } = deps;
   const userId = page.userId;
-  const previous = verifiedPhoneIn(await store.listFactors(userId));
-  if (!(await store.confirmFactor(userId, factorId, options.clock()))) return null;
-  if (previous) await store.deleteFactor(userId, previous.id);
+  const previous = verifiedPhoneIn(await store.core.listFactors(userId));
+  if (!(await store.core.confirmFactor(userId, factorId, options.clock()))) return null;
+  if (previous) await store.core.deleteFactor(userId, previous.id);
   await notifyPhoneChanged(
     { emit: deps.emit, clock: options.clock, onPhoneChanged: options.onPhoneChanged },
     { userId, action: previous ? 'changed' : 'added', phone: e164, previousPhone: previous?.data.e164 ?? null, ip: page.ip },
@@ -142,7 +142,7 @@ interface NumberPageLocals {
 }
 
 async function renderNumberPage(deps: PhoneSetupDeps, page: MethodPage, locals: NumberPageLocals, status = 200): Promise<void> {
-  const current = verifiedPhoneIn(await deps.store.listFactors(page.userId));
+  const current = verifiedPhoneIn(await deps.store.core.listFactors(page.userId));
   const configured = typeof locals.country === 'string' ? locals.country : deps.options.phone.defaultCountry;
   await page.render('setup-phone', {
     title: current ? 'Change your backup phone' : 'Add a backup phone',

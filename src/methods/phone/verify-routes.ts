@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../errors.js';
 import type { MfaError } from '../../errors.js';
 import type { Emit } from '../../events.js';
-import type { MfaStore } from '../../stores/store.js';
+import type { CompleteStore } from '../../stores/guarded-store.js';
 import type { AttemptRunner } from '../attempt.js';
 import type { MethodPage, MethodRoute } from '../page.js';
 import type { PhoneFactor } from './phone-factor.js';
@@ -12,7 +12,7 @@ import { parseChannel, sendOrExplain } from './send-code.js';
 
 export interface PhoneSignInDeps {
   phone: PhoneMethod;
-  store: MfaStore;
+  store: CompleteStore;
   attempts: AttemptRunner;
   emit: Emit;
 }
@@ -70,7 +70,7 @@ export function phoneVerifyRoutes(deps: PhoneSignInDeps): MethodRoute[] {
 
 /** The user's verified phone; 404 when they have none. */
 async function phoneOf(deps: PhoneSignInDeps, page: MethodPage): Promise<PhoneFactor> {
-  const factor = verifiedPhoneIn(await deps.store.listFactors(page.userId));
+  const factor = verifiedPhoneIn(await deps.store.core.listFactors(page.userId));
   if (!factor) throw new NotFoundError('No phone is set up for this account.');
   return factor;
 }

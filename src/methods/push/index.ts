@@ -31,7 +31,10 @@ export const pushMethod: SecondFactorMethod = {
   id: PUSH_ID,
   name: 'Mobile app: notification',
   enabled: (options) => options.push.enabled,
-  storeFacets: ['push', 'rateLimits'],
+  storeNeeds: (options) => [
+    { feature: 'push (on unless push.enabled is false)', facets: ['push', 'rateLimits'], orElse: 'set push.enabled = false' },
+    ...(options.push.sender ? [{ feature: 'Web Push (`push.sender` is set)', facets: ['pushSubscriptions'] as const, orElse: 'remove push.sender' }] : []),
+  ],
   setup: {
     kind: 'choice',
     contact: { value: 'mobile_app', label: 'Mobile app' },

@@ -2,13 +2,13 @@ import { pushOutcome } from '../../push/push-outcome.js';
 import type { PushEventStatus } from '../../push/push-outcome.js';
 import type { ResolvedPushOptions } from '../../push/push-options.js';
 import { challengeTopic } from '../../push/wakeup.js';
-import type { MfaStore } from '../../stores/store.js';
+import type { CompleteStore } from '../../stores/guarded-store.js';
 import type { EventStream } from '../page.js';
 
 const HEARTBEAT_MS = 20_000;
 
 export interface ResultStreamDeps {
-  store: MfaStore;
+  store: CompleteStore;
   settings: ResolvedPushOptions;
   clock: () => number;
 }
@@ -42,7 +42,7 @@ async function waitForResult(deps: ResultStreamDeps, challengeId: string, stream
   try {
     for (;;) {
       const woken = new Promise<void>((resolve) => (signal = resolve));
-      const challenge = await store.getPushChallenge(challengeId);
+      const challenge = await store.push.getChallenge(challengeId);
       const now = clock();
       const status = pushOutcome(challenge, now);
       if (status) return status;

@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import { InvalidInputError, PendingExpiredError, RateLimitedError } from '../../errors.js';
 import type { MfaError } from '../../errors.js';
 import { groupDigits } from '../../push/activation-code.js';
-import type { FactorRecord } from '../../stores/store.js';
+import type { FactorRecord } from '../../stores/facets/core.js';
 import type { MethodPage, MethodRoute } from '../page.js';
 import type { PushMethod } from './push-method.js';
 import { deviceOrigin, signInContext } from './request-context.js';
@@ -24,7 +24,7 @@ export function pushSetupRoutes(deps: PushPageDeps): MethodRoute[] {
       path: '/setup/push/qr.png',
       access: 'enrolling',
       async handle(page) {
-        const device = await store.getPushDevice(page.enrolling!.id);
+        const device = await store.push.getDevice(page.enrolling!.id);
         if (!device || device.activatedAt !== null) throw new PendingExpiredError('No activation is waiting.');
         const { uri } = push.enrollmentDetails(device, deviceOrigin(push.settings, page), deps.basePath);
         page.send('image/png', await QRCode.toBuffer(uri, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 264 }));
@@ -68,7 +68,7 @@ export function pushSetupRoutes(deps: PushPageDeps): MethodRoute[] {
           if (!(error instanceof InvalidInputError)) throw error;
           return renderPinPage(deps, page, error);
         }
-        await store.setPushDevicePin(factor.id, await push.pins.hash(pin));
+        await store.push.setDevicePin(factor.id, await push.pins.hash(pin));
         await sendFirst(deps, page, factor);
       },
     },
@@ -118,7 +118,7 @@ async function sendFirst(deps: PushPageDeps, page: MethodPage, factor: FactorRec
 
 async function renderSetupPush(deps: PushPageDeps, page: MethodPage, error: string | null, status = 200): Promise<void> {
   const factor = page.enrolling!;
-  const device = await deps.store.getPushDevice(factor.id);
+  const device = await deps.store.push.getDevice(factor.id);
   if (!device) throw new PendingExpiredError('This setup expired. Start again.');
   const details = deps.push.enrollmentDetails(device, deviceOrigin(deps.push.settings, page), deps.basePath);
   await page.render('setup-push', {

@@ -1,5 +1,5 @@
 import { LockedOutError, MfaError, RateLimitedError } from '../../errors.js';
-import type { FactorRecord } from '../../stores/store.js';
+import type { FactorRecord } from '../../stores/facets/core.js';
 import type { AttemptRunner } from '../attempt.js';
 import type { MethodPage, MethodRoute } from '../page.js';
 import { signInContext } from './request-context.js';

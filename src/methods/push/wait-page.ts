@@ -1,6 +1,6 @@
 import { mintStreamToken } from '../../push/stream-token.js';
 import type { PushChallengeRecord } from '../../stores/push-records.js';
-import type { MfaStore } from '../../stores/store.js';
+import type { CompleteStore } from '../../stores/guarded-store.js';
 import type { MethodPage } from '../page.js';
 
 /** The push method's state in the pending sign-in (or setup): the notification it waits on. */
@@ -9,7 +9,7 @@ export interface PushState {
 }
 
 export interface WaitPageDeps {
-  store: MfaStore;
+  store: CompleteStore;
   clock: () => number;
   /** MAC key of the result-stream tokens (see push/stream-token.ts). */
   streamTokenKey: Buffer;
@@ -25,7 +25,7 @@ const FLOWS = {
 export async function sessionChallenge(deps: WaitPageDeps, page: MethodPage): Promise<PushChallengeRecord | null> {
   const state = page.pendingState<PushState>();
   if (!state) return null;
-  const challenge = await deps.store.getPushChallenge(state.challengeId);
+  const challenge = await deps.store.push.getChallenge(state.challengeId);
   return challenge && challenge.userId === page.userId ? challenge : null;
 }
 

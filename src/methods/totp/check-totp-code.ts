@@ -1,5 +1,5 @@
 import { InvalidInputError, VerificationFailedError } from '../../errors.js';
-import type { FactorRecord } from '../../stores/store.js';
+import type { FactorRecord } from '../../stores/facets/core.js';
 import type { CheckResult } from '../method.js';
 import { normalizeOtpCode } from '../otp-code.js';
 import type { TotpMethod } from './totp-method.js';

@@ -11,7 +11,7 @@ export const totpMethod: SecondFactorMethod = {
   id: TOTP_ID,
   name: 'Mobile app: one-time password',
   enabled: () => true,
-  storeFacets: [],
+  storeNeeds: () => [],
   setup: {
     kind: 'choice',
     contact: { value: 'mobile_app', label: 'Mobile app' },

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import type { MfaError } from '../../errors.js';
-import type { FactorRecord } from '../../stores/store.js';
+import type { FactorRecord } from '../../stores/facets/core.js';
 import type { MethodPage, MethodRoute } from '../page.js';
 import type { TotpMethod } from './totp-method.js';
 
