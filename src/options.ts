@@ -1,5 +1,4 @@
 import passportDefault from 'passport';
-import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { ConfigurationError } from './errors.js';
 import { APP_PASSWORD_DEFAULTS, appPasswordOptionsSchema, resolveAppPasswordOptions } from './app-password-options.js';
@@ -7,10 +6,10 @@ import type { AppPasswordOptions, ResolvedAppPasswordOptions } from './app-passw
 import { secureRandom } from './crypto/random.js';
 import type { RandomSource } from './crypto/random.js';
 import type { SealingKey } from './crypto/secret-box.js';
-import type { PhoneSettings } from './methods/phone.js';
-import type { TotpSettings } from './methods/totp.js';
-import type { MfaStore } from './stores/store.js';
-import { missingStoreMethods, STORE_METHODS } from './stores/store-methods.js';
+import type { PhoneSettings } from './methods/phone/phone-method.js';
+import type { TotpSettings } from './methods/totp/totp-method.js';
+import { hasFacets } from './stores/mfa-store.js';
+import type { MfaStore } from './stores/mfa-store.js';
 import type { MfaEvent } from './events.js';
 import { optionalFunction } from './optional-function.js';
 import type { SmsTransport } from './transports/sms-transport.js';
@@ -24,8 +23,8 @@ import type { FraudReport } from './push/fraud-report.js';
 
 /** The part of a Passport instance (`passport` or `new passport.Passport()`) passport-mfa uses. */
 export interface PassportLike {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Passport's own callback signature
-  authenticate(strategy: string, options: object, callback: (...args: any[]) => void): RequestHandler;
+  use(name: string, strategy: { name: string; authenticate(...args: never[]): unknown }): unknown;
+  authenticate(...args: never[]): unknown;
 }
 
 /** Everything createMfa() accepts. Each field lists its default; defaults live in DEFAULTS below. */
@@ -46,9 +45,13 @@ export interface MfaOptions {
   loginPath?: string;
   /** Where to go after the second step when no safe returnTo was remembered. @default '/' */
   defaultReturnTo?: string;
-  /** Passport instance the 'mfa' strategy is registered on. @default the `passport` module's default instance */
+  /**
+   * Passport instance createMfa() registers `mfa.strategy` on, for hosts that call
+   * passport.authenticate('mfa') in routes of their own (the pages verify without Passport).
+   * @default the `passport` module's default instance
+   */
   passport?: PassportLike;
-  /** Name the host registered `mfa.strategy` under. @default 'mfa' */
+  /** Name `mfa.strategy` is registered under (and its `name`). @default 'mfa' */
   strategyName?: string;
   /** Stable id of a signed-in user (req.user). @default user => String(user.id) */
   getUserId?: (user: Express.User) => string;
@@ -188,8 +191,8 @@ const localPath = z
 const schema = z.object({
   issuer: z.string().trim().min(1, 'is required, e.g. "Contoso"').max(64).refine((s) => !s.includes(':'), 'must not contain ":"'),
   store: z.custom<MfaStore>(
-    (v) => missingStoreMethods(v, STORE_METHODS.core).length === 0,
-    { message: `must implement MfaStore (${STORE_METHODS.core.join(', ')}); e.g. new SqliteStore({ filename })` },
+    (v) => hasFacets(v, ['core']),
+    { message: 'must be an MfaStore with at least a complete `core` facet; e.g. new SqliteStore({ filename })' },
   ),
   secretKey: z.union([
     z.instanceof(Buffer),
@@ -199,7 +202,7 @@ const schema = z.object({
   basePath: localPath.refine((s) => !s.endsWith('/'), 'must not end with "/"').optional(),
   loginPath: localPath.optional(),
   defaultReturnTo: localPath.optional(),
-  passport: z.custom<PassportLike>((v) => typeof v === 'object' && v !== null && typeof (v as PassportLike).authenticate === 'function', {
+  passport: z.custom<PassportLike>((v) => typeof v === 'object' && v !== null && typeof (v as PassportLike).authenticate === 'function' && typeof (v as PassportLike).use === 'function', {
     message: 'must be a Passport instance',
   }).optional(),
   strategyName: z.string().min(1).optional(),
@@ -241,10 +244,7 @@ const schema = z.object({
     message: 'must implement Wakeup ({ publish(topic, payload?), subscribe(topic, listener) }), e.g. new InProcessWakeup() or await PostgresWakeup.connect(...)',
   }).optional(),
   onFraudReport: optionalFunction<(report: FraudReport) => void>('report => void'),
-}).strict().refine(
-  (o) => !o.sms || missingStoreMethods(o.store, STORE_METHODS.phone).length === 0,
-  { path: ['store'], message: `must implement ${STORE_METHODS.phone.join(', ')} when \`sms\` is set (upgrade the store)` },
-);
+}).strict();
 
 /** Validates options and fills defaults; throws ConfigurationError naming each wrong option. */
 export function resolveOptions(input: MfaOptions): ResolvedOptions {
@@ -254,20 +254,6 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     throw new ConfigurationError(`createMfa(): invalid options:\n${problems.join('\n')}`);
   }
   const o = parsed.data;
-  if (o.push?.enabled !== false) {
-    const missing = missingStoreMethods(o.store, STORE_METHODS.push);
-    if (missing.length > 0) {
-      throw new ConfigurationError(
-        `createMfa(): invalid options:\n  - store: lacks the push methods ${missing.join(', ')}; upgrade the store or set push.enabled = false`,
-      );
-    }
-  }
-  if (o.push?.sender) {
-    const missing = missingStoreMethods(o.store, STORE_METHODS.webPush);
-    if (missing.length > 0) {
-      throw new ConfigurationError(`createMfa(): invalid options:\n  - store: lacks the Web Push methods ${missing.join(', ')}; upgrade the store or remove push.sender`);
-    }
-  }
   const getUserId = o.getUserId ?? ((user: Express.User) => String((user as { id?: unknown }).id));
   const wakeup = o.wakeup ?? new InProcessWakeup();
   const keys = Array.isArray(o.secretKey) ? o.secretKey : [{ id: 'k1', key: o.secretKey as Buffer | string }];

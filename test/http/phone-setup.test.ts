@@ -5,7 +5,7 @@ import { startHarness } from '../support/harness.js';
 import type { Agent, Harness } from '../support/harness.js';
 import { postForm } from '../support/mfa-flow.js';
 import { addPhone, SwitchableTransport, UK_MOBILE, US_NUMBER } from '../support/phone.js';
-import { nextSetupStep } from '../../src/http/setup-wizard.js';
+import { nextSetupStep } from '../support/setup-wizard.js';
 
 const AFTER_PHONE = `/mfa${nextSetupStep('/setup/phone')}`;
 
@@ -31,7 +31,7 @@ describe('backup phone setup step', () => {
     ({ agent: a } = await h.enrolledUser());
   });
 
-  const aliceFactors = async () => h.store.listFactors((await h.users.verify('alice', 'correct horse battery staple'))!.id);
+  const aliceFactors = async () => h.store.core.listFactors((await h.users.verify('alice', 'correct horse battery staple'))!.id);
 
   it('follows the mobile app step: Country (every country, sorted, default from Accept-Language), number, Next, Skip', async () => {
     const page = await a.get('/mfa/setup/phone').set('Accept-Language', 'en-GB,en;q=0.8');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MfaEvent } from '../../src/events.js';
 import { createMfa } from '../../src/mfa.js';
-import { MemoryStore } from '../../src/stores/memory.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { InProcessWakeup } from '../../src/transports/wakeup.js';
 import type { WakeupConnectionChange } from '../../src/transports/wakeup.js';
 

@@ -1,0 +1,64 @@
+import type { Request } from 'express';
+import { ConfigurationError } from '../errors.js';
+
+/** A completed second factor, bound to the user it was completed for. */
+export interface CompletedFactor {
+  userId: string;
+  factorId: string;
+  method: string;
+  at: number;
+}
+
+/** A half-finished sign-in or enrollment. Holds ids only: never a secret or a password. */
+export interface PendingSecondFactor {
+  userId: string;
+  startedAt: number;
+  returnTo: string;
+  /** The unconfirmed factor being set up, if an enrollment is under way. */
+  enrollFactorId?: string;
+  /** A signed-in user verifying again before changing security info. */
+  reverify?: boolean;
+  /** Each method's state in this sign-in, by method id (e.g. the notification it waits on). */
+  methods?: Record<string, unknown>;
+}
+
+export interface MfaSessionState {
+  csrf?: string;
+  completed?: CompletedFactor;
+  pending?: PendingSecondFactor;
+  /** Where "Done" leads after a completed setup. */
+  returnTo?: string;
+  /** Each method's own session data, by method id, bound to the user it was made for. */
+  methods?: Record<string, { userId: string; value: unknown }>;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    mfa?: MfaSessionState;
+  }
+}
+
+export function sessionState(req: Request): MfaSessionState {
+  if (!req.session) {
+    throw new ConfigurationError('passport-mfa needs express-session (and passport.session()) mounted before it.');
+  }
+  req.session.mfa ??= {};
+  return req.session.mfa;
+}
+
+/** The completed factor of this session if it belongs to `userId`. */
+export function completedFor(req: Request, userId: string): CompletedFactor | null {
+  const completed = req.session?.mfa?.completed;
+  return completed && completed.userId === userId ? completed : null;
+}
+
+/** The pending state if it belongs to `userId` and has not expired; otherwise null. */
+export function pendingFor(req: Request, userId: string, now: number, ttlMs: number): PendingSecondFactor | null {
+  const pending = req.session?.mfa?.pending;
+  if (!pending || pending.userId !== userId || now - pending.startedAt >= ttlMs || now < pending.startedAt) return null;
+  return pending;
+}
+
+export function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+}
