@@ -22,7 +22,7 @@ export type { TwilioTransportOptions } from './transports/twilio-transport.js';
 export type { AppPasswordOptions } from './options.js';
 export type { AppPasswordRecord, RateLimitHit, RateLimitState } from './stores/store.js';
 export { APP_PASSWORD_STRATEGY_NAME } from './passport/app-password-strategy.js';
-export type { AppPasswordStrategy, AppPasswordSuccessInfo } from './passport/app-password-strategy.js';
+export type { AppPasswordSuccessInfo } from './passport/app-password-strategy.js';
 export type { PushOptions } from './push/push-options.js';
 export { InProcessPushWakeup } from './push/wakeup.js';
 export type { PushWakeup } from './push/wakeup.js';

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Router } from 'express';
-import type CustomStrategy from 'passport-custom';
+import type { Strategy } from 'passport';
 import type { MfaContext } from './context.js';
 import { deriveSubkey } from './crypto/derive-key.js';
 import { SecretBox } from './crypto/secret-box.js';
@@ -16,7 +16,6 @@ import { TotpMethod } from './methods/totp.js';
 import { resolveOptions } from './options.js';
 import type { MfaOptions } from './options.js';
 import { createAppPasswordStrategy } from './passport/app-password-strategy.js';
-import type { AppPasswordStrategy } from './passport/app-password-strategy.js';
 import { createMfaStrategy } from './passport/mfa-strategy.js';
 import { LockoutPolicy } from './policy/lockout.js';
 import { PushBudget } from './push/budget.js';
@@ -33,7 +32,7 @@ export interface Mfa {
    */
   streams: NodeMiddleware;
   /** Register with passport.use('mfa', mfa.strategy). */
-  strategy: CustomStrategy;
+  strategy: Strategy;
   /** Middleware for host routes that need both factors. */
   requireSecondFactor(): RequestHandler;
   /**
@@ -63,7 +62,7 @@ export interface Mfa {
    * passport.use('mfa-app-password', mfa.appPasswordStrategy) and protect a route with
    * passport.authenticate('mfa-app-password', { session: false }). Needs appPasswords.findUser.
    */
-  appPasswordStrategy: AppPasswordStrategy;
+  appPasswordStrategy: Strategy;
 }
 
 /** Builds one passport-mfa instance from one options object (validated here, at startup). */

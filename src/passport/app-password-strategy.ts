@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { Strategy } from 'passport';
 import type { MfaContext } from '../context.js';
 import { ConfigurationError } from '../errors.js';
 import type { MfaError } from '../errors.js';
@@ -19,18 +20,6 @@ export interface AppPasswordSuccessInfo {
   scope: string[] | null;
 }
 
-/** The actions Passport attaches to a strategy for one request. */
-interface StrategyActions {
-  success(user: Express.User, info: AppPasswordSuccessInfo): void;
-  fail(challenge: string, status: number): void;
-  error(error: unknown): void;
-}
-
-export interface AppPasswordStrategy {
-  name: string;
-  authenticate(this: StrategyActions, req: Request, options?: unknown): void;
-}
-
 type Outcome = { ok: true; user: Express.User; info: AppPasswordSuccessInfo } | { ok: false; error: MfaError | null };
 
 /**
@@ -39,7 +28,7 @@ type Outcome = { ok: true; user: Express.User; info: AppPasswordSuccessInfo } | 
  * user's password alone must not bypass the second factor, cf. CVE-2021-39890). Failures answer
  * 401 with a Basic challenge; too many failures answer 429 with Retry-After.
  */
-export function createAppPasswordStrategy(ctx: MfaContext): AppPasswordStrategy {
+export function createAppPasswordStrategy(ctx: MfaContext): Strategy {
   const settings = ctx.options.appPasswords;
   const limiter = new BasicRateLimit(ctx.store, settings.rateLimit, ctx.options.clock);
   const challenge = `Basic realm="${settings.realm.replace(/["\\]/g, '\\$&')}", charset="UTF-8"`;

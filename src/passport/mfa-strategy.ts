@@ -1,5 +1,5 @@
-import CustomStrategy from 'passport-custom';
 import type { Request } from 'express';
+import type { Strategy } from 'passport';
 import type { MfaContext } from '../context.js';
 import { NotSignedInError, PendingExpiredError } from '../errors.js';
 import type { MfaError } from '../errors.js';
@@ -36,14 +36,16 @@ export interface MfaStrategyOptions {
  * notification this session sent) and calls exactly one
  * of success (the same user), fail (wrong, malformed, locked, expired) or error (store down).
  */
-export function createMfaStrategy(ctx: MfaContext): CustomStrategy {
-  return new CustomStrategy({ passOptionsToCallback: true }, (req: Request, options: unknown, done) => {
-    const enroll = (options as MfaStrategyOptions | undefined)?.mode === 'enroll';
-    verify(ctx, req, enroll).then(
-      (result) => (result.ok ? done(null, req.user, result.info) : done(null, false, failureInfo(result.error))),
-      (error: unknown) => done(error),
-    );
-  });
+export function createMfaStrategy(ctx: MfaContext): Strategy {
+  return {
+    name: 'mfa',
+    authenticate(req, options?: MfaStrategyOptions) {
+      verify(ctx, req, options?.mode === 'enroll').then(
+        (result) => (result.ok ? this.success(req.user!, result.info) : this.fail(failureInfo(result.error))),
+        (error: unknown) => this.error(error),
+      );
+    },
+  };
 }
 
 type VerifyResult = { ok: true; info: MfaSuccessInfo } | { ok: false; error: MfaError };
