@@ -1,19 +1,25 @@
 import type Database from 'better-sqlite3';
 import type { AppPasswordStore } from '../facets/app-passwords.js';
 import type { CoreStore } from '../facets/core.js';
+import type { CredentialStore } from '../facets/credentials.js';
 import type { PhoneCodeStore } from '../facets/phone-codes.js';
 import type { PushSubscriptionStore } from '../facets/push-subscriptions.js';
 import type { PushStore } from '../facets/push.js';
 import type { RateLimitStore } from '../facets/rate-limits.js';
+import type { RecoveryCodeStore } from '../facets/recovery-codes.js';
+import type { SessionGenerationStore } from '../facets/session-generations.js';
 import type { MfaStore } from '../mfa-store.js';
 import { SqliteAppPasswords } from './sqlite-app-passwords.js';
 import { SqliteCore } from './sqlite-core.js';
+import { SqliteCredentials } from './sqlite-credentials.js';
 import { migrate } from './sqlite-migrations.js';
 import { openSqlite } from './sqlite-open.js';
 import { SqlitePhoneCodes } from './sqlite-phone-codes.js';
 import { SqlitePushSubscriptions } from './sqlite-push-subscriptions.js';
 import { SqlitePush } from './sqlite-push.js';
 import { SqliteRateLimits } from './sqlite-rate-limits.js';
+import { SqliteRecoveryCodes } from './sqlite-recovery-codes.js';
+import { SqliteSessionGenerations } from './sqlite-session-generations.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -51,6 +57,9 @@ export class SqliteStore implements MfaStore {
   readonly appPasswords: AppPasswordStore;
   readonly push: PushStore;
   readonly pushSubscriptions: PushSubscriptionStore;
+  readonly credentials: CredentialStore;
+  readonly recoveryCodes: RecoveryCodeStore;
+  readonly sessionGenerations: SessionGenerationStore;
 
   constructor(options: SqliteStoreOptions) {
     const { db, tablePrefix } = openSqlite(options);
@@ -63,6 +72,9 @@ export class SqliteStore implements MfaStore {
       this.appPasswords = new SqliteAppPasswords(db, tablePrefix);
       this.push = new SqlitePush(db, tablePrefix);
       this.pushSubscriptions = new SqlitePushSubscriptions(db, tablePrefix);
+      this.credentials = new SqliteCredentials(db, tablePrefix);
+      this.recoveryCodes = new SqliteRecoveryCodes(db, tablePrefix);
+      this.sessionGenerations = new SqliteSessionGenerations(db, tablePrefix);
     } catch (error) {
       db.close();
       throw error;
