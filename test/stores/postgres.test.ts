@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import pg from 'pg';
+import { storeConformance } from 'passport-mfa/testing';
 import { ConfigurationError } from '../../src/errors.js';
 import { POSTGRES_SCHEMA_VERSION } from '../../src/stores/postgres/postgres-migrations.js';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
@@ -12,19 +13,26 @@ import { waitUntil } from '../support/server-process.js';
 const run = promisify(execFile);
 const T0 = 1_700_000_000_000;
 
+const started = await PostgresServer.start();
+const server = 'skip' in started ? null : started;
+const skip = 'skip' in started ? started.skip : false;
+after(async () => server?.destroy());
+
+if (server) {
+  const url = await server.createDatabase('conformance');
+  let schemas = 0;
+  // A fresh schema per test: migrated on open, dropped after the test.
+  storeConformance('PostgresStore', async () => {
+    const schema = `conformance_${++schemas}`;
+    const store = await PostgresStore.open({ connectionString: url, schema, sweepIntervalMs: 0 });
+    return { store, cleanup: async () => void (await server.query(`DROP SCHEMA ${schema} CASCADE`, [], 'conformance')) };
+  });
+}
+
 describe('PostgresStore', () => {
-  let server: PostgresServer | undefined;
-  let skip: string | false = false;
   let databases = 0;
   /** A fresh, empty database for one test. */
   const database = () => server!.createDatabase(`t${++databases}`);
-
-  before(async () => {
-    const started = await PostgresServer.start();
-    if ('skip' in started) skip = started.skip;
-    else server = started;
-  });
-  after(async () => server?.destroy());
 
   it('instances opening a fresh database at once migrate it once (advisory lock), to the latest version', async (t) => {
     if (skip) return t.skip(skip);
