@@ -23,10 +23,11 @@ export function createRouter(ctx: MfaContext): Router {
   const pages = Router();
   pages.use('/assets', express.static(join(packageRoot(), 'views', 'assets'), { index: false, fallthrough: false }));
   pages.use(securityHeaders);
+  // The device API authenticates every request by its signature and carries no cookie: no CSRF.
+  // It reads its own JSON bodies, so that unreadable ones still get its JSON errors.
+  if (ctx.options.push.enabled) pages.use('/device', deviceRoutes(ctx));
   pages.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }));
   pages.use(express.json({ limit: BODY_LIMIT }));
-  // The device API authenticates every request by its signature and carries no cookie: no CSRF.
-  if (ctx.options.push.enabled) pages.use('/device', deviceRoutes(ctx));
   pages.use(requireCsrf);
   pages.use(setupRoutes(ctx));
   if (ctx.options.push.enabled) pages.use(pushSetupRoutes(ctx));

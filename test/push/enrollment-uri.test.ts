@@ -7,7 +7,7 @@ const URL_ = 'https://app.example/mfa/device/activate/AAAAAAAAAAAAAAAAAAAAAA';
 describe('enrollment URI (QR text) and manual Code + URL', () => {
   it('round-trips through build and parse', () => {
     const uri = buildEnrollmentUri({ url: URL_, code: '123456789012' });
-    assert.equal(uri, `passport-mfa-push://activate?url=${encodeURIComponent(URL_)}&code=123456789012`);
+    assert.equal(uri, `passport-mfa-push://activate?v=1&url=${encodeURIComponent(URL_)}&code=123456789012`);
     assert.deepEqual(parseEnrollmentUri(uri), { url: URL_, code: '123456789012' });
   });
 
