@@ -5,8 +5,8 @@ import type { MfaContext } from '../context.js';
 import { ActivationFailedError, DeviceDisabledError, InvalidInputError, MfaError, PinIncorrectError, StoreUnavailableError, UnsupportedVersionError } from '../errors.js';
 import type { DeviceChallengeView } from '../push/challenge.js';
 import { answerChallenge } from '../push/answer.js';
-import { parseMessage } from '../push/parse-message.js';
-import { PROTOCOL_VERSION } from '../push/protocol-version.js';
+import { assertSupportedVersion, parseMessage } from '../push/parse-message.js';
+import { PROTOCOL_VERSION, VERSION_HEADER } from '../push/protocol-version.js';
 import { activationRequestSchema } from '../push/protocol-schemas.js';
 import type {
   activationResponseSchema, answerResponseSchema, challengesResponseSchema, errorResponseSchema, pushSubscriptionResponseSchema,
@@ -33,6 +33,15 @@ const BODY_LIMIT = '16kb';
 export function deviceRoutes(ctx: MfaContext): Router {
   const router = Router();
   const { basePath } = ctx.options;
+  // Before anything else: what a request means depends on the version it is written in.
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    try {
+      assertSupportedVersion(req.get(VERSION_HEADER));
+      next();
+    } catch (error) {
+      sendError(res, error);
+    }
+  });
   router.use(express.json({ limit: BODY_LIMIT }));
 
   router.post('/activate/:id', json(async (req, res) => {

@@ -1,5 +1,5 @@
 /**
- * The push protocol version this code speaks (docs/push-protocol.md §1.1): the `v` member of every
+ * The push protocol version this code speaks (docs/push-protocol.md §9): the `v` member of every
  * message, the `v` parameter of the enrollment URI and the X-MFA-Version request header. A message
  * without one is version 1 as written before the field existed. No Node or DOM imports: the
  * browser client uses it.

@@ -8,7 +8,7 @@ import type { PROTOCOL_VERSION } from './protocol-version.js';
  * need to be trusted. The device fetches the details over the signed device API (§4.1).
  */
 export interface PushMessage {
-  /** The push protocol version (docs/push-protocol.md §1.1). */
+  /** The push protocol version (docs/push-protocol.md §9). */
   v: typeof PROTOCOL_VERSION;
   type: 'challenge';
   /** The device the message is for (a phone may hold several accounts). */

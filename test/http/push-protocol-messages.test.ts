@@ -88,6 +88,8 @@ describe('device API messages as docs/push-protocol.md specifies them', () => {
   it('refuses other versions in the header, a body or an answer with 400 unsupported_version', async () => {
     const header = await send({ method: 'GET', path: `${CHALLENGES}?wait=0`, version: 2 });
     assert.deepEqual([header.status, header.body.error, header.body.supportedVersions], [400, 'unsupported_version', [1]]);
+    const first = await send({ method: 'POST', path: '/mfa/device/activate/AAAAAAAAAAAAAAAAAAAAAA', deviceId: null, version: 2, body: { shape: 'of version 2' } });
+    assert.deepEqual([first.status, first.body.error], [400, 'unsupported_version'], 'the version is checked before anything else');
     const { challengeId, path, number } = await challenge();
     const body = { ...(await answerBody(alice.account, { challengeId, decision: 'approve', number, timestamp: h.clock.now() })), v: 2 };
     const inBody = await send({ method: 'POST', path, body });

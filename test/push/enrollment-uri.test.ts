@@ -11,6 +11,13 @@ describe('enrollment URI (QR text) and manual Code + URL', () => {
     assert.deepEqual(parseEnrollmentUri(uri), { url: URL_, code: '123456789012' });
   });
 
+  it('reads QR text without v (made before the parameter) as version 1, ignores unknown parameters, refuses other versions', () => {
+    const expected = { url: URL_, code: '123456789012' };
+    assert.deepEqual(parseEnrollmentUri(`passport-mfa-push://activate?url=${encodeURIComponent(URL_)}&code=123456789012`), expected);
+    assert.deepEqual(parseEnrollmentUri(`passport-mfa-push://activate?code=123456789012&future=x&v=1&url=${encodeURIComponent(URL_)}`), expected);
+    assert.throws(() => parseEnrollmentUri(`passport-mfa-push://activate?v=2&url=${encodeURIComponent(URL_)}&code=123456789012`), /needs a newer app \(push protocol version 2; this app speaks version 1\)/);
+  });
+
   it('accepts a typed code with spaces or hyphens, and http only for localhost', () => {
     assert.equal(checkEnrollment(URL_, '1234 5678-9012').code, '123456789012');
     assert.equal(checkEnrollment('http://localhost:3000/mfa/device/activate/AAAAAAAAAAAAAAAAAAAAAA', '123456789').code, '123456789');
