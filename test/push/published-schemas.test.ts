@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { packageRoot } from '../../src/package-root.js';
 import { protocolJsonSchemas } from '../../src/push/protocol-json-schemas.js';
 import { PUBLISHED_SCHEMAS } from '../../src/push/protocol-schemas.js';
 import { assertConforms, committedSchemas, conforms } from '../support/published-schemas.js';
@@ -58,6 +61,16 @@ describe('published JSON Schemas (docs/push-protocol/*.schema.json)', () => {
     for (const [name, value] of samples) {
       const zod = PUBLISHED_SCHEMAS[name].schema.safeParse(value).success;
       assert.equal(conforms(name, value), zod, `${name} ${JSON.stringify(value)}: zod says ${zod}`);
+    }
+  });
+
+  it('the specification\'s JSON examples are JSON, each a message some published schema accepts', () => {
+    const spec = readFileSync(join(packageRoot(), 'docs', 'push-protocol.md'), 'utf8');
+    const examples = [...spec.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    assert.ok(examples.length >= 5, 'found the examples');
+    for (const text of examples) {
+      const value: unknown = JSON.parse(text);
+      assert.ok(Object.keys(PUBLISHED_SCHEMAS).some((name) => conforms(name, value)), `no schema accepts the example ${text.slice(0, 80)}`);
     }
   });
 });
