@@ -43,7 +43,7 @@ describe('test vectors (docs/push-protocol/vectors.json) against the server over
     });
     const { factor } = await totp.enroll(userId, s.accountName, { type: 'push', label: 'Mobile app (notification)' });
     assert.equal(factor.id, s.activationId);
-    await h.store.createPushDevice({
+    await h.store.push.createDevice({
       id: factor.id, userId, activationCodeHash: await slowHash(s.activationCode, secureRandom), activationExpiresAt: s.now + 10 * 60_000,
       activatedAt: null, publicKey: null, name: null, pinHash: null, disabledAt: null, createdAt: s.now,
     });
@@ -54,10 +54,10 @@ describe('test vectors (docs/push-protocol/vectors.json) against the server over
     const [activation, ...rest] = v.requests as [RequestVector, ...RequestVector[]];
     const activated = await replay(activation);
     assert.deepEqual(activated, activation.response, activation.name);
-    assert.equal((await h.store.getPushDevice(v.server.activationId))?.name, 'Ana’s Pixel 8 📱', 'the UTF-8 device name arrived intact');
+    assert.equal((await h.store.push.getDevice(v.server.activationId))?.name, 'Ana’s Pixel 8 📱', 'the UTF-8 device name arrived intact');
 
     const c = v.server.challenge;
-    await h.store.createPushChallenge({
+    await h.store.push.createChallenge({
       id: c.id, userId: await h.userId(), factorId: v.server.activationId, number: c.number, createdAt: c.createdAt, expiresAt: c.expiresAt,
       context: c.context, status: 'pending', resolvedAt: null, resolvedBy: null, evidence: null, consumedAt: null, noticeSeenAt: null,
     });
@@ -68,7 +68,7 @@ describe('test vectors (docs/push-protocol/vectors.json) against the server over
       assert.deepEqual([res.status, res.body.error], [r.expect!.status, r.expect!.error], r.name);
     }
     assert.deepEqual(await replay(approve), approve.response, approve.name);
-    const stored = await h.store.getPushChallenge(c.id);
+    const stored = await h.store.push.getChallenge(c.id);
     assert.equal(stored?.status, 'approved');
     assert.equal(stored?.evidence, canonicalJson({ answer: approve.answer!.object, pinSent: false, signature: approve.answer!.signature }), 'the signed answer is kept as evidence');
     assert.deepEqual(await replay(activation), { status: 401, body: { v: 1, error: 'unauthorized', message: 'Request not accepted.' } }, 'a vector request works once');
