@@ -1,8 +1,10 @@
 import type { Request } from 'express';
+import type { Strategy } from 'passport';
 import { ConfigurationError, retryAfterSeconds } from '../errors.js';
 import type { MfaError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { AppPasswordMethod } from '../methods/app-passwords/app-password-method.js';
+import { APP_PASSWORD_ID } from '../methods/app-passwords/app-password-method.js';
 import type { ResolvedOptions } from '../options.js';
 import { BasicRateLimit } from '../policy/basic-rate-limit.js';
 import type { CompleteStore } from '../stores/guarded-store.js';
@@ -15,22 +17,10 @@ export const APP_PASSWORD_STRATEGY_NAME = 'mfa-app-password';
 /** What the strategy passes to success() next to the user. */
 export interface AppPasswordSuccessInfo {
   /** 'account_password' only for users not enrolled in MFA, when appPasswords.verifyAccountPassword is set. */
-  method: 'app_password' | 'account_password';
+  method: typeof APP_PASSWORD_ID | 'account_password';
   appPasswordId: string | null;
   /** The app password's scope for the host to check; null means unrestricted. */
   scope: string[] | null;
-}
-
-/** The actions Passport attaches to a strategy for one request. */
-interface StrategyActions {
-  success(user: Express.User, info: AppPasswordSuccessInfo): void;
-  fail(challenge: string, status: number): void;
-  error(error: unknown): void;
-}
-
-export interface AppPasswordStrategy {
-  name: string;
-  authenticate(this: StrategyActions, req: Request, options?: unknown): void;
 }
 
 export interface AppPasswordStrategyDeps {
@@ -48,7 +38,7 @@ type Outcome = { ok: true; user: Express.User; info: AppPasswordSuccessInfo } | 
  * user's password alone must not bypass the second factor, cf. CVE-2021-39890). Failures answer
  * 401 with a Basic challenge; too many failures answer 429 with Retry-After.
  */
-export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): AppPasswordStrategy {
+export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): Strategy {
   const settings = deps.options.appPasswords;
   const limiter = new BasicRateLimit(deps.store, settings.rateLimit, deps.options.clock);
   const challenge = `Basic realm="${settings.realm.replace(/["\\]/g, '\\$&')}", charset="UTF-8"`;
@@ -90,8 +80,8 @@ async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req
   const now = options.clock();
   if (user && record && record.userId === userId && !appPasswords.isExpired(record, now)) {
     await appPasswords.recordUse(record, now);
-    emit({ type: 'app_password.succeeded', userId, ip, appPasswordId: record.id, method: 'app_password' });
-    return { ok: true, user, info: { method: 'app_password', appPasswordId: record.id, scope: record.scope } };
+    emit({ type: 'app_password.succeeded', userId, ip, appPasswordId: record.id, method: APP_PASSWORD_ID });
+    return { ok: true, user, info: { method: APP_PASSWORD_ID, appPasswordId: record.id, scope: record.scope } };
   }
   if (user && userId !== null && !record && verifyAccountPassword && !(await isEnrolled(deps.store, userId))) {
     if (await verifyAccountPassword(user, password)) {

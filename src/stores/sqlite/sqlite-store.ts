@@ -1,13 +1,25 @@
 import type Database from 'better-sqlite3';
+import type { AppPasswordStore } from '../facets/app-passwords.js';
+import type { CoreStore } from '../facets/core.js';
+import type { CredentialStore } from '../facets/credentials.js';
+import type { PhoneCodeStore } from '../facets/phone-codes.js';
+import type { PushSubscriptionStore } from '../facets/push-subscriptions.js';
+import type { PushStore } from '../facets/push.js';
+import type { RateLimitStore } from '../facets/rate-limits.js';
+import type { RecoveryCodeStore } from '../facets/recovery-codes.js';
+import type { SessionGenerationStore } from '../facets/session-generations.js';
 import type { MfaStore } from '../mfa-store.js';
 import { SqliteAppPasswords } from './sqlite-app-passwords.js';
 import { SqliteCore } from './sqlite-core.js';
+import { SqliteCredentials } from './sqlite-credentials.js';
 import { migrate } from './sqlite-migrations.js';
 import { openSqlite } from './sqlite-open.js';
 import { SqlitePhoneCodes } from './sqlite-phone-codes.js';
 import { SqlitePushSubscriptions } from './sqlite-push-subscriptions.js';
 import { SqlitePush } from './sqlite-push.js';
 import { SqliteRateLimits } from './sqlite-rate-limits.js';
+import { SqliteRecoveryCodes } from './sqlite-recovery-codes.js';
+import { SqliteSessionGenerations } from './sqlite-session-generations.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -38,12 +50,16 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements MfaStore {
   readonly #db: Database.Database;
-  readonly core: SqliteCore;
-  readonly rateLimits: SqliteRateLimits;
-  readonly phoneCodes: SqlitePhoneCodes;
-  readonly appPasswords: SqliteAppPasswords;
-  readonly push: SqlitePush;
-  readonly pushSubscriptions: SqlitePushSubscriptions;
+  // Typed as the facet interfaces, so the published declarations do not need better-sqlite3's types.
+  readonly core: CoreStore;
+  readonly rateLimits: RateLimitStore;
+  readonly phoneCodes: PhoneCodeStore;
+  readonly appPasswords: AppPasswordStore;
+  readonly push: PushStore;
+  readonly pushSubscriptions: PushSubscriptionStore;
+  readonly credentials: CredentialStore;
+  readonly recoveryCodes: RecoveryCodeStore;
+  readonly sessionGenerations: SessionGenerationStore;
 
   constructor(options: SqliteStoreOptions) {
     const { db, tablePrefix } = openSqlite(options);
@@ -56,6 +72,9 @@ export class SqliteStore implements MfaStore {
       this.appPasswords = new SqliteAppPasswords(db, tablePrefix);
       this.push = new SqlitePush(db, tablePrefix);
       this.pushSubscriptions = new SqlitePushSubscriptions(db, tablePrefix);
+      this.credentials = new SqliteCredentials(db, tablePrefix);
+      this.recoveryCodes = new SqliteRecoveryCodes(db, tablePrefix);
+      this.sessionGenerations = new SqliteSessionGenerations(db, tablePrefix);
     } catch (error) {
       db.close();
       throw error;
