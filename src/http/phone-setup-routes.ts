@@ -57,11 +57,11 @@ export function phoneSetupRoutes(ctx: MfaContext): Router {
     const body = formBody(req);
     const then = body.then === 'manage' ? 'manage' : 'wizard';
     if (body.action === 'skip') return goToPage(ctx, req, res, after(then));
-    const parsed = parseMobileNumber(body.number, body.country);
+    const parsed = parseMobileNumber(body.number, body.country, ctx.options.phone.allowedCountries);
     const channel = parseChannel(body.channel);
     if (!parsed.ok) {
       const number = typeof body.number === 'string' ? body.number.slice(0, 40) : '';
-      return renderNumberPage(ctx, req, res, userId, { then, error: parsed.message, number, country: body.country, channel }, 400);
+      return renderNumberPage(ctx, req, res, userId, { then, error: parsed.message, number, country: parsed.country ?? body.country, channel }, 400);
     }
     const sent = await sendOrExplain(ctx, req, res, () => phone.send({ userId, ip: req.ip, purpose: 'enroll', to: parsed.e164, channel }), {
       backHref: stepPath + (then === 'manage' ? '?then=manage' : ''),
@@ -150,8 +150,8 @@ async function renderNumberPage(ctx: MfaContext, req: Request, res: Response, us
   const configured = typeof locals.country === 'string' ? locals.country : ctx.options.phone.defaultCountry;
   await renderPage(ctx, req, res, 'setup-phone', {
     title: current ? 'Change your backup phone' : 'Add a backup phone',
-    countries: countryOptions(),
-    selectedCountry: defaultCountry(configured, req.acceptsLanguages()),
+    countries: countryOptions(ctx.options.phone.allowedCountries),
+    selectedCountry: defaultCountry(configured, req.acceptsLanguages(), ctx.options.phone.allowedCountries),
     number: locals.number ?? '',
     channel: locals.channel ?? 'sms',
     then: locals.then,

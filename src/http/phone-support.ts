@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { MfaContext } from '../context.js';
-import { NotFoundError, PhoneSendLimitError, PhoneTransportError } from '../errors.js';
+import { NotFoundError, PhoneDestinationRefusedError, PhoneSendLimitError, PhoneTransportError } from '../errors.js';
 import type { PhoneChannel, PhoneMethod } from '../methods/phone.js';
 import type { PhoneChange } from '../options.js';
 import type { FactorRecord } from '../stores/store.js';
@@ -55,8 +55,9 @@ export async function sendOrExplain(
     ctx.emit({ type: 'phone.code_sent', userId, ip: req.ip });
     return true;
   } catch (error) {
-    if (!(error instanceof PhoneTransportError) && !(error instanceof PhoneSendLimitError)) throw error;
-    ctx.emit({ type: 'phone.send_failed', userId, ip: req.ip, reason: error instanceof PhoneSendLimitError ? `limit_${error.scope}` : 'transport' });
+    if (!(error instanceof PhoneTransportError || error instanceof PhoneSendLimitError || error instanceof PhoneDestinationRefusedError)) throw error;
+    const reason = error instanceof PhoneSendLimitError ? `limit_${error.scope}` : error instanceof PhoneDestinationRefusedError ? 'destination_refused' : 'transport';
+    ctx.emit({ type: 'phone.send_failed', userId, ip: req.ip, reason });
     if (error instanceof PhoneTransportError) console.error('passport-mfa: SMS/voice transport failed', error.cause);
     if (error instanceof PhoneSendLimitError) retryAfter(res, 3600);
     await renderPage(ctx, req, res, 'phone-send-failed', { title: "We couldn't send a code", message: error.message, ...links }, error.status);
