@@ -1,7 +1,7 @@
 import { ipBucket } from './ip-bucket.js';
 
 /**
- * Every counter key passport-mfa keeps in the store (MfaStore.hitRateLimit), in one place.
+ * Every counter key passport-mfa keeps in the store (its rateLimits facet), in one place.
  * Each counter has its own prefix, and no prefix is a prefix of another, so no user id, IP or
  * username can make two counters (or two features) share a count. Per-IP counters key IPv6
  * clients on their /64 (ipBucket).
