@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigurationError } from '../src/errors.js';
 import { createMfa } from '../src/mfa.js';
-import { GEOGRAPHIC_COUNTRIES } from '../src/methods/phone-number.js';
+import { GEOGRAPHIC_COUNTRIES } from '../src/methods/phone/phone-number.js';
 import { DEFAULTS, resolveOptions } from '../src/options.js';
 import type { MfaOptions } from '../src/options.js';
 import { MemoryStore } from '../src/stores/memory/memory-store.js';
