@@ -35,7 +35,7 @@ export type { AppPasswordOptions } from './options.js';
 export type { AppPasswordRecord } from './stores/facets/app-passwords.js';
 export type { RateLimitHit, RateLimitState } from './stores/facets/rate-limits.js';
 export { APP_PASSWORD_STRATEGY_NAME } from './passport/app-password-strategy.js';
-export type { AppPasswordStrategy, AppPasswordSuccessInfo } from './passport/app-password-strategy.js';
+export type { AppPasswordSuccessInfo } from './passport/app-password-strategy.js';
 export type { PushOptions } from './push/push-options.js';
 export { InProcessPushWakeup } from './push/wakeup.js';
 export type { PushWakeup } from './push/wakeup.js';

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Router } from 'express';
+import type { Strategy } from 'passport';
 import { SecretBox } from './crypto/secret-box.js';
 import type { Emit } from './events.js';
 import { csrfToken, requireCsrf } from './http/csrf.js';
@@ -17,9 +18,7 @@ import { MethodRegistry } from './methods/registry.js';
 import { resolveOptions } from './options.js';
 import type { MfaOptions } from './options.js';
 import { createAppPasswordStrategy } from './passport/app-password-strategy.js';
-import type { AppPasswordStrategy } from './passport/app-password-strategy.js';
 import { createMfaStrategy } from './passport/mfa-strategy.js';
-import type { MfaStrategy } from './passport/mfa-strategy.js';
 import { LockoutPolicy } from './policy/lockout.js';
 import { guardStore, refuseAbsentFacets } from './stores/guarded-store.js';
 
@@ -37,7 +36,7 @@ export interface Mfa {
    * with passport.authenticate('mfa', { session: false }); createMfa() registers it on `passport`
    * as `strategyName`. The package's own pages do not need it.
    */
-  strategy: MfaStrategy;
+  strategy: Strategy;
   /** Middleware for host routes that need both factors. */
   requireSecondFactor(): RequestHandler;
   /**
@@ -67,7 +66,7 @@ export interface Mfa {
    * passport.use('mfa-app-password', mfa.appPasswordStrategy) and protect a route with
    * passport.authenticate('mfa-app-password', { session: false }). Needs appPasswords.findUser.
    */
-  appPasswordStrategy: AppPasswordStrategy;
+  appPasswordStrategy: Strategy;
 }
 
 /** Builds one passport-mfa instance from one options object (validated here, at startup). */

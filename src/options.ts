@@ -22,7 +22,7 @@ import type { FraudReport } from './push/fraud-report.js';
 
 /** The part of a Passport instance (`passport` or `new passport.Passport()`) passport-mfa uses. */
 export interface PassportLike {
-  use(name: string, strategy: { name: string; authenticate(...args: never[]): unknown }): unknown;
+  use(name: string, strategy: { name?: string; authenticate(...args: never[]): unknown }): unknown;
   authenticate(...args: never[]): unknown;
 }
 

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { Strategy } from 'passport';
 import { ConfigurationError, retryAfterSeconds } from '../errors.js';
 import type { MfaError } from '../errors.js';
 import type { Emit } from '../events.js';
@@ -21,18 +22,6 @@ export interface AppPasswordSuccessInfo {
   scope: string[] | null;
 }
 
-/** The actions Passport attaches to a strategy for one request. */
-interface StrategyActions {
-  success(user: Express.User, info: AppPasswordSuccessInfo): void;
-  fail(challenge: string, status: number): void;
-  error(error: unknown): void;
-}
-
-export interface AppPasswordStrategy {
-  name: string;
-  authenticate(this: StrategyActions, req: Request, options?: unknown): void;
-}
-
 export interface AppPasswordStrategyDeps {
   options: Pick<ResolvedOptions, 'appPasswords' | 'clock' | 'getUserId'>;
   store: CompleteStore;
@@ -48,7 +37,7 @@ type Outcome = { ok: true; user: Express.User; info: AppPasswordSuccessInfo } | 
  * user's password alone must not bypass the second factor, cf. CVE-2021-39890). Failures answer
  * 401 with a Basic challenge; too many failures answer 429 with Retry-After.
  */
-export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): AppPasswordStrategy {
+export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): Strategy {
   const settings = deps.options.appPasswords;
   const limiter = new BasicRateLimit(deps.store, settings.rateLimit, deps.options.clock);
   const challenge = `Basic realm="${settings.realm.replace(/["\\]/g, '\\$&')}", charset="UTF-8"`;

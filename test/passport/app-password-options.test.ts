@@ -25,7 +25,7 @@ describe('appPasswords options', () => {
     const strategy = createMfa(base()).appPasswordStrategy;
     const error = await new Promise<unknown>((resolve) => {
       const actions = { success: () => resolve('success'), fail: () => resolve('fail'), error: resolve };
-      strategy.authenticate.call(actions, { headers: { authorization: 'Basic YTpi' }, ip: '127.0.0.1' } as never);
+      strategy.authenticate.call(actions as never, { headers: { authorization: 'Basic YTpi' }, ip: '127.0.0.1' } as never);
     });
     assert.ok(error instanceof ConfigurationError);
     assert.match(error.message, /appPasswords\.findUser/);
