@@ -184,8 +184,8 @@ export interface SignInParts {
 export type InfoAction = { label: string; href: string } | { label: string; action: string };
 
 export interface SecurityInfoParts {
-  /** The detail shown beside the method name on a factor's row (e.g. the masked number), and its extra actions. */
-  row?(factor: FactorRecord): { detail: string | null; actions: readonly InfoAction[] };
+  /** The detail shown beside the method name on a factor's row (e.g. the masked number, a key's name), and its extra actions. */
+  row?(factor: FactorRecord): Promise<{ detail: string | null; actions: readonly InfoAction[] }>;
   /** A link beside "Add method", when the user can add one of these here (null: not now). */
   addAction?(factors: readonly FactorRecord[]): InfoAction | null;
   /** A section of its own below the methods (a template of views/ with its own forms), or null. */

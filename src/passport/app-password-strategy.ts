@@ -4,6 +4,7 @@ import { ConfigurationError, retryAfterSeconds } from '../errors.js';
 import type { MfaError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { AppPasswordMethod } from '../methods/app-passwords/app-password-method.js';
+import { APP_PASSWORD_ID } from '../methods/app-passwords/app-password-method.js';
 import type { ResolvedOptions } from '../options.js';
 import { BasicRateLimit } from '../policy/basic-rate-limit.js';
 import type { CompleteStore } from '../stores/guarded-store.js';
@@ -16,7 +17,7 @@ export const APP_PASSWORD_STRATEGY_NAME = 'mfa-app-password';
 /** What the strategy passes to success() next to the user. */
 export interface AppPasswordSuccessInfo {
   /** 'account_password' only for users not enrolled in MFA, when appPasswords.verifyAccountPassword is set. */
-  method: 'app_password' | 'account_password';
+  method: typeof APP_PASSWORD_ID | 'account_password';
   appPasswordId: string | null;
   /** The app password's scope for the host to check; null means unrestricted. */
   scope: string[] | null;
@@ -82,8 +83,8 @@ async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req
   const now = options.clock();
   if (user && record && record.userId === userId && !appPasswords.isExpired(record, now)) {
     await appPasswords.recordUse(record, now);
-    emit({ type: 'app_password.succeeded', userId, ip, appPasswordId: record.id, method: 'app_password' });
-    return { ok: true, user, info: { method: 'app_password', appPasswordId: record.id, scope: record.scope } };
+    emit({ type: 'app_password.succeeded', userId, ip, appPasswordId: record.id, method: APP_PASSWORD_ID });
+    return { ok: true, user, info: { method: APP_PASSWORD_ID, appPasswordId: record.id, scope: record.scope } };
   }
   if (user && userId !== null && !record && verifyAccountPassword && !(await isEnrolled(deps.store, userId))) {
     if (await verifyAccountPassword(user, password)) {
