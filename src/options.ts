@@ -12,6 +12,8 @@ import type { TotpSettings } from './methods/totp/totp-method.js';
 import { hasFacets } from './stores/mfa-store.js';
 import type { MfaStore } from './stores/mfa-store.js';
 import type { MfaEvent } from './events.js';
+import * as builtIn from './methods/built-in.js';
+import type { SecondFactorMethod } from './methods/method.js';
 import { optionalFunction } from './optional-function.js';
 import type { SmsTransport } from './transports/sms-transport.js';
 
@@ -156,7 +158,14 @@ export const DEFAULTS = {
   push: PUSH_DEFAULTS,
 } as const;
 
-export interface ResolvedOptions {
+/**
+ * The options every part of passport-mfa sees, defaults filled. Methods with options of their own
+ * add their key to it by declaration merging (see SecondFactorMethod.options).
+ */
+export interface ResolvedOptions extends CoreResolvedOptions {}
+
+/** The resolved options of the package itself, before any method's own. */
+export interface CoreResolvedOptions {
   issuer: string;
   store: MfaStore;
   keys: SealingKey[];
@@ -186,7 +195,7 @@ export interface ResolvedOptions {
 const localPath = z
   .string()
   .regex(/^\/(?![/\\])[^\s\\]*$/, 'must be a same-origin path starting with a single "/"');
-const schema = z.object({
+const coreSchema = z.object({
   issuer: z.string().trim().min(1, 'is required, e.g. "Contoso"').max(64).refine((s) => !s.includes(':'), 'must not contain ":"'),
   store: z.custom<MfaStore>(
     (v) => hasFacets(v, ['core']),
@@ -243,19 +252,24 @@ const schema = z.object({
   appPasswords: appPasswordOptionsSchema,
   push: pushSchema.optional(),
   onFraudReport: optionalFunction<(report: FraudReport) => void>('report => void'),
-}).strict();
+});
 
-/** Validates options and fills defaults; throws ConfigurationError naming each wrong option. */
-export function resolveOptions(input: MfaOptions): ResolvedOptions {
+/**
+ * Validates options and fills defaults; throws ConfigurationError naming each wrong option.
+ * `methods` may add options of their own (SecondFactorMethod.options), each under its key.
+ */
+export function resolveOptions(input: MfaOptions, methods: readonly SecondFactorMethod[] = Object.values(builtIn)): ResolvedOptions {
+  const own = methods.flatMap((m) => (m.options ? [m.options] : []));
+  const schema = coreSchema.extend(Object.fromEntries(own.map((o) => [o.key, o.schema.optional()]))).strict();
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(options)'}: ${i.message}`);
     throw new ConfigurationError(`createMfa(): invalid options:\n${problems.join('\n')}`);
   }
-  const o = parsed.data;
+  const o = parsed.data as z.infer<typeof coreSchema> & Record<string, unknown>;
   const getUserId = o.getUserId ?? ((user: Express.User) => String((user as { id?: unknown }).id));
   const keys = Array.isArray(o.secretKey) ? o.secretKey : [{ id: 'k1', key: o.secretKey as Buffer | string }];
-  return {
+  const resolved: CoreResolvedOptions = {
     issuer: o.issuer,
     store: o.store,
     keys,
@@ -286,5 +300,8 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     onPhoneChanged: o.onPhoneChanged ?? (() => {}),
     appPasswords: resolveAppPasswordOptions(o.appPasswords, o.issuer),
   };
+  const methodOptions = Object.fromEntries(own.map(({ key, resolve }) => [key, resolve(o[key], resolved)]));
+  // The methods' keys are what their declarations add to ResolvedOptions.
+  return { ...resolved, ...methodOptions } as ResolvedOptions;
 }
 
