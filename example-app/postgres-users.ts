@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { StoreUnavailableError } from '../src/index.js';
 import { dummyPasswordCheck, hashPassword, passwordMatches } from './password-hash.js';
 import type { User, Users } from './users.js';
 
@@ -9,6 +10,15 @@ import type { User, Users } from './users.js';
  */
 export class PostgresUserDirectory implements Users {
   private constructor(private readonly pool: pg.Pool) {}
+
+  /** A query whose failure (database away) is a StoreUnavailableError: the request is refused with 503, never let through. */
+  async #query<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(sql, values);
+    } catch (error) {
+      throw new StoreUnavailableError(error);
+    }
+  }
 
   /** Creates the table if needed (under an advisory lock: instances may start together). */
   static async open(pool: pg.Pool): Promise<PostgresUserDirectory> {
@@ -25,7 +35,7 @@ export class PostgresUserDirectory implements Users {
 
   async create(username: string, password: string): Promise<User | null> {
     const user = { id: randomBytes(12).toString('base64url'), username };
-    const result = await this.pool.query(
+    const result = await this.#query(
       'INSERT INTO example_users (id, username, password_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
       [user.id, username, await hashPassword(password)],
     );
@@ -33,7 +43,7 @@ export class PostgresUserDirectory implements Users {
   }
 
   async verify(username: string, password: string): Promise<User | null> {
-    const { rows } = await this.pool.query<User & { password_hash: string }>(
+    const { rows } = await this.#query<User & { password_hash: string }>(
       'SELECT id, username, password_hash FROM example_users WHERE lower(username) = lower($1)',
       [username],
     );
@@ -43,11 +53,11 @@ export class PostgresUserDirectory implements Users {
   }
 
   async find(id: string): Promise<User | null> {
-    return (await this.pool.query<User>('SELECT id, username FROM example_users WHERE id = $1', [id])).rows[0] ?? null;
+    return (await this.#query<User>('SELECT id, username FROM example_users WHERE id = $1', [id])).rows[0] ?? null;
   }
 
   async findByUsername(username: string): Promise<User | null> {
-    return (await this.pool.query<User>('SELECT id, username FROM example_users WHERE lower(username) = lower($1)', [username])).rows[0] ?? null;
+    return (await this.#query<User>('SELECT id, username FROM example_users WHERE lower(username) = lower($1)', [username])).rows[0] ?? null;
   }
 
   dummyCheck(password: string): Promise<void> {

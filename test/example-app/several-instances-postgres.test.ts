@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MemoryAccountStore } from '../../src/authenticator/account-store.js';
-import { AuthenticatorClient } from '../../src/authenticator/client.js';
-import { enrollPush, enrollTotp, logIn, shownNumber, signUp, startCluster, submitCode, within } from '../support/example-cluster.js';
+import { enrollTotp, logIn, pushAcrossInstances, signUp, startCluster, submitCode } from '../support/example-cluster.js';
 import type { Cluster } from '../support/example-cluster.js';
 import { totpCode, wrongCode } from '../support/mfa-flow.js';
 import { waitUntil } from '../support/server-process.js';
@@ -24,33 +22,7 @@ describe('two instances on PostgreSQL (sessions and LISTEN/NOTIFY wake-ups in it
 
   it('a push sign-in started on A and answered through B completes within 1 s of the answer', { timeout: 60_000 }, async (t) => {
     if (skip) return t.skip(skip);
-    const setup = new WebClient();
-    await signUp(setup, c.b.origin, 'pat');
-    const phone = new AuthenticatorClient({ store: new MemoryAccountStore() });
-    // Set up on B, so the phone's server is B (the URL in the QR code).
-    const account = await enrollPush(setup, c.b.origin, phone);
-
-    // The phone waits on B before the browser signs in on A (the password step alone takes
-    // longer than the request needs to reach B): only a wake-up from A can end its wait early.
-    const waiting = phone.waitForChallenges(account, 25);
-    const browser = new WebClient();
-    await logIn(browser, c.a.origin, 'pat');
-    await browser.postForm(c.a.origin, '/mfa/verify/push/send', {}, '/mfa/verify');
-    const [challenge] = await within(1_000, waiting, "the phone's long-poll on B did not hear of the notification created on A");
-    assert.ok(challenge);
-
-    const page = await browser.get(c.a.origin, '/mfa/verify/push');
-    const stream = /data-stream="([^"]+)"/.exec(page.text)![1]!;
-    const events = await fetch(c.a.origin + stream);
-    assert.equal(events.status, 200);
-    const result = events.text();
-    await phone.answer(account, challenge.id, 'approve', { number: await shownNumber(browser, c.a.origin, '/mfa/verify/push') });
-    assert.match(await within(1_000, result, 'the browser waiting on A did not hear of the approval given through B'), /"status":"approved"/);
-
-    const done = await browser.postForm(c.a.origin, '/mfa/verify/push', { method: 'push' }, '/mfa/verify/push');
-    assert.equal(done.status, 303);
-    assert.equal((await browser.get(c.a.origin, '/')).status, 200);
-    assert.equal((await browser.get(c.b.origin, '/')).status, 200, 'the session is shared: B knows the second step is done');
+    await pushAcrossInstances(c, 'pat', 1_000);
   });
 
   it('shares used time steps and the lockout count between the instances', { timeout: 60_000 }, async (t) => {

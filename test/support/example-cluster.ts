@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { MemoryAccountStore } from '../../src/authenticator/account-store.js';
 import type { AuthenticatorAccount } from '../../src/authenticator/account-store.js';
-import type { AuthenticatorClient } from '../../src/authenticator/client.js';
+import { AuthenticatorClient } from '../../src/authenticator/client.js';
 import { ExampleInstance } from './example-instance.js';
 import { SECRET_KEY, SESSION_SECRET } from './harness.js';
 import { totpCode } from './mfa-flow.js';
 import { PostgresServer } from './postgres-server.js';
 import { RedisServer } from './redis-server.js';
-import type { WebClient } from './web-client.js';
+import { WebClient } from './web-client.js';
 
 /**
  * Two sample-app instances (A and B) on two ports sharing a real PostgreSQL (and, with `redis`,
@@ -129,4 +131,38 @@ export async function within<T>(ms: number, promise: Promise<T>, what: string): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A new user sets up notifications on B (so the phone talks to B), then signs in on A: the
+ * phone's long-poll on B must hear of the notification A creates, and the browser waiting on A
+ * of the approval given through B, each within `deadlineMs`; then the sign-in completes and the
+ * session is good on both instances.
+ */
+export async function pushAcrossInstances(c: Cluster, username: string, deadlineMs: number): Promise<void> {
+  const setup = new WebClient();
+  await signUp(setup, c.b.origin, username);
+  const phone = new AuthenticatorClient({ store: new MemoryAccountStore() });
+  const account = await enrollPush(setup, c.b.origin, phone);
+
+  // The phone waits on B before the browser signs in on A (the password step alone takes
+  // longer than the request needs to reach B): only a wake-up from A can end its wait early.
+  const waiting = phone.waitForChallenges(account, 25);
+  const browser = new WebClient();
+  await logIn(browser, c.a.origin, username);
+  await browser.postForm(c.a.origin, '/mfa/verify/push/send', {}, '/mfa/verify');
+  const [challenge] = await within(deadlineMs, waiting, "the phone's long-poll on B did not hear of the notification created on A");
+  assert.ok(challenge);
+
+  const page = await browser.get(c.a.origin, '/mfa/verify/push');
+  const events = await fetch(c.a.origin + /data-stream="([^"]+)"/.exec(page.text)![1]!);
+  assert.equal(events.status, 200);
+  const result = events.text();
+  await phone.answer(account, challenge.id, 'approve', { number: await shownNumber(browser, c.a.origin, '/mfa/verify/push') });
+  assert.match(await within(deadlineMs, result, 'the browser waiting on A did not hear of the approval given through B'), /"status":"approved"/);
+
+  const done = await browser.postForm(c.a.origin, '/mfa/verify/push', { method: 'push' }, '/mfa/verify/push');
+  assert.equal(done.status, 303);
+  assert.equal((await browser.get(c.a.origin, '/')).status, 200);
+  assert.equal((await browser.get(c.b.origin, '/')).status, 200, 'the session is shared: B knows the second step is done');
 }
