@@ -14,6 +14,7 @@ import { appPasswordsOf } from './methods/app-passwords/index.js';
 import { AttemptRunner } from './methods/attempt.js';
 import * as builtIn from './methods/built-in.js';
 import { pushApiOf } from './methods/push/index.js';
+import type { SecondFactorMethod } from './methods/method.js';
 import { MethodRegistry } from './methods/registry.js';
 import { resolveOptions } from './options.js';
 import type { MfaOptions } from './options.js';
@@ -71,7 +72,12 @@ export interface Mfa {
 
 /** Builds one passport-mfa instance from one options object (validated here, at startup). */
 export function createMfa(input: MfaOptions): Mfa {
-  const options = resolveOptions(input);
+  return buildMfa(input, Object.values(builtIn));
+}
+
+/** createMfa() with the methods given (the built-in ones, in the package): the seam that tests a method of their own through. */
+export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod[]): Mfa {
+  const options = resolveOptions(input, methods);
   const emit: Emit = (event) => {
     try {
       options.onEvent({ ...event, at: options.clock() });
@@ -89,7 +95,7 @@ export function createMfa(input: MfaOptions): Mfa {
     if (revoked > 0) emit({ type: 'app_password.revoked', userId, reason });
     return revoked;
   };
-  const registry: MethodRegistry = new MethodRegistry(Object.values(builtIn), {
+  const registry: MethodRegistry = new MethodRegistry(methods, {
     options, store, storeAsGiven, box: new SecretBox(options.keys, options.random), attempts, emit, revokeAppPasswords,
   });
   const pages: Pages = {
