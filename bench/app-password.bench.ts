@@ -42,7 +42,7 @@ async function startApp(dir: string) {
   });
   const method = new AppPasswordMethod({
     store, keys: [{ id: 'k1', key: SECRET_KEY }], clock: Date.now, random: (n) => Buffer.from(crypto.getRandomValues(new Uint8Array(n))),
-    settings: { ...DEFAULTS.appPasswords, findUser: undefined, verifyAccountPassword: undefined, realm: 'Contoso' },
+    settings: { ...DEFAULTS.appPasswords, findUser: undefined, verifyAccountPassword: undefined, dummyPasswordCheck: undefined, realm: 'Contoso' },
   });
   const { password } = await method.create(USER.id, 'Benchmark');
   const pp = new passport.Passport();

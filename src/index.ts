@@ -2,6 +2,7 @@ export { createMfa } from './mfa.js';
 export type { Mfa } from './mfa.js';
 export { DEFAULTS } from './options.js';
 export type { MfaOptions, PhoneChange } from './options.js';
+export { GEOGRAPHIC_COUNTRIES } from './methods/phone/phone-number.js';
 export type { MfaEvent } from './events.js';
 export * from './errors.js';
 export type { MfaStore } from './stores/mfa-store.js';

@@ -7,6 +7,7 @@ import { secureRandom } from './crypto/random.js';
 import type { RandomSource } from './crypto/random.js';
 import type { SealingKey } from './crypto/secret-box.js';
 import type { PhoneSettings } from './methods/phone/phone-method.js';
+import { GEOGRAPHIC_COUNTRIES, isCountryCode } from './methods/phone/phone-number.js';
 import type { TotpSettings } from './methods/totp/totp-method.js';
 import { hasFacets } from './stores/mfa-store.js';
 import type { MfaStore } from './stores/mfa-store.js';
@@ -113,8 +114,16 @@ export interface MfaOptions {
     sendsPerUserPerHour?: number;
     /** Codes sent per client IP per hour (SMS toll fraud). @default 10 */
     sendsPerIpPerHour?: number;
-    /** ISO 3166 country preselected in "Country". @default the Accept-Language region, else 'US' */
+    /** ISO 3166 country preselected in "Country"; must be allowed. @default the Accept-Language region, else 'US', else the first allowed */
     defaultCountry?: string;
+    /**
+     * ISO 3166 codes of the countries whose numbers may be added and sent codes, e.g.
+     * ['US', 'CA']: "Country" offers only these, a typed number must be in the chosen one, and
+     * each send checks the stored number again. @default every country and territory
+     * libphonenumber-js knows (GEOGRAPHIC_COUNTRIES), which excludes the non-geographic ranges:
+     * satellite (+881, +870), international networks (+882, +883) and the rest of +8xx/+979
+     */
+    allowedCountries?: string[];
   };
   /**
    * Called after a user's backup phone number was added, changed or removed, e.g. to email the
@@ -144,7 +153,7 @@ export const DEFAULTS = {
   reverifyAfterMs: 15 * 60_000,
   lockout: { threshold: 5, durationMs: 15 * 60_000, hardLimit: 100 },
   totp: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 } satisfies TotpSettings,
-  phone: { codeDigits: 6, codeTtlMs: 5 * 60_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10 } satisfies PhoneSettings,
+  phone: { codeDigits: 6, codeTtlMs: 5 * 60_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10, allowedCountries: GEOGRAPHIC_COUNTRIES } satisfies PhoneSettings,
   appPasswords: APP_PASSWORD_DEFAULTS,
   push: PUSH_DEFAULTS,
 } as const;
@@ -234,7 +243,11 @@ const coreSchema = z.object({
     sendsPerUserPerHour: z.number().int().min(1).max(100).optional(),
     sendsPerIpPerHour: z.number().int().min(1).max(100_000).optional(),
     defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 country code such as "US"').optional(),
-  }).strict().optional(),
+    allowedCountries: z.array(z.string().refine(isCountryCode, { error: (issue) => `"${String(issue.input)}" is not an ISO 3166 country code with phone numbers, e.g. "US"` }))
+      .min(1, 'must list at least one country, e.g. ["US"]').optional(),
+  }).strict().refine((p) => !p.defaultCountry || !p.allowedCountries || (p.allowedCountries as readonly string[]).includes(p.defaultCountry), {
+    path: ['defaultCountry'], message: 'must be one of phone.allowedCountries',
+  }).optional(),
   onPhoneChanged: optionalFunction<(change: PhoneChange) => void>('change => void'),
   appPasswords: appPasswordOptionsSchema,
   push: pushSchema.optional(),

@@ -59,7 +59,7 @@ export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): Strate
 async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req: Request): Promise<Outcome> {
   const { options, appPasswords, emit } = deps;
   const settings = options.appPasswords;
-  const { findUser, verifyAccountPassword } = settings;
+  const { findUser, verifyAccountPassword, dummyPasswordCheck } = settings;
   if (!findUser) throw new ConfigurationError('passport-mfa: mfa.appPasswordStrategy needs appPasswords.findUser(username) in createMfa() options.');
   const parsed = parseBasicAuth(req.headers.authorization);
   // No credentials yet is the normal first request of a Basic client: challenge, do not count.
@@ -71,7 +71,10 @@ async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req
     emit({ type: 'app_password.rate_limited', userId: null, ip });
     return { ok: false, error: limited };
   }
-  if (!parsed.ok) return failure(deps, limiter, ip, null, null, 'malformed');
+  if (!parsed.ok) {
+    await dummyPasswordCheck?.('');
+    return failure(deps, limiter, ip, null, null, 'malformed');
+  }
 
   const { password } = parsed.credentials;
   // Both lookups run whether or not the user exists, so a miss costs the same either way.
@@ -88,6 +91,9 @@ async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req
       emit({ type: 'app_password.succeeded', userId, ip, method: 'account_password' });
       return { ok: true, user, info: { method: 'account_password', appPasswordId: null, scope: null } };
     }
+  } else {
+    // Where no account password is checked, the dummy check costs what a real one would.
+    await dummyPasswordCheck?.(password);
   }
   const reason = record === null ? 'invalid_password' : record.userId !== userId ? 'wrong_user' : 'expired';
   return failure(deps, limiter, ip, username, userId, reason);

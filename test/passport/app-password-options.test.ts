@@ -13,6 +13,7 @@ describe('appPasswords options', () => {
     ['a maxAgeMs under a minute', { maxAgeMs: 1000 }, /appPasswords\.maxAgeMs/],
     ['a realm with a quote', { realm: 'a"b' }, /appPasswords\.realm/],
     ['an unknown option', { maxPerUsr: 3 } as never, /appPasswords/],
+    ['verifyAccountPassword without dummyPasswordCheck', { verifyAccountPassword: () => false }, /appPasswords\.dummyPasswordCheck: is required with verifyAccountPassword/],
   ];
   for (const [label, appPasswords, message] of bad) {
     it(`refuses ${label} at startup`, () => {
