@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { SecretBox } from '../../src/crypto/secret-box.js';
 import { secureRandom } from '../../src/crypto/random.js';
 import { slowHash } from '../../src/crypto/slow-hash.js';
-import { TotpMethod } from '../../src/methods/totp.js';
+import { TotpMethod } from '../../src/methods/totp/totp-method.js';
 import { canonicalJson } from '../../src/push/canonical-json.js';
 import { SECRET_KEY } from '../support/harness.js';
 import { startPushHarness } from '../support/push.js';
