@@ -35,7 +35,7 @@ describe('test vectors (docs/push-protocol/vectors.json) against the server over
       issuer: s.issuer,
       settings: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: scripted[1]!.length },
       clock: h.clock.now,
-      random: (size) => {
+      random: (size: number) => {
         const bytes = scripted.shift()!;
         assert.equal(bytes.length, size);
         return bytes;
