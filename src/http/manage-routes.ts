@@ -14,14 +14,15 @@ export function manageRoutes(pages: Pages): Router {
   const router = Router();
   const { options, store, registry } = pages;
   const managePath = `${options.basePath}/manage`;
-  const action = (a: InfoAction) => ('href' in a ? { label: a.label, href: options.basePath + a.href } : { label: a.label, action: options.basePath + a.action });
+  const action = (a: InfoAction) =>
+    'href' in a ? { label: a.label, href: options.basePath + a.href } : { label: a.label, action: options.basePath + a.action, fields: Object.entries(a.fields ?? {}) };
 
   router.get('/manage', handle(pages, async (req, res) => {
     const userId = await requireFreshSecondFactor(pages, req, res, managePath);
     if (userId === null) return;
     const factors = (await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
-    const rows = factors.map((f) => {
-      const row = registry.ownerOf(f)?.parts.securityInfo?.row?.(f) ?? { detail: null, actions: [] };
+    const rows = await Promise.all(factors.map(async (f) => {
+      const row = (await registry.ownerOf(f)?.parts.securityInfo?.row?.(f)) ?? { detail: null, actions: [] };
       return {
         id: f.id,
         method: registry.nameOf(f.type),
@@ -30,7 +31,7 @@ export function manageRoutes(pages: Pages): Router {
         createdAt: formatDay(f.createdAt),
         lastUsedAt: formatMinute(f.lastUsedAt),
       };
-    });
+    }));
     const parts = registry.methods.map((m) => m.parts.securityInfo).filter((p) => p !== undefined);
     const addActions = parts.flatMap((p) => p.addAction?.(factors) ?? []).map(action);
     const sections = (await Promise.all(parts.map((p) => p.section?.(userId) ?? null))).filter((s): s is ViewPart => s !== null);
