@@ -28,6 +28,11 @@ export interface ExampleAppOptions {
   sessionStore?: session.Store;
   /** Sends phone codes. @default an OutboxTransport shown at /outbox */
   sms?: SmsTransport;
+  /**
+   * The origin phones reach the app at (push.publicOrigin: the activation URL and QR code), e.g.
+   * 'https://mfa.example'. @default none: the request's own origin, loopback only (development)
+   */
+  publicOrigin?: string;
   /** Extra createMfa() options merged over the app's own (tests vary push, phone and fraud-report settings). */
   mfaOptions?: Partial<MfaOptions>;
   /** App-password options merged over the app's own (findUser, verifyAccountPassword). @default none */
@@ -69,6 +74,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
       ...options.appPasswords,
     },
     ...options.mfaOptions,
+    push: { ...(options.publicOrigin ? { publicOrigin: options.publicOrigin } : {}), ...options.mfaOptions?.push },
   });
 
   pp.use(new LocalStrategy((username, password, done) => {
