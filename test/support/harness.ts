@@ -37,6 +37,8 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
     sessionSecret: SESSION_SECRET,
     clock: clock.now,
     onEvent: (e) => events.push(e),
+    // Tests sign in many times from one address; the /login limit has tests of its own.
+    loginLimit: { perUsername: 1000, perIp: 100_000 },
     ...overrides,
     store,
   });
