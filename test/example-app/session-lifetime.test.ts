@@ -18,7 +18,7 @@ describe('example app: session lifetime', () => {
   };
 
   it('ends a session after 30 minutes without use, and the cookie says so to the browser', async () => {
-    h = await startHarness();
+    h = await startHarness({ sessionLifetime: SESSION_LIFETIME });
     const { agent } = await h.enrolledUser();
     const res = await agent.get('/').redirects(0);
     const expires = /example\.sid=[^;]+;.*Expires=([^;]+);.*HttpOnly/i.exec(String(res.headers['set-cookie']))?.[1];
@@ -33,7 +33,7 @@ describe('example app: session lifetime', () => {
   });
 
   it('ends a session 12 hours after sign-in however active it is', async () => {
-    h = await startHarness();
+    h = await startHarness({ sessionLifetime: SESSION_LIFETIME });
     const { agent } = await h.enrolledUser();
     for (let elapsed = 0; elapsed < SESSION_LIFETIME.absoluteMs - 20 * MINUTE; elapsed += 20 * MINUTE) {
       h.clock.advance(20 * MINUTE);
@@ -44,7 +44,7 @@ describe('example app: session lifetime', () => {
   });
 
   it('counts from the moment of sign-in, also for a session never used after it (password step only, or both)', async () => {
-    h = await startHarness();
+    h = await startHarness({ sessionLifetime: SESSION_LIFETIME });
     const half = await h.halfSignedIn();
     const { agent: full } = await h.enrolledUser();
     h.clock.advance(SESSION_LIFETIME.idleMs);
