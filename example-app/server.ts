@@ -1,7 +1,7 @@
 import { DEMO_USER } from './app.js';
 import { startExampleServer } from './start.js';
 
-// PORT, DATA_DIR, MFA_STORE, MFA_STORE_URL and REDIS_URL: see the README ("Running several instances").
+// PORT, MFA_ORIGIN, TRUST_PROXY, DATA_DIR, MFA_STORE, MFA_STORE_URL, REDIS_URL: see the README.
 const server = await startExampleServer(process.env);
 console.log(`passport-mfa example app: ${server.url}/  (${server.summary}; data in ${server.dataDir})`);
 console.log(`Demo user: ${DEMO_USER.username} / ${DEMO_USER.password}`);

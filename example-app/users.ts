@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dummyPasswordCheck, hashPassword, passwordMatches } from './password-hash.js';
 
 export interface User {
@@ -25,6 +26,9 @@ export class UserDirectory implements Users {
   readonly #db: Database.Database;
 
   constructor(filename: string) {
+    // Usernames and password hashes: readable by the app's own user only (SQLite gives its -wal
+    // and -shm files the same mode).
+    if (!existsSync(filename)) writeFileSync(filename, '', { mode: 0o600, flag: 'wx' });
     this.#db = new Database(filename);
     this.#db.pragma('journal_mode = WAL');
     this.#db.exec(`CREATE TABLE IF NOT EXISTS users (

@@ -125,8 +125,8 @@ describe('createMfa options', () => {
           scope: resolved.appPasswords.scope,
           rateLimit: resolved.appPasswords.rateLimit,
         },
-        // wakeup is an instance, publicOrigin and sender have no default: none is in DEFAULTS.
-        push: (({ wakeup: _wakeup, publicOrigin: _origin, sender: _sender, ...rest }) => rest)(resolved.push),
+        // wakeup is an instance; publicOrigin, allowedOrigins (null: loopback only) and sender have no default: none is in DEFAULTS.
+        push: (({ wakeup: _wakeup, publicOrigin: _origin, allowedOrigins: _origins, sender: _sender, ...rest }) => rest)(resolved.push),
       },
       DEFAULTS,
     );
@@ -137,6 +137,8 @@ describe('createMfa options', () => {
     assert.equal(resolved.push.sender, null, 'no Web Push unless configured');
     assert.ok(resolved.wakeup instanceof InProcessWakeup, 'one instance needs no shared wake-up');
     assert.equal(resolved.push.wakeup, resolved.wakeup, 'push waits on the one wake-up transport');
+    assert.equal(resolved.push.publicOrigin, undefined);
+    assert.equal(resolved.push.allowedOrigins, null, 'no origin list: loopback origins only');
     assert.equal(resolved.passport, passport);
     assert.equal(resolved.clock, Date.now);
     assert.deepEqual(resolved.keys, [{ id: 'k1', key: valid.secretKey }]);
