@@ -49,19 +49,21 @@ export async function startCluster(options: { redis: boolean; mfaOptions?: objec
   };
   const mfaOptions = options.mfaOptions ?? {};
   const started = await Promise.allSettled([ExampleInstance.start('a', env, mfaOptions), ExampleInstance.start('b', env, mfaOptions)]);
-  const stop = async () => {
-    for (const s of started) if (s.status === 'fulfilled') await s.value.stop();
+  const cleanup = async (instances: ExampleInstance[]) => {
+    for (const instance of instances) await instance.stop();
     await redis?.destroy();
     await pg.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   };
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
-    await stop();
+    await cleanup(started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])));
     throw failed.reason;
   }
   const [a, b] = started.map((s) => (s as PromiseFulfilledResult<ExampleInstance>).value) as [ExampleInstance, ExampleInstance];
-  return { pg, redis, databaseUrl, a, b, env, mfaOptions, stop };
+  // stop() ends whichever instances the cluster holds then (a test may have replaced one).
+  const cluster: Cluster = { pg, redis, databaseUrl, a, b, env, mfaOptions, stop: () => cleanup([cluster.a, cluster.b]) };
+  return cluster;
 }
 
 /** Signs a new user up on `origin` (password step done, second step not set up). */
