@@ -15,10 +15,10 @@ import { startPushHarness } from '../test/support/push.js';
  * everything after the password (Contact me, the event stream, completion) runs for real.
  */
 export class SeededSessions {
-  readonly store = new session.MemoryStore();
   #template: SessionData | undefined;
 
-  constructor(private readonly secret: string, private readonly cookieName = 'example.sid') {}
+  /** `store`: where the sessions live (the app must use the same one). */
+  constructor(private readonly secret: string, private readonly cookieName = 'example.sid', readonly store: session.Store = new session.MemoryStore()) {}
 
   /** Takes the session of `agent` (signed in with the password, on the verify page) as the template. */
   async capture(agent: Agent, host: string): Promise<void> {
@@ -50,10 +50,11 @@ export class SeededSessions {
 
 /**
  * The example app on 127.0.0.1 with alice enrolled for push (on `phone` when given) and a
- * template session of alice on the verify page; the fake clock is set to real time.
+ * template session of alice on the verify page; the fake clock is set to real time. Sessions are
+ * seeded into `overrides.sessionStore` when given, else into a MemoryStore.
  */
 export async function startSeededPushServer(overrides: Partial<ExampleAppOptions> = {}, phone?: (clock: () => number) => AuthenticatorClient) {
-  const sessions = new SeededSessions(SESSION_SECRET);
+  const sessions = new SeededSessions(SESSION_SECRET, 'example.sid', overrides.sessionStore);
   const h = await startPushHarness({ ...overrides, sessionStore: sessions.store });
   h.clock.nowMs = Date.now();
   const enrolled = await h.enrolledPushUser(undefined, phone?.(h.clock.now));
