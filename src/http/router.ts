@@ -6,6 +6,7 @@ import { requireCsrf } from './csrf.js';
 import { manageRoutes } from './manage-routes.js';
 import { methodRoutes } from './method-routes.js';
 import type { Pages } from './pages.js';
+import { removalRoutes } from './removal-routes.js';
 import { sendError } from './respond.js';
 import { securityHeaders } from './security-headers.js';
 import { setupRoutes } from './setup-routes.js';
@@ -37,6 +38,7 @@ export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   router.use(setupRoutes(pages));
   router.use(verifyRoutes(pages));
   router.use(manageRoutes(pages));
+  router.use(removalRoutes(pages));
   router.use(methodRoutes(pages));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     void sendError(pages, req, res, error);
