@@ -24,6 +24,13 @@ export class ConfigurationError extends MfaError {
   }
 }
 
+/** The request names a host (Host header) that the app is not configured for (push.allowedOrigins). */
+export class UntrustedHostError extends MfaError {
+  constructor() {
+    super(400, 'untrusted_host', 'This page was requested at an address this app is not set up for. Open the app at its usual address.');
+  }
+}
+
 /** The request was malformed: wrong type, missing field, out-of-range length. */
 export class InvalidInputError extends MfaError {
   constructor(message: string, code = 'invalid_input') {
