@@ -195,7 +195,10 @@ export async function createExampleApp(options: ExampleAppOptions) {
 
   /** Development aid: what the outbox transport "sent", so the phone flow works on one machine. */
   app.get('/outbox', (req, res) => {
-    const entries = outbox.entries().map((e) => ({ ...e, time: new Date(e.at).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' }));
+    const entries = outbox.entries().map((e) => {
+      const iso = new Date(e.at).toISOString();
+      return { ...e, iso, time: iso.replace('T', ' ').slice(0, 19) + ' UTC' };
+    });
     page(req, res, 'outbox', { entries });
   });
 
