@@ -4,11 +4,7 @@ import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import { buildEnrollmentUri } from '../../src/push/enrollment-uri.js';
 import { chromiumSkipReason, openBrowser } from '../support/browser.js';
-<<<<<<< HEAD
-import { assertAccessible } from '../support/axe.js';
-=======
-import { axeViolations } from '../support/axe.js';
->>>>>>> main
+import { assertAccessible, axeViolations } from '../support/axe.js';
 import { screenshotOnPhone, signIn, skipOptionalSetupSteps, submitCode } from '../support/browser-steps.js';
 import type { BrowserSession } from '../support/browser.js';
 import { startPushHarness, withoutClosedEventStreams } from '../support/push.js';
