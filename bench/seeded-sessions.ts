@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import session from 'express-session';
 import type { SessionData } from 'express-session';
 import type { ExampleAppOptions } from '../example-app/app.js';
@@ -6,6 +6,7 @@ import type { AuthenticatorClient } from '../src/authenticator/client.js';
 import { SESSION_SECRET } from '../test/support/harness.js';
 import type { Agent } from '../test/support/harness.js';
 import { startPushHarness } from '../test/support/push.js';
+import { signedSessionCookie } from '../test/support/session-cookie.js';
 
 /**
  * Half-signed-in browser sessions without paying the password step each time: the example app
@@ -40,11 +41,21 @@ export class SeededSessions {
   async seed(now: number, pushChallengeId?: string): Promise<string> {
     const data = structuredClone(this.#template!);
     data.mfa!.pending = { ...data.mfa!.pending!, startedAt: now, ...(pushChallengeId ? { methods: { push: { challengeId: pushChallengeId } } } : {}) };
+    return this.#add(data);
+  }
+
+  /** seed() for another user: every mention of the template's user id names `userId` instead. */
+  async seedFor(userId: string, now: number): Promise<string> {
+    const from = JSON.stringify(this.#template!.mfa!.pending!.userId);
+    const data = JSON.parse(JSON.stringify(this.#template).split(from).join(JSON.stringify(userId))) as SessionData;
+    data.mfa!.pending!.startedAt = now;
+    return this.#add(data);
+  }
+
+  async #add(data: SessionData): Promise<string> {
     const sid = randomBytes(18).toString('base64url');
     await new Promise<void>((resolve, reject) => this.store.set(sid, data, (err) => (err ? reject(err) : resolve())));
-    // express-session's cookie format: "s:" + id + "." + base64 HMAC-SHA256 without padding.
-    const signature = createHmac('sha256', this.secret).update(sid).digest('base64').replace(/=+$/, '');
-    return `${this.cookieName}=${encodeURIComponent(`s:${sid}.${signature}`)}`;
+    return signedSessionCookie(this.cookieName, this.secret, sid);
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { SecretBox } from '../../src/crypto/secret-box.js';
@@ -12,6 +12,7 @@ import { enrollTotp, logIn, signUp, submitCode, useCluster } from '../support/ex
 import type { Cluster } from '../support/example-cluster.js';
 import { SECRET_KEY, SESSION_SECRET } from '../support/harness.js';
 import { totpCode } from '../support/mfa-flow.js';
+import { signedSessionCookie } from '../support/session-cookie.js';
 import { WebClient } from '../support/web-client.js';
 
 /** 90 enrolled users signing in from 10 sessions each with the same code, 100 users confirming an enrollment. */
@@ -63,8 +64,7 @@ describe('kill -9 of an instance during 1 000 concurrent verifications', () => {
       `INSERT INTO example_sessions (sid, sess, expire) SELECT unnest($1::text[]), unnest($2::text[])::json, now() + interval '1 day'`,
       [sids, bodies],
     );
-    // express-session's cookie: "s:" + id + "." + base64 HMAC-SHA256 without padding.
-    return sids.map((sid) => `example.sid=${encodeURIComponent(`s:${sid}.${createHmac('sha256', SESSION_SECRET).update(sid).digest('base64').replace(/=+$/, '')}`)}`);
+    return sids.map((sid) => signedSessionCookie('example.sid', SESSION_SECRET, sid));
   }
 
   it('loses no enrollment it confirmed and double-spends no code (checked in the database)', { timeout: 240_000 }, async (t) => {
