@@ -27,11 +27,12 @@ import { listenOnLocalhost } from '../test/support/local-server.js';
 import type { Agent } from '../test/support/mfa-flow.js';
 import { signedSessionCookie } from '../test/support/session-cookie.js';
 import { SeededSessions } from './seeded-sessions.js';
-import { ACTIVE_USERS, fastNow } from './store-scale-protocol.js';
+import { ACTIVE_USERS, countedNow } from './store-scale-protocol.js';
 import type { ServerConfig, ServerMessage } from './store-scale-protocol.js';
 
 const config = JSON.parse(process.argv[2]!) as ServerConfig;
-const clock = () => fastNow(config.origin);
+let received = 0;
+const clock = () => countedNow(config.origin, received);
 const send = (message: ServerMessage) => process.send!(message);
 const SESSION_SECRET = randomBytes(16).toString('hex');
 const secretKey = randomBytes(32);
@@ -42,6 +43,11 @@ const pp = new passport.Passport();
 pp.serializeUser<string>((user, done) => done(null, (user as { id: string }).id));
 pp.deserializeUser<string>((id, done) => done(null, /^user-\d+$/.test(id) ? { id } : false));
 const app = express();
+// The counted clock (store-scale-protocol.ts) moves on with each verification request received.
+app.use((req, _res, next) => {
+  if (req.method === 'POST' && req.path !== '/test-login') received++;
+  next();
+});
 app.use(session({ name: 'bench.sid', secret: SESSION_SECRET, store: sessions.store, resave: false, saveUninitialized: false }));
 app.use(pp.initialize());
 app.use(pp.session());
@@ -82,7 +88,7 @@ if (config.kind === 'bare') {
     secrets.push(provisioning.secret);
   }
   await fill(config.enrolled - ACTIVE_USERS);
-  // The longest pending sign-in allowed, an hour of the fast clock: a minute of real time.
+  // The longest pending sign-in allowed, 120 steps of the counted clock: longer than any run.
   const mfa = createMfa({ issuer: 'Bench', store, passport: pp, secretKey, clock, pendingTtlMs: 60 * 60_000, push: { enabled: false } });
   app.use(mfa.router);
   const agent = request.agent(server.base) as unknown as Agent;

@@ -9,7 +9,8 @@
  * non-zero only if the measurement is invalid (a failed verification means the success path was
  * not what got measured). PostgreSQL is started by the bench (initdb into a temp folder).
  *
- * Run: npm run bench:stores   (node dist/bench/store-scale.bench.js [--large=N] to seed N users instead of 1 000 000)
+ * Run: npm run bench:stores   (node dist/bench/store-scale.bench.js [--large=N] [--rounds=N]: N users instead of
+ * 1 000 000, N alternating rounds instead of 3)
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -21,7 +22,7 @@ import { totpCode } from '../test/support/mfa-flow.js';
 import { abortAfter } from './alternating-load.js';
 import { ask } from './child-process.js';
 import { percentile } from './stats.js';
-import { ACTIVE_USERS, fastNow } from './store-scale-protocol.js';
+import { ACTIVE_USERS, requestTime } from './store-scale-protocol.js';
 import type { ServerConfig, ServerMessage } from './store-scale-protocol.js';
 
 const SMALL = 1_000;
@@ -29,7 +30,7 @@ const LARGE = Number(process.argv.find((a) => a.startsWith('--large='))?.slice(8
 const CONNECTIONS = 16;
 const REQUESTS_PER_RUN = 2_000;
 const WARMUP_REQUESTS = 500;
-const ROUNDS = 3;
+const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3);
 const TARGET_P99_RATIO = 1.5;
 /** Seeding a million rows into each store takes a few minutes on a busy machine. */
 const WATCHDOG_MS = 40 * 60_000;
@@ -38,8 +39,8 @@ interface Server {
   label: string;
   child: ChildProcess;
   ready: Extract<ServerMessage, { type: 'ready' }>;
-  /** The next user in turn. */
-  next: number;
+  /** Verification requests built so far (the server counts the same ones). */
+  sent: number;
 }
 
 interface Run {
@@ -69,22 +70,24 @@ async function start(label: string, config: Omit<ServerConfig, 'origin'>): Promi
   const child = fork(fileURLToPath(new URL('./store-scale-server.js', import.meta.url)), [JSON.stringify({ ...config, origin })]);
   const ready = await ask<ServerMessage, 'ready'>(child, 'ready');
   console.log(`  ${label}: ready (set-up and seeding ${(ready.seedMs / 1000).toFixed(1)} s)`);
-  return { label, child, ready, next: 0 };
+  return { label, child, ready, sent: 0 };
 }
 
 /** `count` verifications, CONNECTIONS at a time, users in turn, each on a session seeded just before. */
 async function load(server: Server, count: number): Promise<Run> {
-  const users = Array.from({ length: count }, () => server.next++ % ACTIVE_USERS);
+  const first = server.sent;
+  const users = Array.from({ length: count }, (_, i) => (first + i) % ACTIVE_USERS);
   const { cookies } = await ask<ServerMessage, 'seeded'>(server.child, 'seeded', JSON.stringify(users));
   const latencies: number[] = [];
   let bad = 0;
-  let sent = 0;
+  let next = 0;
   const began = performance.now();
   await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-    for (let k = sent++; k < count; k = sent++) {
-      const fields = { ...server.ready.fields, code: totpCode(server.ready.secrets[users[k]!]!, fastNow(origin)) };
+    for (let i = next++; i < count; i = next++) {
+      const k = server.sent++;
+      const fields = { ...server.ready.fields, code: totpCode(server.ready.secrets[users[i]!]!, requestTime(origin, k)) };
       const t0 = performance.now();
-      const status = await post(server.ready.url, cookies[k]!, new URLSearchParams(fields).toString());
+      const status = await post(server.ready.url, cookies[i]!, new URLSearchParams(fields).toString());
       latencies.push(performance.now() - t0);
       if (status !== 303) bad++;
     }
