@@ -7,7 +7,8 @@
  * half-signed-in session. Reports latency p50/p99 per configuration, the 1 M / 1 k p99 ratio of
  * each store (target ≤ 1.5) and the throughput ratios; it asserts nothing about speed. It exits
  * non-zero only if the measurement is invalid (a failed verification means the success path was
- * not what got measured). PostgreSQL is started by the bench (initdb into a temp folder).
+ * not what got measured). PostgreSQL is started by the bench (initdb into a temp folder, default
+ * durability settings); SQLite's file is in the temp folder too.
  *
  * Run: npm run bench:stores   (node dist/bench/store-scale.bench.js [--large=N] [--rounds=N]: N users instead of
  * 1 000 000, N alternating rounds instead of 3)
@@ -100,7 +101,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   abortAfter(WATCHDOG_MS);
   console.log(`Second-step verification over HTTP: ${SMALL.toLocaleString('en')} vs ${LARGE.toLocaleString('en')} enrolled users (${ACTIVE_USERS} of them verifying), SQLite vs PostgreSQL vs a bare otplib endpoint`);
-  const pgServer = await PostgresServer.start();
+  // Commits wait for the disk, as in production (and as SQLite's do).
+  const pgServer = await PostgresServer.start({ durable: true });
   if ('skip' in pgServer) throw new Error(pgServer.skip);
   const servers: Server[] = [];
   try {
