@@ -1,0 +1,47 @@
+// Runs the security-key ceremony of a form marked data-webauthn="register" or "authenticate":
+// the options the server made for this page are in data-options; the key's response goes into
+// the hidden "response" field and the form is submitted to the server, which verifies it.
+// Needs @simplewebauthn/browser (served by the router before this file). An external file, so
+// the strict CSP holds.
+(function () {
+  'use strict';
+  var lib = window.SimpleWebAuthnBrowser;
+  var forms = document.querySelectorAll('form[data-webauthn]');
+  Array.prototype.forEach.call(forms, function (form) {
+    var status = form.querySelector('[data-webauthn-status]');
+    var button = form.querySelector('button[type="submit"]');
+    var say = function (text) { if (status) status.textContent = text; };
+    if (!lib || !lib.browserSupportsWebAuthn()) {
+      say('This browser cannot use security keys. Use another method, or another browser.');
+      if (button) button.disabled = true;
+      return;
+    }
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      if (!form.reportValidity()) return;
+      var optionsJSON = JSON.parse(form.getAttribute('data-options'));
+      var register = form.getAttribute('data-webauthn') === 'register';
+      if (button) button.disabled = true;
+      say(register ? 'Follow your browser\u2019s prompts: insert or touch your security key.' : 'Touch your security key, or use your passkey, when your browser asks.');
+      var ceremony = register ? lib.startRegistration({ optionsJSON: optionsJSON }) : lib.startAuthentication({ optionsJSON: optionsJSON });
+      ceremony.then(function (response) {
+        form.querySelector('input[name="response"]').value = JSON.stringify(response);
+        say('Checking\u2026');
+        form.submit();
+      }, function (error) {
+        if (button) button.disabled = false;
+        say(explain(error, register));
+      });
+    });
+  });
+
+  function explain(error, register) {
+    var code = error && error.code;
+    if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') return 'This security key is already registered. Use another key, or go back.';
+    if (code === 'ERROR_AUTHENTICATOR_MISSING_USER_VERIFICATION_SUPPORT') return 'This security key cannot check a PIN or fingerprint, which this site requires. Use another key.';
+    if (error && error.name === 'NotAllowedError') {
+      return register ? 'The security key was not registered: the request was cancelled or timed out. Try again.' : 'The request was cancelled or timed out, or this key is not registered to your account. Try again.';
+    }
+    return 'Your security key could not be used' + (error && error.message ? ' (' + error.message + ')' : '') + '. Try again.';
+  }
+})();
