@@ -26,4 +26,6 @@ export const rateLimitKeys = {
   pushActivationByIp: (ip: string) => `push-activate:ip:${ip}`,
   /** Attempts at one activation code (the id of the device being set up). */
   pushActivationByDevice: (deviceId: string) => `push-activate:device:${deviceId}`,
+  /** One WebAuthn challenge, spent by its first answer (a reservation of one). */
+  webauthnChallenge: (challenge: string) => `webauthn-challenge:${challenge}`,
 } as const;

@@ -17,8 +17,8 @@ import { parseAuthenticationResponse, parseRegistrationResponse } from './webaut
 export interface RegisteredKey {
   /** Credential id, base64url. */
   credentialId: string;
-  /** COSE public key, base64url. */
-  publicKey: string;
+  /** COSE public key. */
+  publicKey: Uint8Array;
   transports: string[];
 }
 
@@ -42,7 +42,7 @@ export type AssertionFailure = 'malformed' | 'unknown_credential' | 'invalid_res
  * parallel uses of one counter value only one can win.
  */
 export type AssertionResult =
-  | { ok: true; credentialId: string; counter: number; userVerified: boolean }
+  | { ok: true; credentialId: string; counter: number; userVerified: boolean; multiDevice: boolean }
   | { ok: false; reason: AssertionFailure };
 
 export interface WebAuthnCeremonyOptions {
@@ -116,7 +116,7 @@ export class WebAuthnCeremony {
       ok: true,
       key: {
         credentialId,
-        publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
+        publicKey: info.credential.publicKey,
         counter: info.credential.counter,
         transports: response.response.transports ?? [],
         aaguid: info.aaguid,
@@ -153,7 +153,7 @@ export class WebAuthnCeremony {
         expectedOrigin: settings.origins,
         expectedRPID: settings.rpId,
         // The library's own counter check is bypassed with 0: the store compares atomically instead.
-        credential: { id: key.credentialId, publicKey: new Uint8Array(Buffer.from(key.publicKey, 'base64url')), counter: 0 },
+        credential: { id: key.credentialId, publicKey: new Uint8Array(key.publicKey), counter: 0 },
         requireUserVerification: false,
       });
     } catch {
@@ -162,7 +162,14 @@ export class WebAuthnCeremony {
     if (result.verified !== true) return { ok: false, reason: 'not_verified' };
     const info = result.authenticationInfo;
     if (settings.userVerification === 'required' && info.userVerified !== true) return { ok: false, reason: 'user_not_verified' };
-    return { ok: true, credentialId: key.credentialId, counter: info.newCounter, userVerified: info.userVerified };
+    return {
+      ok: true,
+      credentialId: key.credentialId,
+      counter: info.newCounter,
+      userVerified: info.userVerified,
+      // The backup-eligible flag of this very assertion: a synced passkey rather than one device's key.
+      multiDevice: info.credentialDeviceType === 'multiDevice',
+    };
   }
 }
 
