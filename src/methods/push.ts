@@ -180,7 +180,8 @@ export class PushMethod {
   /**
    * Uses an approved challenge to complete a sign-in (or setup, with `enrollFactorId`) of this
    * user. The challenge id comes from the session that created it, and the approval is consumed
-   * atomically, so it completes exactly one sign-in.
+   * atomically, together with the check that the approving device is still enabled, so it
+   * completes exactly one sign-in and none once the device is disabled.
    */
   async complete(userId: string, challengeId: string | undefined, enrollFactorId?: string): Promise<PushCompletion> {
     const { store, clock, settings } = this.#o;
@@ -198,10 +199,22 @@ export class PushMethod {
     return { ok: true, factorId: factor.id };
   }
 
-  /** Ends a pending challenge and wakes the browser waiting on it. */
+  /**
+   * Ends a pending challenge and wakes the browser waiting on it. The store refuses when the
+   * challenge is no longer pending (ChallengeUnavailableError) or the device was disabled since
+   * the request read it (DeviceDisabledError).
+   */
   async resolve(challengeId: string, status: 'approved' | 'denied' | 'fraud' | 'failed', deviceId: string, evidence: string): Promise<void> {
     const { store, clock, settings } = this.#o;
-    if (!(await store.resolvePushChallenge(challengeId, { status, deviceId, evidence, now: clock() }))) throw new ChallengeUnavailableError();
+    if (!(await store.resolvePushChallenge(challengeId, { status, deviceId, evidence, now: clock() }))) {
+      const device = await store.getPushDevice(deviceId);
+      throw device !== null && device.disabledAt !== null ? new DeviceDisabledError() : new ChallengeUnavailableError();
+    }
     await settings.wakeup.publish(challengeTopic(challengeId));
+  }
+
+  /** Disables a device after too many wrong PINs: it must be set up again. */
+  async disableDevice(deviceId: string): Promise<void> {
+    await this.#o.store.disablePushDevice(deviceId, this.#o.clock());
   }
 }

@@ -56,14 +56,14 @@ export class MemoryPushData {
 
   resolvePushChallenge(id: string, r: PushResolution): boolean {
     const challenge = this.#challenges.get(id);
-    if (!challenge || challenge.status !== 'pending' || r.now >= challenge.expiresAt) return false;
+    if (!challenge || challenge.status !== 'pending' || r.now >= challenge.expiresAt || !this.#enabled(r.deviceId)) return false;
     Object.assign(challenge, { status: r.status, resolvedAt: r.now, resolvedBy: r.deviceId, evidence: r.evidence });
     return true;
   }
 
   consumePushChallenge(id: string, now: number): boolean {
     const challenge = this.#challenges.get(id);
-    if (!challenge || challenge.status !== 'approved' || challenge.consumedAt !== null) return false;
+    if (!challenge || challenge.status !== 'approved' || challenge.consumedAt !== null || !this.#enabled(challenge.resolvedBy)) return false;
     challenge.consumedAt = now;
     return true;
   }
@@ -100,6 +100,11 @@ export class MemoryPushData {
     const current = this.#subscriptions.get(deviceId);
     if (!current || (endpoint !== undefined && current.endpoint !== endpoint)) return false;
     return this.#subscriptions.delete(deviceId);
+  }
+
+  #enabled(deviceId: string | null): boolean {
+    const device = deviceId === null ? undefined : this.#devices.get(deviceId);
+    return device !== undefined && device.disabledAt === null;
   }
 
   #ofUser(userId: string, keep: (c: PushChallengeRecord) => boolean): PushChallengeRecord[] {

@@ -87,7 +87,7 @@ export class SqlitePushData {
   }
 
   resolvePushChallenge(id: string, r: PushResolution): boolean {
-    return this.#sql.resolve.run(r.status, r.now, r.deviceId, r.evidence, id, r.now).changes === 1;
+    return this.#sql.resolve.run({ id, status: r.status, now: r.now, deviceId: r.deviceId, evidence: r.evidence }).changes === 1;
   }
 
   consumePushChallenge(id: string, now: number): boolean {
@@ -148,12 +148,17 @@ function prepare(db: Database.Database, p: string) {
       `SELECT ${CHALLENGE_COLUMNS} FROM ${challenges}
        WHERE user_id = ? AND status = 'pending' AND ? < expires_at ORDER BY created_at, rowid`,
     ),
-    resolve: db.prepare<[string, number, string, string | null, string, number]>(
-      `UPDATE ${challenges} SET status = ?, resolved_at = ?, resolved_by = ?, evidence = ?
-       WHERE id = ? AND status = 'pending' AND ? < expires_at`,
+    // Only a device that is still enabled at this very statement may end a challenge.
+    resolve: db.prepare<{ id: string; status: string; now: number; deviceId: string; evidence: string | null }>(
+      `UPDATE ${challenges} SET status = @status, resolved_at = @now, resolved_by = @deviceId, evidence = @evidence
+       WHERE id = @id AND status = 'pending' AND @now < expires_at
+         AND EXISTS (SELECT 1 FROM ${devices} WHERE id = @deviceId AND disabled_at IS NULL)`,
     ),
+    // The approving device must still be enabled when the approval is used.
     consume: db.prepare<[number, string]>(
-      `UPDATE ${challenges} SET consumed_at = ? WHERE id = ? AND status = 'approved' AND consumed_at IS NULL`,
+      `UPDATE ${challenges} SET consumed_at = ?
+       WHERE id = ? AND status = 'approved' AND consumed_at IS NULL
+         AND EXISTS (SELECT 1 FROM ${devices} WHERE id = ${challenges}.resolved_by AND disabled_at IS NULL)`,
     ),
     listUnseenFraud: db.prepare<[string], ChallengeRow>(
       `SELECT ${CHALLENGE_COLUMNS} FROM ${challenges}

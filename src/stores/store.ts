@@ -163,7 +163,10 @@ export interface MfaStore {
   /** Set (or clear, with null) the device's PIN hash. Returns false when there is no such device. */
   setPushDevicePin(id: string, pinHash: string | null): Promise<boolean>;
 
-  /** Mark the device disabled at `now` (after too many wrong PINs). Idempotent. */
+  /**
+   * Mark the device disabled at `now` (after too many wrong PINs). Idempotent. From then on it
+   * resolves no challenge and its approvals complete no sign-in (see the two methods below).
+   */
   disablePushDevice(id: string, now: number): Promise<void>;
 
   /** Persist a new challenge. Inserting an existing id throws. */
@@ -176,15 +179,17 @@ export interface MfaStore {
   listOpenPushChallenges(userId: string, now: number): Promise<PushChallengeRecord[]>;
 
   /**
-   * Atomic. End a pending challenge: only if its status is 'pending' and `now < expiresAt`, set
-   * status, resolvedAt = now, resolvedBy and evidence. Returns whether it did; of 30 parallel
-   * answers exactly one wins.
+   * Atomic. End a pending challenge: only if its status is 'pending', `now < expiresAt` and the
+   * device `resolution.deviceId` exists and is not disabled, set status, resolvedAt = now,
+   * resolvedBy and evidence. Returns whether it did; of 30 parallel answers exactly one wins, and
+   * a device disabled by a parallel request wins nothing.
    */
   resolvePushChallenge(id: string, resolution: PushResolution): Promise<boolean>;
 
   /**
-   * Atomic. Use an approval to complete a sign-in: only if status is 'approved' and consumedAt is
-   * null, set consumedAt = now. Returns whether it did; exactly one of 30 parallel calls wins.
+   * Atomic. Use an approval to complete a sign-in: only if status is 'approved', consumedAt is
+   * null and the device that approved it (resolvedBy) exists and is not disabled, set
+   * consumedAt = now. Returns whether it did; exactly one of 30 parallel calls wins.
    */
   consumePushChallenge(id: string, now: number): Promise<boolean>;
 

@@ -35,6 +35,13 @@ const parallel = <T>(call: (i: number) => Promise<T>) => Promise.all(Array.from(
 
 /** The push block of the MfaStore contract; `store()` is the fresh store of the current test. */
 export function runPushStoreSuite(store: () => MfaStore): void {
+  /** Creates `count` activated devices (only those may answer) and returns their ids. */
+  async function devices(count: number): Promise<string[]> {
+    const made = Array.from({ length: count }, () => makeDevice({ activatedAt: T0, publicKey: KEY }));
+    for (const d of made) await store().createPushDevice(d);
+    return made.map((d) => d.id);
+  }
+
   describe('push devices', () => {
     it('round-trips a device and hands out copies', async () => {
       const device = makeDevice({ pinHash: 'pin', name: 'Phone' });
@@ -87,25 +94,52 @@ export function runPushStoreSuite(store: () => MfaStore): void {
     });
 
     it('resolves a pending challenge once, never after expiry', async () => {
+      const [d1, d2] = await devices(2);
       const c = makeChallenge();
       const old = makeChallenge();
       await store().createPushChallenge(c);
       await store().createPushChallenge(old);
-      assert.equal(await store().resolvePushChallenge(old.id, { status: 'approved', deviceId: 'd', evidence: null, now: old.expiresAt }), false);
-      assert.equal(await store().resolvePushChallenge(c.id, { status: 'denied', deviceId: 'd1', evidence: 'sig', now: T0 + 1 }), true);
-      assert.equal(await store().resolvePushChallenge(c.id, { status: 'approved', deviceId: 'd2', evidence: null, now: T0 + 2 }), false);
-      assert.deepEqual(await store().getPushChallenge(c.id), { ...c, status: 'denied', resolvedAt: T0 + 1, resolvedBy: 'd1', evidence: 'sig' });
+      assert.equal(await store().resolvePushChallenge(old.id, { status: 'approved', deviceId: d1!, evidence: null, now: old.expiresAt }), false);
+      assert.equal(await store().resolvePushChallenge(c.id, { status: 'denied', deviceId: d1!, evidence: 'sig', now: T0 + 1 }), true);
+      assert.equal(await store().resolvePushChallenge(c.id, { status: 'approved', deviceId: d2!, evidence: null, now: T0 + 2 }), false);
+      assert.deepEqual(await store().getPushChallenge(c.id), { ...c, status: 'denied', resolvedAt: T0 + 1, resolvedBy: d1, evidence: 'sig' });
+    });
+
+    it('lets no disabled or unknown device resolve a challenge', async () => {
+      const [disabled, enabled] = await devices(2);
+      await store().disablePushDevice(disabled!, T0);
+      const c = makeChallenge();
+      await store().createPushChallenge(c);
+      for (const status of ['approved', 'denied', 'fraud', 'failed'] as const) {
+        assert.equal(await store().resolvePushChallenge(c.id, { status, deviceId: disabled!, evidence: null, now: T0 + 1 }), false, status);
+        assert.equal(await store().resolvePushChallenge(c.id, { status, deviceId: 'no-such-device', evidence: null, now: T0 + 1 }), false, status);
+      }
+      assert.deepEqual(await store().getPushChallenge(c.id), c);
+      assert.equal(await store().resolvePushChallenge(c.id, { status: 'approved', deviceId: enabled!, evidence: null, now: T0 + 1 }), true);
     });
 
     it('consumes only an approved challenge, once', async () => {
-      const denied = makeChallenge({ status: 'denied' });
-      const approved = makeChallenge({ status: 'approved' });
+      const [d] = await devices(1);
+      const denied = makeChallenge({ status: 'denied', resolvedBy: d! });
+      const approved = makeChallenge({ status: 'approved', resolvedBy: d! });
       await store().createPushChallenge(denied);
       await store().createPushChallenge(approved);
       assert.equal(await store().consumePushChallenge(denied.id, T0), false);
       assert.equal(await store().consumePushChallenge(approved.id, T0 + 1), true);
       assert.equal(await store().consumePushChallenge(approved.id, T0 + 2), false);
       assert.equal((await store().getPushChallenge(approved.id))?.consumedAt, T0 + 1);
+    });
+
+    it('consumes no approval of a device disabled since it approved', async () => {
+      const [d] = await devices(1);
+      const approved = makeChallenge({ status: 'approved', resolvedAt: T0, resolvedBy: d! });
+      const orphan = makeChallenge({ status: 'approved', resolvedAt: T0, resolvedBy: 'no-such-device' });
+      await store().createPushChallenge(approved);
+      await store().createPushChallenge(orphan);
+      await store().disablePushDevice(d!, T0 + 1);
+      assert.equal(await store().consumePushChallenge(approved.id, T0 + 2), false);
+      assert.equal(await store().consumePushChallenge(orphan.id, T0 + 2), false);
+      assert.equal((await store().getPushChallenge(approved.id))?.consumedAt, null);
     });
 
     it('lists unseen fraud reports until they are marked seen', async () => {
@@ -171,17 +205,31 @@ export function runPushStoreSuite(store: () => MfaStore): void {
     });
 
     it('resolvePushChallenge: exactly one answer wins', async () => {
+      const ids = await devices(PARALLEL);
       const c = makeChallenge();
       await store().createPushChallenge(c);
       const results = await parallel((i) =>
-        store().resolvePushChallenge(c.id, { status: i % 2 ? 'approved' : 'denied', deviceId: `d${i}`, evidence: null, now: T0 + 1 }),
+        store().resolvePushChallenge(c.id, { status: i % 2 ? 'approved' : 'denied', deviceId: ids[i]!, evidence: null, now: T0 + 1 }),
       );
       assert.equal(results.filter(Boolean).length, 1);
-      assert.equal((await store().getPushChallenge(c.id))?.resolvedBy, `d${results.indexOf(true)}`);
+      assert.equal((await store().getPushChallenge(c.id))?.resolvedBy, ids[results.indexOf(true)]);
+    });
+
+    it('resolvePushChallenge: a device disabled in parallel with its answers wins nothing', async () => {
+      const [d] = await devices(1);
+      const c = makeChallenge();
+      await store().createPushChallenge(c);
+      const results = await Promise.all([
+        store().disablePushDevice(d!, T0),
+        ...Array.from({ length: PARALLEL }, () => store().resolvePushChallenge(c.id, { status: 'approved', deviceId: d!, evidence: null, now: T0 + 1 })),
+      ]);
+      assert.equal(results.filter((r) => r === true).length, 0);
+      assert.equal((await store().getPushChallenge(c.id))?.status, 'pending');
     });
 
     it('consumePushChallenge: exactly one session completes the sign-in', async () => {
-      const c = makeChallenge({ status: 'approved' });
+      const [d] = await devices(1);
+      const c = makeChallenge({ status: 'approved', resolvedBy: d! });
       await store().createPushChallenge(c);
       assert.equal((await parallel(() => store().consumePushChallenge(c.id, T0))).filter(Boolean).length, 1);
     });
