@@ -30,8 +30,8 @@ export async function answerChallenge(ctx: MfaContext, device: PushDeviceRecord,
   const now = options.clock();
   const { answer, evidence } = readAnswer(body, device, challengeId, now);
   if (device.disabledAt !== null) throw new DeviceDisabledError();
-  const challenge = await store.getPushChallenge(challengeId);
-  const factor = await store.getFactor(device.id);
+  const challenge = await store.push.getChallenge(challengeId);
+  const factor = await store.core.getFactor(device.id);
   if (!challenge || challenge.status !== 'pending' || now >= challenge.expiresAt || !addressedTo(challenge, device, factor)) {
     throw new ChallengeUnavailableError();
   }

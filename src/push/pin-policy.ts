@@ -2,7 +2,7 @@ import { slowHash, slowHashMatches } from '../crypto/slow-hash.js';
 import type { RandomSource } from '../crypto/random.js';
 import { InvalidInputError } from '../errors.js';
 import { rateLimitKeys } from '../policy/rate-limit-keys.js';
-import type { MfaStore } from '../stores/store.js';
+import type { StoreWith } from '../stores/mfa-store.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
 
 /** Longer than any lifetime of a device: a PIN failure streak only ends with a correct PIN. */
@@ -20,7 +20,7 @@ export type PinVerdict = { ok: true } | { ok: false; attemptsLeft: number; judge
  */
 export class PinPolicy {
   constructor(
-    private readonly store: MfaStore,
+    private readonly store: StoreWith<'rateLimits' | 'push'>,
     private readonly settings: { length: number; maxFailures: number },
     private readonly clock: () => number,
     private readonly random: RandomSource,
@@ -53,10 +53,10 @@ export class PinPolicy {
     if (device.pinHash === null) return { ok: true };
     const key = rateLimitKeys.pushPinFailureByDevice(device.id);
     const { maxFailures } = this.settings;
-    const reserved = await this.store.hitRateLimit(key, STREAK_MS, this.clock(), maxFailures);
+    const reserved = await this.store.rateLimits.hit(key, STREAK_MS, this.clock(), maxFailures);
     if (!reserved.counted) return { ok: false, attemptsLeft: 0, judged: false };
     if (typeof pin === 'string' && pin.length <= 64 && (await slowHashMatches(pin, device.pinHash))) {
-      await this.store.deleteRateLimit(key);
+      await this.store.rateLimits.delete(key);
       return { ok: true };
     }
     return { ok: false, attemptsLeft: maxFailures - reserved.count, judged: true };

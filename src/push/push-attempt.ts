@@ -35,7 +35,7 @@ export async function attemptPushSecondFactor(
     return { ok: false, error: new PushNotApprovedError(code, message) };
   }
   if (enrollFactorId !== undefined) {
-    if (!(await ctx.store.confirmFactor(userId, enrollFactorId, ctx.options.clock()))) {
+    if (!(await ctx.store.core.confirmFactor(userId, enrollFactorId, ctx.options.clock()))) {
       return { ok: false, error: new PendingExpiredError('This setup was already finished or expired. Start again.') };
     }
     ctx.emit({ type: 'factor.enrolled', userId, ip, factorId: enrollFactorId, method: 'push' });

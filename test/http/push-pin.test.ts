@@ -62,7 +62,7 @@ describe('push with push.requirePin', () => {
     const failed = await h.post(a, '/mfa/setup/push/wait', { method: 'push' }, '/mfa/setup/push/wait');
     assert.equal(failed.status, 401);
     assert.match(failed.text, /wrong number or PIN was entered in the app/);
-    assert.equal((await h.store.getLockout(await h.userId())).failures, 1);
+    assert.equal((await h.store.core.getLockout(await h.userId())).failures, 1);
     assert.ok(h.events.some((e) => e.type === 'second_factor.failed' && e.reason === 'pin_incorrect'));
 
     const again = await h.post(a, '/mfa/setup/push/contact', {}, '/mfa/setup/push/wait');

@@ -5,9 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { slowHash } from '../../src/crypto/slow-hash.js';
 import { PinPolicy } from '../../src/push/pin-policy.js';
 import type { PinVerdict } from '../../src/push/pin-policy.js';
-import { MemoryStore } from '../../src/stores/memory.js';
-import { SqliteStore } from '../../src/stores/sqlite.js';
-import type { MfaStore } from '../../src/stores/store.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { makeDevice } from '../support/push-store-suite.js';
 
@@ -30,7 +29,7 @@ after(() => {
   syncBuiltinESMExports();
 });
 
-const STORES: Record<string, () => MfaStore> = {
+const STORES: Record<string, () => MemoryStore | SqliteStore> = {
   MemoryStore: () => new MemoryStore({ warn: () => {} }),
   SqliteStore: () => new SqliteStore({ filename: ':memory:' }),
 };

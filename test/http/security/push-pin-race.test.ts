@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { AuthenticatorError } from '../../../src/authenticator/client.js';
-import { MemoryStore } from '../../../src/stores/memory.js';
-import type { MfaStore } from '../../../src/stores/store.js';
+import { MemoryStore } from '../../../src/stores/memory/memory-store.js';
+import type { MfaStore } from '../../../src/stores/mfa-store.js';
 import { startPushHarness } from '../../support/push.js';
 import type { PushHarness } from '../../support/push.js';
 import type { Agent } from '../../support/harness.js';
+import { aroundStoreMethods } from '../../support/facet-proxy.js';
+import { storeWith } from '../../support/store-with.js';
 
 const PIN = '274951';
 const MAX_PIN_FAILURES = 10;
@@ -56,7 +58,7 @@ for (const [storeName, makeStore] of Object.entries(STORES)) {
       assert.ok(codes.filter((c) => c === 'pin_incorrect').length <= MAX_PIN_FAILURES, `at most ${MAX_PIN_FAILURES} PINs judged: ${codes.join(' ')}`);
       assert.ok(codes.every((c) => c === 'pin_incorrect' || c === 'device_disabled' || c === 'challenge_unavailable'), codes.join(' '));
       assert.ok(h.events.filter((e) => e.type === 'push.pin_failed').length <= MAX_PIN_FAILURES);
-      assert.notEqual((await h.store.getPushChallenge(challengeId))!.status, 'approved');
+      assert.notEqual((await h.store.push.getChallenge(challengeId))!.status, 'approved');
       await assertNotSignedIn(browser);
       // Afterwards the right PIN is refused too: the request failed at the first wrong PIN judged,
       // and the device is disabled if the burst used up its attempts.
@@ -68,20 +70,13 @@ for (const [storeName, makeStore] of Object.entries(STORES)) {
     // copy of the key, or an administrator); the answer was authenticated with the device as it was before.
     it('does not approve with a device disabled between reading it and resolving the notification', async () => {
       let disableOnResolve: string | null = null;
-      const { browser, phone, account, number, challengeId } = await signInWaiting((inner) => new Proxy(inner, {
-        get(target, property, receiver) {
-          const value: unknown = Reflect.get(target, property, receiver);
-          if (typeof value !== 'function') return value;
-          if (property !== 'resolvePushChallenge') return value.bind(target);
-          return async (...args: unknown[]) => {
-            if (disableOnResolve) await target.disablePushDevice(disableOnResolve, h.clock.now());
-            return (value as (...a: unknown[]) => Promise<boolean>).apply(target, args);
-          };
-        },
+      const { browser, phone, account, number, challengeId } = await signInWaiting((inner) => aroundStoreMethods(inner, async (path, call) => {
+        if (path === 'push.resolveChallenge' && disableOnResolve) await storeWith(inner, ['push']).push.disableDevice(disableOnResolve, h.clock.now());
+        return call();
       }));
       disableOnResolve = account.deviceId;
       await assert.rejects(phone.answer(account, challengeId, 'approve', { number, pin: PIN }), { code: 'device_disabled' });
-      assert.equal((await h.store.getPushChallenge(challengeId))!.status, 'pending');
+      assert.equal((await h.store.push.getChallenge(challengeId))!.status, 'pending');
       await assertNotSignedIn(browser);
     });
 
@@ -90,9 +85,9 @@ for (const [storeName, makeStore] of Object.entries(STORES)) {
     it('does not complete a sign-in with an approval from a device disabled since', async () => {
       const { browser, phone, account, number, challengeId } = await signInWaiting();
       assert.equal(await phone.answer(account, challengeId, 'approve', { number, pin: PIN }), 'approved');
-      await h.store.disablePushDevice(account.deviceId, h.clock.now());
+      await h.store.push.disableDevice(account.deviceId, h.clock.now());
       await assertNotSignedIn(browser);
-      assert.equal((await h.store.getPushChallenge(challengeId))!.consumedAt, null, 'the approval was not used');
+      assert.equal((await h.store.push.getChallenge(challengeId))!.consumedAt, null, 'the approval was not used');
     });
   });
 }
