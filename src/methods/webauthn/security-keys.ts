@@ -2,7 +2,7 @@ import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequest
 import { rateLimitKeys } from '../../policy/rate-limit-keys.js';
 import type { CredentialRecord, CredentialStore } from '../../stores/facets/credentials.js';
 import type { RateLimitStore } from '../../stores/facets/rate-limits.js';
-import type { FactorRecord } from '../../stores/store.js';
+import type { FactorRecord } from '../../stores/facets/core.js';
 import type { NewKey, RegisteredKey, WebAuthnCeremony } from './webauthn-ceremony.js';
 import type { ResolvedWebAuthnOptions } from './webauthn-options.js';
 
