@@ -1,8 +1,9 @@
 // Runs the security-key ceremony of a form marked data-webauthn="register" or "authenticate":
-// the options the server made for this page are in data-options; the key's response goes into
-// the hidden "response" field and the form is submitted to the server, which verifies it.
-// Needs @simplewebauthn/browser (served by the router before this file). An external file, so
-// the strict CSP holds.
+// when the button is pressed it asks the server for fresh options (data-options-url, a POST
+// with the form's CSRF token), lets the browser talk to the key, puts the key's answer into the
+// hidden "response" field and submits the form, and the server verifies it. Needs
+// @simplewebauthn/browser (served by the router before this file). An external file, so the
+// strict CSP holds.
 (function () {
   'use strict';
   var lib = window.SimpleWebAuthnBrowser;
@@ -19,12 +20,12 @@
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       if (!form.reportValidity()) return;
-      var optionsJSON = JSON.parse(form.getAttribute('data-options'));
       var register = form.getAttribute('data-webauthn') === 'register';
       if (button) button.disabled = true;
       say(register ? 'Follow your browser\u2019s prompts: insert or touch your security key.' : 'Touch your security key, or use your passkey, when your browser asks.');
-      var ceremony = register ? lib.startRegistration({ optionsJSON: optionsJSON }) : lib.startAuthentication({ optionsJSON: optionsJSON });
-      ceremony.then(function (response) {
+      fetchOptions(form).then(function (optionsJSON) {
+        return register ? lib.startRegistration({ optionsJSON: optionsJSON }) : lib.startAuthentication({ optionsJSON: optionsJSON });
+      }).then(function (response) {
         form.querySelector('input[name="response"]').value = JSON.stringify(response);
         say('Checking\u2026');
         form.submit();
@@ -35,6 +36,23 @@
     });
   });
 
+  function fetchOptions(form) {
+    var body = new URLSearchParams({ _csrf: form.querySelector('input[name="_csrf"]').value });
+    return fetch(form.getAttribute('data-options-url'), {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+      body: body,
+    }).then(function (res) {
+      return res.json().then(function (json) {
+        if (res.ok) return json;
+        var error = new Error(json.message || 'The server did not answer.');
+        error.name = 'ServerError';
+        throw error;
+      });
+    });
+  }
+
   function explain(error, register) {
     var code = error && error.code;
     if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') return 'This security key is already registered. Use another key, or go back.';
@@ -42,6 +60,7 @@
     if (error && error.name === 'NotAllowedError') {
       return register ? 'The security key was not registered: the request was cancelled or timed out. Try again.' : 'The request was cancelled or timed out, or this key is not registered to your account. Try again.';
     }
+    if (error && error.name === 'ServerError') return error.message;
     return 'Your security key could not be used' + (error && error.message ? ' (' + error.message + ')' : '') + '. Try again.';
   }
 })();

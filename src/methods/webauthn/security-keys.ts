@@ -2,7 +2,7 @@ import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequest
 import { rateLimitKeys } from '../../policy/rate-limit-keys.js';
 import type { CredentialRecord, CredentialStore } from '../../stores/facets/credentials.js';
 import type { RateLimitStore } from '../../stores/facets/rate-limits.js';
-import type { FactorRecord } from '../../stores/facets/core.js';
+import type { CoreStore, FactorRecord } from '../../stores/facets/core.js';
 import type { NewKey, RegisteredKey, WebAuthnCeremony } from './webauthn-ceremony.js';
 import type { ResolvedWebAuthnOptions } from './webauthn-options.js';
 
@@ -30,6 +30,9 @@ export type SecurityKeyFailure =
 export type SignInResult = { ok: true; factorId: string; multiDevice: boolean } | { ok: false; reason: SecurityKeyFailure };
 export type RegisterResult = { ok: true; key: NewKey } | { ok: false; reason: SecurityKeyFailure };
 
+/** The method's id: the `type` of its factors. */
+export const SECURITY_KEY_ID = 'security_key';
+
 /** Time after the browser's own timeout in which an answer is still taken (a slow network, a slow server). */
 const GRACE_MS = 60_000;
 
@@ -38,6 +41,8 @@ export interface SecurityKeysOptions {
   credentials: CredentialStore;
   /** Spends each challenge once (a reservation of one on its own key). */
   rateLimits: RateLimitStore;
+  /** Records each key's last use on its factor (what Security info shows). */
+  core: CoreStore;
   settings: ResolvedWebAuthnOptions;
   clock: () => number;
 }
@@ -108,7 +113,10 @@ export class SecurityKeys {
     if (!result.ok) return result;
     const key = keys.find((k) => k.credentialId === result.credentialId)!;
     // Only a genuine signature reaches here: a counter that did not grow means a cloned key (or a replay).
-    if (!(await this.#o.credentials.acceptUse(key.id, result.counter, this.#o.clock()))) return { ok: false, reason: 'counter_regressed' };
+    const now = this.#o.clock();
+    if (!(await this.#o.credentials.acceptUse(key.id, result.counter, now))) return { ok: false, reason: 'counter_regressed' };
+    // lastUsedAt of the factor; the "step" is the time in ms, which only grows, so it refuses nothing.
+    await this.#o.core.consumeTimeStep(key.id, now, now);
     return { ok: true, factorId: key.id, multiDevice: result.multiDevice };
   }
 
