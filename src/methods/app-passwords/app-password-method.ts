@@ -1,14 +1,14 @@
-import { AppPasswordLimitError, ConfigurationError, InvalidInputError } from '../errors.js';
-import { deriveSubkey } from '../crypto/derive-key.js';
-import { hmacSha256 } from '../crypto/hmac.js';
-import { randomId } from '../crypto/random.js';
-import { ReadableCode } from '../crypto/readable-code.js';
-import type { RandomSource } from '../crypto/random.js';
-import type { SealingKey } from '../crypto/secret-box.js';
-import type { ResolvedAppPasswordOptions } from '../options.js';
-import type { AppPasswordRecord, AppPasswordStore } from '../stores/facets/app-passwords.js';
-import { facetProblems, hasFacets } from '../stores/mfa-store.js';
-import type { MfaStore } from '../stores/mfa-store.js';
+import { AppPasswordLimitError, ConfigurationError, InvalidInputError } from '../../errors.js';
+import { deriveSubkey } from '../../crypto/derive-key.js';
+import { hmacSha256 } from '../../crypto/hmac.js';
+import { randomId } from '../../crypto/random.js';
+import { ReadableCode } from '../../crypto/readable-code.js';
+import type { RandomSource } from '../../crypto/random.js';
+import type { SealingKey } from '../../crypto/secret-box.js';
+import type { ResolvedAppPasswordOptions } from '../../options.js';
+import type { AppPasswordRecord, AppPasswordStore } from '../../stores/facets/app-passwords.js';
+import { facetProblems, hasFacets } from '../../stores/mfa-store.js';
+import type { MfaStore } from '../../stores/mfa-store.js';
 
 /** 7 groups of 4 symbols × 5 bits = 140 bits from the CSPRNG (≥ 128 required). */
 const CODE = new ReadableCode(7, 4);
