@@ -25,7 +25,9 @@ export interface MfaEvent {
     | 'push.fraud_reported'
     | 'push.pin_failed'
     | 'push.device_disabled'
-    | 'push.webpush_failed';
+    | 'push.webpush_failed'
+    | 'recovery_code.used'
+    | 'recovery_codes.generated';
   userId: string | null;
   at: number;
   ip?: string | undefined;
@@ -39,6 +41,8 @@ export interface MfaEvent {
   reason?: string | undefined;
   /** The app password concerned (app_password.* events). */
   appPasswordId?: string | undefined;
+  /** recovery_code.used: how many unused codes the user has left. */
+  remaining?: number | undefined;
 }
 
 /** Reports one audit event; the time is added by createMfa(). */

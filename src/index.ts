@@ -36,6 +36,7 @@ export type { RateLimitHit, RateLimitState } from './stores/facets/rate-limits.j
 export { APP_PASSWORD_STRATEGY_NAME } from './passport/app-password-strategy.js';
 export type { AppPasswordStrategy, AppPasswordSuccessInfo } from './passport/app-password-strategy.js';
 export type { PushOptions } from './push/push-options.js';
+export type { UserVerification, WebAuthnOptions } from './methods/webauthn/webauthn-options.js';
 export { InProcessPushWakeup } from './push/wakeup.js';
 export type { PushWakeup } from './push/wakeup.js';
 export { WebPushSender } from './push/web-push-sender.js';

@@ -18,6 +18,8 @@ export type { AppPasswordOptions, ResolvedAppPasswordOptions } from './app-passw
 import { PUSH_DEFAULTS, pushSchema, resolvePush } from './push/push-options.js';
 import type { PushOptions, ResolvedPushOptions } from './push/push-options.js';
 import type { FraudReport } from './push/fraud-report.js';
+import { resolveWebAuthn, WEBAUTHN_DEFAULTS, webAuthnSchema } from './methods/webauthn/webauthn-options.js';
+import type { ResolvedWebAuthnOptions, WebAuthnOptions } from './methods/webauthn/webauthn-options.js';
 
 /** The part of a Passport instance (`passport` or `new passport.Passport()`) passport-mfa uses. */
 export interface PassportLike {
@@ -121,6 +123,11 @@ export interface MfaOptions {
   onPhoneChanged?: (change: PhoneChange) => void | Promise<void>;
   /** App passwords for non-browser apps (HTTP Basic via mfa.appPasswordStrategy). See docs/app-passwords.md. */
   appPasswords?: AppPasswordOptions;
+  /**
+   * Security keys and passkeys (WebAuthn), the phishing-resistant method: `{ rpId, origin }` at
+   * least. See docs/security-keys.md. @default none (the method is not offered)
+   */
+  webauthn?: WebAuthnOptions;
 }
 
 /** What `onPhoneChanged` receives. Numbers are E.164. */
@@ -145,6 +152,7 @@ export const DEFAULTS = {
   phone: { codeDigits: 6, codeTtlMs: 5 * 60_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10 } satisfies PhoneSettings,
   appPasswords: APP_PASSWORD_DEFAULTS,
   push: PUSH_DEFAULTS,
+  webauthn: WEBAUTHN_DEFAULTS,
 } as const;
 
 export interface ResolvedOptions {
@@ -172,6 +180,8 @@ export interface ResolvedOptions {
   phone: PhoneSettings & { defaultCountry: string | undefined };
   onPhoneChanged: (change: PhoneChange) => void | Promise<void>;
   appPasswords: ResolvedAppPasswordOptions;
+  /** null when security keys are off. */
+  webauthn: ResolvedWebAuthnOptions | null;
 }
 
 const localPath = z
@@ -229,6 +239,7 @@ const schema = z.object({
   onPhoneChanged: optionalFunction<(change: PhoneChange) => void>('change => void'),
   appPasswords: appPasswordOptionsSchema,
   push: pushSchema.optional(),
+  webauthn: webAuthnSchema.optional(),
   onFraudReport: optionalFunction<(report: FraudReport) => void>('report => void'),
 }).strict();
 
@@ -272,6 +283,7 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     phone: { ...DEFAULTS.phone, defaultCountry: undefined, ...o.phone },
     onPhoneChanged: o.onPhoneChanged ?? (() => {}),
     appPasswords: resolveAppPasswordOptions(o.appPasswords, o.issuer),
+    webauthn: o.webauthn ? resolveWebAuthn(o.webauthn, o.issuer) : null,
   };
 }
 

@@ -20,8 +20,8 @@ export function manageRoutes(pages: Pages): Router {
     const userId = await requireFreshSecondFactor(pages, req, res, managePath);
     if (userId === null) return;
     const factors = (await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
-    const rows = factors.map((f) => {
-      const row = registry.ownerOf(f)?.parts.securityInfo?.row?.(f) ?? { detail: null, actions: [] };
+    const rows = await Promise.all(factors.map(async (f) => {
+      const row = (await registry.ownerOf(f)?.parts.securityInfo?.row?.(f)) ?? { detail: null, actions: [] };
       return {
         id: f.id,
         method: registry.nameOf(f.type),
@@ -30,7 +30,7 @@ export function manageRoutes(pages: Pages): Router {
         createdAt: formatDay(f.createdAt),
         lastUsedAt: formatMinute(f.lastUsedAt),
       };
-    });
+    }));
     const parts = registry.methods.map((m) => m.parts.securityInfo).filter((p) => p !== undefined);
     const addActions = parts.flatMap((p) => p.addAction?.(factors) ?? []).map(action);
     const sections = (await Promise.all(parts.map((p) => p.section?.(userId) ?? null))).filter((s): s is ViewPart => s !== null);

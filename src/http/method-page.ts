@@ -147,7 +147,7 @@ export class ExpressMethodPage implements MethodPage {
     state.methods = value === undefined ? others : { ...others, [this.#method.id]: { userId: this.userId, value } };
   }
 
-  async verify(): Promise<MfaError | null> {
+  async verify(then: { then?: string } = {}): Promise<MfaError | null> {
     const { pending, enroll } = this.#access;
     if (!pending) throw new PendingExpiredError();
     const result = await verifySecondStep(this.#pages, this.#req, this.#req.user!, pending, this.#method, enroll);
@@ -157,8 +157,13 @@ export class ExpressMethodPage implements MethodPage {
     }
     const { options } = this.#pages;
     if (enroll) await goToPage(options, this.#req, this.#res, this.nextSetupPage());
+    else if (then.then !== undefined) await goToPage(options, this.#req, this.#res, then.then);
     else await goTo(this.#req, this.#res, safeReturnTo(result.returnTo, options.defaultReturnTo));
     return null;
+  }
+
+  get returnTo(): string {
+    return safeReturnTo(sessionState(this.#req).pending?.returnTo ?? sessionState(this.#req).returnTo, this.#pages.options.defaultReturnTo);
   }
 
   nextSetupPage(): string {

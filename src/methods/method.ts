@@ -180,12 +180,21 @@ export interface SignInParts {
   start?(page: MethodPage, user: SignInUser): Promise<boolean>;
 }
 
+/** What Security info shows of one factor besides its method's name and dates. */
+export interface FactorRow {
+  detail: string | null;
+  actions: readonly InfoAction[];
+}
+
 /** A link or a one-button form on Security info; `href`/`action` are paths under basePath. */
 export type InfoAction = { label: string; href: string } | { label: string; action: string };
 
 export interface SecurityInfoParts {
-  /** The detail shown beside the method name on a factor's row (e.g. the masked number), and its extra actions. */
-  row?(factor: FactorRecord): { detail: string | null; actions: readonly InfoAction[] };
+  /**
+   * The detail shown beside the method name on a factor's row (e.g. the masked number), and its
+   * extra actions; may read the store (a security key's name lives with its credential).
+   */
+  row?(factor: FactorRecord): FactorRow | Promise<FactorRow>;
   /** A link beside "Add method", when the user can add one of these here (null: not now). */
   addAction?(factors: readonly FactorRecord[]): InfoAction | null;
   /** A section of its own below the methods (a template of views/ with its own forms), or null. */
