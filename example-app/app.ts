@@ -32,6 +32,12 @@ export interface ExampleAppOptions {
   mfaOptions?: Partial<MfaOptions>;
   /** App-password options merged over the app's own (findUser, verifyAccountPassword). @default none */
   appPasswords?: AppPasswordOptions;
+  /**
+   * The origin people reach the app at, e.g. 'http://localhost:3000' or 'https://demo.example.com':
+   * security keys are registered for its host (webauthn.rpId) and accepted only from it.
+   * @default none (security keys are not offered)
+   */
+  origin?: string;
   /** Mount mfa.streams before the session (tests turn it off to check the waiting page's fallback). @default true */
   mountStreams?: boolean;
 }
@@ -67,6 +73,8 @@ export async function createExampleApp(options: ExampleAppOptions) {
       verifyAccountPassword: async (user, password) => (await users.verify((user as User).username, password)) !== null,
       ...options.appPasswords,
     },
+    // A malformed origin gets an empty rpId, so createMfa() names the problem in its ConfigurationError.
+    ...(options.origin ? { webauthn: { rpId: URL.canParse(options.origin) ? new URL(options.origin).hostname : '', origin: options.origin } } : {}),
     ...options.mfaOptions,
   });
 

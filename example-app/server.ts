@@ -6,6 +6,8 @@ import { createExampleApp, DEMO_USER } from './app.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), fileURLToPath(new URL('.', import.meta.url)).includes('dist') ? '../..' : '..');
 const port = Number(process.env.PORT ?? 3000);
+// Security keys are bound to the origin the browser shows: localhost by default, MFA_ORIGIN for another host.
+const origin = process.env.MFA_ORIGIN ?? `http://localhost:${port}`;
 const dataDir = resolve(process.env.DATA_DIR ?? join(root, 'example-app', 'data'));
 mkdirSync(dataDir, { recursive: true });
 
@@ -21,9 +23,10 @@ const { app } = await createExampleApp({
   dataDir,
   secretKey: keyFile('mfa-secret.key', process.env.MFA_SECRET_KEY),
   sessionSecret: keyFile('session-secret.key', process.env.SESSION_SECRET),
+  origin,
 });
 
 app.listen(port, () => {
-  console.log(`passport-mfa example app: http://localhost:${port}/  (data in ${dataDir})`);
+  console.log(`passport-mfa example app: ${origin}/  (data in ${dataDir})`);
   console.log(`Demo user: ${DEMO_USER.username} / ${DEMO_USER.password}`);
 });
