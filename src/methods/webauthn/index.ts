@@ -21,7 +21,8 @@ export const securityKeyMethod: SecondFactorMethod = {
   setup: {
     kind: 'choice',
     contact: { value: 'security_key', label: 'Security key' },
-    position: 5,
+    // After the mobile app in the list (its modes show below the list); first at sign-in.
+    position: 30,
     page: '/setup/security-key',
     done: "Your security key is registered. From now on we'll ask for it when you sign in.",
   },
