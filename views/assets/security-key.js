@@ -45,6 +45,11 @@
       body: body,
     }).then(function (res) {
       return res.json().then(function (json) {
+        // The session moved on (signed out, expired, already done): follow it rather than run a ceremony.
+        if (json.error === 'redirect' && typeof json.location === 'string') {
+          window.location.assign(json.location);
+          return new Promise(function () {});
+        }
         if (res.ok) return json;
         var error = new Error(json.message || 'The server did not answer.');
         error.name = 'ServerError';
