@@ -105,8 +105,15 @@ export async function assertFitsCard(page: Page, name: string): Promise<void> {
   assert.deepEqual(outside, [], `${name}: everything stays inside the card`);
 }
 
-/** Skips the wizard's optional steps after the mobile app: the backup phone, then app passwords. */
+/** The wizard's "Recovery codes" step after the first method: shown once, then Done (test/browser/recovery-codes-flow.test.ts covers it). */
+export async function passRecoveryCodes(page: Page): Promise<void> {
+  await page.getByRole('heading', { name: 'Recovery codes' }).waitFor();
+  await page.getByRole('link', { name: 'Done' }).click();
+}
+
+/** Skips the wizard's optional steps after the first method: past the recovery codes, the backup phone, then app passwords. */
 export async function skipOptionalSetupSteps(page: Page): Promise<void> {
+  await passRecoveryCodes(page);
   await page.getByRole('button', { name: 'Skip' }).click(); // test/browser/phone-flow.test.ts covers this step
   await page.getByRole('link', { name: 'Skip' }).click(); // test/browser/app-password-flow.test.ts covers this one
 }

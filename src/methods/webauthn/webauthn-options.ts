@@ -51,13 +51,6 @@ export const WEBAUTHN_DEFAULTS = {
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
-const origin = z.string().max(2048).transform((value, ctx) => {
-  const normalised = normaliseOrigin(value);
-  if (typeof normalised === 'string') return normalised;
-  ctx.addIssue({ code: 'custom', message: `"${value}" ${normalised.problem}` });
-  return z.NEVER;
-});
-
 export const webAuthnSchema = z.object({
   rpId: z.string().refine((id) => DOMAIN.test(id) && isIP(id) === 0, {
     message: 'must be a lowercase domain name without scheme or port, e.g. "example.com" or "localhost" (not an IP address)',
@@ -65,14 +58,19 @@ export const webAuthnSchema = z.object({
   rpName: z.string().trim().min(1).max(64).optional(),
   origin: z.preprocess(
     (value) => (typeof value === 'string' ? [value] : value),
-    z.array(origin, { error: 'is required: the pages\' origin, e.g. "https://app.example.com" (or a list of them)' }).min(1).max(20),
+    z.array(z.string().max(2048), { error: 'is required: the pages\' origin, e.g. "https://app.example.com" (or a list of them)' }).min(1).max(20),
   ),
   userVerification: z.enum(['required', 'preferred', 'discouraged']).optional(),
   timeoutMs: z.number().int().min(10_000, 'must be at least 10000 ms').max(600_000, 'must be at most 600000 ms').optional(),
   maxPerUser: z.number().int().min(1).max(50).optional(),
 }).strict().superRefine((o, ctx) => {
   for (const value of o.origin) {
-    const host = new URL(value).hostname;
+    const normalised = normaliseOrigin(value);
+    if (typeof normalised !== 'string') {
+      ctx.addIssue({ code: 'custom', path: ['origin'], message: `"${value}" ${normalised.problem}` });
+      continue;
+    }
+    const host = new URL(normalised).hostname;
     if (host !== o.rpId && !host.endsWith(`.${o.rpId}`)) {
       ctx.addIssue({ code: 'custom', path: ['origin'], message: `"${value}" is not on rpId "${o.rpId}" (its host must be ${o.rpId} or a subdomain of it)` });
     }
@@ -84,7 +82,7 @@ export function resolveWebAuthn(o: z.infer<typeof webAuthnSchema>, issuer: strin
   return {
     rpId: o.rpId,
     rpName: o.rpName ?? issuer,
-    origins: o.origin,
+    origins: o.origin.map((value) => normaliseOrigin(value) as string),
     userVerification: o.userVerification ?? WEBAUTHN_DEFAULTS.userVerification,
     timeoutMs: o.timeoutMs ?? WEBAUTHN_DEFAULTS.timeoutMs,
     maxPerUser: o.maxPerUser ?? WEBAUTHN_DEFAULTS.maxPerUser,

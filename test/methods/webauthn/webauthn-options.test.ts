@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ConfigurationError } from '../../../src/errors.js';
 import { resolveWebAuthn, webAuthnSchema } from '../../../src/methods/webauthn/webauthn-options.js';
+import { createMfa } from '../../../src/mfa.js';
+import { MemoryStore } from '../../../src/stores/memory/memory-store.js';
 
 const parse = (input: unknown) => webAuthnSchema.safeParse(input);
 const problems = (input: unknown): string => {
@@ -40,5 +43,24 @@ describe('webauthn options', () => {
     assert.match(problems({ rpId: 'example.com', origin: 'https://example.com', userVerification: 'always' }), /userVerification/);
     assert.match(problems({ rpId: 'example.com', origin: 'https://example.com', timeoutMs: 5 }), /at least 10000/);
     assert.match(problems({ rpId: 'example.com', origin: 'https://example.com', rpid: 'x' }), /rpid/);
+  });
+
+  it('stops createMfa() at startup with a ConfigurationError that says what to fix', () => {
+    const base = { issuer: 'Contoso', store: new MemoryStore({ warn: () => {} }), secretKey: 'ab'.repeat(32) };
+    assert.throws(
+      () => createMfa({ ...base, webauthn: { rpId: 'example.com', origin: 'http://example.com' } }),
+      (error: unknown) => error instanceof ConfigurationError && /webauthn\.origin: "http:\/\/example\.com" must use https/.test(error.message),
+    );
+    assert.throws(
+      () => createMfa({ ...base, webauthn: { rpId: 'example.com' } as never }),
+      (error: unknown) => error instanceof ConfigurationError && /webauthn\.origin: is required/.test(error.message),
+    );
+    const { credentials: _credentials, ...withoutCredentials } = new MemoryStore({ warn: () => {} });
+    void _credentials;
+    assert.throws(
+      () => createMfa({ ...base, store: withoutCredentials as never, webauthn: { rpId: 'example.com', origin: 'https://example.com' } }),
+      (error: unknown) => error instanceof ConfigurationError && /credentials/.test(error.message) && /remove the webauthn option/.test(error.message),
+    );
+    assert.doesNotThrow(() => createMfa({ ...base, webauthn: { rpId: 'example.com', origin: 'https://example.com' } }));
   });
 });
