@@ -101,6 +101,13 @@ export class PhoneTransportError extends MfaError {
   }
 }
 
+/** The number is not in one of the countries codes may be sent to (phone.allowedCountries). */
+export class PhoneDestinationRefusedError extends MfaError {
+  constructor() {
+    super(403, 'phone_destination_refused', 'Sign-in codes cannot be sent to this number\'s country. Use another method, or add a phone number in another country.');
+  }
+}
+
 /** Too many codes were sent to this account or from this network in the last hour (SMS toll fraud). */
 export class PhoneSendLimitError extends MfaError {
   readonly scope: 'user' | 'ip';

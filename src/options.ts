@@ -7,10 +7,13 @@ import { secureRandom } from './crypto/random.js';
 import type { RandomSource } from './crypto/random.js';
 import type { SealingKey } from './crypto/secret-box.js';
 import type { PhoneSettings } from './methods/phone/phone-method.js';
+import { GEOGRAPHIC_COUNTRIES, isCountryCode } from './methods/phone/phone-number.js';
 import type { TotpSettings } from './methods/totp/totp-method.js';
 import { hasFacets } from './stores/mfa-store.js';
 import type { MfaStore } from './stores/mfa-store.js';
 import type { MfaEvent } from './events.js';
+import * as builtIn from './methods/built-in.js';
+import type { SecondFactorMethod } from './methods/method.js';
 import { optionalFunction } from './optional-function.js';
 import type { SmsTransport } from './transports/sms-transport.js';
 
@@ -18,12 +21,10 @@ export type { AppPasswordOptions, ResolvedAppPasswordOptions } from './app-passw
 import { PUSH_DEFAULTS, pushSchema, resolvePush } from './push/push-options.js';
 import type { PushOptions, ResolvedPushOptions } from './push/push-options.js';
 import type { FraudReport } from './push/fraud-report.js';
-import { resolveWebAuthn, WEBAUTHN_DEFAULTS, webAuthnSchema } from './methods/webauthn/webauthn-options.js';
-import type { ResolvedWebAuthnOptions, WebAuthnOptions } from './methods/webauthn/webauthn-options.js';
 
 /** The part of a Passport instance (`passport` or `new passport.Passport()`) passport-mfa uses. */
 export interface PassportLike {
-  use(name: string, strategy: { name: string; authenticate(...args: never[]): unknown }): unknown;
+  use(name: string, strategy: { name?: string; authenticate(...args: never[]): unknown }): unknown;
   authenticate(...args: never[]): unknown;
 }
 
@@ -113,8 +114,16 @@ export interface MfaOptions {
     sendsPerUserPerHour?: number;
     /** Codes sent per client IP per hour (SMS toll fraud). @default 10 */
     sendsPerIpPerHour?: number;
-    /** ISO 3166 country preselected in "Country". @default the Accept-Language region, else 'US' */
+    /** ISO 3166 country preselected in "Country"; must be allowed. @default the Accept-Language region, else 'US', else the first allowed */
     defaultCountry?: string;
+    /**
+     * ISO 3166 codes of the countries whose numbers may be added and sent codes, e.g.
+     * ['US', 'CA']: "Country" offers only these, a typed number must be in the chosen one, and
+     * each send checks the stored number again. @default every country and territory
+     * libphonenumber-js knows (GEOGRAPHIC_COUNTRIES), which excludes the non-geographic ranges:
+     * satellite (+881, +870), international networks (+882, +883) and the rest of +8xx/+979
+     */
+    allowedCountries?: string[];
   };
   /**
    * Called after a user's backup phone number was added, changed or removed, e.g. to email the
@@ -123,11 +132,6 @@ export interface MfaOptions {
   onPhoneChanged?: (change: PhoneChange) => void | Promise<void>;
   /** App passwords for non-browser apps (HTTP Basic via mfa.appPasswordStrategy). See docs/app-passwords.md. */
   appPasswords?: AppPasswordOptions;
-  /**
-   * Security keys and passkeys (WebAuthn), the phishing-resistant method: `{ rpId, origin }` at
-   * least. See docs/security-keys.md. @default none (the method is not offered)
-   */
-  webauthn?: WebAuthnOptions;
 }
 
 /** What `onPhoneChanged` receives. Numbers are E.164. */
@@ -149,13 +153,19 @@ export const DEFAULTS = {
   reverifyAfterMs: 15 * 60_000,
   lockout: { threshold: 5, durationMs: 15 * 60_000, hardLimit: 100 },
   totp: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 } satisfies TotpSettings,
-  phone: { codeDigits: 6, codeTtlMs: 5 * 60_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10 } satisfies PhoneSettings,
+  phone: { codeDigits: 6, codeTtlMs: 5 * 60_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10, allowedCountries: GEOGRAPHIC_COUNTRIES } satisfies PhoneSettings,
   appPasswords: APP_PASSWORD_DEFAULTS,
   push: PUSH_DEFAULTS,
-  webauthn: WEBAUTHN_DEFAULTS,
 } as const;
 
-export interface ResolvedOptions {
+/**
+ * The options every part of passport-mfa sees, defaults filled. Methods with options of their own
+ * add their key to it by declaration merging (see SecondFactorMethod.options).
+ */
+export interface ResolvedOptions extends CoreResolvedOptions {}
+
+/** The resolved options of the package itself, before any method's own. */
+export interface CoreResolvedOptions {
   issuer: string;
   store: MfaStore;
   keys: SealingKey[];
@@ -180,14 +190,12 @@ export interface ResolvedOptions {
   phone: PhoneSettings & { defaultCountry: string | undefined };
   onPhoneChanged: (change: PhoneChange) => void | Promise<void>;
   appPasswords: ResolvedAppPasswordOptions;
-  /** null when security keys are off. */
-  webauthn: ResolvedWebAuthnOptions | null;
 }
 
 const localPath = z
   .string()
   .regex(/^\/(?![/\\])[^\s\\]*$/, 'must be a same-origin path starting with a single "/"');
-const schema = z.object({
+const coreSchema = z.object({
   issuer: z.string().trim().min(1, 'is required, e.g. "Contoso"').max(64).refine((s) => !s.includes(':'), 'must not contain ":"'),
   store: z.custom<MfaStore>(
     (v) => hasFacets(v, ['core']),
@@ -235,25 +243,33 @@ const schema = z.object({
     sendsPerUserPerHour: z.number().int().min(1).max(100).optional(),
     sendsPerIpPerHour: z.number().int().min(1).max(100_000).optional(),
     defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 country code such as "US"').optional(),
-  }).strict().optional(),
+    allowedCountries: z.array(z.string().refine(isCountryCode, { error: (issue) => `"${String(issue.input)}" is not an ISO 3166 country code with phone numbers, e.g. "US"` }))
+      .min(1, 'must list at least one country, e.g. ["US"]').optional(),
+  }).strict().refine((p) => !p.defaultCountry || !p.allowedCountries || (p.allowedCountries as readonly string[]).includes(p.defaultCountry), {
+    path: ['defaultCountry'], message: 'must be one of phone.allowedCountries',
+  }).optional(),
   onPhoneChanged: optionalFunction<(change: PhoneChange) => void>('change => void'),
   appPasswords: appPasswordOptionsSchema,
   push: pushSchema.optional(),
-  webauthn: webAuthnSchema.optional(),
   onFraudReport: optionalFunction<(report: FraudReport) => void>('report => void'),
-}).strict();
+});
 
-/** Validates options and fills defaults; throws ConfigurationError naming each wrong option. */
-export function resolveOptions(input: MfaOptions): ResolvedOptions {
+/**
+ * Validates options and fills defaults; throws ConfigurationError naming each wrong option.
+ * `methods` may add options of their own (SecondFactorMethod.options), each under its key.
+ */
+export function resolveOptions(input: MfaOptions, methods: readonly SecondFactorMethod[] = Object.values(builtIn)): ResolvedOptions {
+  const own = methods.flatMap((m) => (m.options ? [m.options] : []));
+  const schema = coreSchema.extend(Object.fromEntries(own.map((o) => [o.key, o.schema.optional()]))).strict();
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(options)'}: ${i.message}`);
     throw new ConfigurationError(`createMfa(): invalid options:\n${problems.join('\n')}`);
   }
-  const o = parsed.data;
+  const o = parsed.data as z.infer<typeof coreSchema> & Record<string, unknown>;
   const getUserId = o.getUserId ?? ((user: Express.User) => String((user as { id?: unknown }).id));
   const keys = Array.isArray(o.secretKey) ? o.secretKey : [{ id: 'k1', key: o.secretKey as Buffer | string }];
-  return {
+  const resolved: CoreResolvedOptions = {
     issuer: o.issuer,
     store: o.store,
     keys,
@@ -283,7 +299,9 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     phone: { ...DEFAULTS.phone, defaultCountry: undefined, ...o.phone },
     onPhoneChanged: o.onPhoneChanged ?? (() => {}),
     appPasswords: resolveAppPasswordOptions(o.appPasswords, o.issuer),
-    webauthn: o.webauthn ? resolveWebAuthn(o.webauthn, o.issuer) : null,
   };
+  const methodOptions = Object.fromEntries(own.map(({ key, resolve }) => [key, resolve(o[key], resolved)]));
+  // The methods' keys are what their declarations add to ResolvedOptions.
+  return { ...resolved, ...methodOptions } as ResolvedOptions;
 }
 

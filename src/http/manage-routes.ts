@@ -14,7 +14,8 @@ export function manageRoutes(pages: Pages): Router {
   const router = Router();
   const { options, store, registry } = pages;
   const managePath = `${options.basePath}/manage`;
-  const action = (a: InfoAction) => ('href' in a ? { label: a.label, href: options.basePath + a.href } : { label: a.label, action: options.basePath + a.action });
+  const action = (a: InfoAction) =>
+    'href' in a ? { label: a.label, href: options.basePath + a.href } : { label: a.label, action: options.basePath + a.action, fields: Object.entries(a.fields ?? {}) };
 
   router.get('/manage', handle(pages, async (req, res) => {
     const userId = await requireFreshSecondFactor(pages, req, res, managePath);

@@ -10,6 +10,9 @@ import type { AppPasswordRecord, AppPasswordStore } from '../../stores/facets/ap
 import { facetProblems, hasFacets } from '../../stores/mfa-store.js';
 import type { MfaStore } from '../../stores/mfa-store.js';
 
+/** The id of the app-password credential: the `method` of its events and of the Basic strategy's success. */
+export const APP_PASSWORD_ID = 'app_password';
+
 /** 7 groups of 4 symbols × 5 bits = 140 bits from the CSPRNG (≥ 128 required). */
 const CODE = new ReadableCode(7, 4);
 export const APP_PASSWORD_ENTROPY_BITS = CODE.entropyBits;

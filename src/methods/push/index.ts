@@ -77,7 +77,7 @@ export const pushMethod: SecondFactorMethod = {
           return true;
         },
       },
-      securityInfo: { row: () => ({ detail: null, actions: [] }) },
+      securityInfo: { row: async () => ({ detail: null, actions: [] }) },
       routes: [...pushSetupRoutes(deps), ...pushVerifyRoutes(deps)],
       api,
     };

@@ -1,3 +1,4 @@
+import './recovery-events.js';
 import { hasFacets } from '../../stores/mfa-store.js';
 import type { SecondFactorMethod } from '../method.js';
 import { checkRecoveryCode, RECOVERY_CODE_ID } from './check-recovery-code.js';

@@ -7,6 +7,7 @@ import { checkSecurityKey } from './check-security-key.js';
 import { securityKeyRoutes } from './security-key-routes.js';
 import { SECURITY_KEY_ID, SecurityKeys } from './security-keys.js';
 import { WebAuthnCeremony } from './webauthn-ceremony.js';
+import { webAuthnOptions } from './webauthn-options.js';
 
 /**
  * Security keys and passkeys (WebAuthn): the phishing-resistant method, offered first at sign-in.
@@ -27,6 +28,7 @@ export const securityKeyMethod: SecondFactorMethod = {
     done: "Your security key is registered. From now on we'll ask for it when you sign in.",
   },
   signInRank: 5,
+  options: webAuthnOptions,
   create({ options, store }) {
     const settings = options.webauthn!;
     const { clock, random } = options;
@@ -66,6 +68,7 @@ export const securityKeyMethod: SecondFactorMethod = {
         offer: async ({ own }) => (own.length > 0 ? { view: 'sign-in-security-key', locals: {} } : null),
       },
       securityInfo: {
+        addAction: () => ({ label: 'Add security key', action: '/setup', fields: { contact: 'security_key' } }),
         async row(factor) {
           const key = (await keys.list(factor.userId)).find((k) => k.id === factor.id);
           return { detail: key?.name ?? null, actions: [{ label: 'Rename', href: `/manage/security-keys/${encodeURIComponent(factor.id)}/rename` }] };

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { MethodOptions } from '../method.js';
 
 /**
  * `webauthn` in createMfa() options: security keys and passkeys. The method is offered only when
@@ -76,6 +77,27 @@ export const webAuthnSchema = z.object({
     }
   }
 });
+
+declare module '../../options.js' {
+  interface MfaOptions {
+    /**
+     * Security keys and passkeys (WebAuthn), the phishing-resistant method: `{ rpId, origin }` at
+     * least. See docs/security-keys.md. @default none (the method is not offered)
+     */
+    webauthn?: WebAuthnOptions;
+  }
+  interface ResolvedOptions {
+    /** null when security keys are off. */
+    webauthn: ResolvedWebAuthnOptions | null;
+  }
+}
+
+/** `webauthn` among createMfa()'s options: validated with the others at startup. */
+export const webAuthnOptions: MethodOptions = {
+  key: 'webauthn',
+  schema: webAuthnSchema,
+  resolve: (value, core) => (value === undefined ? null : resolveWebAuthn(value as z.infer<typeof webAuthnSchema>, core.issuer)),
+};
 
 /** Fills the defaults of options that passed `webAuthnSchema`. */
 export function resolveWebAuthn(o: z.infer<typeof webAuthnSchema>, issuer: string): ResolvedWebAuthnOptions {
