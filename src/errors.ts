@@ -138,6 +138,15 @@ export class DeviceUnauthorizedError extends MfaError {
   }
 }
 
+/** A device request or message is written in a protocol version this server does not speak. */
+export class UnsupportedVersionError extends MfaError {
+  readonly supportedVersions: readonly number[];
+  constructor(supportedVersions: readonly number[]) {
+    super(400, 'unsupported_version', `This server speaks version ${supportedVersions.join(', ')} of the push protocol. Update the app, or set it up again.`);
+    this.supportedVersions = supportedVersions;
+  }
+}
+
 /** The activation failed: unknown, expired, used or burned activation, or a wrong code (one answer for all). */
 export class ActivationFailedError extends MfaError {
   constructor() {
