@@ -22,7 +22,7 @@ const responseVersion = z.literal(PROTOCOL_VERSION).describe('Protocol version o
 
 const coordinate = base64url('43', 'A 32-byte P-256 coordinate, base64url.');
 
-export const publicJwkSchema = z.looseObject({
+const publicJwkSchema = z.looseObject({
   kty: z.literal('EC'),
   crv: z.literal('P-256'),
   x: coordinate,
@@ -126,13 +126,13 @@ export const errorResponseSchema = z.looseObject({
   supportedVersions: z.array(z.int().min(1)).optional().describe('With unsupported_version: the versions this server speaks.'),
 }).meta({ title: 'Error response', description: 'Every 4xx and 5xx answer of the device API.' });
 
-export const webPushPayloadSchema = z.looseObject({
+const webPushPayloadSchema = z.looseObject({
   v: responseVersion,
   type: z.literal('challenge').describe('A device MUST ignore a message of any other type.'),
   deviceId: id('The device the message is for'),
 }).meta({ title: 'Web Push payload', description: 'The decrypted payload of a Web Push message (section 6.1): only a hint to poll.' });
 
-export const requestEnvelopeSchema = z.strictObject({
+const requestEnvelopeSchema = z.strictObject({
   v: requestVersion.describe('The X-MFA-Version header as a number; present exactly when the request carries that header.'),
   method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
   path: z.string().regex(/^\/[^#]*$/).describe('Absolute path plus query string exactly as sent on the wire (no origin, no fragment).'),
