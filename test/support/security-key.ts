@@ -59,10 +59,10 @@ export async function newUser(h: KeyHarness): Promise<{ agent: Agent; userId: st
 }
 
 /** A new account whose first method is a security key registered from the wizard; its agent is fully signed in. */
-export async function userWithKey(h: KeyHarness, key: SoftAuthenticator, name = 'My key'): Promise<{ agent: Agent; userId: string; username: string; password: string }> {
+export async function userWithKey(h: KeyHarness, key: SoftAuthenticator, name = 'My key', origin = KEY_ORIGIN): Promise<{ agent: Agent; userId: string; username: string; password: string }> {
   const user = await newUser(h);
   await chooseSecurityKey(user.agent);
-  const res = await registerWith(user.agent, key, name);
+  const res = await registerWith(user.agent, key, name, origin);
   if (res.status !== 303) throw new Error(`registration failed: ${res.status} ${res.text.slice(0, 300)}`);
   return user;
 }
