@@ -34,7 +34,7 @@ export const activationRequestSchema = z.strictObject({
   v: requestVersion,
   code: z.string().regex(/^[0-9 -]{1,64}$/).describe('The activation code shown as "Code" (digits; spaces and hyphens are ignored).'),
   publicKey: publicJwkSchema,
-  deviceName: z.union([z.string().regex(/^[\s\S]{1,64}$/u), z.null()]).optional().describe('Shown on the user\'s "Security info" page: 1 to 64 characters (code points). Absent and null mean none.'),
+  deviceName: z.union([z.string().regex(/^[\s\S]{0,64}$/u), z.null()]).optional().describe('Shown on the user\'s "Security info" page: at most 64 characters (code points). Absent and null mean none.'),
 }).meta({ title: 'Activation request', description: 'POST <basePath>/device/activate/<activationId> (section 3), signed with the new key.' });
 
 export const activationResponseSchema = z.looseObject({
