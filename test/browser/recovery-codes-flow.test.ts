@@ -6,7 +6,7 @@ import { DEMO_USER } from '../../example-app/app.js';
 import { assertAccessible } from '../support/axe.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { scanQr, screenshotOnPhone, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { screenshotOnPhone, setUpOneTimePassword, signIn, startBrowserHarness } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 
@@ -39,12 +39,7 @@ describe('recovery codes in a real browser (Chromium)', { skip: chromiumSkipReas
   after(() => t?.stop());
 
   it('shows ten codes once after the first method, with Download (a text file) and Print', async () => {
-    await page.goto(`${base}/`);
-    await signIn(page);
-    await page.getByRole('radio', { name: 'One-time password' }).check();
-    await page.getByRole('button', { name: 'Set up' }).click();
-    const secret = new URL(await scanQr(page.getByAltText('QR code'))).searchParams.get('secret') ?? '';
-    await submitCode(page, h.codeFor(secret));
+    await setUpOneTimePassword(page, base, h.codeFor);
     await page.getByRole('heading', { name: 'Recovery codes' }).waitFor();
     codes = await shownCodes();
     assert.equal(codes.length, 10);

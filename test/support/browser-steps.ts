@@ -115,6 +115,20 @@ export async function assertFitsCard(page: Page, name: string): Promise<void> {
   assert.deepEqual(outside, [], `${name}: everything stays inside the card`);
 }
 
+/**
+ * From the home page: the password step, then Mobile app → One-time password → Set up, the QR
+ * code read from the screen and the app's code typed in. Returns the secret.
+ */
+export async function setUpOneTimePassword(page: Page, base: string, codeFor: (secret: string) => string): Promise<string> {
+  await page.goto(`${base}/`);
+  await signIn(page);
+  await page.getByRole('radio', { name: 'One-time password' }).check();
+  await page.getByRole('button', { name: 'Set up' }).click();
+  const secret = new URL(await scanQr(page.getByAltText('QR code'))).searchParams.get('secret') ?? '';
+  await submitCode(page, codeFor(secret));
+  return secret;
+}
+
 /** The wizard's "Recovery codes" step after the first method: shown once, then Done (test/browser/recovery-codes-flow.test.ts covers it). */
 export async function passRecoveryCodes(page: Page): Promise<void> {
   await page.getByRole('heading', { name: 'Recovery codes' }).waitFor();
