@@ -14,6 +14,16 @@ function codesIn(html: string): string[] {
   return [...html.matchAll(/<li><code class="mfa-secret">([^<]+)<\/code><\/li>/g)].map((m) => m[1]!);
 }
 
+/** A new user through the one-time-password setup, stopped on the wizard's recovery-codes step; returns the codes it showed. */
+async function enrolledWithCodes(h: Harness) {
+  const user = await newUser(h);
+  const secret = await beginTotpSetup(user.agent);
+  const done = await submitCode(user.agent, '/mfa/setup/totp', h.codeFor(secret));
+  assert.equal(done.headers.location, '/mfa/setup/recovery-codes', 'the wizard shows the recovery codes right after the first method');
+  const page = await user.agent.get('/mfa/setup/recovery-codes');
+  return { ...user, secret, page, codes: codesIn(page.text) };
+}
+
 describe('recovery codes over HTTP', () => {
   let h: Harness;
   before(async () => {
@@ -21,15 +31,7 @@ describe('recovery codes over HTTP', () => {
   });
   after(() => h.stop());
 
-  /** A new user through the one-time-password setup, stopped on the wizard's recovery-codes step; returns the codes it showed. */
-  async function enrolled() {
-    const user = await newUser(h);
-    const secret = await beginTotpSetup(user.agent);
-    const done = await submitCode(user.agent, '/mfa/setup/totp', h.codeFor(secret));
-    assert.equal(done.headers.location, '/mfa/setup/recovery-codes', 'the wizard shows the recovery codes right after the first method');
-    const page = await user.agent.get('/mfa/setup/recovery-codes');
-    return { ...user, secret, page, codes: codesIn(page.text) };
-  }
+  const enrolled = () => enrolledWithCodes(h);
 
   /** Signs `user` in again with a recovery code; returns the POST's answer. */
   async function useCode(user: { username: string; password: string }, code: unknown) {
@@ -148,12 +150,7 @@ describe('recovery codes under attack', () => {
   });
   after(() => h.stop());
 
-  async function withCodes() {
-    const user = await newUser(h);
-    const secret = await beginTotpSetup(user.agent);
-    await submitCode(user.agent, '/mfa/setup/totp', h.codeFor(secret));
-    return { ...user, secret, codes: codesIn((await user.agent.get('/mfa/setup/recovery-codes')).text) };
-  }
+  const withCodes = () => enrolledWithCodes(h);
 
   // Attack: one recovery code (seen over a shoulder, or leaked) used from 30 sessions at once.
   it('accepts one code exactly once when 30 sessions use it in parallel', async () => {
