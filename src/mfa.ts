@@ -98,6 +98,10 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
   const storeAsGiven = guardStore(options.store, (cause) => {
     emit({ type: 'store.unavailable', userId: null, reason: cause instanceof Error ? cause.message : String(cause) });
   });
+  // Meanwhile waiters re-read the store every second; the host's monitoring should still hear of it.
+  options.wakeup.onConnectionChange?.(({ connected, error }) => {
+    emit(connected ? { type: 'wakeup.reconnected', userId: null } : { type: 'wakeup.disconnected', userId: null, reason: error?.message });
+  });
   const store = refuseAbsentFacets(storeAsGiven);
   const attempts = new AttemptRunner({ lockout: new LockoutPolicy(store, options.lockout, options.clock), emit });
   const revokeAppPasswords = async (userId: string, reason: string): Promise<number> => {
