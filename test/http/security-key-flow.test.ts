@@ -142,4 +142,20 @@ describe('security keys over HTTP', () => {
     assert.equal(res.body.error, 'not_found');
     assert.doesNotMatch((await a.get('/mfa/verify')).text, /Use security key/, 'nor is the key offered');
   });
+
+  it('registers a key again whose earlier registration was left without a confirmed factor', async () => {
+    const key = new SoftAuthenticator();
+    const user = await newUser(h);
+    // What a setup that expired between storing the credential and confirming its factor leaves.
+    await credentials().create({
+      id: 'factor-that-never-was', userId: user.userId, credentialId: key.credentialId, publicKey: new Uint8Array(8),
+      counter: 0, transports: [], name: 'Abandoned', createdAt: h.clock.now(), lastUsedAt: null,
+    });
+    await chooseSecurityKey(user.agent);
+    const res = await registerWith(user.agent, key, 'Second try');
+    assert.equal(res.status, 303, res.text.slice(0, 300));
+    const [credential] = await credentials().list(user.userId);
+    assert.equal(credential!.name, 'Second try');
+    assert.notEqual(credential!.id, 'factor-that-never-was');
+  });
 });

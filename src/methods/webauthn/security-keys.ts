@@ -81,7 +81,7 @@ export class SecurityKeys {
     const result = await this.#o.ceremony.verifyRegistration(input.response, challenge, existing);
     if (!result.ok) return result;
     const { key } = result;
-    const created = await this.#o.credentials.create({
+    const record: CredentialRecord = {
       id: factor.id,
       userId: factor.userId,
       credentialId: key.credentialId,
@@ -91,9 +91,24 @@ export class SecurityKeys {
       name: input.name,
       createdAt: this.#o.clock(),
       lastUsedAt: null,
-    });
+    };
     // A credential id is unique across users: one authenticator credential never stands for two accounts.
-    return created ? { ok: true, key } : { ok: false, reason: 'already_registered' };
+    if (await this.#o.credentials.create(record)) return { ok: true, key };
+    if (!(await this.#removeOrphan(key.credentialId))) return { ok: false, reason: 'already_registered' };
+    return (await this.#o.credentials.create(record)) ? { ok: true, key } : { ok: false, reason: 'already_registered' };
+  }
+
+  /**
+   * Deletes the credential with this id if no confirmed factor stands behind it: a registration
+   * whose setup expired just before its factor was confirmed left it, and it would otherwise
+   * keep that key from ever being registered again. Returns whether it did.
+   */
+  async #removeOrphan(credentialId: string): Promise<boolean> {
+    const existing = await this.#o.credentials.findByCredentialId(credentialId);
+    if (!existing) return false;
+    const factor = await this.#o.core.getFactor(existing.id);
+    if (factor && factor.userId === existing.userId && factor.confirmedAt !== null) return false;
+    return this.#o.credentials.delete(existing.userId, existing.id);
   }
 
   /** Options listing the keys of these confirmed factors (allowCredentials), and the challenge to remember. */
