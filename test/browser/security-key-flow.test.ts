@@ -27,6 +27,8 @@ async function passwordAgain(page: Page, base: string): Promise<void> {
   await page.goto(`${base}/`);
   await signIn(page);
   await page.getByRole('heading', { name: 'Verify your identity' }).waitFor();
+  // The page script (deferred) must be running before "Use security key" is pressed.
+  await page.waitForLoadState('load');
 }
 
 /** The demo user's one registered credential, as the store holds it. */
@@ -137,6 +139,7 @@ describe('security keys in a real browser (Chromium, DevTools virtual authentica
       await page.context().clearCookies();
       await page.goto(`${relayOrigin}/`);
       await signIn(page);
+      await page.waitForLoadState('load');
       await page.getByRole('button', { name: 'Use security key' }).click();
       await page.getByRole('alert').filter({ hasText: 'could not be verified' }).waitFor();
       assert.equal(lastFailure(), 'invalid_response');
@@ -196,8 +199,10 @@ describe('security keys when user verification is required (Chromium)', { skip: 
     await page.getByLabel('How should we contact you?').selectOption({ label: 'Security key' });
     await page.getByRole('button', { name: 'Set up' }).click();
     await page.getByLabel('Name').fill('Key with a PIN');
+    await page.waitForLoadState('load');
     await page.getByRole('button', { name: 'Register security key' }).click();
     await passRecoveryCodes(page);
+    await page.getByRole('heading', { name: 'Add a backup phone' }).waitFor();
 
     await passwordAgain(page, base);
     // The page is told user verification is not needed, so the key skips it; the server still requires it.

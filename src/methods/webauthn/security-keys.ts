@@ -68,7 +68,7 @@ export class SecurityKeys {
   /** Options for registering one more key (the user's keys excluded) and the challenge to remember. */
   async registrationOptions(user: { userId: string; accountName: string }): Promise<{ options: PublicKeyCredentialCreationOptionsJSON; state: ChallengeState }> {
     const state = this.#newChallenge();
-    const existing = (await this.#o.credentials.list(user.userId)).map(registeredKey);
+    const existing = (await this.#confirmedKeys(user.userId)).map(registeredKey);
     const options = await this.#o.ceremony.registrationOptions({ userId: user.userId, userName: user.accountName, challenge: state.challenge, existing });
     return { options, state };
   }
@@ -77,7 +77,7 @@ export class SecurityKeys {
   async register(factor: FactorRecord, input: { response: unknown; state: unknown; name: string }): Promise<RegisterResult> {
     const challenge = await this.#spend(input.state);
     if (typeof challenge !== 'string') return challenge;
-    const existing = (await this.#o.credentials.list(factor.userId)).map(registeredKey);
+    const existing = (await this.#confirmedKeys(factor.userId)).map(registeredKey);
     const result = await this.#o.ceremony.verifyRegistration(input.response, challenge, existing);
     if (!result.ok) return result;
     const { key } = result;
@@ -133,6 +133,11 @@ export class SecurityKeys {
     // lastUsedAt of the factor; the "step" is the time in ms, which only grows, so it refuses nothing.
     await this.#o.core.consumeTimeStep(key.id, now, now);
     return { ok: true, factorId: key.id, multiDevice: result.multiDevice };
+  }
+
+  /** The user's keys that count: those whose factor is confirmed. */
+  async #confirmedKeys(userId: string): Promise<CredentialRecord[]> {
+    return this.keysOf(userId, await this.#o.core.listFactors(userId));
   }
 
   /** The credentials of these (confirmed) factors of the user. */
