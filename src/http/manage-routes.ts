@@ -5,6 +5,8 @@ import type { InfoAction, ViewPart } from '../methods/method.js';
 import { requireFreshSecondFactor } from './access.js';
 import { csrfToken } from './csrf.js';
 import { goToPage } from './flow.js';
+import { sessionState } from '../second-step/session-state.js';
+import { describeFactor } from './removal-routes.js';
 import { handle } from './handle.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
@@ -35,9 +37,13 @@ export function manageRoutes(pages: Pages): Router {
     const parts = registry.methods.map((m) => m.parts.securityInfo).filter((p) => p !== undefined);
     const addActions = parts.flatMap((p) => p.addAction?.(factors) ?? []).map(action);
     const sections = (await Promise.all(parts.map((p) => p.section?.(userId) ?? null))).filter((s): s is ViewPart => s !== null);
+    const state = sessionState(req);
+    const notice = state.notice ?? null;
+    delete state.notice;
     const token = csrfToken(req, options.random);
     await renderPage(pages, req, res, 'manage', {
       title: 'Security info',
+      notice,
       factors: rows,
       addActions,
       sections: sections.map(({ view, locals }) => pages.views.renderPart(view, { ...locals, csrfToken: token })),
@@ -52,6 +58,7 @@ export function manageRoutes(pages: Pages): Router {
     if (!(await store.core.deleteFactor(userId, id))) throw new NotFoundError('That method does not exist.');
     pages.emit({ type: 'factor.removed', userId, ip: req.ip, factorId: id, method: factor?.type });
     if (factor) await registry.ownerOf(factor)?.parts.factorRemoved?.(factor, req.ip);
+    if (factor) sessionState(req).notice = `${await describeFactor(pages, factor)} was deleted.`;
     await goToPage(options, req, res, '/manage');
   }));
 

@@ -147,6 +147,10 @@ export class ExpressMethodPage implements MethodPage {
     state.methods = value === undefined ? others : { ...others, [this.#method.id]: { userId: this.userId, value } };
   }
 
+  notify(message: string): void {
+    sessionState(this.#req).notice = message;
+  }
+
   async verify(then: { then?: string } = {}): Promise<MfaError | null> {
     const { pending, enroll } = this.#access;
     if (!pending) throw new PendingExpiredError();

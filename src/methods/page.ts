@@ -56,6 +56,8 @@ export interface MethodPage {
   sessionState<T>(): T | undefined;
   /** Replaces it (undefined deletes it). Saved with the answer. */
   setSessionState(value: unknown): void;
+  /** What Security info confirms once, the next time it is shown ("App password … revoked."). */
+  notify(message: string): void;
 
   /**
    * Proves this method with the submitted form: runs the attempt runner (an enrollment with
