@@ -1,7 +1,18 @@
 import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution, PushSubscriptionRecord } from './push-records.js';
+import type { AppPasswordRecord } from './facets/app-passwords.js';
+import type { FactorRecord, FailurePolicy, LockoutState } from './facets/core.js';
+import type { PhoneCodeRecord } from './facets/phone-codes.js';
+import type { RateLimitHit, RateLimitState } from './facets/rate-limits.js';
+
+export type { AppPasswordRecord } from './facets/app-passwords.js';
+export type { FactorRecord, FailurePolicy, LockoutState } from './facets/core.js';
+export { nextLockout, NO_LOCKOUT } from './facets/core.js';
+export type { PhoneCodeRecord } from './facets/phone-codes.js';
+export type { RateLimitHit, RateLimitState } from './facets/rate-limits.js';
+export { nextRateLimit, NO_RATE_LIMIT } from './facets/rate-limits.js';
 
 /**
- * The MfaStore contract: everything passport-mfa persists goes through these methods.
+ * The flat MfaStore contract, which ./mfa-store.ts (one facet per concern) replaces: everything passport-mfa persists goes through these methods.
  *
  * Every method is REQUIRED unless marked optional. All times are milliseconds since the epoch,
  * passed in by the caller (stores never read the clock), so tests run on a fake clock.
@@ -194,106 +205,4 @@ export interface MfaStore {
   putPushSubscription(subscription: PushSubscriptionRecord): Promise<void>;
   listPushSubscriptions(userId: string): Promise<PushSubscriptionRecord[]>;
   deletePushSubscription(deviceId: string, endpoint?: string): Promise<boolean>;
-}
-
-/** One enrolled (or being enrolled) second factor of a user. */
-export interface FactorRecord {
-  /** Random, unguessable id (≥ 128 bits, base64url). */
-  id: string;
-  userId: string;
-  /** Method name: 'totp' today; later methods add their own. */
-  type: string;
-  /** Human-readable name shown on the management page. */
-  label: string;
-  /** Secret material sealed by SecretBox (never plaintext), or null for methods without one. */
-  sealedSecret: string | null;
-  /** Method-specific, non-secret settings (e.g. TOTP digits/period/algorithm). JSON-serialisable. */
-  data: Record<string, unknown>;
-  createdAt: number;
-  /** When the user proved possession; null while the enrollment is unfinished. */
-  confirmedAt: number | null;
-  lastUsedAt: number | null;
-  /** Highest accepted time step / counter (replay protection), null before the first use. */
-  lastStep: number | null;
-}
-
-/** A phone code that was sent: only its keyed hash is kept. */
-export interface PhoneCodeRecord {
-  userId: string;
-  /** What the code is for: 'enroll' (proving a new number) or 'signin'. */
-  purpose: string;
-  /** Keyed hash of the code, bound to user, purpose and destination number. */
-  codeHash: string;
-  createdAt: number;
-  expiresAt: number;
-}
-
-export interface LockoutState {
-  /** Consecutive failures since the last success or reset. */
-  failures: number;
-  /** Locked while `now < lockedUntil`; null when not time-locked. */
-  lockedUntil: number | null;
-  /** Locked until an administrator resets it (the NIST 800-63B cap was reached). */
-  hardLocked: boolean;
-}
-
-export interface FailurePolicy {
-  now: number;
-  /** Lock after every this-many consecutive failures. */
-  threshold: number;
-  /** How long each lock lasts, in ms. */
-  lockMs: number;
-  /** Consecutive failures after which the lock no longer expires (≤ 100 per NIST 800-63B). */
-  hardLimit: number;
-}
-
-/** The lock state that results from counting one more failure; shared by every store. */
-export function nextLockout(previous: LockoutState, policy: FailurePolicy): LockoutState {
-  const failures = previous.failures + 1;
-  if (failures >= policy.hardLimit) return { failures, lockedUntil: null, hardLocked: true };
-  const lockedUntil = failures % policy.threshold === 0 ? policy.now + policy.lockMs : previous.lockedUntil;
-  return { failures, lockedUntil, hardLocked: previous.hardLocked };
-}
-
-export const NO_LOCKOUT: LockoutState = Object.freeze({ failures: 0, lockedUntil: null, hardLocked: false });
-
-/** One app password: only its HMAC is stored, never the password. */
-export interface AppPasswordRecord {
-  /** Random, unguessable id (≥ 128 bits, base64url); not secret (used in revoke URLs). */
-  id: string;
-  userId: string;
-  /** What the user called it, e.g. "Outlook on my laptop". */
-  name: string;
-  /** HMAC-SHA-256 of the password (base64url) under a key derived from secretKey. Unique. */
-  hash: string;
-  /** What the host lets it do; null means no restriction. JSON-serialisable. */
-  scope: string[] | null;
-  createdAt: number;
-  /** Refused from this time on; null means it never expires. */
-  expiresAt: number | null;
-  lastUsedAt: number | null;
-}
-
-export interface RateLimitState {
-  /** Hits counted in the current window. */
-  count: number;
-  /** When the current window ends; null when there is none. */
-  resetAt: number | null;
-}
-
-/** What hitRateLimit() answers: the state after the hit, and whether the hit was counted. */
-export interface RateLimitHit extends RateLimitState {
-  /** False only when a `limit` was given and the window was already full. */
-  counted: boolean;
-  /** After a hit there is always a current window, counted or not. */
-  resetAt: number;
-}
-
-export const NO_RATE_LIMIT: RateLimitState = Object.freeze({ count: 0, resetAt: null });
-
-/** The result of one hitRateLimit() on `previous`; shared by every store that counts in code. */
-export function nextRateLimit(previous: RateLimitState, windowMs: number, now: number, limit?: number): RateLimitHit {
-  if (previous.resetAt === null || previous.resetAt <= now) return { counted: true, count: 1, resetAt: now + windowMs };
-  if (limit !== undefined && previous.count >= limit) return { counted: false, count: previous.count, resetAt: previous.resetAt };
-  return { counted: true, count: previous.count + 1, resetAt: previous.resetAt };
 }
