@@ -32,7 +32,7 @@ const ids: string[] = [];
 const streams: { path: string; cookie: string }[] = [];
 for (let i = 0; i < count; i++) {
   const id = randomBytes(16).toString('base64url');
-  await h.store.createPushChallenge({
+  await h.store.push.createChallenge({
     id, userId, factorId: null, number: String(10 + (i % 90)), createdAt: now, expiresAt: now + 120_000,
     context: { ip: '127.0.0.1', userAgent: 'push-waiters bench', time: now }, status: 'pending',
     resolvedAt: null, resolvedBy: null, evidence: null, consumedAt: null, noticeSeenAt: null,
@@ -46,7 +46,7 @@ process.on('message', async (command: string) => {
   if (command === 'measure') send({ type: 'memory', memory: memory() });
   if (command === 'wake') {
     for (const id of ids) {
-      await h.store.resolvePushChallenge(id, { status: 'approved', deviceId: 'push-waiters', evidence: null, now: h.clock.now() });
+      await h.store.push.resolveChallenge(id, { status: 'approved', deviceId: 'push-waiters', evidence: null, now: h.clock.now() });
       void wakeup.publish(challengeTopic(id));
     }
     send({ type: 'woken', count: ids.length });

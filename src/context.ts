@@ -7,13 +7,16 @@ import type { TotpMethod } from './methods/totp.js';
 import type { ResolvedOptions } from './options.js';
 import type { PushMethod } from './methods/push.js';
 import type { LockoutPolicy } from './policy/lockout.js';
-import type { MfaStore } from './stores/store.js';
+import type { CompleteStore } from './stores/guarded-store.js';
 
 /** What every part of one createMfa() instance shares. */
 export interface MfaContext {
   options: ResolvedOptions;
-  /** The host's store, wrapped so backend failures become 503 StoreUnavailableError. */
-  store: MfaStore;
+  /**
+   * The host's store, wrapped so backend failures become 503 StoreUnavailableError; a facet it
+   * lacks refuses every call (createMfa() checked that every enabled feature's facets are there).
+   */
+  store: CompleteStore;
   box: SecretBox;
   totp: TotpMethod;
   /** SMS/voice codes; null when createMfa() got no `sms` transport. */

@@ -163,11 +163,11 @@ export class NumberMismatchError extends MfaError {
   }
 }
 
-/** The PIN was wrong; the challenge stays open. */
+/** The PIN was wrong (or missing): like a wrong number, the challenge failed. */
 export class PinIncorrectError extends MfaError {
   readonly attemptsLeft: number;
   constructor(attemptsLeft: number) {
-    super(403, 'pin_incorrect', `Wrong PIN. ${attemptsLeft} attempt(s) left before this device is disabled.`);
+    super(403, 'pin_incorrect', `Wrong PIN: the sign-in request was rejected. ${attemptsLeft} attempt(s) left before this device is disabled.`);
     this.attemptsLeft = attemptsLeft;
   }
 }

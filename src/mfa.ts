@@ -21,7 +21,7 @@ import { createMfaStrategy } from './passport/mfa-strategy.js';
 import { LockoutPolicy } from './policy/lockout.js';
 import { PushBudget } from './push/budget.js';
 import { PinPolicy } from './push/pin-policy.js';
-import { guardStore } from './stores/guarded-store.js';
+import { guardStore, refuseAbsentFacets } from './stores/guarded-store.js';
 
 export interface Mfa {
   /** Mount with app.use(mfa.router): the setup, verification and self-service pages under basePath. */
@@ -76,9 +76,10 @@ export function createMfa(input: MfaOptions): Mfa {
       console.error('passport-mfa: onEvent hook threw', error);
     }
   };
-  const store = guardStore(options.store, (cause) => {
+  const guarded = guardStore(options.store, (cause) => {
     emit({ type: 'store.unavailable', userId: null, reason: cause instanceof Error ? cause.message : String(cause) });
   });
+  const store = refuseAbsentFacets(guarded);
   const box = new SecretBox(options.keys, options.random);
   const totp = new TotpMethod({ store, box, issuer: options.issuer, settings: options.totp, clock: options.clock, random: options.random });
   const { push: pushSettings, clock, random } = options;
@@ -113,7 +114,7 @@ export function createMfa(input: MfaOptions): Mfa {
       globals: { issuer: options.issuer, basePath: options.basePath, loginPath: options.loginPath },
     }),
     emit,
-    appPasswords: new AppPasswordMethod({ store, keys: options.keys, settings: options.appPasswords, clock: options.clock, random: options.random }),
+    appPasswords: new AppPasswordMethod({ store: guarded, keys: options.keys, settings: options.appPasswords, clock: options.clock, random: options.random }),
   };
   const revokeAppPasswords = async (userId: string, reason: string) => {
     const revoked = await ctx.appPasswords.revokeAll(userId);
@@ -121,10 +122,10 @@ export function createMfa(input: MfaOptions): Mfa {
     return revoked;
   };
   const admin: Mfa['admin'] = {
-    unlock: (userId) => store.resetFailures(userId),
+    unlock: (userId) => store.core.resetFailures(userId),
     resetFactors: async (userId) => {
-      const factors = await store.listFactors(userId);
-      for (const f of factors) await store.deleteFactor(userId, f.id);
+      const factors = await store.core.listFactors(userId);
+      for (const f of factors) await store.core.deleteFactor(userId, f.id);
       return factors.length;
     },
     onPasswordReset: (user) => revokeAppPasswords(options.getUserId(user), 'password_reset'),

@@ -9,8 +9,9 @@ import type { RandomSource } from './crypto/random.js';
 import type { SealingKey } from './crypto/secret-box.js';
 import type { PhoneSettings } from './methods/phone.js';
 import type { TotpSettings } from './methods/totp.js';
-import type { MfaStore } from './stores/store.js';
-import { missingStoreMethods, STORE_METHODS } from './stores/store-methods.js';
+import { hasFacets } from './stores/mfa-store.js';
+import type { MfaStore } from './stores/mfa-store.js';
+import { requireFacets } from './stores/require-facets.js';
 import type { MfaEvent } from './events.js';
 import { optionalFunction } from './optional-function.js';
 import type { SmsTransport } from './transports/sms-transport.js';
@@ -177,8 +178,8 @@ const localPath = z
 const schema = z.object({
   issuer: z.string().trim().min(1, 'is required, e.g. "Contoso"').max(64).refine((s) => !s.includes(':'), 'must not contain ":"'),
   store: z.custom<MfaStore>(
-    (v) => missingStoreMethods(v, STORE_METHODS.core).length === 0,
-    { message: `must implement MfaStore (${STORE_METHODS.core.join(', ')}); e.g. new SqliteStore({ filename })` },
+    (v) => hasFacets(v, ['core']),
+    { message: 'must be an MfaStore with at least a complete `core` facet; e.g. new SqliteStore({ filename })' },
   ),
   secretKey: z.union([
     z.instanceof(Buffer),
@@ -227,10 +228,7 @@ const schema = z.object({
   appPasswords: appPasswordOptionsSchema,
   push: pushSchema.optional(),
   onFraudReport: optionalFunction<(report: FraudReport) => void>('report => void'),
-}).strict().refine(
-  (o) => !o.sms || missingStoreMethods(o.store, STORE_METHODS.phone).length === 0,
-  { path: ['store'], message: `must implement ${STORE_METHODS.phone.join(', ')} when \`sms\` is set (upgrade the store)` },
-);
+}).strict();
 
 /** Validates options and fills defaults; throws ConfigurationError naming each wrong option. */
 export function resolveOptions(input: MfaOptions): ResolvedOptions {
@@ -240,20 +238,11 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     throw new ConfigurationError(`createMfa(): invalid options:\n${problems.join('\n')}`);
   }
   const o = parsed.data;
-  if (o.push?.enabled !== false) {
-    const missing = missingStoreMethods(o.store, STORE_METHODS.push);
-    if (missing.length > 0) {
-      throw new ConfigurationError(
-        `createMfa(): invalid options:\n  - store: lacks the push methods ${missing.join(', ')}; upgrade the store or set push.enabled = false`,
-      );
-    }
-  }
-  if (o.push?.sender) {
-    const missing = missingStoreMethods(o.store, STORE_METHODS.webPush);
-    if (missing.length > 0) {
-      throw new ConfigurationError(`createMfa(): invalid options:\n  - store: lacks the Web Push methods ${missing.join(', ')}; upgrade the store or remove push.sender`);
-    }
-  }
+  requireFacets(o.store, [
+    ...(o.sms ? [{ feature: 'the backup phone (`sms` is set)', facets: ['phoneCodes', 'rateLimits'] as const, orElse: 'remove `sms`' }] : []),
+    ...(o.push?.enabled !== false ? [{ feature: 'push (on unless push.enabled is false)', facets: ['push', 'rateLimits'] as const, orElse: 'set push.enabled = false' }] : []),
+    ...(o.push?.sender ? [{ feature: 'Web Push (`push.sender` is set)', facets: ['pushSubscriptions'] as const, orElse: 'remove push.sender' }] : []),
+  ]);
   const getUserId = o.getUserId ?? ((user: Express.User) => String((user as { id?: unknown }).id));
   const keys = Array.isArray(o.secretKey) ? o.secretKey : [{ id: 'k1', key: o.secretKey as Buffer | string }];
   return {

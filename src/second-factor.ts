@@ -1,7 +1,7 @@
 import type { MfaContext } from './context.js';
 import { InvalidInputError, MfaError, PendingExpiredError, VerificationFailedError } from './errors.js';
 import { normalizeOtpCode } from './methods/otp-code.js';
-import type { FactorRecord } from './stores/store.js';
+import type { FactorRecord } from './stores/facets/core.js';
 
 export interface SecondFactorAttempt {
   userId: string;
@@ -56,7 +56,7 @@ export async function attemptSecondFactor(ctx: MfaContext, attempt: SecondFactor
   }
 
   if (attempt.enrollFactorId !== undefined) {
-    const confirmed = await ctx.store.confirmFactor(userId, result.factorId, ctx.options.clock());
+    const confirmed = await ctx.store.core.confirmFactor(userId, result.factorId, ctx.options.clock());
     if (!confirmed) return reject(ctx, attempt, new PendingExpiredError('This setup was already finished or expired. Start again.'), 'pending_expired');
     ctx.emit({ type: 'factor.enrolled', userId, ip, factorId: result.factorId, method });
   }
@@ -71,7 +71,7 @@ async function verifyPhoneCode(ctx: MfaContext, userId: string, factors: FactorR
   if (!phone) return { ok: false, reason: 'no_factor' };
   if (!(await ctx.phone!.check(userId, 'signin', phone.data.e164 as string, code))) return { ok: false, reason: 'invalid_code' };
   // Records lastUsedAt; the "step" is the time in ms, which only grows, so it never refuses a use.
-  await ctx.store.consumeTimeStep(phone.id, ctx.options.clock(), ctx.options.clock());
+  await ctx.store.core.consumeTimeStep(phone.id, ctx.options.clock(), ctx.options.clock());
   return { ok: true, factorId: phone.id };
 }
 
@@ -87,10 +87,10 @@ async function lockError(ctx: MfaContext, userId: string): Promise<MfaError | nu
 
 async function candidateFactors(ctx: MfaContext, attempt: SecondFactorAttempt): Promise<FactorRecord[] | MfaError> {
   if (attempt.enrollFactorId === undefined) {
-    const confirmed = (await ctx.store.listFactors(attempt.userId)).filter((f) => f.confirmedAt !== null);
+    const confirmed = (await ctx.store.core.listFactors(attempt.userId)).filter((f) => f.confirmedAt !== null);
     return confirmed.length > 0 ? confirmed : new PendingExpiredError('No second factor is set up for this account.');
   }
-  const factor = await ctx.store.getFactor(attempt.enrollFactorId);
+  const factor = await ctx.store.core.getFactor(attempt.enrollFactorId);
   if (!factor || factor.userId !== attempt.userId || factor.confirmedAt !== null) {
     return new PendingExpiredError('This setup expired. Start again.');
   }

@@ -5,7 +5,8 @@ import { ConfigurationError } from '../src/errors.js';
 import { createMfa } from '../src/mfa.js';
 import { DEFAULTS, resolveOptions } from '../src/options.js';
 import type { MfaOptions } from '../src/options.js';
-import { MemoryStore } from '../src/stores/memory.js';
+import { MemoryStore } from '../src/stores/memory/memory-store.js';
+import { MemoryCore } from '../src/stores/memory/memory-core.js';
 
 // Attack: a misconfiguration (weak key, lockout above NIST's cap, off-site paths) silently
 // weakening every deployment. Each wrong option must stop startup and say which one it is.
@@ -38,7 +39,7 @@ describe('createMfa options', () => {
     ['issuer', { issuer: 42 }],
     ['store', { store: undefined }, /SqliteStore/],
     ['store', { store: {} }],
-    ['store', { store: { ...Object.fromEntries(Object.getOwnPropertyNames(MemoryStore.prototype).map((m) => [m, () => {}])), recordFailure: undefined } }],
+    ['store', { store: { core: { ...Object.fromEntries(Object.getOwnPropertyNames(MemoryCore.prototype).map((m) => [m, () => {}])), recordFailure: undefined } } }],
     ['secretKey', { secretKey: undefined }],
     ['secretKey', { secretKey: '' }],
     ['secretKey', { secretKey: [] }],

@@ -4,7 +4,7 @@ import { ConfigurationError } from '../src/errors.js';
 import { createMfa } from '../src/mfa.js';
 import { DEFAULTS, resolveOptions } from '../src/options.js';
 import type { MfaOptions } from '../src/options.js';
-import { MemoryStore } from '../src/stores/memory.js';
+import { MemoryStore } from '../src/stores/memory/memory-store.js';
 import { OutboxTransport } from '../src/transports/outbox-transport.js';
 import { SECRET_KEY } from './support/harness.js';
 
@@ -28,12 +28,12 @@ describe('phone options', () => {
     assert.throws(() => resolveOptions({ ...base(), phone: { defaultCountry: 'usa' } }), /ISO 3166/);
   });
 
-  it('refuses an sms option that is not a transport, and a store without the phone methods', () => {
+  it('refuses an sms option that is not a transport, and a store without the phone facets', () => {
     assert.throws(() => createMfa({ ...base(), sms: {} as never }), /sms: must be an SmsTransport/);
-    const old = Object.assign(new MemoryStore({ warn: () => {} }), { putPhoneCode: undefined });
-    assert.throws(() => createMfa({ ...base(), store: old as never, sms: new OutboxTransport() }), (e: unknown) =>
-      e instanceof ConfigurationError && /store: must implement putPhoneCode/.test(e.message));
-    const noRateLimits = Object.assign(new MemoryStore({ warn: () => {} }), { hitRateLimit: undefined });
-    assert.throws(() => createMfa({ ...base(), store: noRateLimits as never, sms: new OutboxTransport() }), /getRateLimit, hitRateLimit when `sms` is set/);
+    const { core, rateLimits, phoneCodes, push } = new MemoryStore({ warn: () => {} });
+    assert.throws(() => createMfa({ ...base(), store: { core, rateLimits, push }, sms: new OutboxTransport() }), (e: unknown) =>
+      e instanceof ConfigurationError && /store: lacks the `phoneCodes` facet/.test(e.message));
+    const noHit = { core, phoneCodes, push, rateLimits: { get: rateLimits.get.bind(rateLimits) } };
+    assert.throws(() => createMfa({ ...base(), store: noHit as never, sms: new OutboxTransport() }), /`rateLimits` facet lacks hit, delete, which the backup phone \(`sms` is set\) needs/);
   });
 });

@@ -117,7 +117,6 @@ const OUTCOME: Record<string, string> = {
 };
 
 async function answer(card: HTMLElement, account: AuthenticatorAccount, challenge: PendingChallenge, decision: Decision): Promise<void> {
-  const error = field(card, 'error');
   const buttons = card.querySelectorAll('button');
   buttons.forEach((b) => (b.disabled = true));
   const pin = field<HTMLInputElement>(card, 'pin');
@@ -131,21 +130,11 @@ async function answer(card: HTMLElement, account: AuthenticatorAccount, challeng
     answered();
   } catch (thrown) {
     const code = thrown instanceof AuthenticatorError ? thrown.code : '';
-    if (code === 'pin_incorrect') {
-      const left = (thrown as AuthenticatorError).attemptsLeft;
-      error.textContent = `That PIN is not correct.${left === undefined ? '' : ` ${left} attempt(s) left.`}`;
-      // The server wants a PIN even if the request did not say so (the policy changed meanwhile).
-      pin.hidden = false;
-      card.querySelector('[data-for="pin"]')!.removeAttribute('hidden');
-      error.hidden = false;
-      pin.value = '';
-      pin.focus();
-      buttons.forEach((b) => (b.disabled = false));
-      return;
-    }
     dropCard(challenge.id);
     answered();
+    const left = thrown instanceof AuthenticatorError ? thrown.attemptsLeft : undefined;
     status(code === 'number_mismatch' ? "That number didn't match the one in your browser, so the sign-in was blocked. Start again from your browser."
+      : code === 'pin_incorrect' ? `That PIN is not correct, so the sign-in was blocked.${left === undefined ? '' : ` ${left} attempt(s) left before this account is disabled.`} Start again from your browser.`
       : code === 'challenge_unavailable' ? 'That request is no longer available: it expired or was already answered.'
         : code === 'device_disabled' ? 'This account is disabled after too many wrong PINs. Set it up again from your browser.'
           : `Could not send the answer: ${thrown instanceof Error ? thrown.message : String(thrown)}`, 'error');

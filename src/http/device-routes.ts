@@ -61,13 +61,13 @@ export function deviceRoutes(ctx: MfaContext): Router {
     if (!ctx.options.push.sender!.allowsEndpoint(endpoint)) {
       throw new InvalidInputError('Invalid push subscription: endpoint host is not an allowed push service (WebPushSender allowedHosts).', 'invalid_request');
     }
-    await ctx.store.putPushSubscription({ deviceId: device.id, userId: device.userId, endpoint, p256dh, auth, createdAt: ctx.options.clock() });
+    await ctx.store.pushSubscriptions.put({ deviceId: device.id, userId: device.userId, endpoint, p256dh, auth, createdAt: ctx.options.clock() });
     res.json({ status: 'subscribed' });
   }));
 
   router.delete('/push-subscription', json(async (req, res) => {
     const device = await webPushDevice(ctx, req);
-    await ctx.store.deletePushSubscription(device.id);
+    await ctx.store.pushSubscriptions.delete(device.id);
     res.json({ status: 'unsubscribed' });
   }));
 
@@ -103,7 +103,7 @@ async function waitForChallenges(ctx: MfaContext, device: PushDeviceRecord, wait
       // Armed before the read, so a wake-up that arrives during the read is not lost.
       const woken = new Promise<void>((resolve) => (signal = resolve));
       // Re-read the device: a PIN chosen (or a lockout) while this request waited changes what it may see.
-      const current = (await ctx.store.getPushDevice(device.id)) ?? device;
+      const current = (await ctx.store.push.getDevice(device.id)) ?? device;
       const challenges = await ctx.push.challengesFor(current);
       if (challenges.length > 0 || done) return challenges;
       await woken;

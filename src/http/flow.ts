@@ -13,7 +13,7 @@ export function requireUserId(ctx: MfaContext, req: Request): string {
 }
 
 export async function isEnrolled(ctx: MfaContext, userId: string): Promise<boolean> {
-  return (await ctx.store.listFactors(userId)).some((f) => f.confirmedAt !== null);
+  return (await ctx.store.core.listFactors(userId)).some((f) => f.confirmedAt !== null);
 }
 
 /**

@@ -23,7 +23,7 @@ export function manageRoutes(ctx: MfaContext): Router {
   router.get('/manage', handle(ctx, async (req, res) => {
     const userId = await requireFreshSecondFactor(ctx, req, res, managePath);
     if (userId === null) return;
-    const factors = (await ctx.store.listFactors(userId))
+    const factors = (await ctx.store.core.listFactors(userId))
       .filter((f) => f.confirmedAt !== null)
       .map((f) => ({
         id: f.id,
@@ -44,8 +44,8 @@ export function manageRoutes(ctx: MfaContext): Router {
     const userId = await requireFreshSecondFactor(ctx, req, res, managePath);
     if (userId === null) return;
     const id = String(req.params.id);
-    const factor = await ctx.store.getFactor(id);
-    if (!(await ctx.store.deleteFactor(userId, id))) throw new NotFoundError('That method does not exist.');
+    const factor = await ctx.store.core.getFactor(id);
+    if (!(await ctx.store.core.deleteFactor(userId, id))) throw new NotFoundError('That method does not exist.');
     ctx.emit({ type: 'factor.removed', userId, ip: req.ip, factorId: id });
     if (factor?.type === 'phone') {
       await notifyPhoneChanged(ctx, { userId, action: 'removed', phone: null, previousPhone: String(factor.data.e164), ip: req.ip });

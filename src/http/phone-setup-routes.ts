@@ -129,11 +129,11 @@ function phoneSetupOf(ctx: MfaContext, req: Request, userId: string): NonNullabl
 async function savePhone(ctx: MfaContext, req: Request, userId: string, e164: string): Promise<void> {
   const previous = await phoneFactorOf(ctx, userId);
   const now = ctx.options.clock();
-  await ctx.store.createFactor({
+  await ctx.store.core.createFactor({
     id: randomId(ctx.options.random), userId, type: 'phone', label: maskPhone(e164), sealedSecret: null,
     data: { e164 }, createdAt: now, confirmedAt: now, lastUsedAt: null, lastStep: null,
   });
-  if (previous) await ctx.store.deleteFactor(userId, previous.id);
+  if (previous) await ctx.store.core.deleteFactor(userId, previous.id);
   await notifyPhoneChanged(ctx, { userId, action: previous ? 'changed' : 'added', phone: e164, previousPhone: previous?.data.e164 ?? null, ip: req.ip });
 }
 

@@ -3,7 +3,7 @@ import type { MfaContext } from '../context.js';
 import { NotFoundError, PhoneSendLimitError, PhoneTransportError } from '../errors.js';
 import type { PhoneChannel, PhoneMethod } from '../methods/phone.js';
 import type { PhoneChange } from '../options.js';
-import type { FactorRecord } from '../stores/store.js';
+import type { FactorRecord } from '../stores/facets/core.js';
 import { renderPage, retryAfter } from './respond.js';
 
 declare module './session-state.js' {
@@ -25,7 +25,7 @@ type PhoneFactor = FactorRecord & { data: { e164: string } };
 
 /** The user's verified phone, if any. */
 export async function phoneFactorOf(ctx: MfaContext, userId: string): Promise<PhoneFactor | null> {
-  return ctx.phone ? verifiedPhoneIn(await ctx.store.listFactors(userId)) : null;
+  return ctx.phone ? verifiedPhoneIn(await ctx.store.core.listFactors(userId)) : null;
 }
 
 /** The verified phone among factors already listed, for callers that need the list for more. */

@@ -72,7 +72,7 @@ interface PhoneSignIn {
 async function phoneSignIn(ctx: MfaContext, req: Request): Promise<PhoneSignIn> {
   phoneMethod(ctx);
   const userId = requireUserId(ctx, req);
-  const factors = await ctx.store.listFactors(userId);
+  const factors = await ctx.store.core.listFactors(userId);
   const factor = verifiedPhoneIn(factors);
   if (!factor) throw new NotFoundError('No phone is set up for this account.');
   return { userId, to: factor.data.e164, hasTotp: hasConfirmedCodeFactor(factors) };

@@ -53,7 +53,7 @@ async function waitForResult(ctx: MfaContext, challengeId: string, res: Response
   try {
     for (;;) {
       const woken = new Promise<void>((resolve) => (signal = resolve));
-      const challenge = await ctx.store.getPushChallenge(challengeId);
+      const challenge = await ctx.store.push.getChallenge(challengeId);
       const now = ctx.options.clock();
       const status = pushOutcome(challenge, now);
       if (status) return status;

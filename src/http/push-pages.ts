@@ -27,7 +27,7 @@ function flowPaths(ctx: MfaContext, flow: 'setup' | 'verify'): PushFlowPaths {
 export async function sessionChallenge(ctx: MfaContext, req: Request, userId: string): Promise<PushChallengeRecord | null> {
   const pending = pendingFor(req, userId, ctx.options.clock(), ctx.options.pendingTtlMs);
   if (!pending?.pushChallengeId) return null;
-  const challenge = await ctx.store.getPushChallenge(pending.pushChallengeId);
+  const challenge = await ctx.store.push.getChallenge(pending.pushChallengeId);
   return challenge && challenge.userId === userId ? challenge : null;
 }
 

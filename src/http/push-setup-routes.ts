@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import type { MfaContext } from '../context.js';
 import { InvalidInputError, PendingExpiredError, RateLimitedError } from '../errors.js';
 import { groupDigits } from '../push/activation-code.js';
-import type { FactorRecord } from '../stores/store.js';
+import type { FactorRecord } from '../stores/facets/core.js';
 import { runSecondStep } from './authenticate.js';
 import { goToPage, requireUserId } from './flow.js';
 import { formBody } from './form-body.js';
@@ -26,7 +26,7 @@ export function pushSetupRoutes(ctx: MfaContext): Router {
 
   router.get('/setup/push/qr.png', handle(ctx, async (req, res) => {
     const factor = await enrollingFactor(ctx, req, 'push');
-    const device = factor ? await ctx.store.getPushDevice(factor.id) : null;
+    const device = factor ? await ctx.store.push.getDevice(factor.id) : null;
     if (!device || device.activatedAt !== null) throw new PendingExpiredError('No activation is waiting.');
     const { uri } = ctx.push.enrollmentDetails(device, origin(ctx, req), ctx.options.basePath);
     const png = await QRCode.toBuffer(uri, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 264 });
@@ -62,7 +62,7 @@ export function pushSetupRoutes(ctx: MfaContext): Router {
       if (!(error instanceof InvalidInputError)) throw error;
       return renderPinPage(ctx, req, res, error.message, 400);
     }
-    await ctx.store.setPushDevicePin(factor.id, await ctx.push.pins.hash(pin));
+    await ctx.store.push.setDevicePin(factor.id, await ctx.push.pins.hash(pin));
     await sendFirst(ctx, req, res, factor);
   }));
 
@@ -106,7 +106,7 @@ async function sendFirst(ctx: MfaContext, req: Request, res: Response, factor: F
 }
 
 async function renderSetupPush(ctx: MfaContext, req: Request, res: Response, factor: FactorRecord, error: string | null, status = 200): Promise<void> {
-  const device = await ctx.store.getPushDevice(factor.id);
+  const device = await ctx.store.push.getDevice(factor.id);
   if (!device) throw new PendingExpiredError('This setup expired. Start again.');
   const details = ctx.push.enrollmentDetails(device, origin(ctx, req), ctx.options.basePath);
   await renderPage(ctx, req, res, 'setup-push', {

@@ -54,7 +54,7 @@ export function createPushStreams(ctx: MfaContext): NodeMiddleware {
 
   const recheck = (id: string): void => {
     if (!watches.has(id)) return;
-    ctx.store.getPushChallenge(id).then(
+    ctx.store.push.getChallenge(id).then(
       (challenge) => {
         const status = pushOutcome(challenge, ctx.options.clock());
         if (status) finish(id, status);

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
 import type { MfaContext } from '../context.js';
 import { InvalidInputError, PendingExpiredError } from '../errors.js';
-import type { FactorRecord } from '../stores/store.js';
+import type { FactorRecord } from '../stores/facets/core.js';
 import { requireSetupAccess } from './access.js';
 import { runSecondStep } from './authenticate.js';
 import { livePending, requireUserId, goToPage } from './flow.js';
@@ -40,7 +40,7 @@ export function setupRoutes(ctx: MfaContext): Router {
       await renderMethodPage(ctx, req, res, { error: 'Notifications are not available. Choose One-time password.' }, 400);
       return;
     }
-    await ctx.store.deleteUnconfirmedFactors(userId);
+    await ctx.store.core.deleteUnconfirmedFactors(userId);
     if (mode === 'notification') {
       const factor = await ctx.push.enroll(userId, ctx.options.getAccountName(req.user!));
       const pending = await livePending(ctx, req, userId);
@@ -110,7 +110,7 @@ export async function enrollingFactor(ctx: MfaContext, req: Request, type = 'tot
     await livePending(ctx, req, userId);
     return null;
   }
-  const factor = await ctx.store.getFactor(pending.enrollFactorId);
+  const factor = await ctx.store.core.getFactor(pending.enrollFactorId);
   return factor && factor.userId === userId && factor.type === type && factor.confirmedAt === null ? factor : null;
 }
 

@@ -68,12 +68,13 @@ async function renderVerifyPage(
 ): Promise<void> {
   retryAfter(res, retryAfterSeconds);
   // One read of the user's factors serves every method shown on the page.
-  const factors = await ctx.store.listFactors(userId);
+  const factors = await ctx.store.core.listFactors(userId);
   const phone = ctx.phone ? verifiedPhoneIn(factors) : null;
   const push = (await ctx.push.readyFactors(userId, factors)).length > 0;
-  // "This wasn't me" reports are shown once, on the next visit to this page.
-  const reports = await ctx.store.listUnseenFraudReports(userId);
-  if (reports.length > 0) await ctx.store.markFraudReportsSeen(userId, ctx.options.clock());
+  // "This wasn't me" reports are shown once, on the next visit to this page. With push off the
+  // store may have no push facet, and there are no reports to show.
+  const reports = ctx.options.push.enabled ? await ctx.store.push.listUnseenFraudReports(userId) : [];
+  if (reports.length > 0) await ctx.store.push.markFraudReportsSeen(userId, ctx.options.clock());
   const fraudNotices = reports.map((r) => ({ when: formatMinute(r.createdAt), ip: r.context.ip ?? 'unknown' }));
   await renderPage(ctx, req, res, 'verify', {
     title: 'Verify your identity',

@@ -5,8 +5,9 @@ import { randomId } from '../crypto/random.js';
 import type { RandomSource } from '../crypto/random.js';
 import type { SealingKey } from '../crypto/secret-box.js';
 import type { ResolvedAppPasswordOptions } from '../options.js';
-import type { AppPasswordRecord, MfaStore } from '../stores/store.js';
-import { missingStoreMethods, STORE_METHODS } from '../stores/store-methods.js';
+import type { AppPasswordRecord, AppPasswordStore } from '../stores/facets/app-passwords.js';
+import { facetProblems, hasFacets } from '../stores/mfa-store.js';
+import type { MfaStore } from '../stores/mfa-store.js';
 
 /** 32 symbols, so each is exactly 5 bits: lowercase letters and digits without 0/o and 1/l. */
 const ALPHABET = '23456789abcdefghijkmnpqrstuvwxyz';
@@ -20,8 +21,11 @@ const HMAC_KEY_PURPOSE = 'app-password-hmac/v1';
 /** A use is written at most this often per password: "last used" to the minute, not a write per request. */
 const TOUCH_EVERY_MS = 60_000;
 const NAME_MAX = 64;
+/** The store facets app passwords need: their own, and the rate limits of failed Basic attempts. */
+const FACETS = ['appPasswords', 'rateLimits'] as const;
 
 export interface AppPasswordMethodOptions {
+  /** Without the app-password facets the feature is hidden (supported() is false). */
   store: MfaStore;
   keys: readonly SealingKey[];
   settings: ResolvedAppPasswordOptions;
@@ -40,7 +44,6 @@ export class AppPasswordMethod {
   readonly #options: AppPasswordMethodOptions;
   /** One HMAC key per sealing key, current first, so passwords survive a key rotation. */
   readonly #hmacKeys: Buffer[];
-  #storeChecked = false;
 
   constructor(options: AppPasswordMethodOptions) {
     this.#options = options;
@@ -64,7 +67,7 @@ export class AppPasswordMethod {
       expiresAt: settings.maxAgeMs === null ? null : now + settings.maxAgeMs,
       lastUsedAt: null,
     };
-    if (!(await store.createAppPassword(record, { maxPerUser: settings.maxPerUser, now }))) {
+    if (!(await store.create(record, { maxPerUser: settings.maxPerUser, now }))) {
       throw new AppPasswordLimitError(settings.maxPerUser);
     }
     return { record, password: formatAppPassword(canonical) };
@@ -76,7 +79,7 @@ export class AppPasswordMethod {
     const canonical = canonicalAppPassword(password);
     if (canonical === null) return null;
     for (const key of this.#hmacKeys) {
-      const record = await store.findAppPasswordByHash(hmacSha256(key, canonical));
+      const record = await store.findByHash(hmacSha256(key, canonical));
       if (record) return record;
     }
     return null;
@@ -87,36 +90,33 @@ export class AppPasswordMethod {
   }
 
   async recordUse(record: AppPasswordRecord, now: number): Promise<void> {
-    if (record.lastUsedAt === null || now - record.lastUsedAt >= TOUCH_EVERY_MS) await this.#store().touchAppPassword(record.id, now);
+    if (record.lastUsedAt === null || now - record.lastUsedAt >= TOUCH_EVERY_MS) await this.#store().touch(record.id, now);
   }
 
   list(userId: string): Promise<AppPasswordRecord[]> {
-    return this.#store().listAppPasswords(userId);
+    return this.#store().list(userId);
   }
 
   revoke(userId: string, id: string): Promise<boolean> {
-    return this.#store().deleteAppPassword(userId, id);
+    return this.#store().delete(userId, id);
   }
 
   revokeAll(userId: string): Promise<number> {
-    return this.#store().deleteAppPasswords(userId);
+    return this.#store().deleteAll(userId);
   }
 
-  /** Whether the store implements the app-password methods (custom stores may predate them). */
+  /** Whether the store has the app-password facets (a custom store may leave them out). */
   supported(): boolean {
-    return missingStoreMethods(this.#options.store, STORE_METHODS.appPasswords).length === 0;
+    return hasFacets(this.#options.store, FACETS);
   }
 
-  #store(): MfaStore {
+  #store(): AppPasswordStore {
     const { store } = this.#options;
-    if (!this.#storeChecked) {
-      const missing = missingStoreMethods(store, STORE_METHODS.appPasswords);
-      if (missing.length > 0) {
-        throw new ConfigurationError(`passport-mfa: app passwords need a store implementing ${missing.join(', ')} (MemoryStore and SqliteStore do).`);
-      }
-      this.#storeChecked = true;
+    const problems = facetProblems(store, FACETS);
+    if (!store.appPasswords || problems.length > 0) {
+      throw new ConfigurationError(`passport-mfa: app passwords need the store's appPasswords and rateLimits facets, but it ${problems.join('; ')} (MemoryStore and SqliteStore have them).`);
     }
-    return store;
+    return store.appPasswords;
   }
 }
 

@@ -2,7 +2,7 @@ import { hmacSha256 } from '../crypto/hmac.js';
 import type { RandomSource } from '../crypto/random.js';
 import { PhoneSendLimitError, PhoneTransportError } from '../errors.js';
 import { rateLimitKeys } from '../policy/rate-limit-keys.js';
-import type { MfaStore } from '../stores/store.js';
+import type { StoreWith } from '../stores/mfa-store.js';
 import type { SmsTransport } from '../transports/sms-transport.js';
 
 export type PhoneChannel = 'sms' | 'voice';
@@ -17,7 +17,7 @@ export interface PhoneSettings {
 }
 
 export interface PhoneMethodOptions {
-  store: MfaStore;
+  store: StoreWith<'phoneCodes' | 'rateLimits'>;
   transport: SmsTransport;
   /**
    * Key of the code HMAC. A keyed fast hash, not a slow one: a 6-digit code has only 20 bits,
@@ -63,10 +63,10 @@ export class PhoneMethod {
   async send(request: SendCodeRequest): Promise<void> {
     const { store, settings, clock } = this.#o;
     const now = clock();
-    if (!(await store.hitRateLimit(rateLimitKeys.phoneSendByUser(request.userId), HOUR_MS, now, settings.sendsPerUserPerHour)).counted) {
+    if (!(await store.rateLimits.hit(rateLimitKeys.phoneSendByUser(request.userId), HOUR_MS, now, settings.sendsPerUserPerHour)).counted) {
       throw new PhoneSendLimitError('user');
     }
-    if (!(await store.hitRateLimit(rateLimitKeys.phoneSendByIp(request.ip ?? 'unknown'), HOUR_MS, now, settings.sendsPerIpPerHour)).counted) {
+    if (!(await store.rateLimits.hit(rateLimitKeys.phoneSendByIp(request.ip ?? 'unknown'), HOUR_MS, now, settings.sendsPerIpPerHour)).counted) {
       throw new PhoneSendLimitError('ip');
     }
     const code = this.#newCode();
@@ -76,7 +76,7 @@ export class PhoneMethod {
     } catch (error) {
       throw new PhoneTransportError(error);
     }
-    await store.putPhoneCode({
+    await store.phoneCodes.put({
       userId: request.userId,
       purpose: request.purpose,
       codeHash: this.#hash(request.userId, request.purpose, request.to, code),
@@ -87,7 +87,7 @@ export class PhoneMethod {
 
   /** Consumes the live code if `code` (normalised digits) is it, for this user, purpose and number. */
   check(userId: string, purpose: PhonePurpose, to: string, code: string): Promise<boolean> {
-    return this.#o.store.consumePhoneCode(userId, purpose, this.#hash(userId, purpose, to, code), this.#o.clock());
+    return this.#o.store.phoneCodes.consume(userId, purpose, this.#hash(userId, purpose, to, code), this.#o.clock());
   }
 
   /** Uniform digits, one 32-bit draw each; draws at or above 4294967290 (the largest multiple of 10 below 2^32) are thrown away, so % 10 has no bias. */

@@ -13,7 +13,8 @@ import type { ResolvedPushOptions } from '../push/push-options.js';
 import { parsePublicJwk } from '../push/signature.js';
 import { challengeTopic, userTopic } from '../push/wakeup.js';
 import { deliverByWebPush } from '../push/web-push-delivery.js';
-import type { FactorRecord, MfaStore } from '../stores/store.js';
+import type { FactorRecord } from '../stores/facets/core.js';
+import type { StoreWith } from '../stores/mfa-store.js';
 import type { PushChallengeContext, PushChallengeRecord, PushDeviceRecord } from '../stores/push-records.js';
 import type { TotpMethod, TotpProvisioning } from './totp.js';
 
@@ -21,7 +22,7 @@ import type { TotpMethod, TotpProvisioning } from './totp.js';
 const ACTIVATION_LIMITS = { perActivation: 5, perIp: 20, windowMs: 10 * 60_000 } as const;
 
 export interface PushMethodOptions {
-  store: MfaStore;
+  store: StoreWith<'push' | 'rateLimits' | 'pushSubscriptions'>;
   /** Key of the activation codes' HMAC (a subkey of the current sealing key). */
   activationKey: Buffer;
   totp: TotpMethod;
@@ -87,7 +88,7 @@ export class PushMethod {
       createdAt: factor.createdAt,
     };
     device.activationCodeHash = await slowHash(activationCode(this.#o.activationKey, device.id, device.createdAt), this.#o.random);
-    await store.createPushDevice(device);
+    await store.push.createDevice(device);
     return factor;
   }
 
@@ -111,15 +112,15 @@ export class PushMethod {
     if (!publicKey || typeof input.code !== 'string' || (name !== null && (typeof name !== 'string' || name.length > 64))) {
       throw new InvalidInputError('Send { code, publicKey (P-256 public JWK), deviceName? }.', 'invalid_request');
     }
-    const perIp = await store.hitRateLimit(rateLimitKeys.pushActivationByIp(ip ?? 'unknown'), ACTIVATION_LIMITS.windowMs, now);
+    const perIp = await store.rateLimits.hit(rateLimitKeys.pushActivationByIp(ip ?? 'unknown'), ACTIVATION_LIMITS.windowMs, now);
     if (perIp.count > ACTIVATION_LIMITS.perIp) throw new RateLimitedError((perIp.resetAt - now) / 1000);
-    const perActivation = await store.hitRateLimit(rateLimitKeys.pushActivationByDevice(activationId), ACTIVATION_LIMITS.windowMs * 6, now);
-    const device = await store.getPushDevice(activationId);
-    const factor = device ? await store.getFactor(device.id) : null;
+    const perActivation = await store.rateLimits.hit(rateLimitKeys.pushActivationByDevice(activationId), ACTIVATION_LIMITS.windowMs * 6, now);
+    const device = await store.push.getDevice(activationId);
+    const factor = device ? await store.core.getFactor(device.id) : null;
     const usable = device && factor && factor.type === 'push' && device.activatedAt === null && now < device.activationExpiresAt;
     const codeOk =
       usable && perActivation.count <= ACTIVATION_LIMITS.perActivation && (await slowHashMatches(input.code.replace(/[\s-]/g, ''), device.activationCodeHash));
-    if (!codeOk || !(await store.activatePushDevice(activationId, { publicKey, name, now }))) {
+    if (!codeOk || !(await store.push.activateDevice(activationId, { publicKey, name, now }))) {
       emit({ type: 'push.activation_failed', userId: device?.userId ?? null, ip, factorId: device ? activationId : undefined });
       throw new ActivationFailedError();
     }
@@ -130,14 +131,14 @@ export class PushMethod {
   /** The device of a push factor that can receive notifications now, or null. */
   async readyDevice(factor: FactorRecord): Promise<PushDeviceRecord | null> {
     if (factor.type !== 'push') return null;
-    const device = await this.#o.store.getPushDevice(factor.id);
+    const device = await this.#o.store.push.getDevice(factor.id);
     return device && device.userId === factor.userId && device.activatedAt !== null && device.disabledAt === null ? device : null;
   }
 
   /** The user's confirmed push factors with a ready device. */
   async readyFactors(userId: string, listed?: readonly FactorRecord[]): Promise<FactorRecord[]> {
     if (!this.#o.settings.enabled) return [];
-    const factors = (listed ?? (await this.#o.store.listFactors(userId))).filter((f) => f.type === 'push' && f.confirmedAt !== null);
+    const factors = (listed ?? (await this.#o.store.core.listFactors(userId))).filter((f) => f.type === 'push' && f.confirmedAt !== null);
     const ready = await Promise.all(factors.map(async (f) => ((await this.readyDevice(f)) ? f : null)));
     return ready.filter((f): f is FactorRecord => f !== null);
   }
@@ -158,7 +159,7 @@ export class PushMethod {
     }
     const now = clock();
     const challenge = newChallenge({ userId, factorId, context: { ...context, time: now }, ttlMs: settings.challengeTtlMs, now, random });
-    await store.createPushChallenge(challenge);
+    await store.push.createChallenge(challenge);
     emit({ type: 'push.challenge_sent', userId, ip: context.ip ?? undefined, challengeId: challenge.id, factorId: factorId ?? undefined });
     await settings.wakeup.publish(userTopic(userId));
     // Not awaited: a slow or failing push service must not delay or fail the sign-in.
@@ -170,8 +171,8 @@ export class PushMethod {
   async challengesFor(device: PushDeviceRecord): Promise<DeviceChallengeView[]> {
     if (device.disabledAt !== null) throw new DeviceDisabledError();
     const { store, clock, issuer } = this.#o;
-    const factor = await store.getFactor(device.id);
-    const open = await store.listOpenPushChallenges(device.userId, clock());
+    const factor = await store.core.getFactor(device.id);
+    const open = await store.push.listOpenChallenges(device.userId, clock());
     return open
       .filter((c) => addressedTo(c, device, factor))
       .map((c) => deviceView(c, issuer, factor!, device.pinHash !== null));
@@ -180,28 +181,41 @@ export class PushMethod {
   /**
    * Uses an approved challenge to complete a sign-in (or setup, with `enrollFactorId`) of this
    * user. The challenge id comes from the session that created it, and the approval is consumed
-   * atomically, so it completes exactly one sign-in.
+   * atomically, together with the check that the approving device is still enabled, so it
+   * completes exactly one sign-in and none once the device is disabled.
    */
   async complete(userId: string, challengeId: string | undefined, enrollFactorId?: string): Promise<PushCompletion> {
     const { store, clock, settings } = this.#o;
     const now = clock();
-    const c = challengeId ? await store.getPushChallenge(challengeId) : null;
+    const c = challengeId ? await store.push.getChallenge(challengeId) : null;
     if (!c || c.userId !== userId || c.factorId !== (enrollFactorId ?? null)) return { ok: false, reason: 'unavailable' };
     if (c.status === 'pending') return { ok: false, reason: now < c.expiresAt ? 'pending' : 'expired' };
     if (c.status === 'denied' || c.status === 'failed') return { ok: false, reason: c.status };
     if (c.status === 'fraud') return { ok: false, reason: 'reported' };
     if (c.consumedAt !== null || c.resolvedBy === null) return { ok: false, reason: 'unavailable' };
     if (now - c.resolvedAt! >= settings.challengeTtlMs) return { ok: false, reason: 'expired' };
-    const factor = await store.getFactor(c.resolvedBy);
+    const factor = await store.core.getFactor(c.resolvedBy);
     if (!factor || factor.userId !== userId || factor.type !== 'push') return { ok: false, reason: 'unavailable' };
-    if (!(await store.consumePushChallenge(c.id, now))) return { ok: false, reason: 'unavailable' };
+    if (!(await store.push.consumeChallenge(c.id, now))) return { ok: false, reason: 'unavailable' };
     return { ok: true, factorId: factor.id };
   }
 
-  /** Ends a pending challenge and wakes the browser waiting on it. */
+  /**
+   * Ends a pending challenge and wakes the browser waiting on it. The store refuses when the
+   * challenge is no longer pending (ChallengeUnavailableError) or the device was disabled since
+   * the request read it (DeviceDisabledError).
+   */
   async resolve(challengeId: string, status: 'approved' | 'denied' | 'fraud' | 'failed', deviceId: string, evidence: string): Promise<void> {
     const { store, clock, settings } = this.#o;
-    if (!(await store.resolvePushChallenge(challengeId, { status, deviceId, evidence, now: clock() }))) throw new ChallengeUnavailableError();
+    if (!(await store.push.resolveChallenge(challengeId, { status, deviceId, evidence, now: clock() }))) {
+      const device = await store.push.getDevice(deviceId);
+      throw device !== null && device.disabledAt !== null ? new DeviceDisabledError() : new ChallengeUnavailableError();
+    }
     await settings.wakeup.publish(challengeTopic(challengeId));
+  }
+
+  /** Disables a device after too many wrong PINs: it must be set up again. */
+  async disableDevice(deviceId: string): Promise<void> {
+    await this.#o.store.push.disableDevice(deviceId, this.#o.clock());
   }
 }

@@ -4,7 +4,8 @@ import { randomId } from '../crypto/random.js';
 import type { RandomSource } from '../crypto/random.js';
 import { safeEqual } from '../crypto/safe-equal.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { FactorRecord, MfaStore } from '../stores/store.js';
+import type { FactorRecord } from '../stores/facets/core.js';
+import type { MfaStore } from '../stores/mfa-store.js';
 
 export type TotpAlgorithm = 'sha1' | 'sha256' | 'sha512';
 
@@ -88,7 +89,7 @@ export class TotpMethod {
       lastUsedAt: null,
       lastStep: null,
     };
-    await store.createFactor(factor);
+    await store.core.createFactor(factor);
     return { factor, provisioning: this.provisioning(factor) };
   }
 
@@ -125,7 +126,7 @@ export class TotpMethod {
         replayed = true;
         continue;
       }
-      if (await this.#o.store.consumeTimeStep(factor.id, step, this.#o.clock())) {
+      if (await this.#o.store.core.consumeTimeStep(factor.id, step, this.#o.clock())) {
         return { ok: true, factorId: factor.id, timeStep: step };
       }
       replayed = true;

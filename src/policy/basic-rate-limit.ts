@@ -1,6 +1,6 @@
 import { RateLimitedError } from '../errors.js';
-import { NO_RATE_LIMIT } from '../stores/store.js';
-import type { MfaStore } from '../stores/store.js';
+import { NO_RATE_LIMIT } from '../stores/facets/rate-limits.js';
+import type { StoreWith } from '../stores/mfa-store.js';
 import { rateLimitKeys } from './rate-limit-keys.js';
 
 export interface BasicRateLimitSettings {
@@ -16,7 +16,7 @@ export interface BasicRateLimitSettings {
  */
 export class BasicRateLimit {
   constructor(
-    private readonly store: MfaStore,
+    private readonly store: StoreWith<'rateLimits'>,
     private readonly settings: BasicRateLimitSettings,
     private readonly clock: () => number,
   ) {}
@@ -25,8 +25,8 @@ export class BasicRateLimit {
   async check(ip: string, username: string | null): Promise<RateLimitedError | null> {
     const now = this.clock();
     const [byIp, byUser] = await Promise.all([
-      this.store.getRateLimit(rateLimitKeys.basicFailureByIp(ip), now),
-      username === null ? NO_RATE_LIMIT : this.store.getRateLimit(rateLimitKeys.basicFailureByUsername(username), now),
+      this.store.rateLimits.get(rateLimitKeys.basicFailureByIp(ip), now),
+      username === null ? NO_RATE_LIMIT : this.store.rateLimits.get(rateLimitKeys.basicFailureByUsername(username), now),
     ]);
     const retryAt = Math.max(
       byIp.count >= this.settings.perIp ? byIp.resetAt! : 0,
@@ -40,8 +40,8 @@ export class BasicRateLimit {
     const { windowMs } = this.settings;
     // No limit: every failure counts, including those of requests that raced past check() together.
     await Promise.all([
-      this.store.hitRateLimit(rateLimitKeys.basicFailureByIp(ip), windowMs, now),
-      username === null ? null : this.store.hitRateLimit(rateLimitKeys.basicFailureByUsername(username), windowMs, now),
+      this.store.rateLimits.hit(rateLimitKeys.basicFailureByIp(ip), windowMs, now),
+      username === null ? null : this.store.rateLimits.hit(rateLimitKeys.basicFailureByUsername(username), windowMs, now),
     ]);
   }
 }

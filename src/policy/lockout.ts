@@ -1,5 +1,6 @@
 import { LockedOutError } from '../errors.js';
-import type { LockoutState, MfaStore } from '../stores/store.js';
+import type { LockoutState } from '../stores/facets/core.js';
+import type { MfaStore } from '../stores/mfa-store.js';
 
 export interface LockoutSettings {
   threshold: number;
@@ -20,7 +21,7 @@ export class LockoutPolicy {
 
   /** Throws LockedOutError while the user is locked. */
   async assertNotLocked(userId: string): Promise<void> {
-    const state = await this.store.getLockout(userId);
+    const state = await this.store.core.getLockout(userId);
     const error = this.#lockError(state);
     if (error) throw error;
   }
@@ -28,12 +29,12 @@ export class LockoutPolicy {
   /** Counts a failure; returns the LockedOutError that now applies, if any. */
   async fail(userId: string): Promise<LockedOutError | null> {
     const { threshold, durationMs, hardLimit } = this.settings;
-    const state = await this.store.recordFailure(userId, { now: this.clock(), threshold, lockMs: durationMs, hardLimit });
+    const state = await this.store.core.recordFailure(userId, { now: this.clock(), threshold, lockMs: durationMs, hardLimit });
     return this.#lockError(state);
   }
 
   async succeed(userId: string): Promise<void> {
-    await this.store.resetFailures(userId);
+    await this.store.core.resetFailures(userId);
   }
 
   #lockError(state: LockoutState): LockedOutError | null {

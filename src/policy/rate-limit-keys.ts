@@ -1,5 +1,5 @@
 /**
- * Every counter key passport-mfa keeps in the store (MfaStore.hitRateLimit), in one place.
+ * Every counter key passport-mfa keeps in the store (its rateLimits facet), in one place.
  * Each counter has its own prefix, and no prefix is a prefix of another, so no user id, IP or
  * username can make two counters (or two features) share a count.
  */

@@ -1,6 +1,6 @@
 import type { MfaContext } from '../context.js';
 import { safeEqual } from '../crypto/safe-equal.js';
-import { ChallengeUnavailableError, DeviceDisabledError, InvalidInputError, NumberMismatchError } from '../errors.js';
+import { ChallengeUnavailableError, DeviceDisabledError, InvalidInputError, NumberMismatchError, PinIncorrectError } from '../errors.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
 import { addressedTo } from './challenge.js';
 import { canonicalJson } from './canonical-json.js';
@@ -30,8 +30,8 @@ export async function answerChallenge(ctx: MfaContext, device: PushDeviceRecord,
   const now = options.clock();
   const { answer, evidence } = readAnswer(body, device, challengeId, now);
   if (device.disabledAt !== null) throw new DeviceDisabledError();
-  const challenge = await store.getPushChallenge(challengeId);
-  const factor = await store.getFactor(device.id);
+  const challenge = await store.push.getChallenge(challengeId);
+  const factor = await store.core.getFactor(device.id);
   if (!challenge || challenge.status !== 'pending' || now >= challenge.expiresAt || !addressedTo(challenge, device, factor)) {
     throw new ChallengeUnavailableError();
   }
@@ -52,23 +52,40 @@ export async function answerChallenge(ctx: MfaContext, device: PushDeviceRecord,
     return 'reported';
   }
 
-  try {
-    await push.pins.check(device, answer.pin);
-  } catch (error) {
-    ctx.emit({ type: error instanceof DeviceDisabledError ? 'push.device_disabled' : 'push.pin_failed', ...base });
-    throw error;
+  const pin = await push.pins.check(device, answer.pin);
+  if (!pin.ok) {
+    // A wrong PIN fails the request at once, as a wrong number does: one guess per notification.
+    await push.resolve(challengeId, 'failed', device.id, evidence).catch(ignoreUnavailable);
+    if (pin.judged) await countFailure(ctx, base, 'pin_incorrect');
+    if (pin.attemptsLeft === 0) {
+      await push.disableDevice(device.id);
+      ctx.emit({ type: 'push.device_disabled', ...base });
+      throw new DeviceDisabledError();
+    }
+    ctx.emit({ type: 'push.pin_failed', ...base });
+    throw new PinIncorrectError(pin.attemptsLeft);
   }
   if (answer.number === null || !safeEqual(answer.number, challenge.number)) {
     // Number matching: a wrong number is a failed attempt, not a retry.
     await push.resolve(challengeId, 'failed', device.id, evidence);
-    const locked = await ctx.lockout.fail(userId);
-    ctx.emit({ type: 'second_factor.failed', ...base, reason: 'number_mismatch' });
-    if (locked) ctx.emit({ type: 'second_factor.locked_out', userId, ip });
+    await countFailure(ctx, base, 'number_mismatch');
     throw new NumberMismatchError();
   }
   await push.resolve(challengeId, 'approved', device.id, evidence);
   ctx.emit({ type: 'push.challenge_answered', ...base, decision: 'approve' });
   return 'approved';
+}
+
+/** Counts a failed second-factor attempt toward the user's lockout. */
+async function countFailure(ctx: MfaContext, base: { userId: string; ip: string | undefined; factorId: string; challengeId: string; method: string }, reason: string): Promise<void> {
+  const locked = await ctx.lockout.fail(base.userId);
+  ctx.emit({ type: 'second_factor.failed', ...base, reason });
+  if (locked) ctx.emit({ type: 'second_factor.locked_out', userId: base.userId, ip: base.ip });
+}
+
+/** The request may already be closed by a parallel answer; the PIN verdict stands regardless. */
+function ignoreUnavailable(error: unknown): void {
+  if (!(error instanceof ChallengeUnavailableError || error instanceof DeviceDisabledError)) throw error;
 }
 
 /** Validates the answer object and its own signature; returns it with the evidence to keep. */

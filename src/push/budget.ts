@@ -1,6 +1,6 @@
 import { RateLimitedError } from '../errors.js';
 import { rateLimitKeys as keys } from '../policy/rate-limit-keys.js';
-import type { MfaStore } from '../stores/store.js';
+import type { StoreWith } from '../stores/mfa-store.js';
 import type { ResolvedPushOptions } from './push-options.js';
 
 /**
@@ -10,7 +10,7 @@ import type { ResolvedPushOptions } from './push-options.js';
  */
 export class PushBudget {
   constructor(
-    private readonly store: MfaStore,
+    private readonly store: StoreWith<'rateLimits'>,
     private readonly options: ResolvedPushOptions,
     private readonly clock: () => number,
   ) {}
@@ -18,11 +18,11 @@ export class PushBudget {
   /** Throws RateLimitedError (code push_blocked / push_cooldown) while notifications are paused. */
   async assertNotPaused(userId: string): Promise<void> {
     const now = this.clock();
-    const fraud = await this.store.getRateLimit(keys.pushFraudBlockByUser(userId), now);
+    const fraud = await this.store.rateLimits.get(keys.pushFraudBlockByUser(userId), now);
     if (fraud.resetAt !== null) {
       throw new RateLimitedError((fraud.resetAt - now) / 1000, 'Notifications are paused because a request was reported as "This wasn\'t me". Use a verification code instead.', 'push_blocked');
     }
-    const cooldown = await this.store.getRateLimit(keys.pushCooldownByUser(userId), now);
+    const cooldown = await this.store.rateLimits.get(keys.pushCooldownByUser(userId), now);
     if (cooldown.resetAt !== null) {
       throw new RateLimitedError((cooldown.resetAt - now) / 1000, 'Several requests were denied, so notifications are paused for a while. Use a verification code instead.', 'push_cooldown');
     }
@@ -36,7 +36,7 @@ export class PushBudget {
   async take(userId: string): Promise<void> {
     const now = this.clock();
     const { max, windowMs } = this.options.budget;
-    const state = await this.store.hitRateLimit(keys.pushSentByUser(userId), windowMs, now);
+    const state = await this.store.rateLimits.hit(keys.pushSentByUser(userId), windowMs, now);
     if (state.count > max) {
       throw new RateLimitedError((state.resetAt - now) / 1000, `We sent ${max} notifications recently, the most we send in a row. Use a verification code instead, or try again later.`, 'push_budget_exhausted');
     }
@@ -46,10 +46,10 @@ export class PushBudget {
   async recordDenial(userId: string): Promise<void> {
     const now = this.clock();
     const { denials, windowMs, cooldownMs } = this.options.denialCooldown;
-    const state = await this.store.hitRateLimit(keys.pushDenialsByUser(userId), windowMs, now);
+    const state = await this.store.rateLimits.hit(keys.pushDenialsByUser(userId), windowMs, now);
     if (state.count >= denials && cooldownMs > 0) {
-      await this.store.hitRateLimit(keys.pushCooldownByUser(userId), cooldownMs, now);
-      await this.store.deleteRateLimit(keys.pushDenialsByUser(userId));
+      await this.store.rateLimits.hit(keys.pushCooldownByUser(userId), cooldownMs, now);
+      await this.store.rateLimits.delete(keys.pushDenialsByUser(userId));
     }
   }
 
@@ -57,7 +57,7 @@ export class PushBudget {
   async block(userId: string): Promise<number> {
     const now = this.clock();
     if (this.options.fraudBlockMs === 0) return now;
-    await this.store.deleteRateLimit(keys.pushFraudBlockByUser(userId));
-    return (await this.store.hitRateLimit(keys.pushFraudBlockByUser(userId), this.options.fraudBlockMs, now)).resetAt;
+    await this.store.rateLimits.delete(keys.pushFraudBlockByUser(userId));
+    return (await this.store.rateLimits.hit(keys.pushFraudBlockByUser(userId), this.options.fraudBlockMs, now)).resetAt;
   }
 }

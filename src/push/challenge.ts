@@ -1,6 +1,6 @@
 import { randomId } from '../crypto/random.js';
 import type { RandomSource } from '../crypto/random.js';
-import type { FactorRecord } from '../stores/store.js';
+import type { FactorRecord } from '../stores/facets/core.js';
 import type { PushChallengeContext, PushChallengeRecord, PushDeviceRecord } from '../stores/push-records.js';
 
 /** The challenge as a device sees it (docs/push-protocol.md §4.1): never the number. */

@@ -1,12 +1,18 @@
 import { slowHash, slowHashMatches } from '../crypto/slow-hash.js';
 import type { RandomSource } from '../crypto/random.js';
-import { DeviceDisabledError, InvalidInputError, PinIncorrectError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { rateLimitKeys } from '../policy/rate-limit-keys.js';
-import type { MfaStore } from '../stores/store.js';
+import type { StoreWith } from '../stores/mfa-store.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
 
 /** Longer than any lifetime of a device: a PIN failure streak only ends with a correct PIN. */
 const STREAK_MS = 100 * 365 * 24 * 60 * 60_000;
+
+/**
+ * What a PIN check found: no PIN needed or the right one; a wrong one with `attemptsLeft` before
+ * the device is disabled (0: it must be disabled now); or no attempt left to judge it with.
+ */
+export type PinVerdict = { ok: true } | { ok: false; attemptsLeft: number; judged: boolean };
 
 /**
  * The approval PIN: exactly `length` ASCII digits, stored as a scrypt hash, with consecutive
@@ -14,7 +20,7 @@ const STREAK_MS = 100 * 365 * 24 * 60 * 60_000;
  */
 export class PinPolicy {
   constructor(
-    private readonly store: MfaStore,
+    private readonly store: StoreWith<'rateLimits' | 'push'>,
     private readonly settings: { length: number; maxFailures: number },
     private readonly clock: () => number,
     private readonly random: RandomSource,
@@ -38,22 +44,21 @@ export class PinPolicy {
   }
 
   /**
-   * Checks `pin` against the device's hash. A wrong (or missing) PIN is counted atomically; the
-   * `maxFailures`-th in a row disables the device. Throws PinIncorrectError / DeviceDisabledError.
+   * Judges `pin` against the device's hash. The attempt is reserved in the store (one atomic
+   * counted hit, limited to `maxFailures`) before the slow hash runs, so however many answers
+   * arrive at once, at most `maxFailures` PINs are ever judged between two correct ones: the hit
+   * stays counted when the PIN is wrong and is forgotten when it is right.
    */
-  async check(device: PushDeviceRecord, pin: unknown): Promise<void> {
-    if (device.pinHash === null) return;
+  async check(device: PushDeviceRecord, pin: unknown): Promise<PinVerdict> {
+    if (device.pinHash === null) return { ok: true };
     const key = rateLimitKeys.pushPinFailureByDevice(device.id);
+    const { maxFailures } = this.settings;
+    const reserved = await this.store.rateLimits.hit(key, STREAK_MS, this.clock(), maxFailures);
+    if (!reserved.counted) return { ok: false, attemptsLeft: 0, judged: false };
     if (typeof pin === 'string' && pin.length <= 64 && (await slowHashMatches(pin, device.pinHash))) {
-      await this.store.deleteRateLimit(key);
-      return;
+      await this.store.rateLimits.delete(key);
+      return { ok: true };
     }
-    const now = this.clock();
-    const { count } = await this.store.hitRateLimit(key, STREAK_MS, now);
-    if (count >= this.settings.maxFailures) {
-      await this.store.disablePushDevice(device.id, now);
-      throw new DeviceDisabledError();
-    }
-    throw new PinIncorrectError(this.settings.maxFailures - count);
+    return { ok: false, attemptsLeft: maxFailures - reserved.count, judged: true };
   }
 }

@@ -7,7 +7,7 @@ import type { SecondFactorOutcome } from '../second-factor.js';
 const MESSAGES: Record<Exclude<PushCompletion, { ok: true }>['reason'], [PushNotApprovedCode, string]> = {
   pending: ['push_pending', 'We have not received your approval yet. Approve the request in the app, then try again.'],
   denied: ['push_denied', 'The request was denied in the app. Send another notification, or use a verification code.'],
-  failed: ['push_failed', 'The number entered in the app did not match. Send another notification, or use a verification code.'],
+  failed: ['push_failed', 'A wrong number or PIN was entered in the app, so the request was refused. Send another notification, or use a verification code.'],
   reported: ['push_reported', 'The request was reported as "This wasn\'t me". Notifications are paused; use a verification code.'],
   expired: ['push_expired', 'The request expired before it was approved. Send another notification, or use a verification code.'],
   unavailable: ['push_unavailable', 'There is no notification waiting for this sign-in. Send a new one.'],
@@ -35,7 +35,7 @@ export async function attemptPushSecondFactor(
     return { ok: false, error: new PushNotApprovedError(code, message) };
   }
   if (enrollFactorId !== undefined) {
-    if (!(await ctx.store.confirmFactor(userId, enrollFactorId, ctx.options.clock()))) {
+    if (!(await ctx.store.core.confirmFactor(userId, enrollFactorId, ctx.options.clock()))) {
       return { ok: false, error: new PendingExpiredError('This setup was already finished or expired. Start again.') };
     }
     ctx.emit({ type: 'factor.enrolled', userId, ip, factorId: enrollFactorId, method: 'push' });

@@ -1,5 +1,5 @@
 import { DeviceUnauthorizedError } from '../errors.js';
-import type { MfaStore } from '../stores/store.js';
+import type { StoreWith } from '../stores/mfa-store.js';
 import type { PublicJwk, PushDeviceRecord } from '../stores/push-records.js';
 import { canonicalJson } from './canonical-json.js';
 import { verifySignature } from './signature.js';
@@ -31,7 +31,7 @@ function requestSigningInput(r: { method: string; path: string; deviceId: string
  * activation: no device id, signed by the key being registered; its nonce scope is the activation id.
  */
 export async function authenticateDeviceRequest(
-  store: MfaStore,
+  store: StoreWith<'push'>,
   now: number,
   req: SignedRequest,
   activation?: { id: string; key: PublicJwk },
@@ -51,10 +51,10 @@ export async function authenticateDeviceRequest(
     key = activation.key;
   } else {
     if (!deviceId || deviceId.length > 64) throw new DeviceUnauthorizedError();
-    device = await store.getPushDevice(deviceId);
+    device = await store.push.getDevice(deviceId);
     if (!device || device.activatedAt === null || device.publicKey === null) throw new DeviceUnauthorizedError();
     // A removed factor (Security info → Delete, admin reset) leaves its device record behind.
-    const factor = await store.getFactor(device.id);
+    const factor = await store.core.getFactor(device.id);
     if (!factor || factor.type !== 'push' || factor.userId !== device.userId) throw new DeviceUnauthorizedError();
     key = device.publicKey;
   }
@@ -67,6 +67,6 @@ export async function authenticateDeviceRequest(
   if (!verifySignature(key, input, signature)) throw new DeviceUnauthorizedError();
   // After the signature: nobody but the key holder can use up a device's nonces.
   const scope = activation ? `activation:${activation.id}` : `device:${deviceId}`;
-  if (!(await store.consumeNonce(scope, nonce, timestamp + CLOCK_SKEW_MS + 1, now))) throw new DeviceUnauthorizedError();
+  if (!(await store.push.consumeNonce(scope, nonce, timestamp + CLOCK_SKEW_MS + 1, now))) throw new DeviceUnauthorizedError();
   return device;
 }

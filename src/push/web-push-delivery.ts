@@ -1,11 +1,11 @@
 import type { MfaEvent } from '../events.js';
-import type { MfaStore } from '../stores/store.js';
+import type { StoreWith } from '../stores/mfa-store.js';
 import type { PushChallengeRecord } from '../stores/push-records.js';
 import { addressedTo } from './challenge.js';
 import type { PushSender } from './push-sender.js';
 
 export interface WebPushDeliveryOptions {
-  store: MfaStore;
+  store: StoreWith<'push' | 'pushSubscriptions'>;
   sender: PushSender;
   emit: (event: Omit<MfaEvent, 'at'>) => void;
 }
@@ -21,7 +21,7 @@ export async function deliverByWebPush(o: WebPushDeliveryOptions, challenge: Pus
   const { store, sender, emit } = o;
   let subscriptions;
   try {
-    subscriptions = await store.listPushSubscriptions(challenge.userId);
+    subscriptions = await store.pushSubscriptions.list(challenge.userId);
   } catch {
     emit({ type: 'push.webpush_failed', userId: challenge.userId, challengeId: challenge.id, reason: 'store_unavailable' });
     return;
@@ -30,12 +30,12 @@ export async function deliverByWebPush(o: WebPushDeliveryOptions, challenge: Pus
     const failed = (reason: string) =>
       emit({ type: 'push.webpush_failed', userId: challenge.userId, challengeId: challenge.id, factorId: subscription.deviceId, reason });
     try {
-      const [device, factor] = await Promise.all([store.getPushDevice(subscription.deviceId), store.getFactor(subscription.deviceId)]);
+      const [device, factor] = await Promise.all([store.push.getDevice(subscription.deviceId), store.core.getFactor(subscription.deviceId)]);
       if (!device || device.disabledAt !== null || !addressedTo(challenge, device, factor)) return;
       // Stored before the allow-list changed (or by another sender): never POST there.
       if (!sender.allowsEndpoint(subscription.endpoint)) return failed('endpoint_not_allowed');
       if ((await sender.send(subscription, { type: 'challenge', deviceId: device.id })) === 'gone') {
-        await store.deletePushSubscription(subscription.deviceId, subscription.endpoint);
+        await store.pushSubscriptions.delete(subscription.deviceId, subscription.endpoint);
         failed('subscription_gone');
       }
     } catch (error) {

@@ -1,24 +1,53 @@
-import { StoreUnavailableError } from '../errors.js';
-import type { MfaStore } from './store.js';
+import { ConfigurationError, StoreUnavailableError } from '../errors.js';
+import { FACET_NAMES, FACETS, facetMethods } from './mfa-store.js';
+import type { FacetName, MfaStore, OptionalFacetName, StoreFacets, StoreWith } from './mfa-store.js';
+
+/** A store with every facet: what the rest of passport-mfa sees (see refuseAbsentFacets). */
+export type CompleteStore = StoreWith<OptionalFacetName>;
 
 /**
- * Wraps a store so that any failure of the backend surfaces as StoreUnavailableError (503):
- * callers then refuse the second step instead of skipping it or answering 500.
+ * Wraps each facet of a store so that any failure of its backend surfaces as
+ * StoreUnavailableError (503): callers then refuse the second step instead of skipping it or
+ * answering 500. Facets the store lacks stay absent.
  */
 export function guardStore(store: MfaStore, onFailure: (error: unknown) => void): MfaStore {
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        try {
-          return await value.apply(target, args);
-        } catch (error) {
-          if (error instanceof StoreUnavailableError) throw error;
-          onFailure(error);
-          throw new StoreUnavailableError(error);
-        }
-      };
-    },
-  });
+  const guarded: Partial<Record<FacetName, object>> = {};
+  for (const name of FACET_NAMES) {
+    const facet = store[name];
+    if (facet) guarded[name] = guardFacet(facet, name, onFailure);
+  }
+  return { ...(guarded as Pick<StoreFacets, 'core'>), close: async () => store.close?.() };
+}
+
+/**
+ * Fills each facet the store lacks with one whose every call rejects with a ConfigurationError
+ * naming it. createMfa() has refused the store at startup if an enabled feature needs a facet it
+ * lacks, so only code of a feature that is off can meet one, and it then fails closed and loudly.
+ */
+export function refuseAbsentFacets(store: MfaStore): CompleteStore {
+  const complete: Partial<Record<FacetName, object>> = {};
+  for (const name of FACET_NAMES) complete[name] = store[name] ?? absentFacet(name);
+  return { ...(complete as StoreFacets), close: async () => store.close?.() };
+}
+
+function guardFacet(facet: object, name: FacetName, onFailure: (error: unknown) => void): object {
+  const target = facet as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  return Object.fromEntries(facetMethods(name).map((method) => [method, async (...args: unknown[]) => {
+    try {
+      return await target[method]!(...args);
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      onFailure(error);
+      throw new StoreUnavailableError(error);
+    }
+  }]));
+}
+
+function absentFacet(name: FacetName): object {
+  return Object.fromEntries(facetMethods(name).map((method) => [method, async () => {
+    throw new ConfigurationError(
+      `passport-mfa: the store has no \`${name}\` facet (${FACETS[name].about}), needed by ${name}.${method}(); ` +
+        'MemoryStore and SqliteStore have every facet.',
+    );
+  }]));
 }

@@ -49,32 +49,70 @@ export type OptionalFacetName = Exclude<FacetName, 'core'>;
 /** A store known (after a capability check) to have the facets `F`. */
 export type StoreWith<F extends OptionalFacetName> = MfaStore & { readonly [K in F]: StoreFacets[K] };
 
-/** What each facet keeps, for error messages and test names; a Record so no facet is forgotten. */
-export const FACETS: { readonly [F in FacetName]: string } = {
-  core: 'factors, time steps and lockout',
-  rateLimits: 'rate-limit counters',
-  phoneCodes: 'backup phone codes',
-  appPasswords: 'app passwords',
-  push: 'push devices, challenges and nonces',
-  pushSubscriptions: 'Web Push subscriptions',
-  credentials: 'WebAuthn credentials',
-  recoveryCodes: 'recovery codes',
-  sessionGenerations: 'session generations',
+/** Every method of facet T, as the keys of an object literal: a missing or unknown one fails to compile. */
+type MethodsOf<T> = { readonly [M in keyof T]: true };
+
+interface FacetInfo<T> {
+  /** What the facet keeps, for error messages and test names. */
+  about: string;
+  methods: MethodsOf<T>;
+}
+
+/** Each facet's description and methods, at run time (the capability check and the 503 guard use them). */
+export const FACETS: { readonly [F in FacetName]: FacetInfo<StoreFacets[F]> } = {
+  core: {
+    about: 'factors, time steps and lockout',
+    methods: {
+      createFactor: true, getFactor: true, listFactors: true, confirmFactor: true, deleteFactor: true, deleteUnconfirmedFactors: true,
+      consumeTimeStep: true, getLockout: true, recordFailure: true, resetFailures: true,
+    },
+  },
+  rateLimits: { about: 'rate-limit counters', methods: { get: true, hit: true, delete: true } },
+  phoneCodes: { about: 'backup phone codes', methods: { put: true, consume: true } },
+  appPasswords: {
+    about: 'app passwords',
+    methods: { create: true, findByHash: true, list: true, touch: true, delete: true, deleteAll: true },
+  },
+  push: {
+    about: 'push devices, challenges and nonces',
+    methods: {
+      createDevice: true, getDevice: true, activateDevice: true, setDevicePin: true, disableDevice: true,
+      createChallenge: true, getChallenge: true, listOpenChallenges: true, resolveChallenge: true, consumeChallenge: true,
+      listUnseenFraudReports: true, markFraudReportsSeen: true, consumeNonce: true,
+    },
+  },
+  pushSubscriptions: { about: 'Web Push subscriptions', methods: { put: true, list: true, delete: true } },
+  credentials: {
+    about: 'WebAuthn credentials',
+    methods: { create: true, findByCredentialId: true, list: true, acceptUse: true, rename: true, delete: true },
+  },
+  recoveryCodes: { about: 'recovery codes', methods: { replace: true, consume: true, countRemaining: true } },
+  sessionGenerations: { about: 'session generations', methods: { get: true, bump: true } },
 };
 
 /** Every facet name, core first. */
 export const FACET_NAMES = Object.keys(FACETS) as FacetName[];
 
-/** The facets of `wanted` that `store` lacks (all of them when it is not an object). */
-export function missingFacets(store: unknown, wanted: readonly FacetName[]): FacetName[] {
-  if (typeof store !== 'object' || store === null) return [...wanted];
-  return wanted.filter((facet) => {
-    const value = (store as Record<string, unknown>)[facet];
-    return typeof value !== 'object' || value === null;
+/** The method names of a facet. */
+export function facetMethods<F extends FacetName>(facet: F): (keyof StoreFacets[F] & string)[] {
+  return Object.keys(FACETS[facet].methods) as (keyof StoreFacets[F] & string)[];
+}
+
+/**
+ * What keeps `store` from having each facet of `wanted`, one line per facet: absent, or present
+ * without some of its methods. Empty when it has them all.
+ */
+export function facetProblems(store: unknown, wanted: readonly FacetName[]): string[] {
+  const holder = typeof store === 'object' && store !== null ? (store as Record<string, unknown>) : {};
+  return wanted.flatMap((facet) => {
+    const value = holder[facet];
+    if (typeof value !== 'object' || value === null) return [`lacks the \`${facet}\` facet (${FACETS[facet].about})`];
+    const missing = facetMethods(facet).filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function');
+    return missing.length > 0 ? [`its \`${facet}\` facet lacks ${missing.join(', ')}`] : [];
   });
 }
 
-/** Whether `store` has every facet of `wanted`; narrows its type. */
-export function hasFacets<F extends OptionalFacetName>(store: MfaStore, wanted: readonly F[]): store is StoreWith<F> {
-  return missingFacets(store, wanted).length === 0;
+/** Whether `store` has every facet of `wanted`, each with all its methods. */
+export function hasFacets(store: unknown, wanted: readonly FacetName[]): boolean {
+  return facetProblems(store, wanted).length === 0;
 }

@@ -163,7 +163,7 @@ describe('push approval with a PIN on the /authenticator page (Chromium, two pag
     await h?.stop();
   });
 
-  it('adds the account with the camera, asks for the PIN beside the number, says how many tries are left after a wrong one, and approves with the right one', async () => {
+  it('adds the account with the camera, asks for the PIN beside the number, refuses the request after a wrong one saying how many tries are left, and approves the next one with the right PIN', async () => {
     const { page } = browser;
     const phone = await browser.openPage({ width: 390, height: 844 });
     const { code, url } = await startNotificationSetup(page, h.origin);
@@ -196,11 +196,17 @@ describe('push approval with a PIN on the /authenticator page (Chromium, two pag
     await card.getByLabel('Enter the number shown in your browser').fill(number);
     await card.getByLabel('PIN').fill('000000');
     await card.getByRole('button', { name: 'Approve' }).click();
-    await card.getByRole('alert').filter({ hasText: 'That PIN is not correct. 9 attempt(s) left.' }).waitFor();
+    await phone.getByRole('status').filter({ hasText: 'That PIN is not correct, so the sign-in was blocked. 9 attempt(s) left before this account is disabled.' }).waitFor();
     await browser.screenshot('push-14-phone-wrong-pin', phone);
+    await page.getByRole('alert').filter({ hasText: 'A wrong number or PIN was entered in the app' }).waitFor();
+    await browser.screenshot('push-14b-wrong-pin-refused', page);
 
-    await card.getByLabel('PIN').fill(PIN);
-    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('button', { name: 'Send another notification' }).click();
+    const retryNumber = (await page.getByLabel('Number to enter').innerText()).trim();
+    const retry = await request(phone);
+    await retry.getByLabel('Enter the number shown in your browser').fill(retryNumber);
+    await retry.getByLabel('PIN').fill(PIN);
+    await retry.getByRole('button', { name: 'Approve' }).click();
     await skipOptionalSetupSteps(page);
     await page.getByText('Verification successful.').waitFor();
     await phone.getByRole('status').filter({ hasText: 'Sign-in approved' }).waitFor();

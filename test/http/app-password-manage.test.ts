@@ -61,7 +61,7 @@ describe('app passwords on Security info (/mfa/manage)', () => {
   });
 
   it('refuses the 41st app password with a clear message (at most 40, as Microsoft Entra)', async () => {
-    const existing = (await h.store.listAppPasswords(aliceId(h))).length;
+    const existing = (await h.store.appPasswords.list(aliceId(h))).length;
     for (let i = existing; i < 40; i++) {
       const { res } = await h.createAppPassword(alice, `App ${i}`, '/mfa/manage/app-passwords/new');
       assert.equal(res.status, 201);
@@ -70,7 +70,7 @@ describe('app passwords on Security info (/mfa/manage)', () => {
     assert.equal(res.status, 409);
     assert.equal(password, null);
     assert.match(res.text, /You already have 40 app passwords, the most allowed\. Revoke one you no longer use/);
-    assert.equal((await h.store.listAppPasswords(aliceId(h))).length, 40);
+    assert.equal((await h.store.appPasswords.list(aliceId(h))).length, 40);
   });
 });
 

@@ -31,7 +31,7 @@ describe('backup phone setup step', () => {
     ({ agent: a } = await h.enrolledUser());
   });
 
-  const aliceFactors = async () => h.store.listFactors((await h.users.verify('alice', 'correct horse battery staple'))!.id);
+  const aliceFactors = async () => h.store.core.listFactors((await h.users.verify('alice', 'correct horse battery staple'))!.id);
 
   it('follows the mobile app step: Country (every country, sorted, default from Accept-Language), number, Next, Skip', async () => {
     const page = await a.get('/mfa/setup/phone').set('Accept-Language', 'en-GB,en;q=0.8');

@@ -117,9 +117,9 @@ describe('sign-in with a code sent to the backup phone', () => {
       await p.sendCode(b);
       second = p.transport.latestCode();
     } while (second === first); // one chance in a million
-    assert.equal((await p.h.store.getLockout(p.aliceId)).failures, 2, 'the resend did not reset the count');
+    assert.equal((await p.h.store.core.getLockout(p.aliceId)).failures, 2, 'the resend did not reset the count');
     assert.equal((await p.submit(b, first)).status, 401, 'the old code is dead');
-    assert.equal((await p.h.store.getLockout(p.aliceId)).failures, 3);
+    assert.equal((await p.h.store.core.getLockout(p.aliceId)).failures, 3);
     assert.equal((await p.submit(b, second)).status, 303);
   });
 

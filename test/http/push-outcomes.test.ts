@@ -67,7 +67,7 @@ describe('push sign-in outcomes: deny, expiry, number mismatch, no-JS fallback',
     await assert.rejects(phone.answer(account, challengeId, 'approve', { number: wrong }), { code: 'number_mismatch', status: 409 });
     await assert.rejects(phone.answer(account, challengeId, 'approve', { number }), { code: 'challenge_unavailable' }, 'no second try');
     const res = await complete(b);
-    assert.match(res.text, /number entered in the app did not match/);
+    assert.match(res.text, /wrong number or PIN was entered in the app/);
     assert.ok(h.events.some((e) => e.type === 'second_factor.failed' && e.reason === 'number_mismatch'));
     assert.equal((await b.get('/').redirects(0)).status, 303);
   });

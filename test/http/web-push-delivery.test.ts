@@ -18,7 +18,7 @@ describe('Web Push delivery of challenges (push.sender)', () => {
   // A fresh budget window for every sign-in.
   beforeEach(() => h.clock.advance(11 * 60_000));
 
-  const stored = async () => h.store.listPushSubscriptions(await h.userId());
+  const stored = async () => h.store.pushSubscriptions.list(await h.userId());
 
   /** Answers the waiting challenge from the long-poll and completes the browser's sign-in. */
   async function approveAndSignIn(b: Agent): Promise<void> {
@@ -42,7 +42,7 @@ describe('Web Push delivery of challenges (push.sender)', () => {
     const message = subscription.decrypt(body);
     // Attack: the push service (or anyone holding the subscription keys) learning the number, challenge id or context.
     assert.deepEqual(JSON.parse(message), { type: 'challenge', deviceId: alice.account.deviceId });
-    const [challenge] = await h.store.listOpenPushChallenges(await h.userId(), h.clock.now());
+    const [challenge] = await h.store.push.listOpenChallenges(await h.userId(), h.clock.now());
     for (const secret of [challenge!.id, challenge!.number, '127.0.0.1']) assert.equal(message.includes(secret), false, `payload leaks ${secret}`);
     await approveAndSignIn(b);
   });

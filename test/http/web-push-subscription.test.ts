@@ -21,7 +21,7 @@ describe('device API: registering a Web Push subscription', () => {
   });
   after(async () => h.stop());
 
-  const stored = async () => h.store.listPushSubscriptions(await h.userId());
+  const stored = async () => h.store.pushSubscriptions.list(await h.userId());
 
   it('registers, replaces and removes the device’s subscription through the client library', async () => {
     const first = h.service.subscription();
@@ -81,7 +81,7 @@ describe('device API: registering a Web Push subscription', () => {
   });
 
   it('answers 403 device_disabled to a device disabled after too many wrong PINs', async () => {
-    await h.store.disablePushDevice(mallory.account.deviceId, h.clock.now());
+    await h.store.push.disableDevice(mallory.account.deviceId, h.clock.now());
     const res = await sendRaw(h.origin, mallory.account, { method: 'PUT', path: PATH, body: (({ endpoint, keys }) => ({ endpoint, keys }))(h.service.subscription()), timestamp: h.clock.now() });
     assert.deepEqual([res.status, res.body.error], [403, 'device_disabled']);
   });

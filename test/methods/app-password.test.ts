@@ -5,8 +5,9 @@ import { AppPasswordLimitError, ConfigurationError, InvalidInputError } from '..
 import { APP_PASSWORD_ENTROPY_BITS, AppPasswordMethod, canonicalAppPassword, validateAppPasswordName } from '../../src/methods/app-password.js';
 import { DEFAULTS } from '../../src/options.js';
 import type { ResolvedAppPasswordOptions } from '../../src/options.js';
-import { MemoryStore } from '../../src/stores/memory.js';
-import type { MfaStore } from '../../src/stores/store.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import type { MfaStore } from '../../src/stores/mfa-store.js';
+import { storeWith } from '../support/store-with.js';
 
 const K1 = 'a1'.repeat(32);
 const K2 = 'b2'.repeat(32);
@@ -52,7 +53,7 @@ describe('AppPasswordMethod', () => {
   it('stores only HMAC-SHA-256 under HKDF(secretKey), never the password', async () => {
     const { method: m, store } = method();
     const { record, password } = await m.create('alice', 'Mail');
-    const [stored] = await store.listAppPasswords('alice');
+    const [stored] = await storeWith(store, ['appPasswords']).appPasswords.list('alice');
     const canonical = password.replace(/-/g, '');
     const key = Buffer.from(hkdfSync('sha256', Buffer.from(K1, 'hex'), Buffer.alloc(0), 'passport-mfa/app-password-hmac/v1', 32));
     assert.equal(stored?.hash, createHmac('sha256', key).update(canonical).digest('base64url'));
@@ -76,12 +77,12 @@ describe('AppPasswordMethod', () => {
     await assert.rejects(m.create('alice', 'C'), AppPasswordLimitError);
   });
 
-  it('names the missing methods of a store that predates app passwords', async () => {
-    const old = { listFactors: async () => [] } as unknown as MfaStore;
+  it('names the missing facets of a store without app passwords', async () => {
+    const old = { core: { listFactors: async () => [] } } as unknown as MfaStore;
     assert.equal(method({ store: old }).method.supported(), false);
     assert.equal(method().method.supported(), true);
     await assert.rejects(method({ store: old }).method.create('alice', 'A'), (e: unknown) =>
-      e instanceof ConfigurationError && /createAppPassword/.test(e.message));
+      e instanceof ConfigurationError && /lacks the `appPasswords` facet/.test(e.message));
   });
 
   it('canonicalises what people type, and nothing else', () => {

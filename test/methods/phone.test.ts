@@ -4,8 +4,8 @@ import { beforeEach, describe, it } from 'node:test';
 import { PhoneSendLimitError, PhoneTransportError } from '../../src/errors.js';
 import { PhoneMethod } from '../../src/methods/phone.js';
 import type { PhoneSettings } from '../../src/methods/phone.js';
-import { MemoryStore } from '../../src/stores/memory.js';
-import type { PhoneCodeRecord } from '../../src/stores/store.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import type { PhoneCodeRecord } from '../../src/stores/facets/phone-codes.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { SwitchableTransport, US_NUMBER } from '../support/phone.js';
 
@@ -39,8 +39,8 @@ describe('PhoneMethod', () => {
     clock = new FakeClock();
     store = new MemoryStore({ warn: () => {} });
     stored = [];
-    const put = store.putPhoneCode.bind(store);
-    store.putPhoneCode = async (record) => {
+    const put = store.phoneCodes.put.bind(store.phoneCodes);
+    store.phoneCodes.put = async (record) => {
       stored.push(record);
       await put(record);
     };

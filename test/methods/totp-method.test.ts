@@ -6,7 +6,7 @@ import type { RandomSource } from '../../src/crypto/random.js';
 import { SecretBox } from '../../src/crypto/secret-box.js';
 import { TotpMethod, totpAt } from '../../src/methods/totp.js';
 import { DEFAULTS } from '../../src/options.js';
-import { MemoryStore } from '../../src/stores/memory.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 const ISSUER = 'Contoso Ltd';
@@ -58,7 +58,7 @@ describe('TotpMethod (MemoryStore, default settings)', () => {
       assert.equal(seed.length, 20);
       assert.equal(provisioning.secret.length, 32, '160 bits in base32 without padding');
       assert.match(provisioning.secret, /^[A-Z2-7]{32}$/);
-      const stored = await store.getFactor(factor.id);
+      const stored = await store.core.getFactor(factor.id);
       assert.deepEqual(stored, factor);
       assert.equal(stored?.type, 'totp');
       assert.equal(stored?.userId, 'alice');
@@ -70,7 +70,7 @@ describe('TotpMethod (MemoryStore, default settings)', () => {
     // Attack: reading TOTP seeds out of a stolen database dump or backup.
     it('stores the seed only sealed: no encoding of it appears anywhere in the stored record', async () => {
       const { factor, provisioning, seed } = await enrollAlice();
-      const stored = await store.getFactor(factor.id);
+      const stored = await store.core.getFactor(factor.id);
       assert.ok(stored?.sealedSecret, 'the seed is stored sealed');
       assert.match(stored.sealedSecret, /^v1\.k1\./);
       const record = JSON.stringify(stored);
@@ -118,9 +118,9 @@ describe('TotpMethod (MemoryStore, default settings)', () => {
     for (const offset of [-1, 0, 1]) {
       it(`accepts the code of step ${offset >= 0 ? '+' : ''}${offset} and reports and persists that step`, async () => {
         const { factor, codeAt } = await enrollAlice();
-        const result = await totp.verify(await store.listFactors('alice'), codeAt(offset));
+        const result = await totp.verify(await store.core.listFactors('alice'), codeAt(offset));
         assert.deepEqual(result, { ok: true, factorId: factor.id, timeStep: currentStep() + offset });
-        const stored = await store.getFactor(factor.id);
+        const stored = await store.core.getFactor(factor.id);
         assert.equal(stored?.lastStep, currentStep() + offset);
         assert.equal(stored?.lastUsedAt, clock.now());
       });
@@ -130,44 +130,44 @@ describe('TotpMethod (MemoryStore, default settings)', () => {
     for (const offset of [-2, 2]) {
       it(`refuses the code of step ${offset > 0 ? '+' : ''}${offset} and persists nothing`, async () => {
         const { factor, codeAt } = await enrollAlice();
-        assert.deepEqual(await totp.verify(await store.listFactors('alice'), codeAt(offset)), { ok: false, reason: 'invalid_code' });
-        assert.equal((await store.getFactor(factor.id))?.lastStep, null);
+        assert.deepEqual(await totp.verify(await store.core.listFactors('alice'), codeAt(offset)), { ok: false, reason: 'invalid_code' });
+        assert.equal((await store.core.getFactor(factor.id))?.lastStep, null);
       });
     }
 
     it('refuses a wrong code and answers no_factor when the user has no TOTP factor', async () => {
       const { codeAt } = await enrollAlice();
       const wrong = String((Number(codeAt(0)) + 1) % 1_000_000).padStart(6, '0');
-      assert.deepEqual(await totp.verify(await store.listFactors('alice'), wrong), { ok: false, reason: 'invalid_code' });
+      assert.deepEqual(await totp.verify(await store.core.listFactors('alice'), wrong), { ok: false, reason: 'invalid_code' });
       assert.deepEqual(await totp.verify([], codeAt(0)), { ok: false, reason: 'no_factor' });
     });
 
     // Attack: replaying an intercepted code, or an older one still inside the window.
     it('refuses the same code again and any code of an older step as replayed', async () => {
       const { factor, codeAt } = await enrollAlice();
-      const ok = await totp.verify(await store.listFactors('alice'), codeAt(0));
+      const ok = await totp.verify(await store.core.listFactors('alice'), codeAt(0));
       assert.deepEqual(ok, { ok: true, factorId: factor.id, timeStep: currentStep() });
 
-      assert.deepEqual(await totp.verify(await store.listFactors('alice'), codeAt(0)), { ok: false, reason: 'replayed' });
-      assert.deepEqual(await totp.verify(await store.listFactors('alice'), codeAt(-1)), { ok: false, reason: 'replayed' });
-      assert.equal((await store.getFactor(factor.id))?.lastStep, currentStep(), 'a refused replay leaves lastStep alone');
+      assert.deepEqual(await totp.verify(await store.core.listFactors('alice'), codeAt(0)), { ok: false, reason: 'replayed' });
+      assert.deepEqual(await totp.verify(await store.core.listFactors('alice'), codeAt(-1)), { ok: false, reason: 'replayed' });
+      assert.equal((await store.core.getFactor(factor.id))?.lastStep, currentStep(), 'a refused replay leaves lastStep alone');
 
       clock.advance(PERIOD_MS);
-      assert.deepEqual(await totp.verify(await store.listFactors('alice'), codeAt(-1)), { ok: false, reason: 'replayed' }, 'last step, now one behind');
-      const next = await totp.verify(await store.listFactors('alice'), codeAt(0));
+      assert.deepEqual(await totp.verify(await store.core.listFactors('alice'), codeAt(-1)), { ok: false, reason: 'replayed' }, 'last step, now one behind');
+      const next = await totp.verify(await store.core.listFactors('alice'), codeAt(0));
       assert.deepEqual(next, { ok: true, factorId: factor.id, timeStep: currentStep() });
-      assert.equal((await store.getFactor(factor.id))?.lastStep, currentStep());
+      assert.equal((await store.core.getFactor(factor.id))?.lastStep, currentStep());
     });
 
     // Attack: replaying a code in a race, before the first use is visible in the caller's snapshot.
     it('refuses a replay even when the caller holds a stale factor record; of 30 parallel uses exactly one wins', async () => {
       const { factor, codeAt } = await enrollAlice();
-      const snapshot = await store.listFactors('alice');
+      const snapshot = await store.core.listFactors('alice');
       const results = await Promise.all(Array.from({ length: 30 }, () => totp.verify(snapshot, codeAt(0))));
       assert.equal(results.filter((r) => r.ok).length, 1);
       for (const r of results.filter((r) => !r.ok)) assert.deepEqual(r, { ok: false, reason: 'replayed' });
       assert.deepEqual(await totp.verify(snapshot, codeAt(0)), { ok: false, reason: 'replayed' });
-      assert.equal((await store.getFactor(factor.id))?.lastStep, currentStep());
+      assert.equal((await store.core.getFactor(factor.id))?.lastStep, currentStep());
     });
   });
 });

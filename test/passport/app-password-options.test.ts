@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { createMfa } from '../../src/mfa.js';
 import type { MfaOptions } from '../../src/options.js';
 import { ConfigurationError } from '../../src/errors.js';
-import { MemoryStore } from '../../src/stores/memory.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 
 const base = (): MfaOptions => ({ issuer: 'Contoso', store: new MemoryStore({ warn: () => {} }), secretKey: '0f'.repeat(32) });
 

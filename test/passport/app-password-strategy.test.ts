@@ -28,7 +28,7 @@ describe('mfa.appPasswordStrategy on GET /api/mail', () => {
     assert.equal(res.body.user, 'alice');
     assert.ok(Array.isArray(res.body.messages));
     assert.equal(res.headers['set-cookie'], undefined, 'no session for a Basic client');
-    const [record] = await h.store.listAppPasswords(h.users.findByUsername('alice')!.id);
+    const [record] = await h.store.appPasswords.list(h.users.findByUsername('alice')!.id);
     assert.equal(record?.lastUsedAt, h.clock.now());
     assert.equal(h.events.at(-1)?.type, 'app_password.succeeded');
   });
@@ -81,16 +81,16 @@ describe('mfa.appPasswordStrategy on GET /api/mail', () => {
   it('does not work as the second factor at /mfa/verify, and counts as a failure there', async () => {
     const a = h.agent();
     await h.login(a);
-    const failuresBefore = (await h.store.getLockout(h.users.findByUsername('alice')!.id)).failures;
+    const failuresBefore = (await h.store.core.getLockout(h.users.findByUsername('alice')!.id)).failures;
     const res = await h.submitCode(a, '/mfa/verify', password);
     assert.notEqual(res.status, 303);
     assert.match(res.text, /class="mfa-error"/);
-    assert.equal((await h.store.getLockout(h.users.findByUsername('alice')!.id)).failures, failuresBefore + 1);
+    assert.equal((await h.store.core.getLockout(h.users.findByUsername('alice')!.id)).failures, failuresBefore + 1);
     assert.equal((await a.get('/').redirects(0)).headers.location, '/mfa/verify');
 
     const manage = await h.agent().get('/mfa/manage').set('Authorization', basic('alice', password)).redirects(0);
     assert.equal(manage.headers.location, '/login', 'Basic credentials are no session on MFA pages');
-    await h.store.resetFailures(h.users.findByUsername('alice')!.id);
+    await h.store.core.resetFailures(h.users.findByUsername('alice')!.id);
   });
 
   it('mfa.admin.onPasswordReset(user) revokes all of the user’s app passwords', async () => {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { createMfa } from '../../src/mfa.js';
 import type { MfaOptions } from '../../src/options.js';
 import { ConfigurationError } from '../../src/errors.js';
-import { MemoryStore } from '../../src/stores/memory.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 
 const base = (): MfaOptions => ({ issuer: 'Contoso', store: new MemoryStore({ warn: () => {} }), secretKey: '0f'.repeat(32) });
 
@@ -22,10 +22,10 @@ describe('push options', () => {
     }
   });
 
-  it('refuses a store without the push methods unless push is disabled', () => {
+  it('refuses a store without the push facet unless push is disabled', () => {
     const store = new MemoryStore({ warn: () => {} });
-    const old = Object.create(store, { deleteRateLimit: { value: undefined } }) as MemoryStore;
-    assert.throws(() => createMfa({ ...base(), store: old }), /lacks the push methods deleteRateLimit/);
+    const old = { core: store.core, rateLimits: store.rateLimits };
+    assert.throws(() => createMfa({ ...base(), store: old }), /lacks the `push` facet .*set push\.enabled = false/);
     assert.doesNotThrow(() => createMfa({ ...base(), store: old, push: { enabled: false } }));
   });
 });

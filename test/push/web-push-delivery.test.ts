@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { MfaEvent } from '../../src/events.js';
 import type { PushMessage, PushSendResult, PushSender } from '../../src/push/push-sender.js';
 import { deliverByWebPush } from '../../src/push/web-push-delivery.js';
-import { MemoryStore } from '../../src/stores/memory.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import type { PushSubscriptionRecord } from '../../src/stores/push-records.js';
 import { makeChallenge, makeDevice } from '../support/push-store-suite.js';
 
@@ -14,11 +14,11 @@ async function setup() {
   const store = new MemoryStore();
   const ready = async (userId: string, overrides: { disabledAt?: number; confirmed?: boolean; factor?: boolean } = {}) => {
     const device = makeDevice({ userId, activatedAt: T0, publicKey: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }, disabledAt: overrides.disabledAt ?? null });
-    await store.createPushDevice(device);
+    await store.push.createDevice(device);
     if (overrides.factor !== false) {
-      await store.createFactor({ id: device.id, userId, type: 'push', label: 'Phone', sealedSecret: null, data: {}, createdAt: T0, confirmedAt: overrides.confirmed === false ? null : T0, lastUsedAt: null, lastStep: null });
+      await store.core.createFactor({ id: device.id, userId, type: 'push', label: 'Phone', sealedSecret: null, data: {}, createdAt: T0, confirmedAt: overrides.confirmed === false ? null : T0, lastUsedAt: null, lastStep: null });
     }
-    await store.putPushSubscription({ deviceId: device.id, userId, endpoint: `https://push.example/${device.id}`, p256dh: 'p', auth: 'a', createdAt: T0 });
+    await store.pushSubscriptions.put({ deviceId: device.id, userId, endpoint: `https://push.example/${device.id}`, p256dh: 'p', auth: 'a', createdAt: T0 });
     return device.id;
   };
   const sent: Array<[PushSubscriptionRecord, PushMessage]> = [];
@@ -64,7 +64,7 @@ describe('deliverByWebPush', () => {
     s.answers.set(broken, new Error('connect ECONNREFUSED'));
     s.answers.set(timedOut, new Error('Socket timeout'));
     await s.deliver();
-    assert.deepEqual((await s.store.listPushSubscriptions('alice')).map((x) => x.deviceId).sort(), [broken, timedOut].sort());
+    assert.deepEqual((await s.store.pushSubscriptions.list('alice')).map((x) => x.deviceId).sort(), [broken, timedOut].sort());
     assert.deepEqual(
       s.events.map((e) => [e.type, e.factorId, e.reason]).sort(),
       [['push.webpush_failed', broken, 'send_failed'], ['push.webpush_failed', gone, 'subscription_gone'], ['push.webpush_failed', timedOut, 'timeout']].sort(),
@@ -80,7 +80,7 @@ describe('deliverByWebPush', () => {
     await s.deliver();
     assert.deepEqual(s.sent.map(([sub]) => sub.deviceId), [allowed], 'no request to the disallowed endpoint');
     assert.deepEqual(s.events.map((e) => [e.type, e.factorId, e.reason]), [['push.webpush_failed', stale, 'endpoint_not_allowed']]);
-    assert.equal((await s.store.listPushSubscriptions('alice')).length, 2, 'kept: the host may be allowed again');
+    assert.equal((await s.store.pushSubscriptions.list('alice')).length, 2, 'kept: the host may be allowed again');
   });
 
   it('keeps a subscription the device replaced while the 410 was on its way', async () => {
@@ -89,11 +89,11 @@ describe('deliverByWebPush', () => {
     const sender: PushSender = {
       allowsEndpoint: () => true,
       async send(subscription) {
-        await s.store.putPushSubscription({ ...subscription, endpoint: 'https://push.example/renewed' });
+        await s.store.pushSubscriptions.put({ ...subscription, endpoint: 'https://push.example/renewed' });
         return 'gone';
       },
     };
     await deliverByWebPush({ store: s.store, sender, emit: () => {} }, makeChallenge());
-    assert.deepEqual((await s.store.listPushSubscriptions('alice')).map((x) => x.endpoint), ['https://push.example/renewed']);
+    assert.deepEqual((await s.store.pushSubscriptions.list('alice')).map((x) => x.endpoint), ['https://push.example/renewed']);
   });
 });

@@ -1,4 +1,4 @@
-import { MemoryStore } from '../../src/stores/memory.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { runStoreConformanceSuite } from '../support/store-suite.js';
 
 runStoreConformanceSuite('MemoryStore', async () => ({ store: new MemoryStore({ warn: () => {} }) }));

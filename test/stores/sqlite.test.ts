@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { ConfigurationError } from '../../src/errors.js';
-import { LATEST_SCHEMA_VERSION } from '../../src/stores/sqlite-migrations.js';
-import { SqliteStore } from '../../src/stores/sqlite.js';
-import type { SqliteStoreOptions } from '../../src/stores/sqlite.js';
+import { LATEST_SCHEMA_VERSION } from '../../src/stores/sqlite/sqlite-migrations.js';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
+import type { SqliteStoreOptions } from '../../src/stores/sqlite/sqlite-store.js';
 import { makeFactor, runStoreConformanceSuite } from '../support/store-suite.js';
 
 function tempDir(): string {
@@ -62,15 +62,15 @@ describe('SqliteStore', () => {
   it('keeps data after close and reopen', async () => {
     const factor = makeFactor({ confirmedAt: T0 });
     const first = open();
-    await first.createFactor(factor);
-    await first.consumeTimeStep(factor.id, 42, T0 + 1);
-    await first.recordFailure('alice', policy);
+    await first.core.createFactor(factor);
+    await first.core.consumeTimeStep(factor.id, 42, T0 + 1);
+    await first.core.recordFailure('alice', policy);
     await first.close();
 
     const second = open();
-    assert.deepEqual(await second.getFactor(factor.id), { ...factor, lastStep: 42, lastUsedAt: T0 + 1 });
-    assert.equal(await second.consumeTimeStep(factor.id, 42, T0 + 2), false);
-    assert.equal((await second.getLockout('alice')).failures, 1);
+    assert.deepEqual(await second.core.getFactor(factor.id), { ...factor, lastStep: 42, lastUsedAt: T0 + 1 });
+    assert.equal(await second.core.consumeTimeStep(factor.id, 42, T0 + 2), false);
+    assert.equal((await second.core.getLockout('alice')).failures, 1);
   });
 
   it('applies migrations once: reopening leaves the schema at the latest version', async () => {
@@ -100,10 +100,10 @@ describe('SqliteStore', () => {
     const a = open({ tablePrefix: 'mfa_' });
     const b = open({ tablePrefix: 'other_mfa_' });
     const factor = makeFactor();
-    await a.createFactor(factor);
-    await a.recordFailure('alice', policy);
-    assert.equal(await b.getFactor(factor.id), null);
-    assert.equal((await b.getLockout('alice')).failures, 0);
+    await a.core.createFactor(factor);
+    await a.core.recordFailure('alice', policy);
+    assert.equal(await b.core.getFactor(factor.id), null);
+    assert.equal((await b.core.getLockout('alice')).failures, 0);
     assert.deepEqual(schemaVersions('other_mfa_'), [{ id: 1, version: LATEST_SCHEMA_VERSION }]);
   });
 
@@ -111,18 +111,18 @@ describe('SqliteStore', () => {
     const a = open();
     const b = open();
     const factor = makeFactor({ confirmedAt: T0 });
-    await a.createFactor(factor);
+    await a.core.createFactor(factor);
 
-    assert.equal(await a.consumeTimeStep(factor.id, 100, T0), true);
-    assert.equal(await b.consumeTimeStep(factor.id, 100, T0), false, 'step replayed through another instance');
-    assert.equal(await b.consumeTimeStep(factor.id, 101, T0), true);
-    assert.equal(await a.consumeTimeStep(factor.id, 101, T0), false);
+    assert.equal(await a.core.consumeTimeStep(factor.id, 100, T0), true);
+    assert.equal(await b.core.consumeTimeStep(factor.id, 100, T0), false, 'step replayed through another instance');
+    assert.equal(await b.core.consumeTimeStep(factor.id, 101, T0), true);
+    assert.equal(await a.core.consumeTimeStep(factor.id, 101, T0), false);
 
-    for (let i = 0; i < 3; i++) await a.recordFailure('alice', policy);
-    for (let i = 0; i < 2; i++) await b.recordFailure('alice', policy);
-    assert.deepEqual(await a.getLockout('alice'), { failures: 5, lockedUntil: T0 + 60_000, hardLocked: false });
-    await b.resetFailures('alice');
-    assert.equal((await a.getLockout('alice')).failures, 0);
+    for (let i = 0; i < 3; i++) await a.core.recordFailure('alice', policy);
+    for (let i = 0; i < 2; i++) await b.core.recordFailure('alice', policy);
+    assert.deepEqual(await a.core.getLockout('alice'), { failures: 5, lockedUntil: T0 + 60_000, hardLocked: false });
+    await b.core.resetFailures('alice');
+    assert.equal((await a.core.getLockout('alice')).failures, 0);
   });
 
   describe('rejects bad options with ConfigurationError', () => {
@@ -162,16 +162,16 @@ describe('SqliteStore', () => {
     it('of several processes consuming the same step, exactly one wins', async () => {
       const factor = makeFactor({ confirmedAt: T0 });
       const setup = open();
-      await setup.createFactor(factor);
+      await setup.core.createFactor(factor);
       const ops: ChildOp[] = [{ op: 'consume', factorId: factor.id, step: 7 }];
       const results = await runInChildren(filename, Array<ChildOp[]>(CHILDREN).fill(ops));
       assert.equal(results.flat().filter((accepted) => accepted === true).length, 1);
-      assert.equal((await setup.getFactor(factor.id))?.lastStep, 7);
+      assert.equal((await setup.core.getFactor(factor.id))?.lastStep, 7);
     });
 
     it('no step is accepted twice while processes race through the same sequence of steps', async () => {
       const factor = makeFactor({ confirmedAt: T0 });
-      await open().createFactor(factor);
+      await open().core.createFactor(factor);
       const steps = Array.from({ length: STEPS }, (_, i) => i + 1);
       const ops = steps.map((step): ChildOp => ({ op: 'consume', factorId: factor.id, step }));
       const results = await runInChildren(filename, Array<ChildOp[]>(CHILDREN).fill(ops));
@@ -189,7 +189,7 @@ describe('SqliteStore', () => {
         counts.sort((a, b) => a - b),
         Array.from({ length: CHILDREN * perChild }, (_, i) => i + 1),
       );
-      assert.equal((await open().getLockout('alice')).failures, CHILDREN * perChild);
+      assert.equal((await open().core.getLockout('alice')).failures, CHILDREN * perChild);
     });
 
     it('several processes can open the same new file at once (each switches it to WAL)', async () => {
@@ -229,11 +229,11 @@ for await (const chunk of process.stdin) input += chunk;
 const policy = { now: ${T0}, threshold: 5, lockMs: 60000, hardLimit: 1000000 };
 const results = [];
 for (const o of JSON.parse(input)) {
-  if (o.op === 'consume') results.push(await store.consumeTimeStep(o.factorId, o.step, ${T0}));
-  else if (o.op === 'fail') results.push((await store.recordFailure(o.userId, policy)).failures);
+  if (o.op === 'consume') results.push(await store.core.consumeTimeStep(o.factorId, o.step, ${T0}));
+  else if (o.op === 'fail') results.push((await store.core.recordFailure(o.userId, policy)).failures);
   else {
     // A refused hit reports 0, so the parent sees which hits were counted and with what count.
-    const hit = await store.hitRateLimit(o.key, 3600000, ${T0}, o.limit);
+    const hit = await store.rateLimits.hit(o.key, 3600000, ${T0}, o.limit);
     results.push(hit.counted ? hit.count : 0);
   }
 }
@@ -245,7 +245,7 @@ process.stdout.write(JSON.stringify(results) + '\\n');
 async function runInChildren(filename: string, opsPerChild: ChildOp[][]): Promise<unknown[][]> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PASSPORT_MFA_SQLITE_URL: new URL('../../src/stores/sqlite.js', import.meta.url).href,
+    PASSPORT_MFA_SQLITE_URL: new URL('../../src/stores/sqlite/sqlite-store.js', import.meta.url).href,
   };
   // Otherwise a child would believe it runs under this test runner.
   delete env.NODE_TEST_CONTEXT;

@@ -1,4 +1,6 @@
-import type { MfaStore } from '../../src/stores/store.js';
+import type { MfaStore } from '../../src/stores/mfa-store.js';
+import { aroundStoreMethods } from './facet-proxy.js';
+import type { StoreMethodPath } from './facet-proxy.js';
 
 /**
  * Wraps a store so that, once armed, the next `parties` calls of one method wait for each other
@@ -11,19 +13,13 @@ export class BarrierStore {
   #armed: { method: string; parties: number; waiting: (() => void)[] } | null = null;
 
   constructor(inner: MfaStore) {
-    this.store = new Proxy(inner, {
-      get: (target, property, receiver) => {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        return async (...args: unknown[]) => {
-          await this.#arrive(String(property));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
+    this.store = aroundStoreMethods(inner, async (path, call) => {
+      await this.#arrive(path);
+      return call();
     });
   }
 
-  arm(method: Exclude<keyof MfaStore, 'close'>, parties: number): void {
+  arm(method: StoreMethodPath, parties: number): void {
     this.#armed = { method, parties, waiting: [] };
   }
 

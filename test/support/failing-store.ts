@@ -1,30 +1,23 @@
-import type { MfaStore } from '../../src/stores/store.js';
-
-export type StoreMethod = Exclude<keyof MfaStore, 'close'>;
+import type { MfaStore } from '../../src/stores/mfa-store.js';
+import { aroundStoreMethods } from './facet-proxy.js';
+import type { StoreMethodPath } from './facet-proxy.js';
 
 /**
- * A real store behind a switch: while failing, the chosen methods (all by default) reject as a
- * lost database connection would. close() never fails, so tests can clean up.
+ * A real store behind a switch: while failing, the chosen methods (every core method by default)
+ * reject as a lost database connection would. close() never fails, so tests can clean up.
  */
-export class FailingStore {
-  readonly store: MfaStore;
+export class FailingStore<S extends MfaStore = MfaStore> {
+  readonly store: S;
   #failing: ReadonlySet<string> = new Set();
 
-  constructor(inner: MfaStore) {
-    this.store = new Proxy(inner, {
-      get: (target, property, receiver) => {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) =>
-          this.#failing.has(String(property))
-            ? Promise.reject(new Error(`simulated outage: ${String(property)}`))
-            : (value as (...a: unknown[]) => unknown).apply(target, args);
-      },
-    });
+  constructor(inner: S) {
+    this.store = aroundStoreMethods(inner, (path, call) =>
+      this.#failing.has(path) ? Promise.reject(new Error(`simulated outage: ${path}`)) : call(),
+    ) as S;
   }
 
-  /** Makes `methods` (or every method) fail from now on. */
-  fail(...methods: StoreMethod[]): void {
+  /** Makes `methods` (or every core method) fail from now on. */
+  fail(...methods: StoreMethodPath[]): void {
     this.#failing = methods.length > 0 ? new Set(methods) : ALL;
   }
 
@@ -33,7 +26,7 @@ export class FailingStore {
   }
 }
 
-const ALL: ReadonlySet<string> = new Set<StoreMethod>([
-  'createFactor', 'getFactor', 'listFactors', 'confirmFactor', 'deleteFactor', 'deleteUnconfirmedFactors',
-  'consumeTimeStep', 'getLockout', 'recordFailure', 'resetFailures',
+const ALL: ReadonlySet<string> = new Set<StoreMethodPath>([
+  'core.createFactor', 'core.getFactor', 'core.listFactors', 'core.confirmFactor', 'core.deleteFactor', 'core.deleteUnconfirmedFactors',
+  'core.consumeTimeStep', 'core.getLockout', 'core.recordFailure', 'core.resetFailures',
 ]);

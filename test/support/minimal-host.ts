@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import passport from 'passport';
 import { createMfa } from '../../src/index.js';
-import type { MfaStore } from '../../src/index.js';
+import type { MfaOptions, MfaStore } from '../../src/index.js';
 
 /** The one user of the minimal host. */
 export const HOST_USER = { id: 'u1', username: 'alice' } as const;
@@ -17,6 +17,8 @@ export interface MinimalHostOptions {
   guarded: boolean;
   /** @default Date.now */
   clock?: () => number;
+  /** createMfa()'s push options. @default push on */
+  push?: MfaOptions['push'];
 }
 
 /**
@@ -29,7 +31,7 @@ export function createMinimalHost(options: MinimalHostOptions) {
   const pp = new passport.Passport();
   pp.serializeUser<string>((user, done) => done(null, (user as typeof HOST_USER).id));
   pp.deserializeUser<string>((id, done) => done(null, id === HOST_USER.id ? HOST_USER : false));
-  const mfa = createMfa({ issuer: 'Contoso', store: options.store, passport: pp, secretKey: randomBytes(32), clock: options.clock });
+  const mfa = createMfa({ issuer: 'Contoso', store: options.store, passport: pp, secretKey: randomBytes(32), clock: options.clock, push: options.push });
   pp.use('mfa', mfa.strategy);
 
   const app = options.express();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { newChallenge } from '../../src/push/challenge.js';
 import type { PushChallengeRecord, PushDeviceRecord, PushSubscriptionRecord } from '../../src/stores/push-records.js';
-import type { MfaStore } from '../../src/stores/store.js';
+import type { BuiltInStore } from './store-with.js';
 
 const T0 = 1_700_000_000_000;
 const PARALLEL = 30;
@@ -34,39 +34,46 @@ export function makeChallenge(overrides: Partial<PushChallengeRecord> = {}): Pus
 const parallel = <T>(call: (i: number) => Promise<T>) => Promise.all(Array.from({ length: PARALLEL }, (_, i) => call(i)));
 
 /** The push block of the MfaStore contract; `store()` is the fresh store of the current test. */
-export function runPushStoreSuite(store: () => MfaStore): void {
+export function runPushStoreSuite(store: () => BuiltInStore): void {
+  /** Creates `count` activated devices (only those may answer) and returns their ids. */
+  async function devices(count: number): Promise<string[]> {
+    const made = Array.from({ length: count }, () => makeDevice({ activatedAt: T0, publicKey: KEY }));
+    for (const d of made) await store().push.createDevice(d);
+    return made.map((d) => d.id);
+  }
+
   describe('push devices', () => {
     it('round-trips a device and hands out copies', async () => {
       const device = makeDevice({ pinHash: 'pin', name: 'Phone' });
-      await store().createPushDevice(device);
-      const fetched = await store().getPushDevice(device.id);
+      await store().push.createDevice(device);
+      const fetched = await store().push.getDevice(device.id);
       assert.deepEqual(fetched, device);
       fetched!.name = 'changed';
-      assert.deepEqual(await store().getPushDevice(device.id), device);
-      assert.equal(await store().getPushDevice('nope'), null);
-      await assert.rejects(store().createPushDevice(device));
+      assert.deepEqual(await store().push.getDevice(device.id), device);
+      assert.equal(await store().push.getDevice('nope'), null);
+      await assert.rejects(store().push.createDevice(device));
     });
 
     it('activates once, before expiry only, storing key and name', async () => {
       const device = makeDevice();
       const expired = makeDevice({ activationExpiresAt: T0 });
-      await store().createPushDevice(device);
-      await store().createPushDevice(expired);
-      assert.equal(await store().activatePushDevice(expired.id, { publicKey: KEY, name: null, now: T0 }), false);
-      assert.equal(await store().activatePushDevice('nope', { publicKey: KEY, name: null, now: T0 }), false);
-      assert.equal(await store().activatePushDevice(device.id, { publicKey: KEY, name: 'Pixel', now: T0 + 5 }), true);
-      assert.equal(await store().activatePushDevice(device.id, { publicKey: { ...KEY, x: 'other' }, name: null, now: T0 + 6 }), false);
-      assert.deepEqual(await store().getPushDevice(device.id), { ...device, activatedAt: T0 + 5, publicKey: KEY, name: 'Pixel' });
+      await store().push.createDevice(device);
+      await store().push.createDevice(expired);
+      assert.equal(await store().push.activateDevice(expired.id, { publicKey: KEY, name: null, now: T0 }), false);
+      assert.equal(await store().push.activateDevice('nope', { publicKey: KEY, name: null, now: T0 }), false);
+      assert.equal(await store().push.activateDevice(device.id, { publicKey: KEY, name: 'Pixel', now: T0 + 5 }), true);
+      assert.equal(await store().push.activateDevice(device.id, { publicKey: { ...KEY, x: 'other' }, name: null, now: T0 + 6 }), false);
+      assert.deepEqual(await store().push.getDevice(device.id), { ...device, activatedAt: T0 + 5, publicKey: KEY, name: 'Pixel' });
     });
 
     it('sets the PIN hash and disables once', async () => {
       const device = makeDevice();
-      await store().createPushDevice(device);
-      assert.equal(await store().setPushDevicePin(device.id, 'hash'), true);
-      assert.equal(await store().setPushDevicePin('nope', 'hash'), false);
-      await store().disablePushDevice(device.id, T0 + 1);
-      await store().disablePushDevice(device.id, T0 + 2);
-      const stored = await store().getPushDevice(device.id);
+      await store().push.createDevice(device);
+      assert.equal(await store().push.setDevicePin(device.id, 'hash'), true);
+      assert.equal(await store().push.setDevicePin('nope', 'hash'), false);
+      await store().push.disableDevice(device.id, T0 + 1);
+      await store().push.disableDevice(device.id, T0 + 2);
+      const stored = await store().push.getDevice(device.id);
       assert.equal(stored?.pinHash, 'hash');
       assert.equal(stored?.disabledAt, T0 + 1);
     });
@@ -79,46 +86,73 @@ export function runPushStoreSuite(store: () => MfaStore): void {
       const expired = makeChallenge({ expiresAt: T0 + 5 });
       const answered = makeChallenge({ status: 'denied', resolvedAt: T0 + 2, resolvedBy: 'd', evidence: '{}' });
       const bobs = makeChallenge({ userId: 'bob' });
-      for (const c of [late, early, expired, answered, bobs]) await store().createPushChallenge(c);
-      assert.deepEqual(await store().getPushChallenge(answered.id), answered);
-      assert.deepEqual(await store().listOpenPushChallenges('alice', T0 + 5), [early, late]);
-      assert.deepEqual(await store().listOpenPushChallenges('bob', T0 + 5), [bobs]);
-      await assert.rejects(store().createPushChallenge(late));
+      for (const c of [late, early, expired, answered, bobs]) await store().push.createChallenge(c);
+      assert.deepEqual(await store().push.getChallenge(answered.id), answered);
+      assert.deepEqual(await store().push.listOpenChallenges('alice', T0 + 5), [early, late]);
+      assert.deepEqual(await store().push.listOpenChallenges('bob', T0 + 5), [bobs]);
+      await assert.rejects(store().push.createChallenge(late));
     });
 
     it('resolves a pending challenge once, never after expiry', async () => {
+      const [d1, d2] = await devices(2);
       const c = makeChallenge();
       const old = makeChallenge();
-      await store().createPushChallenge(c);
-      await store().createPushChallenge(old);
-      assert.equal(await store().resolvePushChallenge(old.id, { status: 'approved', deviceId: 'd', evidence: null, now: old.expiresAt }), false);
-      assert.equal(await store().resolvePushChallenge(c.id, { status: 'denied', deviceId: 'd1', evidence: 'sig', now: T0 + 1 }), true);
-      assert.equal(await store().resolvePushChallenge(c.id, { status: 'approved', deviceId: 'd2', evidence: null, now: T0 + 2 }), false);
-      assert.deepEqual(await store().getPushChallenge(c.id), { ...c, status: 'denied', resolvedAt: T0 + 1, resolvedBy: 'd1', evidence: 'sig' });
+      await store().push.createChallenge(c);
+      await store().push.createChallenge(old);
+      assert.equal(await store().push.resolveChallenge(old.id, { status: 'approved', deviceId: d1!, evidence: null, now: old.expiresAt }), false);
+      assert.equal(await store().push.resolveChallenge(c.id, { status: 'denied', deviceId: d1!, evidence: 'sig', now: T0 + 1 }), true);
+      assert.equal(await store().push.resolveChallenge(c.id, { status: 'approved', deviceId: d2!, evidence: null, now: T0 + 2 }), false);
+      assert.deepEqual(await store().push.getChallenge(c.id), { ...c, status: 'denied', resolvedAt: T0 + 1, resolvedBy: d1, evidence: 'sig' });
+    });
+
+    it('lets no disabled or unknown device resolve a challenge', async () => {
+      const [disabled, enabled] = await devices(2);
+      await store().push.disableDevice(disabled!, T0);
+      const c = makeChallenge();
+      await store().push.createChallenge(c);
+      for (const status of ['approved', 'denied', 'fraud', 'failed'] as const) {
+        assert.equal(await store().push.resolveChallenge(c.id, { status, deviceId: disabled!, evidence: null, now: T0 + 1 }), false, status);
+        assert.equal(await store().push.resolveChallenge(c.id, { status, deviceId: 'no-such-device', evidence: null, now: T0 + 1 }), false, status);
+      }
+      assert.deepEqual(await store().push.getChallenge(c.id), c);
+      assert.equal(await store().push.resolveChallenge(c.id, { status: 'approved', deviceId: enabled!, evidence: null, now: T0 + 1 }), true);
     });
 
     it('consumes only an approved challenge, once', async () => {
-      const denied = makeChallenge({ status: 'denied' });
-      const approved = makeChallenge({ status: 'approved' });
-      await store().createPushChallenge(denied);
-      await store().createPushChallenge(approved);
-      assert.equal(await store().consumePushChallenge(denied.id, T0), false);
-      assert.equal(await store().consumePushChallenge(approved.id, T0 + 1), true);
-      assert.equal(await store().consumePushChallenge(approved.id, T0 + 2), false);
-      assert.equal((await store().getPushChallenge(approved.id))?.consumedAt, T0 + 1);
+      const [d] = await devices(1);
+      const denied = makeChallenge({ status: 'denied', resolvedBy: d! });
+      const approved = makeChallenge({ status: 'approved', resolvedBy: d! });
+      await store().push.createChallenge(denied);
+      await store().push.createChallenge(approved);
+      assert.equal(await store().push.consumeChallenge(denied.id, T0), false);
+      assert.equal(await store().push.consumeChallenge(approved.id, T0 + 1), true);
+      assert.equal(await store().push.consumeChallenge(approved.id, T0 + 2), false);
+      assert.equal((await store().push.getChallenge(approved.id))?.consumedAt, T0 + 1);
+    });
+
+    it('consumes no approval of a device disabled since it approved', async () => {
+      const [d] = await devices(1);
+      const approved = makeChallenge({ status: 'approved', resolvedAt: T0, resolvedBy: d! });
+      const orphan = makeChallenge({ status: 'approved', resolvedAt: T0, resolvedBy: 'no-such-device' });
+      await store().push.createChallenge(approved);
+      await store().push.createChallenge(orphan);
+      await store().push.disableDevice(d!, T0 + 1);
+      assert.equal(await store().push.consumeChallenge(approved.id, T0 + 2), false);
+      assert.equal(await store().push.consumeChallenge(orphan.id, T0 + 2), false);
+      assert.equal((await store().push.getChallenge(approved.id))?.consumedAt, null);
     });
 
     it('lists unseen fraud reports until they are marked seen', async () => {
       const fraud = makeChallenge({ status: 'fraud' });
       const bobsFraud = makeChallenge({ status: 'fraud', userId: 'bob' });
-      await store().createPushChallenge(fraud);
-      await store().createPushChallenge(bobsFraud);
-      await store().createPushChallenge(makeChallenge({ status: 'denied' }));
-      assert.deepEqual(await store().listUnseenFraudReports('alice'), [fraud]);
-      await store().markFraudReportsSeen('alice', T0 + 9);
-      assert.deepEqual(await store().listUnseenFraudReports('alice'), []);
-      assert.equal((await store().getPushChallenge(fraud.id))?.noticeSeenAt, T0 + 9);
-      assert.equal((await store().listUnseenFraudReports('bob')).length, 1);
+      await store().push.createChallenge(fraud);
+      await store().push.createChallenge(bobsFraud);
+      await store().push.createChallenge(makeChallenge({ status: 'denied' }));
+      assert.deepEqual(await store().push.listUnseenFraudReports('alice'), [fraud]);
+      await store().push.markFraudReportsSeen('alice', T0 + 9);
+      assert.deepEqual(await store().push.listUnseenFraudReports('alice'), []);
+      assert.equal((await store().push.getChallenge(fraud.id))?.noticeSeenAt, T0 + 9);
+      assert.equal((await store().push.listUnseenFraudReports('bob')).length, 1);
     });
   });
 
@@ -128,66 +162,80 @@ export function runPushStoreSuite(store: () => MfaStore): void {
     });
 
     it('keeps one subscription per device, replaced on put, listed per user oldest first', async () => {
-      await store().putPushSubscription(subscription('d2', { createdAt: T0 + 5 }));
-      await store().putPushSubscription(subscription('d1'));
-      await store().putPushSubscription(subscription('d3', { userId: 'bob' }));
-      assert.deepEqual(await store().listPushSubscriptions('alice'), [subscription('d1'), subscription('d2', { createdAt: T0 + 5 })]);
+      await store().pushSubscriptions.put(subscription('d2', { createdAt: T0 + 5 }));
+      await store().pushSubscriptions.put(subscription('d1'));
+      await store().pushSubscriptions.put(subscription('d3', { userId: 'bob' }));
+      assert.deepEqual(await store().pushSubscriptions.list('alice'), [subscription('d1'), subscription('d2', { createdAt: T0 + 5 })]);
       const replaced = subscription('d1', { endpoint: 'https://push.example/new', p256dh: 'new', auth: 'new', createdAt: T0 + 9 });
-      await store().putPushSubscription(replaced);
-      assert.deepEqual(await store().listPushSubscriptions('alice'), [subscription('d2', { createdAt: T0 + 5 }), replaced]);
-      assert.deepEqual(await store().listPushSubscriptions('carol'), []);
+      await store().pushSubscriptions.put(replaced);
+      assert.deepEqual(await store().pushSubscriptions.list('alice'), [subscription('d2', { createdAt: T0 + 5 }), replaced]);
+      assert.deepEqual(await store().pushSubscriptions.list('carol'), []);
     });
 
     it('deletes a subscription, with an endpoint only while it is still that one', async () => {
-      await store().putPushSubscription(subscription('d1'));
-      assert.equal(await store().deletePushSubscription('d1', 'https://push.example/old'), false, 'a newer subscription survives a stale 410');
-      assert.equal((await store().listPushSubscriptions('alice')).length, 1);
-      assert.equal(await store().deletePushSubscription('d1', 'https://push.example/d1'), true);
-      assert.equal(await store().deletePushSubscription('d1'), false);
-      await store().putPushSubscription(subscription('d1'));
-      assert.equal(await store().deletePushSubscription('d1'), true);
-      assert.deepEqual(await store().listPushSubscriptions('alice'), []);
+      await store().pushSubscriptions.put(subscription('d1'));
+      assert.equal(await store().pushSubscriptions.delete('d1', 'https://push.example/old'), false, 'a newer subscription survives a stale 410');
+      assert.equal((await store().pushSubscriptions.list('alice')).length, 1);
+      assert.equal(await store().pushSubscriptions.delete('d1', 'https://push.example/d1'), true);
+      assert.equal(await store().pushSubscriptions.delete('d1'), false);
+      await store().pushSubscriptions.put(subscription('d1'));
+      assert.equal(await store().pushSubscriptions.delete('d1'), true);
+      assert.deepEqual(await store().pushSubscriptions.list('alice'), []);
     });
   });
 
   describe('nonces', () => {
     it('accepts a nonce once per scope until it expires', async () => {
-      assert.equal(await store().consumeNonce('dev1', 'n', T0 + 100, T0), true);
-      assert.equal(await store().consumeNonce('dev1', 'n', T0 + 100, T0 + 99), false);
-      assert.equal(await store().consumeNonce('dev2', 'n', T0 + 100, T0), true);
-      assert.equal(await store().consumeNonce('dev1', 'n', T0 + 300, T0 + 100), true, 'expired nonces are forgotten');
-      assert.equal(await store().consumeNonce('dev1', 'n', T0 + 300, T0 + 200), false);
+      assert.equal(await store().push.consumeNonce('dev1', 'n', T0 + 100, T0), true);
+      assert.equal(await store().push.consumeNonce('dev1', 'n', T0 + 100, T0 + 99), false);
+      assert.equal(await store().push.consumeNonce('dev2', 'n', T0 + 100, T0), true);
+      assert.equal(await store().push.consumeNonce('dev1', 'n', T0 + 300, T0 + 100), true, 'expired nonces are forgotten');
+      assert.equal(await store().push.consumeNonce('dev1', 'n', T0 + 300, T0 + 200), false);
     });
   });
 
   describe(`push atomicity under ${PARALLEL} parallel callers`, () => {
     it('activatePushDevice: exactly one caller consumes the activation code', async () => {
       const device = makeDevice();
-      await store().createPushDevice(device);
-      const results = await parallel((i) => store().activatePushDevice(device.id, { publicKey: { ...KEY, x: `k${i}` }, name: null, now: T0 }));
+      await store().push.createDevice(device);
+      const results = await parallel((i) => store().push.activateDevice(device.id, { publicKey: { ...KEY, x: `k${i}` }, name: null, now: T0 }));
       assert.equal(results.filter(Boolean).length, 1);
       const winner = results.indexOf(true);
-      assert.equal((await store().getPushDevice(device.id))?.publicKey?.x, `k${winner}`);
+      assert.equal((await store().push.getDevice(device.id))?.publicKey?.x, `k${winner}`);
     });
 
     it('resolvePushChallenge: exactly one answer wins', async () => {
+      const ids = await devices(PARALLEL);
       const c = makeChallenge();
-      await store().createPushChallenge(c);
+      await store().push.createChallenge(c);
       const results = await parallel((i) =>
-        store().resolvePushChallenge(c.id, { status: i % 2 ? 'approved' : 'denied', deviceId: `d${i}`, evidence: null, now: T0 + 1 }),
+        store().push.resolveChallenge(c.id, { status: i % 2 ? 'approved' : 'denied', deviceId: ids[i]!, evidence: null, now: T0 + 1 }),
       );
       assert.equal(results.filter(Boolean).length, 1);
-      assert.equal((await store().getPushChallenge(c.id))?.resolvedBy, `d${results.indexOf(true)}`);
+      assert.equal((await store().push.getChallenge(c.id))?.resolvedBy, ids[results.indexOf(true)]);
+    });
+
+    it('resolvePushChallenge: a device disabled in parallel with its answers wins nothing', async () => {
+      const [d] = await devices(1);
+      const c = makeChallenge();
+      await store().push.createChallenge(c);
+      const results = await Promise.all([
+        store().push.disableDevice(d!, T0),
+        ...Array.from({ length: PARALLEL }, () => store().push.resolveChallenge(c.id, { status: 'approved', deviceId: d!, evidence: null, now: T0 + 1 })),
+      ]);
+      assert.equal(results.filter((r) => r === true).length, 0);
+      assert.equal((await store().push.getChallenge(c.id))?.status, 'pending');
     });
 
     it('consumePushChallenge: exactly one session completes the sign-in', async () => {
-      const c = makeChallenge({ status: 'approved' });
-      await store().createPushChallenge(c);
-      assert.equal((await parallel(() => store().consumePushChallenge(c.id, T0))).filter(Boolean).length, 1);
+      const [d] = await devices(1);
+      const c = makeChallenge({ status: 'approved', resolvedBy: d! });
+      await store().push.createChallenge(c);
+      assert.equal((await parallel(() => store().push.consumeChallenge(c.id, T0))).filter(Boolean).length, 1);
     });
 
     it('consumeNonce: exactly one request with a nonce gets through', async () => {
-      assert.equal((await parallel(() => store().consumeNonce('dev', 'nonce', T0 + 60_000, T0))).filter(Boolean).length, 1);
+      assert.equal((await parallel(() => store().push.consumeNonce('dev', 'nonce', T0 + 60_000, T0))).filter(Boolean).length, 1);
     });
   });
 }

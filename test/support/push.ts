@@ -6,7 +6,7 @@ import { MemoryAccountStore } from '../../src/authenticator/account-store.js';
 import { buildEnrollmentUri } from '../../src/push/enrollment-uri.js';
 import type { ExampleAppOptions } from '../../example-app/app.js';
 import { startHarness } from './harness.js';
-import type { Agent } from './harness.js';
+import type { Agent, HarnessSetup } from './harness.js';
 import { listenOnLocalhost } from './local-server.js';
 import { postForm } from './mfa-flow.js';
 
@@ -20,8 +20,8 @@ export interface RecordedRequest {
  * The example app listening on 127.0.0.1 (devices need a real origin), browser agents bound to
  * it, and authenticator clients ("phones") on the harness's fake clock.
  */
-export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {}) {
-  const h = await startHarness(overrides);
+export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {}, setup: HarnessSetup = {}) {
+  const h = await startHarness(overrides, setup);
   const server = await listenOnLocalhost(h.app);
   const origin = server.base;
   const sent: RecordedRequest[] = [];
@@ -61,17 +61,22 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
   /**
    * A user (alice unless `username` is given: then signed up first), signed in with a push
    * device activated and confirmed (on `p`, a fresh in-memory phone unless given); returns the browser and phone.
+   * With `pin`, the app must ask for one (push.requirePin) and it is chosen and used.
    */
-  async function enrolledPushUser(username?: string, p: AuthenticatorClient = phone()): Promise<{ browser: Agent; phone: AuthenticatorClient; account: AuthenticatorAccount }> {
+  async function enrolledPushUser(username?: string, p: AuthenticatorClient = phone(), pin?: string): Promise<{ browser: Agent; phone: AuthenticatorClient; account: AuthenticatorAccount }> {
     const a = browser();
     if (username) await signup(a, username);
     else await h.login(a);
     const { qrText } = await beginPushSetup(a);
     const account = await p.activate(qrText, 'Test phone');
     await postForm(a, '/mfa/setup/push/contact', {}, '/mfa/setup/push');
+    if (pin !== undefined) {
+      const chosen = await postForm(a, '/mfa/setup/push/pin', { pin, confirm: pin }, '/mfa/setup/push/pin');
+      if (chosen.headers.location !== '/mfa/setup/push/wait') throw new Error(`choosing the PIN failed: ${chosen.status} ${chosen.text.slice(0, 300)}`);
+    }
     const number = await shownNumber(a, '/mfa/setup/push/wait');
     const [challenge] = await p.waitForChallenges(account, 0);
-    await p.answer(account, challenge!.id, 'approve', { number });
+    await p.answer(account, challenge!.id, 'approve', { number, pin });
     const done = await postForm(a, '/mfa/setup/push/wait', { method: 'push' }, '/mfa/setup/push/wait');
     if (done.headers.location !== `/mfa${nextSetupStep('/setup/push')}`) throw new Error(`push enrollment failed: ${done.status} ${done.text.slice(0, 300)}`);
     return { browser: a, phone: p, account };

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, it } from 'node:test';
-import type { MfaStore } from '../../src/stores/store.js';
+import type { MfaStore } from '../../src/stores/mfa-store.js';
+import { BUILT_IN_FACETS, storeWith } from './store-with.js';
+import type { BuiltInStore } from './store-with.js';
 
 /** The suites' "now" (Nov 2023), and how many calls their atomicity tests fire at once. */
 export const T0 = 1_700_000_000_000;
@@ -17,7 +19,7 @@ export interface StoreUnderTest {
  * and, after the test, close it (unless the test did) and clean up. Returns a stand-in that
  * forwards every call to the current test's store.
  */
-export function storePerTest(makeStore: () => Promise<StoreUnderTest>): MfaStore {
+export function storePerTest(makeStore: () => Promise<StoreUnderTest>): BuiltInStore {
   let subject: StoreUnderTest | null = null;
   let closed = false;
 
@@ -32,10 +34,10 @@ export function storePerTest(makeStore: () => Promise<StoreUnderTest>): MfaStore
     subject = null;
   });
 
-  return new Proxy({} as MfaStore, {
+  return new Proxy({} as BuiltInStore, {
     get(_target, property) {
       if (!subject) throw new Error('the store under test exists only while a test runs');
-      const store = subject.store;
+      const store = storeWith(subject.store, BUILT_IN_FACETS);
       const value: unknown = Reflect.get(store, property);
       if (typeof value !== 'function') return value;
       if (property === 'close') {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { FactorRecord, FailurePolicy, PhoneCodeRecord } from '../../src/stores/store.js';
+import type { FactorRecord, FailurePolicy } from '../../src/stores/facets/core.js';
+import type { PhoneCodeRecord } from '../../src/stores/facets/phone-codes.js';
 import { itRejectsAfterClose, PARALLEL, storePerTest, T0 } from './store-per-test.js';
 import type { StoreUnderTest } from './store-per-test.js';
 import { runAppPasswordStoreSuite } from './store-suite-app-passwords.js';
@@ -49,39 +50,39 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
           data: { digits: 8, nested: { list: [1, 'two', null, true], ok: false } },
         });
         const bare = makeFactor({ sealedSecret: null, data: {} });
-        await store.createFactor(full);
-        await store.createFactor(bare);
-        assert.deepEqual(await store.getFactor(full.id), full);
-        assert.deepEqual(await store.getFactor(bare.id), bare);
+        await store.core.createFactor(full);
+        await store.core.createFactor(bare);
+        assert.deepEqual(await store.core.getFactor(full.id), full);
+        assert.deepEqual(await store.core.getFactor(bare.id), bare);
       });
 
       it('getFactor returns null for an unknown id', async () => {
-        assert.equal(await store.getFactor('nope'), null);
+        assert.equal(await store.core.getFactor('nope'), null);
       });
 
       it('hands out copies: mutating a returned or passed-in record does not change the store', async () => {
         const factor = makeFactor();
         const original = structuredClone(factor);
-        await store.createFactor(factor);
+        await store.core.createFactor(factor);
         factor.label = 'changed after create';
         (factor.data as { digits: number }).digits = 7;
 
-        const fetched = await store.getFactor(factor.id);
+        const fetched = await store.core.getFactor(factor.id);
         assert.ok(fetched);
         fetched.label = 'changed after get';
         fetched.confirmedAt = T0;
         (fetched.data as { digits: number }).digits = 9;
-        const listed = await store.listFactors('alice');
+        const listed = await store.core.listFactors('alice');
         listed[0]!.label = 'changed after list';
 
-        assert.deepEqual(await store.getFactor(factor.id), original);
+        assert.deepEqual(await store.core.getFactor(factor.id), original);
       });
 
       it('rejects a duplicate id and keeps the first record', async () => {
         const factor = makeFactor();
-        await store.createFactor(factor);
-        await assert.rejects(store.createFactor({ ...factor, userId: 'mallory', label: 'Duplicate' }));
-        assert.deepEqual(await store.getFactor(factor.id), factor);
+        await store.core.createFactor(factor);
+        await assert.rejects(store.core.createFactor({ ...factor, userId: 'mallory', label: 'Duplicate' }));
+        assert.deepEqual(await store.core.getFactor(factor.id), factor);
       });
 
       it('lists only the given user’s factors, confirmed and not, oldest first', async () => {
@@ -89,37 +90,37 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
         const early = makeFactor({ createdAt: T0 + 100 });
         const middle = makeFactor({ createdAt: T0 + 200 });
         const bobs = makeFactor({ userId: 'bob', createdAt: T0 + 150 });
-        for (const f of [late, early, bobs, middle]) await store.createFactor(f);
+        for (const f of [late, early, bobs, middle]) await store.core.createFactor(f);
 
-        assert.deepEqual(await store.listFactors('alice'), [early, middle, late]);
-        assert.deepEqual(await store.listFactors('bob'), [bobs]);
-        assert.deepEqual(await store.listFactors('carol'), []);
+        assert.deepEqual(await store.core.listFactors('alice'), [early, middle, late]);
+        assert.deepEqual(await store.core.listFactors('bob'), [bobs]);
+        assert.deepEqual(await store.core.listFactors('carol'), []);
       });
 
       it('confirms a factor once, only for its owner', async () => {
         const factor = makeFactor();
-        await store.createFactor(factor);
+        await store.core.createFactor(factor);
 
-        assert.equal(await store.confirmFactor('mallory', factor.id, T0 + 5), false);
-        assert.equal((await store.getFactor(factor.id))?.confirmedAt, null);
+        assert.equal(await store.core.confirmFactor('mallory', factor.id, T0 + 5), false);
+        assert.equal((await store.core.getFactor(factor.id))?.confirmedAt, null);
 
-        assert.equal(await store.confirmFactor('alice', factor.id, T0 + 10), true);
-        assert.equal(await store.confirmFactor('alice', factor.id, T0 + 20), false);
-        assert.equal((await store.getFactor(factor.id))?.confirmedAt, T0 + 10);
+        assert.equal(await store.core.confirmFactor('alice', factor.id, T0 + 10), true);
+        assert.equal(await store.core.confirmFactor('alice', factor.id, T0 + 20), false);
+        assert.equal((await store.core.getFactor(factor.id))?.confirmedAt, T0 + 10);
 
-        assert.equal(await store.confirmFactor('alice', 'nope', T0), false);
+        assert.equal(await store.core.confirmFactor('alice', 'nope', T0), false);
       });
 
       it('deletes a factor only for its owner', async () => {
         const factor = makeFactor();
-        await store.createFactor(factor);
+        await store.core.createFactor(factor);
 
-        assert.equal(await store.deleteFactor('mallory', factor.id), false);
-        assert.deepEqual(await store.getFactor(factor.id), factor);
+        assert.equal(await store.core.deleteFactor('mallory', factor.id), false);
+        assert.deepEqual(await store.core.getFactor(factor.id), factor);
 
-        assert.equal(await store.deleteFactor('alice', factor.id), true);
-        assert.equal(await store.getFactor(factor.id), null);
-        assert.equal(await store.deleteFactor('alice', factor.id), false);
+        assert.equal(await store.core.deleteFactor('alice', factor.id), true);
+        assert.equal(await store.core.getFactor(factor.id), null);
+        assert.equal(await store.core.deleteFactor('alice', factor.id), false);
       });
 
       it('deleteUnconfirmedFactors without a cutoff removes all of the user’s unconfirmed factors only', async () => {
@@ -127,12 +128,12 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
         const pending2 = makeFactor({ createdAt: T0 + 1_000 });
         const confirmed = makeFactor({ createdAt: T0 - 1_000, confirmedAt: T0 });
         const bobsPending = makeFactor({ userId: 'bob' });
-        for (const f of [pending1, pending2, confirmed, bobsPending]) await store.createFactor(f);
+        for (const f of [pending1, pending2, confirmed, bobsPending]) await store.core.createFactor(f);
 
-        assert.equal(await store.deleteUnconfirmedFactors('alice'), 2);
-        assert.deepEqual(await store.listFactors('alice'), [confirmed]);
-        assert.deepEqual(await store.listFactors('bob'), [bobsPending]);
-        assert.equal(await store.deleteUnconfirmedFactors('alice'), 0);
+        assert.equal(await store.core.deleteUnconfirmedFactors('alice'), 2);
+        assert.deepEqual(await store.core.listFactors('alice'), [confirmed]);
+        assert.deepEqual(await store.core.listFactors('bob'), [bobsPending]);
+        assert.equal(await store.core.deleteUnconfirmedFactors('alice'), 0);
       });
 
       it('deleteUnconfirmedFactors with a cutoff removes only unconfirmed ones created before it', async () => {
@@ -140,28 +141,28 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
         const atCutoff = makeFactor({ createdAt: T0 });
         const recent = makeFactor({ createdAt: T0 + 1 });
         const oldConfirmed = makeFactor({ createdAt: T0 - 10, confirmedAt: T0 - 5 });
-        for (const f of [old, atCutoff, recent, oldConfirmed]) await store.createFactor(f);
+        for (const f of [old, atCutoff, recent, oldConfirmed]) await store.core.createFactor(f);
 
-        assert.equal(await store.deleteUnconfirmedFactors('alice', T0), 1);
-        assert.deepEqual(await store.listFactors('alice'), [oldConfirmed, atCutoff, recent]);
+        assert.equal(await store.core.deleteUnconfirmedFactors('alice', T0), 1);
+        assert.deepEqual(await store.core.listFactors('alice'), [oldConfirmed, atCutoff, recent]);
       });
     });
 
     describe('consumeTimeStep', () => {
       it('accepts the first step (even 0), then only strictly higher ones, recording lastUsedAt', async () => {
         const factor = makeFactor({ confirmedAt: T0 });
-        await store.createFactor(factor);
+        await store.core.createFactor(factor);
 
-        assert.equal(await store.consumeTimeStep(factor.id, 0, T0 + 1), true);
-        assert.equal(await store.consumeTimeStep(factor.id, 100, T0 + 2), true);
-        assert.equal(await store.consumeTimeStep(factor.id, 100, T0 + 3), false, 'same step is a replay');
-        assert.equal(await store.consumeTimeStep(factor.id, 99, T0 + 4), false, 'lower step is a replay');
-        let stored = await store.getFactor(factor.id);
+        assert.equal(await store.core.consumeTimeStep(factor.id, 0, T0 + 1), true);
+        assert.equal(await store.core.consumeTimeStep(factor.id, 100, T0 + 2), true);
+        assert.equal(await store.core.consumeTimeStep(factor.id, 100, T0 + 3), false, 'same step is a replay');
+        assert.equal(await store.core.consumeTimeStep(factor.id, 99, T0 + 4), false, 'lower step is a replay');
+        let stored = await store.core.getFactor(factor.id);
         assert.equal(stored?.lastStep, 100);
         assert.equal(stored?.lastUsedAt, T0 + 2, 'a rejected step must not count as a use');
 
-        assert.equal(await store.consumeTimeStep(factor.id, 101, T0 + 5), true);
-        stored = await store.getFactor(factor.id);
+        assert.equal(await store.core.consumeTimeStep(factor.id, 101, T0 + 5), true);
+        stored = await store.core.getFactor(factor.id);
         assert.equal(stored?.lastStep, 101);
         assert.equal(stored?.lastUsedAt, T0 + 5);
       });
@@ -169,39 +170,39 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
       it('keeps steps per factor', async () => {
         const a = makeFactor();
         const b = makeFactor();
-        await store.createFactor(a);
-        await store.createFactor(b);
-        assert.equal(await store.consumeTimeStep(a.id, 50, T0), true);
-        assert.equal(await store.consumeTimeStep(b.id, 50, T0), true);
+        await store.core.createFactor(a);
+        await store.core.createFactor(b);
+        assert.equal(await store.core.consumeTimeStep(a.id, 50, T0), true);
+        assert.equal(await store.core.consumeTimeStep(b.id, 50, T0), true);
       });
 
       it('returns false for an unknown factor', async () => {
-        assert.equal(await store.consumeTimeStep('nope', 1, T0), false);
+        assert.equal(await store.core.consumeTimeStep('nope', 1, T0), false);
       });
     });
 
     describe('lockout', () => {
       it('starts at zero for a user who never failed', async () => {
-        assert.deepEqual(await store.getLockout('alice'), { failures: 0, lockedUntil: null, hardLocked: false });
+        assert.deepEqual(await store.core.getLockout('alice'), { failures: 0, lockedUntil: null, hardLocked: false });
       });
 
       it('locks at the threshold for lockMs, keeps counting, and locks again at the next multiple', async () => {
         for (let i = 1; i <= 4; i++) {
-          assert.deepEqual(await store.recordFailure('alice', policy(T0 + i)), {
+          assert.deepEqual(await store.core.recordFailure('alice', policy(T0 + i)), {
             failures: i,
             lockedUntil: null,
             hardLocked: false,
           });
         }
-        const fifth = await store.recordFailure('alice', policy(T0 + 5));
+        const fifth = await store.core.recordFailure('alice', policy(T0 + 5));
         assert.deepEqual(fifth, { failures: 5, lockedUntil: T0 + 5 + 60_000, hardLocked: false });
-        assert.deepEqual(await store.getLockout('alice'), fifth);
+        assert.deepEqual(await store.core.getLockout('alice'), fifth);
 
-        const sixth = await store.recordFailure('alice', policy(T0 + 6));
+        const sixth = await store.core.recordFailure('alice', policy(T0 + 6));
         assert.deepEqual(sixth, { failures: 6, lockedUntil: T0 + 5 + 60_000, hardLocked: false });
 
-        for (let i = 7; i <= 9; i++) await store.recordFailure('alice', policy(T0 + i));
-        assert.deepEqual(await store.recordFailure('alice', policy(T0 + 10)), {
+        for (let i = 7; i <= 9; i++) await store.core.recordFailure('alice', policy(T0 + i));
+        assert.deepEqual(await store.core.recordFailure('alice', policy(T0 + 10)), {
           failures: 10,
           lockedUntil: T0 + 10 + 60_000,
           hardLocked: false,
@@ -210,11 +211,11 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
 
       it('hard-locks with no expiry at hardLimit, and stays hard-locked', async () => {
         const strict = (now: number) => policy(now, { threshold: 3, hardLimit: 7 });
-        for (let i = 1; i <= 6; i++) await store.recordFailure('alice', strict(T0 + i));
-        const seventh = await store.recordFailure('alice', strict(T0 + 7));
+        for (let i = 1; i <= 6; i++) await store.core.recordFailure('alice', strict(T0 + i));
+        const seventh = await store.core.recordFailure('alice', strict(T0 + 7));
         assert.deepEqual(seventh, { failures: 7, lockedUntil: null, hardLocked: true });
-        assert.deepEqual(await store.getLockout('alice'), seventh);
-        assert.deepEqual(await store.recordFailure('alice', strict(T0 + 8)), {
+        assert.deepEqual(await store.core.getLockout('alice'), seventh);
+        assert.deepEqual(await store.core.recordFailure('alice', strict(T0 + 8)), {
           failures: 8,
           lockedUntil: null,
           hardLocked: true,
@@ -222,53 +223,53 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
       });
 
       it('resetFailures clears the counter and any lock, including a hard lock', async () => {
-        for (let i = 1; i <= 3; i++) await store.recordFailure('alice', policy(T0, { hardLimit: 3 }));
-        assert.equal((await store.getLockout('alice')).hardLocked, true);
-        await store.resetFailures('alice');
-        assert.deepEqual(await store.getLockout('alice'), { failures: 0, lockedUntil: null, hardLocked: false });
-        assert.deepEqual(await store.recordFailure('alice', policy(T0)), {
+        for (let i = 1; i <= 3; i++) await store.core.recordFailure('alice', policy(T0, { hardLimit: 3 }));
+        assert.equal((await store.core.getLockout('alice')).hardLocked, true);
+        await store.core.resetFailures('alice');
+        assert.deepEqual(await store.core.getLockout('alice'), { failures: 0, lockedUntil: null, hardLocked: false });
+        assert.deepEqual(await store.core.recordFailure('alice', policy(T0)), {
           failures: 1,
           lockedUntil: null,
           hardLocked: false,
         });
-        await store.resetFailures('never-failed');
+        await store.core.resetFailures('never-failed');
       });
 
       it('counts per user', async () => {
-        for (let i = 1; i <= 5; i++) await store.recordFailure('alice', policy(T0));
-        await store.recordFailure('bob', policy(T0));
-        assert.equal((await store.getLockout('alice')).failures, 5);
-        assert.deepEqual(await store.getLockout('bob'), { failures: 1, lockedUntil: null, hardLocked: false });
-        await store.resetFailures('bob');
-        assert.equal((await store.getLockout('alice')).failures, 5);
+        for (let i = 1; i <= 5; i++) await store.core.recordFailure('alice', policy(T0));
+        await store.core.recordFailure('bob', policy(T0));
+        assert.equal((await store.core.getLockout('alice')).failures, 5);
+        assert.deepEqual(await store.core.getLockout('bob'), { failures: 1, lockedUntil: null, hardLocked: false });
+        await store.core.resetFailures('bob');
+        assert.equal((await store.core.getLockout('alice')).failures, 5);
       });
     });
 
     describe(`atomicity under ${PARALLEL} parallel callers`, () => {
       it('consumeTimeStep: exactly one caller wins the same step', async () => {
         const factor = makeFactor({ confirmedAt: T0 });
-        await store.createFactor(factor);
+        await store.core.createFactor(factor);
         const results = await Promise.all(
-          Array.from({ length: PARALLEL }, (_, i) => store.consumeTimeStep(factor.id, 1234, T0 + i)),
+          Array.from({ length: PARALLEL }, (_, i) => store.core.consumeTimeStep(factor.id, 1234, T0 + i)),
         );
         assert.equal(results.filter(Boolean).length, 1);
-        assert.equal((await store.getFactor(factor.id))?.lastStep, 1234);
+        assert.equal((await store.core.getFactor(factor.id))?.lastStep, 1234);
       });
 
       it('confirmFactor: exactly one caller confirms', async () => {
         const factor = makeFactor();
-        await store.createFactor(factor);
+        await store.core.createFactor(factor);
         const results = await Promise.all(
-          Array.from({ length: PARALLEL }, (_, i) => store.confirmFactor('alice', factor.id, T0 + i)),
+          Array.from({ length: PARALLEL }, (_, i) => store.core.confirmFactor('alice', factor.id, T0 + i)),
         );
         assert.equal(results.filter(Boolean).length, 1);
       });
 
       it('recordFailure: no failure is lost and each caller sees a distinct count', async () => {
         const states = await Promise.all(
-          Array.from({ length: PARALLEL }, () => store.recordFailure('alice', policy(T0))),
+          Array.from({ length: PARALLEL }, () => store.core.recordFailure('alice', policy(T0))),
         );
-        assert.equal((await store.getLockout('alice')).failures, PARALLEL);
+        assert.equal((await store.core.getLockout('alice')).failures, PARALLEL);
         assert.deepEqual(
           states.map((s) => s.failures).sort((a, b) => a - b),
           Array.from({ length: PARALLEL }, (_, i) => i + 1),
@@ -278,52 +279,52 @@ export function runStoreConformanceSuite(name: string, makeStore: () => Promise<
 
     itRejectsAfterClose(store, 'rejects every call after close()', async () => {
       const factor = makeFactor();
-      await store.createFactor(factor);
+      await store.core.createFactor(factor);
       return {
-        createFactor: () => store.createFactor(makeFactor()),
-        getFactor: () => store.getFactor(factor.id),
-        listFactors: () => store.listFactors('alice'),
-        confirmFactor: () => store.confirmFactor('alice', factor.id, T0),
-        deleteFactor: () => store.deleteFactor('alice', factor.id),
-        deleteUnconfirmedFactors: () => store.deleteUnconfirmedFactors('alice'),
-        consumeTimeStep: () => store.consumeTimeStep(factor.id, 1, T0),
-        getLockout: () => store.getLockout('alice'),
-        recordFailure: () => store.recordFailure('alice', policy(T0)),
-        resetFailures: () => store.resetFailures('alice'),
-        putPhoneCode: () => store.putPhoneCode(phoneCode()),
-        consumePhoneCode: () => store.consumePhoneCode('alice', 'signin', 'h1', T0),
+        createFactor: () => store.core.createFactor(makeFactor()),
+        getFactor: () => store.core.getFactor(factor.id),
+        listFactors: () => store.core.listFactors('alice'),
+        confirmFactor: () => store.core.confirmFactor('alice', factor.id, T0),
+        deleteFactor: () => store.core.deleteFactor('alice', factor.id),
+        deleteUnconfirmedFactors: () => store.core.deleteUnconfirmedFactors('alice'),
+        consumeTimeStep: () => store.core.consumeTimeStep(factor.id, 1, T0),
+        getLockout: () => store.core.getLockout('alice'),
+        recordFailure: () => store.core.recordFailure('alice', policy(T0)),
+        resetFailures: () => store.core.resetFailures('alice'),
+        putPhoneCode: () => store.phoneCodes.put(phoneCode()),
+        consumePhoneCode: () => store.phoneCodes.consume('alice', 'signin', 'h1', T0),
       };
     });
 
     describe('phone codes', () => {
       it('consumes a live code once, only with its hash, user and purpose', async () => {
-        await store.putPhoneCode(phoneCode());
-        assert.equal(await store.consumePhoneCode('alice', 'signin', 'wrong', T0), false);
-        assert.equal(await store.consumePhoneCode('bob', 'signin', 'h1', T0), false);
-        assert.equal(await store.consumePhoneCode('alice', 'enroll', 'h1', T0), false);
-        assert.equal(await store.consumePhoneCode('alice', 'signin', 'h1', T0), true);
-        assert.equal(await store.consumePhoneCode('alice', 'signin', 'h1', T0), false, 'single use');
+        await store.phoneCodes.put(phoneCode());
+        assert.equal(await store.phoneCodes.consume('alice', 'signin', 'wrong', T0), false);
+        assert.equal(await store.phoneCodes.consume('bob', 'signin', 'h1', T0), false);
+        assert.equal(await store.phoneCodes.consume('alice', 'enroll', 'h1', T0), false);
+        assert.equal(await store.phoneCodes.consume('alice', 'signin', 'h1', T0), true);
+        assert.equal(await store.phoneCodes.consume('alice', 'signin', 'h1', T0), false, 'single use');
       });
 
       it('refuses a code at or after its expiry', async () => {
-        await store.putPhoneCode(phoneCode({ expiresAt: T0 + 1000 }));
-        assert.equal(await store.consumePhoneCode('alice', 'signin', 'h1', T0 + 1000), false);
-        assert.equal(await store.consumePhoneCode('alice', 'signin', 'h1', T0 + 999), true);
+        await store.phoneCodes.put(phoneCode({ expiresAt: T0 + 1000 }));
+        assert.equal(await store.phoneCodes.consume('alice', 'signin', 'h1', T0 + 1000), false);
+        assert.equal(await store.phoneCodes.consume('alice', 'signin', 'h1', T0 + 999), true);
       });
 
       it('a newer code of the same user and purpose replaces the older one', async () => {
-        await store.putPhoneCode(phoneCode({ codeHash: 'old' }));
-        await store.putPhoneCode(phoneCode({ codeHash: 'new', createdAt: T0 + 1 }));
-        await store.putPhoneCode(phoneCode({ purpose: 'enroll', codeHash: 'other-purpose' }));
-        assert.equal(await store.consumePhoneCode('alice', 'signin', 'old', T0), false);
-        assert.equal(await store.consumePhoneCode('alice', 'signin', 'new', T0), true);
-        assert.equal(await store.consumePhoneCode('alice', 'enroll', 'other-purpose', T0), true);
+        await store.phoneCodes.put(phoneCode({ codeHash: 'old' }));
+        await store.phoneCodes.put(phoneCode({ codeHash: 'new', createdAt: T0 + 1 }));
+        await store.phoneCodes.put(phoneCode({ purpose: 'enroll', codeHash: 'other-purpose' }));
+        assert.equal(await store.phoneCodes.consume('alice', 'signin', 'old', T0), false);
+        assert.equal(await store.phoneCodes.consume('alice', 'signin', 'new', T0), true);
+        assert.equal(await store.phoneCodes.consume('alice', 'enroll', 'other-purpose', T0), true);
       });
 
       it(`consumePhoneCode: exactly one of ${PARALLEL} parallel callers wins`, async () => {
-        await store.putPhoneCode(phoneCode());
+        await store.phoneCodes.put(phoneCode());
         const results = await Promise.all(
-          Array.from({ length: PARALLEL }, () => store.consumePhoneCode('alice', 'signin', 'h1', T0)),
+          Array.from({ length: PARALLEL }, () => store.phoneCodes.consume('alice', 'signin', 'h1', T0)),
         );
         assert.equal(results.filter(Boolean).length, 1);
       });

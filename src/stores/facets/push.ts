@@ -27,7 +27,10 @@ export interface PushStore {
   /** Set (or clear, with null) the device's PIN hash. Returns false when there is no such device. */
   setDevicePin(id: string, pinHash: string | null): Promise<boolean>;
 
-  /** Mark the device disabled at `now` (after too many wrong PINs). Idempotent: the first time is kept. */
+  /**
+   * Mark the device disabled at `now` (after too many wrong PINs). Idempotent: the first time is
+   * kept. From then on it resolves no challenge and its approvals complete no sign-in.
+   */
   disableDevice(id: string, now: number): Promise<void>;
 
   /** Persist a new challenge. Inserting an existing id throws. */
@@ -40,21 +43,25 @@ export interface PushStore {
   listOpenChallenges(userId: string, now: number): Promise<PushChallengeRecord[]>;
 
   /**
-   * ATOMIC. End a pending challenge: only if its status is 'pending' and `now < expiresAt`, set
-   * status, resolvedAt = now, resolvedBy and evidence. Returns whether it did; of 30 parallel
-   * answers exactly one wins, and the stored answer is the winner's.
+   * ATOMIC. End a pending challenge: only if its status is 'pending', `now < expiresAt` and the
+   * device `resolution.deviceId` exists and is not disabled, set status, resolvedAt = now,
+   * resolvedBy and evidence. Returns whether it did; of 30 parallel answers exactly one wins, the
+   * stored answer is the winner's, and a device disabled by a parallel request wins nothing.
    *
    * `UPDATE push_challenges SET status = :status, resolved_at = :now, resolved_by = :deviceId,
-   *  evidence = :evidence WHERE id = :id AND status = 'pending' AND :now < expires_at`
+   *  evidence = :evidence WHERE id = :id AND status = 'pending' AND :now < expires_at
+   *  AND EXISTS (SELECT 1 FROM push_devices WHERE id = :deviceId AND disabled_at IS NULL)`
    */
   resolveChallenge(id: string, resolution: PushResolution): Promise<boolean>;
 
   /**
-   * ATOMIC. Use an approval to complete a sign-in: only if status is 'approved' and consumedAt is
-   * null, set consumedAt = now. Returns whether it did; exactly one of 30 parallel calls wins.
+   * ATOMIC. Use an approval to complete a sign-in: only if status is 'approved', consumedAt is
+   * null and the device that approved it (resolvedBy) exists and is not disabled, set
+   * consumedAt = now. Returns whether it did; exactly one of 30 parallel calls wins.
    *
    * `UPDATE push_challenges SET consumed_at = :now
-   *  WHERE id = :id AND status = 'approved' AND consumed_at IS NULL`
+   *  WHERE id = :id AND status = 'approved' AND consumed_at IS NULL
+   *  AND EXISTS (SELECT 1 FROM push_devices d WHERE d.id = push_challenges.resolved_by AND d.disabled_at IS NULL)`
    */
   consumeChallenge(id: string, now: number): Promise<boolean>;
 

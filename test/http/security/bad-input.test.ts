@@ -66,7 +66,7 @@ describe('bad input to the code fields', () => {
   after(async () => h.stop());
   beforeEach(async () => h.mfa.admin.unlock(userId));
 
-  const failures = async () => (await h.store.getLockout(userId)).failures;
+  const failures = async () => (await h.store.core.getLockout(userId)).failures;
 
   describe('POST /mfa/setup/totp', () => {
     let a: Agent;
@@ -83,14 +83,14 @@ describe('bad input to the code fields', () => {
         const before = await failures();
         assertClientError(await post(a, '/mfa/setup/totp', body(token)), name);
         assert.equal(await failures(), before + 1);
-        assert.deepEqual((await h.store.listFactors(userId)).map((f) => f.confirmedAt), [null]);
+        assert.deepEqual((await h.store.core.listFactors(userId)).map((f) => f.confirmedAt), [null]);
         assert.equal((await a.get('/').redirects(0)).headers.location, '/mfa/setup');
       });
     }
     for (const [name, body] of TOO_LARGE) {
       it(`${name}: 413`, async () => {
         assertClientError(await post(a, '/mfa/setup/totp', body(token)), name, 413);
-        assert.deepEqual((await h.store.listFactors(userId)).map((f) => f.confirmedAt), [null]);
+        assert.deepEqual((await h.store.core.listFactors(userId)).map((f) => f.confirmedAt), [null]);
       });
     }
   });
@@ -102,7 +102,7 @@ describe('bad input to the code fields', () => {
     before(async () => {
       const { secret } = await h.enrolledUser();
       await h.fullySignedIn(secret);
-      lastStep = (await h.store.listFactors(userId))[0]!.lastStep;
+      lastStep = (await h.store.core.listFactors(userId))[0]!.lastStep;
       a = await h.halfSignedIn();
       token = await h.csrf(a, '/mfa/verify');
     });
@@ -112,7 +112,7 @@ describe('bad input to the code fields', () => {
         const before = await failures();
         assertClientError(await post(a, '/mfa/verify', body(token)), name);
         assert.equal(await failures(), before + 1, 'counted as a failed guess');
-        assert.equal((await h.store.listFactors(userId))[0]!.lastStep, lastStep);
+        assert.equal((await h.store.core.listFactors(userId))[0]!.lastStep, lastStep);
         assert.equal((await a.get('/').redirects(0)).headers.location, '/mfa/verify');
       });
     }
@@ -154,14 +154,14 @@ describe('bad input to the method choice (POST /mfa/setup)', () => {
   for (const [name, body] of cases) {
     it(`${name}: a 4xx, no factor created, not counted as a guess`, async () => {
       assertClientError(await post(a, '/mfa/setup', body(token)), name);
-      assert.deepEqual(await h.store.listFactors(await h.userId()), []);
-      assert.equal((await h.store.getLockout(await h.userId())).failures, 0);
+      assert.deepEqual(await h.store.core.listFactors(await h.userId()), []);
+      assert.equal((await h.store.core.getLockout(await h.userId())).failures, 0);
       assert.equal((await a.get('/mfa/setup/totp').redirects(0)).headers.location, '/mfa/setup');
     });
   }
   it('a 200 KB body: 413', async () => {
     assertClientError(await post(a, '/mfa/setup', { form: { _csrf: token, contact: TWO_HUNDRED_KB, mode: 'otp' } }), '200 KB', 413);
-    assert.deepEqual(await h.store.listFactors(await h.userId()), []);
+    assert.deepEqual(await h.store.core.listFactors(await h.userId()), []);
   });
   it('the valid choice still works (the refusals above were about the input)', async () => {
     const res = await post(a, '/mfa/setup', { form: { _csrf: token, contact: 'mobile_app', mode: 'otp' } });

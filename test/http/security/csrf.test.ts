@@ -37,7 +37,7 @@ describe('CSRF protection', () => {
   });
   afterEach(async () => h.stop());
 
-  const factors = async () => h.store.listFactors(await h.userId());
+  const factors = async () => h.store.core.listFactors(await h.userId());
 
   it('POST /mfa/setup: starts no enrollment', async () => {
     const a = h.agent();
@@ -64,7 +64,7 @@ describe('CSRF protection', () => {
     for (const [, f] of forged) await postForged(a, '/mfa/verify', f, { code: h.codeFor(secret) });
     await postForged(a, '/mfa/verify', {}, { code: h.wrongCode(secret) });
     assert.equal((await a.get('/').redirects(0)).headers.location, '/mfa/verify');
-    assert.equal((await h.store.getLockout(await h.userId())).failures, 0);
+    assert.equal((await h.store.core.getLockout(await h.userId())).failures, 0);
     assert.equal((await h.submitCode(a, '/mfa/verify', h.codeFor(secret))).status, 303);
   });
 

@@ -29,7 +29,7 @@ describe('lockout after consecutive wrong codes', () => {
     return { statuses, last: last! };
   }
 
-  const failures = async () => (await h.store.getLockout(await h.userId())).failures;
+  const failures = async () => (await h.store.core.getLockout(await h.userId())).failures;
 
   async function assertLockedOut(a: Agent) {
     const res = await h.submitCode(a, '/mfa/verify', h.codeFor(secret));
@@ -92,7 +92,7 @@ describe('lockout after consecutive wrong codes', () => {
       assert.equal(statuses.at(-1), 429);
       h.clock.advance(durationMs);
     }
-    const state = await h.store.getLockout(await h.userId());
+    const state = await h.store.core.getLockout(await h.userId());
     assert.deepEqual(state, { failures: hardLimit, lockedUntil: null, hardLocked: true });
 
     h.clock.advance(365 * 24 * 60 * 60_000);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MemoryStore } from '../../../src/stores/memory.js';
+import { MemoryStore } from '../../../src/stores/memory/memory-store.js';
 import { BarrierStore } from '../../support/barrier-store.js';
 import { startHarness } from '../../support/harness.js';
 import type { Agent, Harness } from '../../support/harness.js';
@@ -123,7 +123,7 @@ for (const [name, overrides] of Object.entries(stores)) {
       const tokens = await Promise.all(agents.map((a) => h.csrf(a, '/mfa/verify')));
       const code = h.codeFor(secret);
 
-      barrier.arm('listFactors', PARALLEL);
+      barrier.arm('core.listFactors', PARALLEL);
       const results = await Promise.all(
         agents.map((a, i) => a.post('/mfa/verify').type('form').send({ _csrf: tokens[i], code }).redirects(0)),
       );

@@ -113,7 +113,7 @@ describe('what sessions hold', () => {
     await b.get('/mfa/manage');
     await snap('signed in again, manage page');
 
-    const [factor] = await h.store.listFactors(await h.userId());
+    const [factor] = await h.store.core.listFactors(await h.userId());
     assert.ok(factor?.sealedSecret);
     for (const [step, raw] of snapshots) {
       assert.ok(raw.length > 0, `${step}: sessions were inspected`);

@@ -17,12 +17,12 @@ describe('skipping the second step', () => {
   before(async () => {
     h = await startHarness();
     ({ secret } = await h.enrolledUser());
-    factorId = (await h.store.listFactors(await h.userId()))[0]!.id;
+    factorId = (await h.store.core.listFactors(await h.userId()))[0]!.id;
   });
   after(async () => h.stop());
 
   async function assertFactorsUnchanged() {
-    const factors = await h.store.listFactors(await h.userId());
+    const factors = await h.store.core.listFactors(await h.userId());
     assert.deepEqual(factors.map((f) => [f.id, f.confirmedAt !== null]), [[factorId, true]]);
   }
 
@@ -145,7 +145,7 @@ describe('skipping the second step', () => {
         const res = await a.post('/mfa/setup/totp').type('form').send({ _csrf: token, code: fresh.codeFor(enrolling) }).redirects(0);
         assert.equal(res.status, 409);
         assert.equal((await a.get('/').redirects(0)).headers.location, '/login');
-        assert.deepEqual((await fresh.store.listFactors(await fresh.userId())).filter((f) => f.confirmedAt !== null), []);
+        assert.deepEqual((await fresh.store.core.listFactors(await fresh.userId())).filter((f) => f.confirmedAt !== null), []);
       } finally {
         await fresh.stop();
       }

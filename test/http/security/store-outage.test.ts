@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Response } from 'supertest';
-import { MemoryStore } from '../../../src/stores/memory.js';
+import { MemoryStore } from '../../../src/stores/memory/memory-store.js';
 import { FailingStore } from '../../support/failing-store.js';
-import type { StoreMethod } from '../../support/failing-store.js';
+import type { CoreStore } from '../../../src/stores/facets/core.js';
 import { startHarness } from '../../support/harness.js';
 import type { Agent, Harness } from '../../support/harness.js';
 
@@ -72,11 +72,11 @@ describe('store outage', () => {
     failing.recover();
     await assertNotSignedIn(a, '/mfa/setup');
     await assertNotSignedIn(b, '/mfa/setup');
-    assert.deepEqual((await failing.store.listFactors(await h.userId())).map((f) => f.confirmedAt), [null]);
+    assert.deepEqual((await failing.store.core.listFactors(await h.userId())).map((f) => f.confirmedAt), [null]);
   });
 
   // One failing step of the check must refuse it as surely as a dead store.
-  const partial: [StoreMethod, 'right' | 'wrong'][] = [
+  const partial: [keyof CoreStore, 'right' | 'wrong'][] = [
     ['listFactors', 'right'],
     ['getLockout', 'right'],
     ['consumeTimeStep', 'right'],
@@ -89,7 +89,7 @@ describe('store outage', () => {
       h.freshStep();
       const a = await h.halfSignedIn();
       const token = await h.csrf(a, '/mfa/verify');
-      failing.fail(method);
+      failing.fail(`core.${method}`);
       const code = kind === 'right' ? h.codeFor(secret) : h.wrongCode(secret);
       assertUnavailable(await a.post('/mfa/verify').type('form').send({ _csrf: token, code }).redirects(0), `POST /mfa/verify`);
       failing.recover();
@@ -101,7 +101,7 @@ describe('store outage', () => {
     const a = h.agent();
     await h.login(a);
     const secret = await h.beginSetup(a);
-    failing.fail('confirmFactor');
+    failing.fail('core.confirmFactor');
     assertUnavailable(await h.submitCode(a, '/mfa/setup/totp', h.codeFor(secret)), 'POST /mfa/setup/totp');
     failing.recover();
     await assertNotSignedIn(a, '/mfa/setup');

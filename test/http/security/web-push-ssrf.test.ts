@@ -31,7 +31,7 @@ describe('Web Push: endpoints outside the sender’s allowedHosts', () => {
       assert.deepEqual([res.status, res.body.error], [400, 'invalid_request'], endpoint);
       assert.match(String(res.body.message), /endpoint host is not an allowed push service \(WebPushSender allowedHosts\)/, endpoint);
     }
-    assert.deepEqual(await h.store.listPushSubscriptions(await h.userId()), []);
+    assert.deepEqual(await h.store.pushSubscriptions.list(await h.userId()), []);
   });
 });
 
@@ -47,7 +47,7 @@ describe('Web Push: a stored subscription whose host is no longer allowed', () =
     const { phone, account } = await h.enrolledPushUser();
     const { endpoint, keys } = h.service.subscription();
     // Attack: SSRF through a subscription registered before the allow-list was narrowed.
-    await h.store.putPushSubscription({ deviceId: account.deviceId, userId: await h.userId(), endpoint, p256dh: keys.p256dh, auth: keys.auth, createdAt: h.clock.now() });
+    await h.store.pushSubscriptions.put({ deviceId: account.deviceId, userId: await h.userId(), endpoint, p256dh: keys.p256dh, auth: keys.auth, createdAt: h.clock.now() });
     const failed = h.nextEvent('push.webpush_failed');
     const b = await h.contactMe();
     const event = await failed;

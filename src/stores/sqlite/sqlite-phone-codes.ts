@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { PhoneCodeRecord } from './store.js';
+import type { PhoneCodeRecord, PhoneCodeStore } from '../facets/phone-codes.js';
 
 /**
- * SqliteStore's phone codes (table `phone_codes`, schema migration 2). Each operation is one
+ * SqliteStore's phone-codes facet (table `phone_codes`, schema migration 2). Each operation is one
  * statement, and SQLite serialises writers, so each is atomic across every process sharing the file.
  */
-export class SqlitePhoneCodes {
+export class SqlitePhoneCodes implements PhoneCodeStore {
   readonly #put: Database.Statement<PhoneCodeRecord>;
   readonly #consume: Database.Statement<[string, string, string, number]>;
 
@@ -22,12 +22,12 @@ export class SqlitePhoneCodes {
     );
   }
 
-  put(record: PhoneCodeRecord): void {
+  async put(record: PhoneCodeRecord): Promise<void> {
     const { userId, purpose, codeHash, createdAt, expiresAt } = record;
     this.#put.run({ userId, purpose, codeHash, createdAt, expiresAt });
   }
 
-  consume(userId: string, purpose: string, codeHash: string, now: number): boolean {
+  async consume(userId: string, purpose: string, codeHash: string, now: number): Promise<boolean> {
     return this.#consume.run(userId, purpose, codeHash, now).changes === 1;
   }
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { ConfigurationError } from '../errors.js';
-import type { SqliteStoreOptions } from './sqlite.js';
+import { ConfigurationError } from '../../errors.js';
+import type { SqliteStoreOptions } from './sqlite-store.js';
 
 const TABLE_PREFIX = /^[a-z_][a-z0-9_]*$/i;
 

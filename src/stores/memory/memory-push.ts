@@ -1,84 +1,99 @@
+import type { PushStore } from '../facets/push.js';
+import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from '../push-records.js';
 import { oldestFirst } from './oldest-first.js';
-import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution, PushSubscriptionRecord } from './push-records.js';
 
-/**
- * The push part of MemoryStore. Like the rest of MemoryStore, each method runs synchronously to
- * completion, which is what makes the "atomic" ones atomic within this process.
- */
-export class MemoryPushData {
+/** MemoryStore's push facet. */
+export class MemoryPush implements PushStore {
   readonly #devices = new Map<string, PushDeviceRecord>();
   readonly #challenges = new Map<string, PushChallengeRecord>();
   readonly #nonces = new Map<string, number>();
-  readonly #subscriptions = new Map<string, PushSubscriptionRecord>();
+  readonly #open: () => void;
 
-  createPushDevice(device: PushDeviceRecord): void {
+  constructor(ensureOpen: () => void) {
+    this.#open = ensureOpen;
+  }
+
+  async createDevice(device: PushDeviceRecord): Promise<void> {
+    this.#open();
     if (this.#devices.has(device.id)) throw new Error(`push device ${device.id} already exists`);
     this.#devices.set(device.id, structuredClone(device));
   }
 
-  getPushDevice(id: string): PushDeviceRecord | null {
+  async getDevice(id: string): Promise<PushDeviceRecord | null> {
+    this.#open();
     const device = this.#devices.get(id);
     return device ? structuredClone(device) : null;
   }
 
-  activatePushDevice(id: string, a: { publicKey: PublicJwk; name: string | null; now: number }): boolean {
+  async activateDevice(id: string, a: { publicKey: PublicJwk; name: string | null; now: number }): Promise<boolean> {
+    this.#open();
     const device = this.#devices.get(id);
     if (!device || device.activatedAt !== null || a.now >= device.activationExpiresAt) return false;
     Object.assign(device, { activatedAt: a.now, publicKey: structuredClone(a.publicKey), name: a.name });
     return true;
   }
 
-  setPushDevicePin(id: string, pinHash: string | null): boolean {
+  async setDevicePin(id: string, pinHash: string | null): Promise<boolean> {
+    this.#open();
     const device = this.#devices.get(id);
     if (!device) return false;
     device.pinHash = pinHash;
     return true;
   }
 
-  disablePushDevice(id: string, now: number): void {
+  async disableDevice(id: string, now: number): Promise<void> {
+    this.#open();
     const device = this.#devices.get(id);
     if (device && device.disabledAt === null) device.disabledAt = now;
   }
 
-  createPushChallenge(challenge: PushChallengeRecord): void {
+  async createChallenge(challenge: PushChallengeRecord): Promise<void> {
+    this.#open();
     if (this.#challenges.has(challenge.id)) throw new Error(`push challenge ${challenge.id} already exists`);
     this.#challenges.set(challenge.id, structuredClone(challenge));
   }
 
-  getPushChallenge(id: string): PushChallengeRecord | null {
+  async getChallenge(id: string): Promise<PushChallengeRecord | null> {
+    this.#open();
     const challenge = this.#challenges.get(id);
     return challenge ? structuredClone(challenge) : null;
   }
 
-  listOpenPushChallenges(userId: string, now: number): PushChallengeRecord[] {
+  async listOpenChallenges(userId: string, now: number): Promise<PushChallengeRecord[]> {
+    this.#open();
     return this.#ofUser(userId, (c) => c.status === 'pending' && now < c.expiresAt);
   }
 
-  resolvePushChallenge(id: string, r: PushResolution): boolean {
+  async resolveChallenge(id: string, r: PushResolution): Promise<boolean> {
+    this.#open();
     const challenge = this.#challenges.get(id);
-    if (!challenge || challenge.status !== 'pending' || r.now >= challenge.expiresAt) return false;
+    if (!challenge || challenge.status !== 'pending' || r.now >= challenge.expiresAt || !this.#enabled(r.deviceId)) return false;
     Object.assign(challenge, { status: r.status, resolvedAt: r.now, resolvedBy: r.deviceId, evidence: r.evidence });
     return true;
   }
 
-  consumePushChallenge(id: string, now: number): boolean {
+  async consumeChallenge(id: string, now: number): Promise<boolean> {
+    this.#open();
     const challenge = this.#challenges.get(id);
-    if (!challenge || challenge.status !== 'approved' || challenge.consumedAt !== null) return false;
+    if (!challenge || challenge.status !== 'approved' || challenge.consumedAt !== null || !this.#enabled(challenge.resolvedBy)) return false;
     challenge.consumedAt = now;
     return true;
   }
 
-  listUnseenFraudReports(userId: string): PushChallengeRecord[] {
+  async listUnseenFraudReports(userId: string): Promise<PushChallengeRecord[]> {
+    this.#open();
     return this.#ofUser(userId, (c) => c.status === 'fraud' && c.noticeSeenAt === null);
   }
 
-  markFraudReportsSeen(userId: string, now: number): void {
+  async markFraudReportsSeen(userId: string, now: number): Promise<void> {
+    this.#open();
     for (const c of this.#challenges.values()) {
       if (c.userId === userId && c.status === 'fraud' && c.noticeSeenAt === null) c.noticeSeenAt = now;
     }
   }
 
-  consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): boolean {
+  async consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    this.#open();
     const key = JSON.stringify([scope, nonce]);
     const until = this.#nonces.get(key);
     if (until !== undefined && now < until) return false;
@@ -88,18 +103,9 @@ export class MemoryPushData {
     return true;
   }
 
-  putPushSubscription(subscription: PushSubscriptionRecord): void {
-    this.#subscriptions.set(subscription.deviceId, structuredClone(subscription));
-  }
-
-  listPushSubscriptions(userId: string): PushSubscriptionRecord[] {
-    return oldestFirst(this.#subscriptions.values(), userId);
-  }
-
-  deletePushSubscription(deviceId: string, endpoint?: string): boolean {
-    const current = this.#subscriptions.get(deviceId);
-    if (!current || (endpoint !== undefined && current.endpoint !== endpoint)) return false;
-    return this.#subscriptions.delete(deviceId);
+  #enabled(deviceId: string | null): boolean {
+    const device = deviceId === null ? undefined : this.#devices.get(deviceId);
+    return device !== undefined && device.disabledAt === null;
   }
 
   #ofUser(userId: string, keep: (c: PushChallengeRecord) => boolean): PushChallengeRecord[] {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AppPasswordRecord } from './store.js';
+import type { AppPasswordRecord, AppPasswordStore } from '../facets/app-passwords.js';
 
 interface AppPasswordRow {
   id: string;
@@ -15,10 +15,10 @@ interface AppPasswordRow {
 const COLUMNS = 'id, user_id, name, hash, scope, created_at, expires_at, last_used_at';
 
 /**
- * SqliteStore's app-password table (schema migration 3). Every "atomic" method
+ * SqliteStore's app-passwords facet (table `app_passwords`, schema migration 3). Every "atomic" method
  * is one statement or an IMMEDIATE transaction, so it holds across processes sharing the file.
  */
-export class SqliteAppPasswords {
+export class SqliteAppPasswords implements AppPasswordStore {
   readonly #sql: ReturnType<typeof prepare>;
   readonly #create: (record: AppPasswordRecord, maxPerUser: number, now: number) => boolean;
 
@@ -37,28 +37,28 @@ export class SqliteAppPasswords {
     }).immediate;
   }
 
-  create(record: AppPasswordRecord, limit: { maxPerUser: number; now: number }): boolean {
+  async create(record: AppPasswordRecord, limit: { maxPerUser: number; now: number }): Promise<boolean> {
     return this.#create(record, limit.maxPerUser, limit.now);
   }
 
-  findByHash(hash: string): AppPasswordRecord | null {
+  async findByHash(hash: string): Promise<AppPasswordRecord | null> {
     const row = this.#sql.findByHash.get(hash);
     return row ? toRecord(row) : null;
   }
 
-  list(userId: string): AppPasswordRecord[] {
+  async list(userId: string): Promise<AppPasswordRecord[]> {
     return this.#sql.list.all(userId).map(toRecord);
   }
 
-  touch(id: string, now: number): void {
+  async touch(id: string, now: number): Promise<void> {
     this.#sql.touch.run(now, id);
   }
 
-  delete(userId: string, id: string): boolean {
+  async delete(userId: string, id: string): Promise<boolean> {
     return this.#sql.deleteOne.run(id, userId).changes === 1;
   }
 
-  deleteAll(userId: string): number {
+  async deleteAll(userId: string): Promise<number> {
     return this.#sql.deleteAll.run(userId).changes;
   }
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../../errors.js';
 
 /** Returns the SQL (one or more statements) that moves the schema up by one version. */
 export type Migration = (prefix: string) => string;

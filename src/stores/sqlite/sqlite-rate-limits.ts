@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { NO_RATE_LIMIT } from './store.js';
-import type { RateLimitHit, RateLimitState } from './store.js';
+import { NO_RATE_LIMIT } from '../facets/rate-limits.js';
+import type { RateLimitHit, RateLimitState, RateLimitStore } from '../facets/rate-limits.js';
 
 /** Ended windows dropped each time a new window starts, so keys sprayed by an attacker do not pile up. */
 const PRUNE_BATCH = 100;
@@ -11,10 +11,10 @@ interface RateLimitRow {
 }
 
 /**
- * SqliteStore's rate-limit counters (table `rate_limits`, schema migration 2). hitRateLimit is
- * one IMMEDIATE transaction, so it is atomic across every process sharing the database file.
+ * SqliteStore's rate-limits facet (table `rate_limits`, schema migration 2). hit() is one
+ * IMMEDIATE transaction, so it is atomic across every process sharing the database file.
  */
-export class SqliteRateLimits {
+export class SqliteRateLimits implements RateLimitStore {
   readonly #get: Database.Statement<[string, number], RateLimitRow>;
   readonly #hit: (key: string, windowMs: number, now: number, limit: number | null) => RateLimitHit;
   readonly #delete: Database.Statement<[string]>;
@@ -48,16 +48,16 @@ export class SqliteRateLimits {
     }).immediate;
   }
 
-  get(key: string, now: number): RateLimitState {
+  async get(key: string, now: number): Promise<RateLimitState> {
     const row = this.#get.get(key, now);
     return row ? { count: row.count, resetAt: row.reset_at } : { ...NO_RATE_LIMIT };
   }
 
-  hit(key: string, windowMs: number, now: number, limit?: number): RateLimitHit {
+  async hit(key: string, windowMs: number, now: number, limit?: number): Promise<RateLimitHit> {
     return this.#hit(key, windowMs, now, limit ?? null);
   }
 
-  delete(key: string): void {
+  async delete(key: string): Promise<void> {
     this.#delete.run(key);
   }
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution, PushSubscriptionRecord } from './push-records.js';
+import type { PushStore } from '../facets/push.js';
+import type { PublicJwk, PushChallengeRecord, PushDeviceRecord, PushResolution } from '../push-records.js';
 
 interface DeviceRow {
   id: string;
@@ -36,101 +37,84 @@ const CHALLENGE_COLUMNS =
   'id, user_id, factor_id, number, created_at, expires_at, context, status, resolved_at, resolved_by, evidence, consumed_at, notice_seen_at';
 
 /**
- * The push part of SqliteStore. Every "atomic" operation is one conditional statement, which
- * SQLite serialises across every process that opens the file.
+ * SqliteStore's push facet (schema migration 4). Every atomic operation is one conditional
+ * statement, which SQLite serialises across every process that opens the file.
  */
-export class SqlitePushData {
+export class SqlitePush implements PushStore {
   readonly #sql: ReturnType<typeof prepare>;
 
   constructor(db: Database.Database, prefix: string) {
     this.#sql = prepare(db, prefix);
   }
 
-  createPushDevice(d: PushDeviceRecord): void {
+  async createDevice(d: PushDeviceRecord): Promise<void> {
     this.#sql.insertDevice.run(
       d.id, d.userId, d.activationCodeHash, d.activationExpiresAt, d.activatedAt,
       d.publicKey === null ? null : JSON.stringify(d.publicKey), d.name, d.pinHash, d.disabledAt, d.createdAt,
     );
   }
 
-  getPushDevice(id: string): PushDeviceRecord | null {
+  async getDevice(id: string): Promise<PushDeviceRecord | null> {
     const row = this.#sql.getDevice.get(id);
     return row ? toDevice(row) : null;
   }
 
-  activatePushDevice(id: string, a: { publicKey: PublicJwk; name: string | null; now: number }): boolean {
+  async activateDevice(id: string, a: { publicKey: PublicJwk; name: string | null; now: number }): Promise<boolean> {
     return this.#sql.activateDevice.run(a.now, JSON.stringify(a.publicKey), a.name, id, a.now).changes === 1;
   }
 
-  setPushDevicePin(id: string, pinHash: string | null): boolean {
+  async setDevicePin(id: string, pinHash: string | null): Promise<boolean> {
     return this.#sql.setPin.run(pinHash, id).changes === 1;
   }
 
-  disablePushDevice(id: string, now: number): void {
+  async disableDevice(id: string, now: number): Promise<void> {
     this.#sql.disableDevice.run(now, id);
   }
 
-  createPushChallenge(c: PushChallengeRecord): void {
+  async createChallenge(c: PushChallengeRecord): Promise<void> {
     this.#sql.insertChallenge.run(
       c.id, c.userId, c.factorId, c.number, c.createdAt, c.expiresAt, JSON.stringify(c.context), c.status,
       c.resolvedAt, c.resolvedBy, c.evidence, c.consumedAt, c.noticeSeenAt,
     );
   }
 
-  getPushChallenge(id: string): PushChallengeRecord | null {
+  async getChallenge(id: string): Promise<PushChallengeRecord | null> {
     const row = this.#sql.getChallenge.get(id);
     return row ? toChallenge(row) : null;
   }
 
-  listOpenPushChallenges(userId: string, now: number): PushChallengeRecord[] {
+  async listOpenChallenges(userId: string, now: number): Promise<PushChallengeRecord[]> {
     return this.#sql.listOpen.all(userId, now).map(toChallenge);
   }
 
-  resolvePushChallenge(id: string, r: PushResolution): boolean {
-    return this.#sql.resolve.run(r.status, r.now, r.deviceId, r.evidence, id, r.now).changes === 1;
+  async resolveChallenge(id: string, r: PushResolution): Promise<boolean> {
+    return this.#sql.resolve.run({ id, status: r.status, now: r.now, deviceId: r.deviceId, evidence: r.evidence }).changes === 1;
   }
 
-  consumePushChallenge(id: string, now: number): boolean {
+  async consumeChallenge(id: string, now: number): Promise<boolean> {
     return this.#sql.consume.run(now, id).changes === 1;
   }
 
-  listUnseenFraudReports(userId: string): PushChallengeRecord[] {
+  async listUnseenFraudReports(userId: string): Promise<PushChallengeRecord[]> {
     return this.#sql.listUnseenFraud.all(userId).map(toChallenge);
   }
 
-  markFraudReportsSeen(userId: string, now: number): void {
+  async markFraudReportsSeen(userId: string, now: number): Promise<void> {
     this.#sql.markFraudSeen.run(now, userId);
   }
 
-  consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): boolean {
+  async consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
     const fresh = this.#sql.insertNonce.run({ scope, nonce, expiresAt, now }).changes === 1;
     // Keeps the table to roughly one window of nonces; indexed, so cheap.
     if (fresh) this.#sql.purgeNonces.run(now);
     return fresh;
   }
-
-  putPushSubscription(s: PushSubscriptionRecord): void {
-    this.#sql.putSubscription.run(s.deviceId, s.userId, s.endpoint, s.p256dh, s.auth, s.createdAt);
-  }
-
-  listPushSubscriptions(userId: string): PushSubscriptionRecord[] {
-    return this.#sql.listSubscriptions.all(userId).map((r) => ({
-      deviceId: r.device_id, userId: r.user_id, endpoint: r.endpoint, p256dh: r.p256dh, auth: r.auth, createdAt: r.created_at,
-    }));
-  }
-
-  deletePushSubscription(deviceId: string, endpoint?: string): boolean {
-    return this.#sql.deleteSubscription.run({ deviceId, endpoint: endpoint ?? null }).changes === 1;
-  }
 }
-
-interface SubscriptionRow { device_id: string; user_id: string; endpoint: string; p256dh: string; auth: string; created_at: number }
 
 function prepare(db: Database.Database, p: string) {
   const devices = `${p}push_devices`;
   const challenges = `${p}push_challenges`;
   const nonces = `${p}push_nonces`;
-  const subscriptions = `${p}push_subscriptions`;
   return {
     insertDevice: db.prepare<unknown[]>(`INSERT INTO ${devices} (${DEVICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     getDevice: db.prepare<[string], DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${devices} WHERE id = ?`),
@@ -148,12 +132,17 @@ function prepare(db: Database.Database, p: string) {
       `SELECT ${CHALLENGE_COLUMNS} FROM ${challenges}
        WHERE user_id = ? AND status = 'pending' AND ? < expires_at ORDER BY created_at, rowid`,
     ),
-    resolve: db.prepare<[string, number, string, string | null, string, number]>(
-      `UPDATE ${challenges} SET status = ?, resolved_at = ?, resolved_by = ?, evidence = ?
-       WHERE id = ? AND status = 'pending' AND ? < expires_at`,
+    // Only a device that is still enabled at this very statement may end a challenge.
+    resolve: db.prepare<{ id: string; status: string; now: number; deviceId: string; evidence: string | null }>(
+      `UPDATE ${challenges} SET status = @status, resolved_at = @now, resolved_by = @deviceId, evidence = @evidence
+       WHERE id = @id AND status = 'pending' AND @now < expires_at
+         AND EXISTS (SELECT 1 FROM ${devices} WHERE id = @deviceId AND disabled_at IS NULL)`,
     ),
+    // The approving device must still be enabled when the approval is used.
     consume: db.prepare<[number, string]>(
-      `UPDATE ${challenges} SET consumed_at = ? WHERE id = ? AND status = 'approved' AND consumed_at IS NULL`,
+      `UPDATE ${challenges} SET consumed_at = ?
+       WHERE id = ? AND status = 'approved' AND consumed_at IS NULL
+         AND EXISTS (SELECT 1 FROM ${devices} WHERE id = ${challenges}.resolved_by AND disabled_at IS NULL)`,
     ),
     listUnseenFraud: db.prepare<[string], ChallengeRow>(
       `SELECT ${CHALLENGE_COLUMNS} FROM ${challenges}
@@ -168,15 +157,6 @@ function prepare(db: Database.Database, p: string) {
        ON CONFLICT (scope, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE ${nonces}.expires_at <= @now`,
     ),
     purgeNonces: db.prepare<[number]>(`DELETE FROM ${nonces} WHERE expires_at <= ?`),
-    putSubscription: db.prepare<[string, string, string, string, string, number]>(
-      `INSERT OR REPLACE INTO ${subscriptions} (device_id, user_id, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    ),
-    listSubscriptions: db.prepare<[string], SubscriptionRow>(
-      `SELECT device_id, user_id, endpoint, p256dh, auth, created_at FROM ${subscriptions} WHERE user_id = ? ORDER BY created_at, rowid`,
-    ),
-    deleteSubscription: db.prepare<{ deviceId: string; endpoint: string | null }>(
-      `DELETE FROM ${subscriptions} WHERE device_id = @deviceId AND (@endpoint IS NULL OR endpoint = @endpoint)`,
-    ),
   };
 }
 

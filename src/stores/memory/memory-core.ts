@@ -1,0 +1,85 @@
+import type { CoreStore, FactorRecord, FailurePolicy, LockoutState } from '../facets/core.js';
+import { nextLockout, NO_LOCKOUT } from '../facets/core.js';
+import { oldestFirst } from './oldest-first.js';
+
+/** MemoryStore's core facet. Each method runs to completion synchronously, which makes the atomic ones atomic. */
+export class MemoryCore implements CoreStore {
+  readonly #factors = new Map<string, FactorRecord>();
+  readonly #lockouts = new Map<string, LockoutState>();
+  readonly #open: () => void;
+
+  constructor(ensureOpen: () => void) {
+    this.#open = ensureOpen;
+  }
+
+  async createFactor(factor: FactorRecord): Promise<void> {
+    this.#open();
+    if (this.#factors.has(factor.id)) throw new Error(`factor ${factor.id} already exists`);
+    this.#factors.set(factor.id, structuredClone(factor));
+  }
+
+  async getFactor(id: string): Promise<FactorRecord | null> {
+    this.#open();
+    const factor = this.#factors.get(id);
+    return factor ? structuredClone(factor) : null;
+  }
+
+  async listFactors(userId: string): Promise<FactorRecord[]> {
+    this.#open();
+    return oldestFirst(this.#factors.values(), userId);
+  }
+
+  async confirmFactor(userId: string, id: string, now: number): Promise<boolean> {
+    this.#open();
+    const factor = this.#factors.get(id);
+    if (!factor || factor.userId !== userId || factor.confirmedAt !== null) return false;
+    factor.confirmedAt = now;
+    return true;
+  }
+
+  async deleteFactor(userId: string, id: string): Promise<boolean> {
+    this.#open();
+    const factor = this.#factors.get(id);
+    if (!factor || factor.userId !== userId) return false;
+    return this.#factors.delete(id);
+  }
+
+  async deleteUnconfirmedFactors(userId: string, createdBefore?: number): Promise<number> {
+    this.#open();
+    let deleted = 0;
+    for (const factor of this.#factors.values()) {
+      const stale = createdBefore === undefined || factor.createdAt < createdBefore;
+      if (factor.userId === userId && factor.confirmedAt === null && stale) {
+        this.#factors.delete(factor.id);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  async consumeTimeStep(factorId: string, step: number, now: number): Promise<boolean> {
+    this.#open();
+    const factor = this.#factors.get(factorId);
+    if (!factor || (factor.lastStep !== null && step <= factor.lastStep)) return false;
+    factor.lastStep = step;
+    factor.lastUsedAt = now;
+    return true;
+  }
+
+  async getLockout(userId: string): Promise<LockoutState> {
+    this.#open();
+    return { ...(this.#lockouts.get(userId) ?? NO_LOCKOUT) };
+  }
+
+  async recordFailure(userId: string, policy: FailurePolicy): Promise<LockoutState> {
+    this.#open();
+    const next = nextLockout(this.#lockouts.get(userId) ?? NO_LOCKOUT, policy);
+    this.#lockouts.set(userId, next);
+    return { ...next };
+  }
+
+  async resetFailures(userId: string): Promise<void> {
+    this.#open();
+    this.#lockouts.delete(userId);
+  }
+}

@@ -1,0 +1,30 @@
+import type { RateLimitHit, RateLimitState, RateLimitStore } from '../facets/rate-limits.js';
+import { nextRateLimit, NO_RATE_LIMIT } from '../facets/rate-limits.js';
+
+/** MemoryStore's rate-limits facet. */
+export class MemoryRateLimits implements RateLimitStore {
+  readonly #counters = new Map<string, RateLimitState>();
+  readonly #open: () => void;
+
+  constructor(ensureOpen: () => void) {
+    this.#open = ensureOpen;
+  }
+
+  async get(key: string, now: number): Promise<RateLimitState> {
+    this.#open();
+    const state = this.#counters.get(key);
+    return state && state.resetAt !== null && state.resetAt > now ? { ...state } : { ...NO_RATE_LIMIT };
+  }
+
+  async hit(key: string, windowMs: number, now: number, limit?: number): Promise<RateLimitHit> {
+    this.#open();
+    const hit = nextRateLimit(this.#counters.get(key) ?? NO_RATE_LIMIT, windowMs, now, limit);
+    this.#counters.set(key, { count: hit.count, resetAt: hit.resetAt });
+    return hit;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#open();
+    this.#counters.delete(key);
+  }
+}
