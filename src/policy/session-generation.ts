@@ -1,13 +1,7 @@
 import type { PushWakeup } from '../push/wakeup.js';
-import type { FactorRecord } from '../stores/store.js';
+import type { FactorRecord } from '../stores/facets/core.js';
+import type { SessionGenerationStore } from '../stores/facets/session-generations.js';
 
-/** The store's per-user generation (the sessionGenerations facet). */
-export interface GenerationSource {
-  /** The user's current generation; 0 for a user whose sessions were never revoked. */
-  get(userId: string): Promise<number>;
-  /** Atomic increment; returns the new generation. */
-  bump(userId: string): Promise<number>;
-}
 
 /** What a session records when a step completes (or a sign-in starts), to be checked later. */
 export interface SessionStamp {
@@ -17,7 +11,8 @@ export interface SessionStamp {
 }
 
 export interface SessionGenerationsOptions {
-  generations: GenerationSource;
+  /** The store's sessionGenerations facet. */
+  generations: SessionGenerationStore;
   /** The core store's factor list: a session ends with the factor it completed with. */
   factors: { listFactors(userId: string): Promise<FactorRecord[]> };
   /** Carries "this user's sessions changed" to every instance (the push wake-up channel). */

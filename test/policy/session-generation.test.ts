@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SessionGenerations, sessionsTopic } from '../../src/policy/session-generation.js';
-import type { GenerationSource } from '../../src/policy/session-generation.js';
+import type { SessionGenerationStore } from '../../src/stores/facets/session-generations.js';
 import { InProcessPushWakeup } from '../../src/push/wakeup.js';
 import type { PushWakeup } from '../../src/push/wakeup.js';
-import type { FactorRecord } from '../../src/stores/store.js';
+import type { FactorRecord } from '../../src/stores/facets/core.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 /** One shared "database": generations and factors, counting reads; `hold` parks reads until released. */
-class SharedState implements GenerationSource {
+class SharedState implements SessionGenerationStore {
   generations = new Map<string, number>();
   factors: FactorRecord[] = [];
   reads = 0;

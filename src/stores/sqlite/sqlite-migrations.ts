@@ -113,6 +113,8 @@ export const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX ${p}push_subscriptions_user ON ${p}push_subscriptions (user_id, created_at);
   `,
+  // 6: the user's default method ("Make default" on Security info).
+  (p) => `ALTER TABLE ${p}factors ADD COLUMN preferred_at INTEGER;`,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
