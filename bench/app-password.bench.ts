@@ -15,7 +15,7 @@ import express from 'express';
 import passport from 'passport';
 import { createMfa, SqliteStore } from '../src/index.js';
 import type { AppPasswordStrategy } from '../src/index.js';
-import { AppPasswordMethod } from '../src/methods/app-password.js';
+import { AppPasswordMethod } from '../src/methods/app-passwords/app-password-method.js';
 import { DEFAULTS } from '../src/options.js';
 import { basic } from '../test/support/harness.js';
 import { listenOnLocalhost } from '../test/support/local-server.js';

@@ -39,7 +39,7 @@ export class SeededSessions {
   /** A new session whose second step started at `now`, optionally waiting on a push challenge; returns its Cookie header. */
   async seed(now: number, pushChallengeId?: string): Promise<string> {
     const data = structuredClone(this.#template!);
-    data.mfa!.pending = { ...data.mfa!.pending!, startedAt: now, ...(pushChallengeId ? { pushChallengeId } : {}) };
+    data.mfa!.pending = { ...data.mfa!.pending!, startedAt: now, ...(pushChallengeId ? { methods: { push: { challengeId: pushChallengeId } } } : {}) };
     const sid = randomBytes(18).toString('base64url');
     await new Promise<void>((resolve, reject) => this.store.set(sid, data, (err) => (err ? reject(err) : resolve())));
     // express-session's cookie format: "s:" + id + "." + base64 HMAC-SHA256 without padding.

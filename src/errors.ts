@@ -104,6 +104,8 @@ export class PhoneTransportError extends MfaError {
 /** Too many codes were sent to this account or from this network in the last hour (SMS toll fraud). */
 export class PhoneSendLimitError extends MfaError {
   readonly scope: 'user' | 'ip';
+  /** The limits count per hour. */
+  readonly retryAfterSeconds = 3600;
   constructor(scope: 'user' | 'ip') {
     super(429, 'phone_send_limit', 'Too many codes were sent in the last hour. Try again later, or use another method.');
     this.scope = scope;
@@ -186,4 +188,14 @@ export class PushNotApprovedError extends MfaError {
   constructor(code: PushNotApprovedCode, message: string) {
     super(code === 'push_pending' ? 409 : 401, code, message);
   }
+}
+
+/**
+ * When to come back after `error`, in seconds, for a Retry-After header: a rate limit or a time
+ * lock says so itself, a store outage is worth retrying in 30 s; null when it does not apply.
+ */
+export function retryAfterSeconds(error: unknown): number | null {
+  if (error instanceof StoreUnavailableError) return 30;
+  if (error instanceof MfaError && 'retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number') return error.retryAfterSeconds;
+  return null;
 }

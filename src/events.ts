@@ -40,3 +40,6 @@ export interface MfaEvent {
   /** The app password concerned (app_password.* events). */
   appPasswordId?: string | undefined;
 }
+
+/** Reports one audit event; the time is added by createMfa(). */
+export type Emit = (event: Omit<MfaEvent, 'at'>) => void;

@@ -1,26 +1,26 @@
 import type { Request, RequestHandler, Router } from 'express';
-import type CustomStrategy from 'passport-custom';
-import type { MfaContext } from './context.js';
-import { deriveSubkey } from './crypto/derive-key.js';
 import { SecretBox } from './crypto/secret-box.js';
+import type { Emit } from './events.js';
 import { csrfToken, requireCsrf } from './http/csrf.js';
+import { deviceRoutes } from './http/device-routes.js';
 import { createGuard } from './http/guard.js';
+import type { Pages } from './http/pages.js';
 import { createPushStreams } from './http/push-streams.js';
 import type { NodeMiddleware } from './http/push-streams.js';
 import { createRouter } from './http/router.js';
 import { ViewRenderer } from './http/views.js';
-import { PhoneMethod } from './methods/phone.js';
-import { AppPasswordMethod } from './methods/app-password.js';
-import { PushMethod } from './methods/push.js';
-import { TotpMethod } from './methods/totp.js';
+import { appPasswordsOf } from './methods/app-passwords/index.js';
+import { AttemptRunner } from './methods/attempt.js';
+import * as builtIn from './methods/built-in.js';
+import { pushApiOf } from './methods/push/index.js';
+import { MethodRegistry } from './methods/registry.js';
 import { resolveOptions } from './options.js';
 import type { MfaOptions } from './options.js';
 import { createAppPasswordStrategy } from './passport/app-password-strategy.js';
 import type { AppPasswordStrategy } from './passport/app-password-strategy.js';
 import { createMfaStrategy } from './passport/mfa-strategy.js';
+import type { MfaStrategy } from './passport/mfa-strategy.js';
 import { LockoutPolicy } from './policy/lockout.js';
-import { PushBudget } from './push/budget.js';
-import { PinPolicy } from './push/pin-policy.js';
 import { guardStore, refuseAbsentFacets } from './stores/guarded-store.js';
 
 export interface Mfa {
@@ -32,8 +32,12 @@ export interface Mfa {
    * browsers can wait cheaply. Without it the page falls back to `<basePath>/verify/push/events`.
    */
   streams: NodeMiddleware;
-  /** Register with passport.use('mfa', mfa.strategy). */
-  strategy: CustomStrategy;
+  /**
+   * The 'mfa' Passport strategy, for hosts that verify the second step in routes of their own
+   * with passport.authenticate('mfa', { session: false }); createMfa() registers it on `passport`
+   * as `strategyName`. The package's own pages do not need it.
+   */
+  strategy: MfaStrategy;
   /** Middleware for host routes that need both factors. */
   requireSecondFactor(): RequestHandler;
   /**
@@ -69,58 +73,37 @@ export interface Mfa {
 /** Builds one passport-mfa instance from one options object (validated here, at startup). */
 export function createMfa(input: MfaOptions): Mfa {
   const options = resolveOptions(input);
-  const emit: MfaContext['emit'] = (event) => {
+  const emit: Emit = (event) => {
     try {
       options.onEvent({ ...event, at: options.clock() });
     } catch (error) {
       console.error('passport-mfa: onEvent hook threw', error);
     }
   };
-  const guarded = guardStore(options.store, (cause) => {
+  const storeAsGiven = guardStore(options.store, (cause) => {
     emit({ type: 'store.unavailable', userId: null, reason: cause instanceof Error ? cause.message : String(cause) });
   });
-  const store = refuseAbsentFacets(guarded);
-  const box = new SecretBox(options.keys, options.random);
-  const totp = new TotpMethod({ store, box, issuer: options.issuer, settings: options.totp, clock: options.clock, random: options.random });
-  const { push: pushSettings, clock, random } = options;
-  const ctx: MfaContext = {
+  const store = refuseAbsentFacets(storeAsGiven);
+  const attempts = new AttemptRunner({ lockout: new LockoutPolicy(store, options.lockout, options.clock), emit });
+  const revokeAppPasswords = async (userId: string, reason: string): Promise<number> => {
+    const revoked = await appPasswordsOf(registry).revokeAll(userId);
+    if (revoked > 0) emit({ type: 'app_password.revoked', userId, reason });
+    return revoked;
+  };
+  const registry: MethodRegistry = new MethodRegistry(Object.values(builtIn), {
+    options, store, storeAsGiven, box: new SecretBox(options.keys, options.random), attempts, emit, revokeAppPasswords,
+  });
+  const pages: Pages = {
     options,
     store,
-    box,
-    totp,
-    phone: options.sms
-      ? new PhoneMethod({
-          store,
-          transport: options.sms,
-          // The current key only: codes live ≤ 10 minutes, so a rotation costs at most the codes in flight.
-          hmacKey: deriveSubkey(options.keys[0]!, 'phone-code-hmac/v1'),
-          issuer: options.issuer,
-          settings: options.phone,
-          clock: options.clock,
-          random: options.random,
-        })
-      : null,
-    lockout: new LockoutPolicy(store, options.lockout, options.clock),
-    push: new PushMethod({
-      store, totp, issuer: options.issuer, settings: pushSettings, clock, random, emit,
-      // The current key only, like phone codes: a rotation costs at most the setups in flight.
-      activationKey: deriveSubkey(options.keys[0]!, 'push-activation/v1'),
-      budget: new PushBudget(store, pushSettings, clock),
-      pins: new PinPolicy(store, { length: pushSettings.pinLength, maxFailures: pushSettings.maxPinFailures }, clock, random),
-    }),
-    streamTokenKey: deriveSubkey(options.keys[0]!, 'push-stream-token/v1'),
+    registry,
+    emit,
     views: new ViewRenderer({
       overrideDir: options.views,
       globals: { issuer: options.issuer, basePath: options.basePath, loginPath: options.loginPath },
     }),
-    emit,
-    appPasswords: new AppPasswordMethod({ store: guarded, keys: options.keys, settings: options.appPasswords, clock: options.clock, random: options.random }),
   };
-  const revokeAppPasswords = async (userId: string, reason: string) => {
-    const revoked = await ctx.appPasswords.revokeAll(userId);
-    if (revoked > 0) ctx.emit({ type: 'app_password.revoked', userId, reason });
-    return revoked;
-  };
+  const push = pushApiOf(registry);
   const admin: Mfa['admin'] = {
     unlock: (userId) => store.core.resetFailures(userId),
     resetFactors: async (userId) => {
@@ -131,14 +114,15 @@ export function createMfa(input: MfaOptions): Mfa {
     onPasswordReset: (user) => revokeAppPasswords(options.getUserId(user), 'password_reset'),
     revokeAppPasswords: (userId) => revokeAppPasswords(userId, 'revoked_all'),
   };
-  ctx.admin = admin;
+  const strategy = createMfaStrategy({ registry, options });
+  options.passport.use(options.strategyName, strategy);
   return {
-    router: createRouter(ctx),
-    streams: createPushStreams(ctx),
-    strategy: createMfaStrategy(ctx),
-    requireSecondFactor: createGuard(ctx),
+    router: createRouter(pages, push ? deviceRoutes({ options, store, push }) : null),
+    streams: createPushStreams({ options, store, push }),
+    strategy,
+    requireSecondFactor: createGuard(pages),
     csrf: { token: (req) => csrfToken(req, options.random), verify: requireCsrf },
     admin,
-    appPasswordStrategy: createAppPasswordStrategy(ctx),
+    appPasswordStrategy: createAppPasswordStrategy({ options, store, appPasswords: appPasswordsOf(registry), emit }),
   };
 }

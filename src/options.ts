@@ -1,5 +1,4 @@
 import passportDefault from 'passport';
-import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { ConfigurationError } from './errors.js';
 import { APP_PASSWORD_DEFAULTS, appPasswordOptionsSchema, resolveAppPasswordOptions } from './app-password-options.js';
@@ -7,11 +6,10 @@ import type { AppPasswordOptions, ResolvedAppPasswordOptions } from './app-passw
 import { secureRandom } from './crypto/random.js';
 import type { RandomSource } from './crypto/random.js';
 import type { SealingKey } from './crypto/secret-box.js';
-import type { PhoneSettings } from './methods/phone.js';
-import type { TotpSettings } from './methods/totp.js';
+import type { PhoneSettings } from './methods/phone/phone-method.js';
+import type { TotpSettings } from './methods/totp/totp-method.js';
 import { hasFacets } from './stores/mfa-store.js';
 import type { MfaStore } from './stores/mfa-store.js';
-import { requireFacets } from './stores/require-facets.js';
 import type { MfaEvent } from './events.js';
 import { optionalFunction } from './optional-function.js';
 import type { SmsTransport } from './transports/sms-transport.js';
@@ -23,8 +21,8 @@ import type { FraudReport } from './push/fraud-report.js';
 
 /** The part of a Passport instance (`passport` or `new passport.Passport()`) passport-mfa uses. */
 export interface PassportLike {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Passport's own callback signature
-  authenticate(strategy: string, options: object, callback: (...args: any[]) => void): RequestHandler;
+  use(name: string, strategy: { name: string; authenticate(...args: never[]): unknown }): unknown;
+  authenticate(...args: never[]): unknown;
 }
 
 /** Everything createMfa() accepts. Each field lists its default; defaults live in DEFAULTS below. */
@@ -45,9 +43,13 @@ export interface MfaOptions {
   loginPath?: string;
   /** Where to go after the second step when no safe returnTo was remembered. @default '/' */
   defaultReturnTo?: string;
-  /** Passport instance the 'mfa' strategy is registered on. @default the `passport` module's default instance */
+  /**
+   * Passport instance createMfa() registers `mfa.strategy` on, for hosts that call
+   * passport.authenticate('mfa') in routes of their own (the pages verify without Passport).
+   * @default the `passport` module's default instance
+   */
   passport?: PassportLike;
-  /** Name the host registered `mfa.strategy` under. @default 'mfa' */
+  /** Name `mfa.strategy` is registered under (and its `name`). @default 'mfa' */
   strategyName?: string;
   /** Stable id of a signed-in user (req.user). @default user => String(user.id) */
   getUserId?: (user: Express.User) => string;
@@ -189,7 +191,7 @@ const schema = z.object({
   basePath: localPath.refine((s) => !s.endsWith('/'), 'must not end with "/"').optional(),
   loginPath: localPath.optional(),
   defaultReturnTo: localPath.optional(),
-  passport: z.custom<PassportLike>((v) => typeof v === 'object' && v !== null && typeof (v as PassportLike).authenticate === 'function', {
+  passport: z.custom<PassportLike>((v) => typeof v === 'object' && v !== null && typeof (v as PassportLike).authenticate === 'function' && typeof (v as PassportLike).use === 'function', {
     message: 'must be a Passport instance',
   }).optional(),
   strategyName: z.string().min(1).optional(),
@@ -238,11 +240,6 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     throw new ConfigurationError(`createMfa(): invalid options:\n${problems.join('\n')}`);
   }
   const o = parsed.data;
-  requireFacets(o.store, [
-    ...(o.sms ? [{ feature: 'the backup phone (`sms` is set)', facets: ['phoneCodes', 'rateLimits'] as const, orElse: 'remove `sms`' }] : []),
-    ...(o.push?.enabled !== false ? [{ feature: 'push (on unless push.enabled is false)', facets: ['push', 'rateLimits'] as const, orElse: 'set push.enabled = false' }] : []),
-    ...(o.push?.sender ? [{ feature: 'Web Push (`push.sender` is set)', facets: ['pushSubscriptions'] as const, orElse: 'remove push.sender' }] : []),
-  ]);
   const getUserId = o.getUserId ?? ((user: Express.User) => String((user as { id?: unknown }).id));
   const keys = Array.isArray(o.secretKey) ? o.secretKey : [{ id: 'k1', key: o.secretKey as Buffer | string }];
   return {

@@ -1,22 +1,24 @@
 import type { Request, Response } from 'express';
-import type { MfaContext } from '../context.js';
-import { isEnrolled, isFresh, livePending, requireUserId, goToPage } from './flow.js';
-import { completedFor, sessionState } from './session-state.js';
+import { isEnrolled } from '../second-step/is-enrolled.js';
+import { completedFor, sessionState } from '../second-step/session-state.js';
+import { isFresh, livePending, requireUserId, goToPage } from './flow.js';
+import type { Pages } from './pages.js';
 
 /**
  * For pages that change security info: the user must have completed the second step on this
  * session, recently. Otherwise the visitor is sent to verify (again) and null is returned.
  */
-export async function requireFreshSecondFactor(ctx: MfaContext, req: Request, res: Response, returnTo: string): Promise<string | null> {
-  const userId = requireUserId(ctx, req);
-  if (isFresh(ctx, req, userId)) return userId;
+export async function requireFreshSecondFactor(pages: Pages, req: Request, res: Response, returnTo: string): Promise<string | null> {
+  const { options } = pages;
+  const userId = requireUserId(options, req);
+  if (isFresh(options, req, userId)) return userId;
   if (!completedFor(req, userId)) {
-    await livePending(ctx, req, userId, returnTo);
-    await goToPage(ctx, req, res, (await isEnrolled(ctx, userId)) ? '/verify' : '/setup', 401, 'mfa_required');
+    await livePending(options, req, userId, returnTo);
+    await goToPage(options, req, res, (await isEnrolled(pages.store, userId)) ? '/verify' : '/setup', 401, 'mfa_required');
     return null;
   }
-  sessionState(req).pending = { userId, startedAt: ctx.options.clock(), returnTo, reverify: true };
-  await goToPage(ctx, req, res, '/verify', 401, 'reverify_required');
+  sessionState(req).pending = { userId, startedAt: options.clock(), returnTo, reverify: true };
+  await goToPage(options, req, res, '/verify', 401, 'reverify_required');
   return null;
 }
 
@@ -25,11 +27,12 @@ export async function requireFreshSecondFactor(ctx: MfaContext, req: Request, re
  * an enrolled user must pass the second step (recently) before adding another, or anyone who
  * knows the password could add their own authenticator.
  */
-export async function requireSetupAccess(ctx: MfaContext, req: Request, res: Response): Promise<string | null> {
-  const userId = requireUserId(ctx, req);
-  if (!completedFor(req, userId) && !(await isEnrolled(ctx, userId))) {
-    await livePending(ctx, req, userId);
+export async function requireSetupAccess(pages: Pages, req: Request, res: Response): Promise<string | null> {
+  const { options } = pages;
+  const userId = requireUserId(options, req);
+  if (!completedFor(req, userId) && !(await isEnrolled(pages.store, userId))) {
+    await livePending(options, req, userId);
     return userId;
   }
-  return requireFreshSecondFactor(ctx, req, res, `${ctx.options.basePath}/setup`);
+  return requireFreshSecondFactor(pages, req, res, `${options.basePath}/setup`);
 }

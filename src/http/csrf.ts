@@ -2,8 +2,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { CsrfError } from '../errors.js';
 import { safeEqual } from '../crypto/safe-equal.js';
 import type { RandomSource } from '../crypto/random.js';
-import { formBody } from './form-body.js';
-import { sessionState } from './session-state.js';
+import { formBody } from '../second-step/form-body.js';
+import { sessionState } from '../second-step/session-state.js';
 
 /**
  * Synchronizer-token CSRF protection: a random token kept in the session, echoed by every form

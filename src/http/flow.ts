@@ -1,19 +1,17 @@
 import type { Request, Response } from 'express';
-import type { MfaContext } from '../context.js';
 import { NotSignedInError, PendingExpiredError } from '../errors.js';
+import type { ResolvedOptions } from '../options.js';
+import { completedFor, pendingFor, saveSession, sessionState } from '../second-step/session-state.js';
+import type { PendingSecondFactor } from '../second-step/session-state.js';
 import { safeReturnTo } from './safe-return-to.js';
-import { completedFor, pendingFor, saveSession, sessionState } from './session-state.js';
-import type { PendingSecondFactor } from './session-state.js';
 import { wantsJson } from './wants-json.js';
 
-/** The signed-in (first factor) user's id, or throws NotSignedInError. */
-export function requireUserId(ctx: MfaContext, req: Request): string {
-  if (!req.user) throw new NotSignedInError();
-  return ctx.options.getUserId(req.user);
-}
+type FlowOptions = Pick<ResolvedOptions, 'getUserId' | 'clock' | 'pendingTtlMs' | 'defaultReturnTo' | 'reverifyAfterMs' | 'basePath'>;
 
-export async function isEnrolled(ctx: MfaContext, userId: string): Promise<boolean> {
-  return (await ctx.store.core.listFactors(userId)).some((f) => f.confirmedAt !== null);
+/** The signed-in (first factor) user's id, or throws NotSignedInError. */
+export function requireUserId(options: Pick<ResolvedOptions, 'getUserId'>, req: Request): string {
+  if (!req.user) throw new NotSignedInError();
+  return options.getUserId(req.user);
 }
 
 /**
@@ -21,10 +19,10 @@ export async function isEnrolled(ctx: MfaContext, userId: string): Promise<boole
  * first-factor sign-in too (PendingExpiredError after logging out): the password step is only
  * good for `pendingTtlMs`. With no pending state at all, one is started.
  */
-export async function livePending(ctx: MfaContext, req: Request, userId: string, returnTo?: string): Promise<PendingSecondFactor> {
-  const now = ctx.options.clock();
+export async function livePending(options: FlowOptions, req: Request, userId: string, returnTo?: string): Promise<PendingSecondFactor> {
+  const now = options.clock();
   const state = sessionState(req);
-  const pending = pendingFor(req, userId, now, ctx.options.pendingTtlMs);
+  const pending = pendingFor(req, userId, now, options.pendingTtlMs);
   if (pending) {
     if (returnTo !== undefined) pending.returnTo = returnTo;
     return pending;
@@ -33,19 +31,19 @@ export async function livePending(ctx: MfaContext, req: Request, userId: string,
     await new Promise<void>((resolve, reject) => req.logout((err?: unknown) => (err ? reject(err) : resolve())));
     throw new PendingExpiredError('This sign-in took too long. Sign in again.');
   }
-  state.pending = { userId, startedAt: now, returnTo: returnTo ?? ctx.options.defaultReturnTo };
+  state.pending = { userId, startedAt: now, returnTo: returnTo ?? options.defaultReturnTo };
   return state.pending;
 }
 
 /** Whether the completed second factor is recent enough for changing security info. */
-export function isFresh(ctx: MfaContext, req: Request, userId: string): boolean {
+export function isFresh(options: FlowOptions, req: Request, userId: string): boolean {
   const completed = completedFor(req, userId);
-  return completed !== null && ctx.options.clock() - completed.at < ctx.options.reverifyAfterMs;
+  return completed !== null && options.clock() - completed.at < options.reverifyAfterMs;
 }
 
 /** Sends the user to one of the router's pages, e.g. '/verify' (under basePath). */
-export function goToPage(ctx: MfaContext, req: Request, res: Response, page: string, status = 200, code = 'redirect'): Promise<void> {
-  return goTo(req, res, ctx.options.basePath + page, status, code);
+export function goToPage(options: Pick<ResolvedOptions, 'basePath'>, req: Request, res: Response, page: string, status = 200, code = 'redirect'): Promise<void> {
+  return goTo(req, res, options.basePath + page, status, code);
 }
 
 /** Redirects (303, so a POST becomes a GET) to a same-origin location, or answers JSON to scripts. */
@@ -59,8 +57,20 @@ export async function goTo(req: Request, res: Response, location: string, status
 }
 
 /** Where a GET request wanted to go, if it is a safe same-origin path. */
-export function requestedPath(ctx: MfaContext, req: Request): string {
+export function requestedPath(options: Pick<ResolvedOptions, 'defaultReturnTo'>, req: Request): string {
   return req.method === 'GET' || req.method === 'HEAD'
-    ? safeReturnTo(req.originalUrl, ctx.options.defaultReturnTo)
-    : ctx.options.defaultReturnTo;
+    ? safeReturnTo(req.originalUrl, options.defaultReturnTo)
+    : options.defaultReturnTo;
+}
+
+/**
+ * A session that completed the second step and is not re-verifying goes on to its returnTo:
+ * answers and returns true. Otherwise returns false.
+ */
+export async function alreadyDone(options: FlowOptions, req: Request, res: Response, userId: string): Promise<boolean> {
+  if (!completedFor(req, userId)) return false;
+  const pending = pendingFor(req, userId, options.clock(), options.pendingTtlMs);
+  if (pending?.reverify) return false;
+  await goTo(req, res, safeReturnTo(sessionState(req).returnTo, options.defaultReturnTo));
+  return true;
 }

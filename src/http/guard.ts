@@ -1,8 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { MfaContext } from '../context.js';
-import { isEnrolled, livePending, requestedPath, goToPage } from './flow.js';
+import { isEnrolled } from '../second-step/is-enrolled.js';
+import { completedFor } from '../second-step/session-state.js';
+import { livePending, requestedPath, goToPage } from './flow.js';
+import type { Pages } from './pages.js';
 import { sendError } from './respond.js';
-import { completedFor } from './session-state.js';
 
 /**
  * Guards host routes: a request whose user passed the first factor but not the second on this
@@ -10,18 +11,19 @@ import { completedFor } from './session-state.js';
  * going. Scripts get 401 JSON instead of a redirect. A request with no user is left to the
  * host's own login guard. A store failure answers 503: the route is never let through.
  */
-export function createGuard(ctx: MfaContext): () => RequestHandler {
+export function createGuard(pages: Pick<Pages, 'options' | 'store' | 'views'>): () => RequestHandler {
+  const { options, store } = pages;
   return () =>
     async function requireSecondFactor(req: Request, res: Response, next: NextFunction): Promise<void> {
       if (!req.user) return next();
       try {
-        const userId = ctx.options.getUserId(req.user);
+        const userId = options.getUserId(req.user);
         if (completedFor(req, userId)) return next();
-        await livePending(ctx, req, userId, requestedPath(ctx, req));
-        const enrolled = await isEnrolled(ctx, userId);
-        await goToPage(ctx, req, res, enrolled ? '/verify' : '/setup', 401, 'mfa_required');
+        await livePending(options, req, userId, requestedPath(options, req));
+        const enrolled = await isEnrolled(store, userId);
+        await goToPage(options, req, res, enrolled ? '/verify' : '/setup', 401, 'mfa_required');
       } catch (error) {
-        await sendError(ctx, req, res, error);
+        await sendError(pages, req, res, error);
       }
     };
 }

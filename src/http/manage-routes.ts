@@ -1,56 +1,57 @@
 import { Router } from 'express';
-import type { MfaContext } from '../context.js';
 import { NotFoundError } from '../errors.js';
+import { formatDay, formatMinute } from '../format-time.js';
+import type { InfoAction, ViewPart } from '../methods/method.js';
 import { requireFreshSecondFactor } from './access.js';
-import { appPasswordRows } from './app-password-routes.js';
+import { csrfToken } from './csrf.js';
 import { goToPage } from './flow.js';
-import { formatDay, formatMinute } from './format-time.js';
 import { handle } from './handle.js';
-import { notifyPhoneChanged } from './phone-support.js';
+import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
 
-const METHOD_NAMES: Record<string, string> = {
-  totp: 'Mobile app: one-time password',
-  push: 'Mobile app: notification',
-  phone: 'Backup phone',
-};
-
-/** Self-service: the user sees and removes their own methods, and adds more. */
-export function manageRoutes(ctx: MfaContext): Router {
+/** Security info: the user sees and removes their own methods, adds more, and uses each method's own section. */
+export function manageRoutes(pages: Pages): Router {
   const router = Router();
-  const managePath = `${ctx.options.basePath}/manage`;
+  const { options, store, registry } = pages;
+  const managePath = `${options.basePath}/manage`;
+  const action = (a: InfoAction) => ('href' in a ? { label: a.label, href: options.basePath + a.href } : { label: a.label, action: options.basePath + a.action });
 
-  router.get('/manage', handle(ctx, async (req, res) => {
-    const userId = await requireFreshSecondFactor(ctx, req, res, managePath);
+  router.get('/manage', handle(pages, async (req, res) => {
+    const userId = await requireFreshSecondFactor(pages, req, res, managePath);
     if (userId === null) return;
-    const factors = (await ctx.store.core.listFactors(userId))
-      .filter((f) => f.confirmedAt !== null)
-      .map((f) => ({
+    const factors = (await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
+    const rows = factors.map((f) => {
+      const row = registry.ownerOf(f)?.parts.securityInfo?.row?.(f) ?? { detail: null, actions: [] };
+      return {
         id: f.id,
-        label: f.label,
-        method: METHOD_NAMES[f.type] ?? f.type,
-        // Only the phone's label (its masked number) says more than the method name.
-        detail: f.type === 'phone' ? f.label : null,
-        isPhone: f.type === 'phone',
+        method: registry.nameOf(f.type),
+        detail: row.detail,
+        actions: row.actions.map(action),
         createdAt: formatDay(f.createdAt),
         lastUsedAt: formatMinute(f.lastUsedAt),
-      }));
-    const phoneEnabled = ctx.phone !== null;
-    const appPasswords = await appPasswordRows(ctx, userId);
-    await renderPage(ctx, req, res, 'manage', { title: 'Security info', factors, phoneEnabled, appPasswords });
+      };
+    });
+    const parts = registry.methods.map((m) => m.parts.securityInfo).filter((p) => p !== undefined);
+    const addActions = parts.flatMap((p) => p.addAction?.(factors) ?? []).map(action);
+    const sections = (await Promise.all(parts.map((p) => p.section?.(userId) ?? null))).filter((s): s is ViewPart => s !== null);
+    const token = csrfToken(req, options.random);
+    await renderPage(pages, req, res, 'manage', {
+      title: 'Security info',
+      factors: rows,
+      addActions,
+      sections: sections.map(({ view, locals }) => pages.views.renderPart(view, { ...locals, csrfToken: token })),
+    });
   }));
 
-  router.post('/manage/factors/:id/delete', handle(ctx, async (req, res) => {
-    const userId = await requireFreshSecondFactor(ctx, req, res, managePath);
+  router.post('/manage/factors/:id/delete', handle(pages, async (req, res) => {
+    const userId = await requireFreshSecondFactor(pages, req, res, managePath);
     if (userId === null) return;
     const id = String(req.params.id);
-    const factor = await ctx.store.core.getFactor(id);
-    if (!(await ctx.store.core.deleteFactor(userId, id))) throw new NotFoundError('That method does not exist.');
-    ctx.emit({ type: 'factor.removed', userId, ip: req.ip, factorId: id });
-    if (factor?.type === 'phone') {
-      await notifyPhoneChanged(ctx, { userId, action: 'removed', phone: null, previousPhone: String(factor.data.e164), ip: req.ip });
-    }
-    await goToPage(ctx, req, res, '/manage');
+    const factor = await store.core.getFactor(id);
+    if (!(await store.core.deleteFactor(userId, id))) throw new NotFoundError('That method does not exist.');
+    pages.emit({ type: 'factor.removed', userId, ip: req.ip, factorId: id, method: factor?.type });
+    if (factor) await registry.ownerOf(factor)?.parts.factorRemoved?.(factor, req.ip);
+    await goToPage(options, req, res, '/manage');
   }));
 
   return router;

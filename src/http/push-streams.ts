@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MfaContext } from '../context.js';
+import type { PushApi } from '../methods/push/index.js';
+import type { ResolvedOptions } from '../options.js';
+import type { CompleteStore } from '../stores/guarded-store.js';
 import { openStreamToken } from '../push/stream-token.js';
 import { challengeTopic } from '../push/wakeup.js';
-import { pushOutcome } from './push-events.js';
-import type { PushEventStatus } from './push-events.js';
+import { pushOutcome } from '../push/push-outcome.js';
+import type { PushEventStatus } from '../push/push-outcome.js';
 
 /** A plain Node middleware: runs before (and without) express-session, Passport and Express's Router. */
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -31,9 +33,10 @@ interface Watch {
  * costs an open socket and a set entry. One shared ticker sends heartbeats and ends streams whose
  * challenge expired; a wake-up re-reads the store, which stays the single source of truth.
  */
-export function createPushStreams(ctx: MfaContext): NodeMiddleware {
-  if (!ctx.options.push.enabled) return (_req, _res, next) => next();
-  const prefix = `${ctx.options.basePath}/push-events/`;
+export function createPushStreams(deps: { options: ResolvedOptions; store: CompleteStore; push: PushApi | null }): NodeMiddleware {
+  const { options, store, push } = deps;
+  if (!push) return (_req, _res, next) => next();
+  const prefix = `${options.basePath}/push-events/`;
   const watches = new Map<string, Watch>();
   let ticker: NodeJS.Timeout | null = null;
   let ticks = 0;
@@ -54,9 +57,9 @@ export function createPushStreams(ctx: MfaContext): NodeMiddleware {
 
   const recheck = (id: string): void => {
     if (!watches.has(id)) return;
-    ctx.store.push.getChallenge(id).then(
+    store.push.getChallenge(id).then(
       (challenge) => {
-        const status = pushOutcome(challenge, ctx.options.clock());
+        const status = pushOutcome(challenge, options.clock());
         if (status) finish(id, status);
       },
       () => finish(id, null),
@@ -64,7 +67,7 @@ export function createPushStreams(ctx: MfaContext): NodeMiddleware {
   };
 
   const tick = (): void => {
-    const now = ctx.options.clock();
+    const now = options.clock();
     const heartbeat = ++ticks % HEARTBEAT_TICKS === 0;
     for (const [id, watch] of watches) {
       if (watch.expiresAt <= now) recheck(id);
@@ -82,7 +85,7 @@ export function createPushStreams(ctx: MfaContext): NodeMiddleware {
   return (req, res, next) => {
     const url = req.url ?? '';
     if (req.method !== 'GET' || !url.startsWith(prefix)) return next();
-    const claims = openStreamToken(ctx.streamTokenKey, url.slice(prefix.length).split('?')[0]!, ctx.options.clock());
+    const claims = openStreamToken(push.streamTokenKey, url.slice(prefix.length).split('?')[0]!, options.clock());
     // Forged, expired and foreign tokens all get the same bare 404.
     if (!claims) return void res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('Not Found');
     const id = claims.challengeId;
@@ -90,7 +93,7 @@ export function createPushStreams(ctx: MfaContext): NodeMiddleware {
     res.write(': waiting\n\n');
     let watch = watches.get(id);
     if (!watch) {
-      watch = { expiresAt: claims.expiresAt, waiters: new Set(), unsubscribe: ctx.options.push.wakeup.subscribe(challengeTopic(id), () => recheck(id)) };
+      watch = { expiresAt: claims.expiresAt, waiters: new Set(), unsubscribe: options.push.wakeup.subscribe(challengeTopic(id), () => recheck(id)) };
       watches.set(id, watch);
       ticker ??= setInterval(tick, TICK_MS).unref();
     }

@@ -1,27 +1,29 @@
 import type { Request, Response } from 'express';
-import type { MfaContext } from '../context.js';
-import { LockedOutError, MfaError, RateLimitedError, StoreUnavailableError } from '../errors.js';
+import { MfaError, retryAfterSeconds, StoreUnavailableError } from '../errors.js';
+import { saveSession } from '../second-step/session-state.js';
 import { csrfToken } from './csrf.js';
-import { saveSession } from './session-state.js';
+import type { Pages } from './pages.js';
 import { wantsJson } from './wants-json.js';
+
+type Renders = Pick<Pages, 'options' | 'views'>;
 
 /** Renders one page of views/ with what every page needs (CSRF token, paths, issuer). */
 export async function renderPage(
-  ctx: MfaContext,
+  pages: Renders,
   req: Request,
   res: Response,
   page: string,
   locals: Record<string, unknown>,
   status = 200,
 ): Promise<void> {
-  const token = csrfToken(req, ctx.options.random);
-  const html = await ctx.views.render(page, { error: null, ...locals, csrfToken: token });
+  const token = csrfToken(req, pages.options.random);
+  const html = await pages.views.render(page, { error: null, ...locals, csrfToken: token });
   await saveSession(req);
   res.status(status).type('html').send(html);
 }
 
 /** Turns anything thrown into a 4xx/503 answer (page or JSON); only true bugs become 500. */
-export async function sendError(ctx: MfaContext, req: Request, res: Response, thrown: unknown): Promise<void> {
+export async function sendError(pages: Renders, req: Request, res: Response, thrown: unknown): Promise<void> {
   const error = toMfaError(thrown);
   if (error.status >= 500 && !(error instanceof StoreUnavailableError)) {
     console.error('passport-mfa: unexpected error', thrown);
@@ -30,7 +32,7 @@ export async function sendError(ctx: MfaContext, req: Request, res: Response, th
   const message = error.expose ? error.message : 'Something went wrong. Try again.';
   if (res.headersSent) return;
   if (error.code === 'not_signed_in' && !wantsJson(req)) {
-    res.redirect(303, ctx.options.loginPath);
+    res.redirect(303, pages.options.loginPath);
     return;
   }
   if (wantsJson(req)) {
@@ -38,7 +40,7 @@ export async function sendError(ctx: MfaContext, req: Request, res: Response, th
     return;
   }
   try {
-    const html = await ctx.views.render('error', { title: 'Something went wrong', message, status: error.status, error: null });
+    const html = await pages.views.render('error', { title: 'Something went wrong', message, status: error.status, error: null });
     res.status(error.status).type('html').send(html);
   } catch {
     res.status(error.status).type('text').send(message);
@@ -55,16 +57,8 @@ function toMfaError(thrown: unknown): MfaError {
   return new MfaError(500, 'internal_error', 'Something went wrong.', { expose: false, cause: thrown });
 }
 
-/** Sets Retry-After when the error says when to come back: a rate limit, a time lock, a store outage. */
-export function setRetryAfter(res: Response, error: unknown): void {
-  const seconds =
-    error instanceof StoreUnavailableError ? 30
-    : error instanceof RateLimitedError || error instanceof LockedOutError ? error.retryAfterSeconds
-    : null;
-  retryAfter(res, seconds);
-}
-
-/** Says when to come back (whole seconds, rounded up); no header when `seconds` is not a number. */
-export function retryAfter(res: Pick<Response, 'setHeader'>, seconds: number | null | undefined): void {
-  if (typeof seconds === 'number') res.setHeader('Retry-After', String(Math.ceil(seconds)));
+/** Sets Retry-After (whole seconds, rounded up) when the error says when to come back: a rate limit, a time lock, a store outage. */
+export function setRetryAfter(res: Pick<Response, 'setHeader'>, error: unknown): void {
+  const seconds = retryAfterSeconds(error);
+  if (seconds !== null) res.setHeader('Retry-After', String(Math.ceil(seconds)));
 }

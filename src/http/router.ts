@@ -1,15 +1,11 @@
 import express, { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { join } from 'node:path';
-import type { MfaContext } from '../context.js';
 import { packageRoot } from '../package-root.js';
-import { appPasswordRoutes } from './app-password-routes.js';
 import { requireCsrf } from './csrf.js';
-import { deviceRoutes } from './device-routes.js';
 import { manageRoutes } from './manage-routes.js';
-import { phoneSetupRoutes } from './phone-setup-routes.js';
-import { phoneVerifyRoutes } from './phone-verify-routes.js';
-import { pushSetupRoutes } from './push-setup-routes.js';
+import { methodRoutes } from './method-routes.js';
+import type { Pages } from './pages.js';
 import { sendError } from './respond.js';
 import { securityHeaders } from './security-headers.js';
 import { setupRoutes } from './setup-routes.js';
@@ -18,28 +14,34 @@ import { verifyRoutes } from './verify-routes.js';
 /** Body size accepted by the MFA forms; far above any honest form, far below a flood. */
 const BODY_LIMIT = '16kb';
 
-/** Mounts every MFA page under basePath. Needs express-session and passport.session() before it. */
-export function createRouter(ctx: MfaContext): Router {
-  const pages = Router();
-  pages.use('/assets', express.static(join(packageRoot(), 'views', 'assets'), { index: false, fallthrough: false }));
-  pages.use(securityHeaders);
-  pages.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }));
-  pages.use(express.json({ limit: BODY_LIMIT }));
-  // The device API authenticates every request by its signature and carries no cookie: no CSRF.
-  if (ctx.options.push.enabled) pages.use('/device', deviceRoutes(ctx));
-  pages.use(requireCsrf);
-  pages.use(setupRoutes(ctx));
-  if (ctx.options.push.enabled) pages.use(pushSetupRoutes(ctx));
-  pages.use(verifyRoutes(ctx));
-  pages.use(manageRoutes(ctx));
-  pages.use(phoneSetupRoutes(ctx));
-  pages.use(phoneVerifyRoutes(ctx));
-  pages.use(appPasswordRoutes(ctx));
-  pages.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    void sendError(ctx, req, res, error);
+/**
+ * Mounts every MFA page under basePath: the wizard's first page, the verify page, Security info
+ * and every enabled method's own pages and assets. Needs express-session and passport.session()
+ * before it. The push device API (`deviceApi`) authenticates by signature, not cookies, so it comes before CSRF.
+ */
+export function createRouter(pages: Pages, deviceApi: Router | null): Router {
+  const router = Router();
+  router.use('/assets', express.static(join(packageRoot(), 'views', 'assets'), { index: false, fallthrough: true }));
+  for (const method of pages.registry.methods) {
+    for (const [name, file] of Object.entries(method.parts.assets ?? {})) {
+      router.get(`/assets/${method.id}/${name}`, (_req, res, next) => res.sendFile(file, { headers: { 'Cache-Control': 'no-cache' } }, (err) => err && next(err)));
+    }
+  }
+  router.use('/assets', (_req, res) => void res.status(404).type('text').send('Not Found'));
+  router.use(securityHeaders);
+  router.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }));
+  router.use(express.json({ limit: BODY_LIMIT }));
+  if (deviceApi) router.use('/device', deviceApi);
+  router.use(requireCsrf);
+  router.use(setupRoutes(pages));
+  router.use(verifyRoutes(pages));
+  router.use(manageRoutes(pages));
+  router.use(methodRoutes(pages));
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    void sendError(pages, req, res, error);
   });
 
-  const router = Router();
-  router.use(ctx.options.basePath, pages);
-  return router;
+  const mounted = Router();
+  mounted.use(pages.options.basePath, router);
+  return mounted;
 }

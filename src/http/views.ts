@@ -33,6 +33,11 @@ export class ViewRenderer {
     return this.#template('layout')({ ...data, body });
   }
 
+  /** Renders `views/<part>.ejs` alone, without the layout: one method's block of a page. */
+  renderPart(part: string, locals: Record<string, unknown>): string {
+    return this.#template(part)({ ...this.#globals, ...locals });
+  }
+
   #template(name: string): ejs.TemplateFunction {
     let template = this.#compiled.get(name);
     if (!template) this.#compiled.set(name, (template = this.#compile(name)));

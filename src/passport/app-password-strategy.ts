@@ -1,11 +1,13 @@
 import type { Request } from 'express';
-import type { MfaContext } from '../context.js';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, retryAfterSeconds } from '../errors.js';
 import type { MfaError } from '../errors.js';
-import { parseBasicAuth } from '../http/basic-auth.js';
-import { isEnrolled } from '../http/flow.js';
-import { setRetryAfter } from '../http/respond.js';
+import type { Emit } from '../events.js';
+import type { AppPasswordMethod } from '../methods/app-passwords/app-password-method.js';
+import type { ResolvedOptions } from '../options.js';
 import { BasicRateLimit } from '../policy/basic-rate-limit.js';
+import type { CompleteStore } from '../stores/guarded-store.js';
+import { isEnrolled } from '../second-step/is-enrolled.js';
+import { parseBasicAuth } from './basic-auth.js';
 
 /** Name to register it under: passport.use(APP_PASSWORD_STRATEGY_NAME, mfa.appPasswordStrategy). */
 export const APP_PASSWORD_STRATEGY_NAME = 'mfa-app-password';
@@ -31,6 +33,13 @@ export interface AppPasswordStrategy {
   authenticate(this: StrategyActions, req: Request, options?: unknown): void;
 }
 
+export interface AppPasswordStrategyDeps {
+  options: Pick<ResolvedOptions, 'appPasswords' | 'clock' | 'getUserId'>;
+  store: CompleteStore;
+  appPasswords: AppPasswordMethod;
+  emit: Emit;
+}
+
 type Outcome = { ok: true; user: Express.User; info: AppPasswordSuccessInfo } | { ok: false; error: MfaError | null };
 
 /**
@@ -39,25 +48,27 @@ type Outcome = { ok: true; user: Express.User; info: AppPasswordSuccessInfo } | 
  * user's password alone must not bypass the second factor, cf. CVE-2021-39890). Failures answer
  * 401 with a Basic challenge; too many failures answer 429 with Retry-After.
  */
-export function createAppPasswordStrategy(ctx: MfaContext): AppPasswordStrategy {
-  const settings = ctx.options.appPasswords;
-  const limiter = new BasicRateLimit(ctx.store, settings.rateLimit, ctx.options.clock);
+export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): AppPasswordStrategy {
+  const settings = deps.options.appPasswords;
+  const limiter = new BasicRateLimit(deps.store, settings.rateLimit, deps.options.clock);
   const challenge = `Basic realm="${settings.realm.replace(/["\\]/g, '\\$&')}", charset="UTF-8"`;
   return {
     name: APP_PASSWORD_STRATEGY_NAME,
     authenticate(req) {
-      check(ctx, limiter, req).then((outcome) => {
+      check(deps, limiter, req).then((outcome) => {
         if (outcome.ok) return this.success(outcome.user, outcome.info);
         const status = outcome.error?.status ?? 401;
-        if (req.res) setRetryAfter(req.res, outcome.error);
+        const retryAfter = retryAfterSeconds(outcome.error);
+        if (req.res && retryAfter !== null) req.res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
         this.fail(challenge, status);
       }, (error: unknown) => this.error(error));
     },
   };
 }
 
-async function check(ctx: MfaContext, limiter: BasicRateLimit, req: Request): Promise<Outcome> {
-  const settings = ctx.options.appPasswords;
+async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req: Request): Promise<Outcome> {
+  const { options, appPasswords, emit } = deps;
+  const settings = options.appPasswords;
   const { findUser, verifyAccountPassword } = settings;
   if (!findUser) throw new ConfigurationError('passport-mfa: mfa.appPasswordStrategy needs appPasswords.findUser(username) in createMfa() options.');
   const parsed = parseBasicAuth(req.headers.authorization);
@@ -67,33 +78,33 @@ async function check(ctx: MfaContext, limiter: BasicRateLimit, req: Request): Pr
   const username = parsed.ok ? parsed.credentials.username : null;
   const limited = await limiter.check(ip, username);
   if (limited) {
-    ctx.emit({ type: 'app_password.rate_limited', userId: null, ip });
+    emit({ type: 'app_password.rate_limited', userId: null, ip });
     return { ok: false, error: limited };
   }
-  if (!parsed.ok) return failure(ctx, limiter, ip, null, null, 'malformed');
+  if (!parsed.ok) return failure(deps, limiter, ip, null, null, 'malformed');
 
   const { password } = parsed.credentials;
   // Both lookups run whether or not the user exists, so a miss costs the same either way.
-  const [user, record] = await Promise.all([findUser(parsed.credentials.username), ctx.appPasswords.find(password)]);
-  const userId = user ? ctx.options.getUserId(user) : null;
-  const now = ctx.options.clock();
-  if (user && record && record.userId === userId && !ctx.appPasswords.isExpired(record, now)) {
-    await ctx.appPasswords.recordUse(record, now);
-    ctx.emit({ type: 'app_password.succeeded', userId, ip, appPasswordId: record.id, method: 'app_password' });
+  const [user, record] = await Promise.all([findUser(parsed.credentials.username), appPasswords.find(password)]);
+  const userId = user ? options.getUserId(user) : null;
+  const now = options.clock();
+  if (user && record && record.userId === userId && !appPasswords.isExpired(record, now)) {
+    await appPasswords.recordUse(record, now);
+    emit({ type: 'app_password.succeeded', userId, ip, appPasswordId: record.id, method: 'app_password' });
     return { ok: true, user, info: { method: 'app_password', appPasswordId: record.id, scope: record.scope } };
   }
-  if (user && userId !== null && !record && verifyAccountPassword && !(await isEnrolled(ctx, userId))) {
+  if (user && userId !== null && !record && verifyAccountPassword && !(await isEnrolled(deps.store, userId))) {
     if (await verifyAccountPassword(user, password)) {
-      ctx.emit({ type: 'app_password.succeeded', userId, ip, method: 'account_password' });
+      emit({ type: 'app_password.succeeded', userId, ip, method: 'account_password' });
       return { ok: true, user, info: { method: 'account_password', appPasswordId: null, scope: null } };
     }
   }
   const reason = record === null ? 'invalid_password' : record.userId !== userId ? 'wrong_user' : 'expired';
-  return failure(ctx, limiter, ip, username, userId, reason);
+  return failure(deps, limiter, ip, username, userId, reason);
 }
 
-async function failure(ctx: MfaContext, limiter: BasicRateLimit, ip: string, username: string | null, userId: string | null, reason: string): Promise<Outcome> {
+async function failure(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, ip: string, username: string | null, userId: string | null, reason: string): Promise<Outcome> {
   await limiter.fail(ip, username);
-  ctx.emit({ type: 'app_password.failed', userId, ip, reason });
+  deps.emit({ type: 'app_password.failed', userId, ip, reason });
   return { ok: false, error: null };
 }

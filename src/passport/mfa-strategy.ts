@@ -1,14 +1,13 @@
-import CustomStrategy from 'passport-custom';
 import type { Request } from 'express';
-import type { MfaContext } from '../context.js';
-import { NotSignedInError, PendingExpiredError } from '../errors.js';
+import { ConfigurationError, NotSignedInError, PendingExpiredError } from '../errors.js';
 import type { MfaError } from '../errors.js';
-import { formBody } from '../http/form-body.js';
-import { attemptPushSecondFactor } from '../push/push-attempt.js';
-import { attemptSecondFactor } from '../second-factor.js';
-import { pendingFor } from '../http/session-state.js';
+import { formBody } from '../second-step/form-body.js';
+import { pendingFor, saveSession } from '../second-step/session-state.js';
+import { verifySecondStep } from '../second-step/verify-second-step.js';
+import type { SecondStepDeps } from '../second-step/verify-second-step.js';
+import type { ResolvedOptions } from '../options.js';
 
-/** What the strategy passes to fail(): enough for the router to answer with the right page. */
+/** What the strategy passes to fail(): enough for the host to answer with the right page. */
 export interface MfaFailureInfo {
   status: number;
   code: string;
@@ -21,48 +20,79 @@ export interface MfaSuccessInfo {
   factorId: string;
   method: string;
   enrolled: boolean;
+  /** Where the sign-in was going (a same-origin path remembered when it started). */
+  returnTo: string;
 }
 
-/** passport.authenticate('mfa', { mode }) options. */
+/** passport.authenticate('mfa', { session: false, mode }) options. */
 export interface MfaStrategyOptions {
   /** 'enroll' confirms the factor being set up; 'verify' checks the user's confirmed factors. @default 'verify' */
   mode?: 'enroll' | 'verify';
+  /** Must be false: the strategy starts the new session itself (see createMfaStrategy). */
+  session?: boolean;
+}
+
+/** The actions Passport attaches to a strategy for one request. */
+interface StrategyActions {
+  success(user: Express.User, info: MfaSuccessInfo): void;
+  fail(info: MfaFailureInfo, status: number): void;
+  error(error: unknown): void;
+}
+
+/** A Passport strategy: passport.use(name, strategy) calls authenticate() with the actions bound. */
+export interface MfaStrategy {
+  /** `strategyName`, so passport.use(mfa.strategy) registers it under that name. */
+  name: string;
+  authenticate(this: StrategyActions, req: Request, options?: MfaStrategyOptions): void;
+}
+
+export interface MfaStrategyDeps extends SecondStepDeps {
+  options: Pick<ResolvedOptions, 'getUserId' | 'clock' | 'pendingTtlMs' | 'strategyName'>;
 }
 
 /**
- * The second-step Passport strategy. It needs a first-factor user on the request (req.user) and
- * a live pending sign-in in the session; it verifies the submitted `code` (from the mobile app,
- * or sent to the phone when `method` is 'phone'; or, with `method: 'push'`, the approved
- * notification this session sent) and calls exactly one
- * of success (the same user), fail (wrong, malformed, locked, expired) or error (store down).
+ * The second-step Passport strategy, for hosts that verify in routes of their own
+ * (`passport.authenticate('mfa', { session: false })`); the package's pages verify without it.
+ * It needs a first-factor user on the request (req.user) and a live pending sign-in in the
+ * session, and checks the method the form names in `method` (the default method, one-time
+ * passwords, when it names none): a `code`, or for 'push' the approved notification this session
+ * sent. It calls exactly one of success (the same user, after regenerating the session id and
+ * recording the completed factor), fail (wrong, malformed, locked, expired) or error (store
+ * down, or `session` not false: Passport would then start another session without the record).
  */
-export function createMfaStrategy(ctx: MfaContext): CustomStrategy {
-  return new CustomStrategy({ passOptionsToCallback: true }, (req: Request, options: unknown, done) => {
-    const enroll = (options as MfaStrategyOptions | undefined)?.mode === 'enroll';
-    verify(ctx, req, enroll).then(
-      (result) => (result.ok ? done(null, req.user, result.info) : done(null, false, failureInfo(result.error))),
-      (error: unknown) => done(error),
-    );
-  });
+export function createMfaStrategy(deps: MfaStrategyDeps): MfaStrategy {
+  return {
+    name: deps.options.strategyName,
+    authenticate(req, options) {
+      verify(deps, req, options ?? {}).then(
+        (result) => (result.ok ? this.success(req.user!, result.info) : this.fail(failureInfo(result.error), result.error.status)),
+        (error: unknown) => this.error(error),
+      );
+    },
+  };
 }
 
 type VerifyResult = { ok: true; info: MfaSuccessInfo } | { ok: false; error: MfaError };
 
-async function verify(ctx: MfaContext, req: Request, enroll: boolean): Promise<VerifyResult> {
-  const { options } = ctx;
+async function verify(deps: MfaStrategyDeps, req: Request, options: MfaStrategyOptions): Promise<VerifyResult> {
+  if (options.session !== false) {
+    throw new ConfigurationError(`passport-mfa: call passport.authenticate('${deps.options.strategyName}', { session: false }): the strategy starts the signed-in session itself`);
+  }
+  const { registry } = deps;
   if (!req.user) return { ok: false, error: new NotSignedInError() };
-  const userId = options.getUserId(req.user);
-  const pending = pendingFor(req, userId, options.clock(), options.pendingTtlMs);
+  const enroll = options.mode === 'enroll';
+  const userId = deps.options.getUserId(req.user);
+  const pending = pendingFor(req, userId, deps.options.clock(), deps.options.pendingTtlMs);
   if (!pending || (enroll && pending.enrollFactorId === undefined)) return { ok: false, error: new PendingExpiredError() };
-  const body = formBody(req);
-  const enrollFactorId = enroll ? pending.enrollFactorId : undefined;
-  // body.method 'push': complete with the notification this session sent, once a device approved it.
-  const outcome =
-    body.method === 'push'
-      ? await attemptPushSecondFactor(ctx, { userId, challengeId: pending.pushChallengeId, enrollFactorId, ip: req.ip })
-      : await attemptSecondFactor(ctx, { userId, code: body.code, enrollFactorId, method: body.method === 'phone' ? 'phone' : 'totp', ip: req.ip });
-  if (!outcome.ok) return outcome;
-  return { ok: true, info: { factorId: outcome.factorId, method: outcome.method, enrolled: outcome.enrolled } };
+  const named = formBody(req).method;
+  const method = named === undefined ? registry.strategyDefault : registry.get(named);
+  if (!method) return registry.refuseUnknown({ userId, ip: req.ip, method: named });
+  const result = await verifySecondStep(deps, req, req.user, pending, method, enroll);
+  if (!result.ok) return result;
+  // The one save after req.login: the new session with the completed factor.
+  await saveSession(req);
+  const { factorId, enrolled, returnTo } = result;
+  return { ok: true, info: { factorId, method: result.method, enrolled, returnTo } };
 }
 
 function failureInfo(error: MfaError): MfaFailureInfo {

@@ -1,4 +1,7 @@
-import type { MfaContext } from '../context.js';
+import type { Emit } from '../events.js';
+import type { AttemptRunner } from '../methods/attempt.js';
+import type { PushMethod } from '../methods/push/push-method.js';
+import type { CompleteStore } from '../stores/guarded-store.js';
 import { safeEqual } from '../crypto/safe-equal.js';
 import { ChallengeUnavailableError, DeviceDisabledError, InvalidInputError, NumberMismatchError, PinIncorrectError } from '../errors.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
@@ -21,13 +24,27 @@ interface Answer {
   pin?: string;
 }
 
+/** What answering a challenge uses. */
+export interface AnswerDeps {
+  store: CompleteStore;
+  push: PushMethod;
+  /** Counts a wrong number or PIN toward the shared lockout, like a wrong code. */
+  attempts: AttemptRunner;
+  clock: () => number;
+  emit: Emit;
+  /** The host's hook for "This wasn't me" (errors are logged). */
+  onFraudReport: (report: FraudReport) => void | Promise<void>;
+  /** Revokes the user's app passwords after a fraud report. */
+  revokeAppPasswords: (userId: string, reason: string) => Promise<number>;
+}
+
 /**
  * Handles a device's signed answer (docs/push-protocol.md §4.2) for an already authenticated
  * device request. Exactly one answer per challenge wins (atomic resolve in the store).
  */
-export async function answerChallenge(ctx: MfaContext, device: PushDeviceRecord, challengeId: string, body: Record<string, unknown>, ip: string | undefined): Promise<AnswerStatus> {
-  const { store, push, options } = ctx;
-  const now = options.clock();
+export async function answerChallenge(deps: AnswerDeps, device: PushDeviceRecord, challengeId: string, body: Record<string, unknown>, ip: string | undefined): Promise<AnswerStatus> {
+  const { store, push, emit } = deps;
+  const now = deps.clock();
   const { answer, evidence } = readAnswer(body, device, challengeId, now);
   if (device.disabledAt !== null) throw new DeviceDisabledError();
   const challenge = await store.push.getChallenge(challengeId);
@@ -41,14 +58,14 @@ export async function answerChallenge(ctx: MfaContext, device: PushDeviceRecord,
   if (answer.decision === 'deny') {
     await push.resolve(challengeId, 'denied', device.id, evidence);
     await push.budget.recordDenial(userId);
-    ctx.emit({ type: 'push.challenge_answered', ...base, decision: 'deny' });
+    emit({ type: 'push.challenge_answered', ...base, decision: 'deny' });
     return 'denied';
   }
   if (answer.decision === 'fraud') {
     await push.resolve(challengeId, 'fraud', device.id, evidence);
     const blockedUntil = await push.budget.block(userId);
-    ctx.emit({ type: 'push.fraud_reported', ...base, decision: 'fraud' });
-    await reportFraud(ctx, { userId, challengeId, deviceId: device.id, at: now, context: challenge.context, blockedUntil });
+    emit({ type: 'push.fraud_reported', ...base, decision: 'fraud' });
+    await reportFraud(deps, { userId, challengeId, deviceId: device.id, at: now, context: challenge.context, blockedUntil });
     return 'reported';
   }
 
@@ -56,31 +73,24 @@ export async function answerChallenge(ctx: MfaContext, device: PushDeviceRecord,
   if (!pin.ok) {
     // A wrong PIN fails the request at once, as a wrong number does: one guess per notification.
     await push.resolve(challengeId, 'failed', device.id, evidence).catch(ignoreUnavailable);
-    if (pin.judged) await countFailure(ctx, base, 'pin_incorrect');
+    if (pin.judged) await deps.attempts.fail({ ...base, reason: 'pin_incorrect' }, new PinIncorrectError(pin.attemptsLeft));
     if (pin.attemptsLeft === 0) {
       await push.disableDevice(device.id);
-      ctx.emit({ type: 'push.device_disabled', ...base });
+      emit({ type: 'push.device_disabled', ...base });
       throw new DeviceDisabledError();
     }
-    ctx.emit({ type: 'push.pin_failed', ...base });
+    emit({ type: 'push.pin_failed', ...base });
     throw new PinIncorrectError(pin.attemptsLeft);
   }
   if (answer.number === null || !safeEqual(answer.number, challenge.number)) {
     // Number matching: a wrong number is a failed attempt, not a retry.
     await push.resolve(challengeId, 'failed', device.id, evidence);
-    await countFailure(ctx, base, 'number_mismatch');
+    await deps.attempts.fail({ ...base, reason: 'number_mismatch' }, new NumberMismatchError());
     throw new NumberMismatchError();
   }
   await push.resolve(challengeId, 'approved', device.id, evidence);
-  ctx.emit({ type: 'push.challenge_answered', ...base, decision: 'approve' });
+  emit({ type: 'push.challenge_answered', ...base, decision: 'approve' });
   return 'approved';
-}
-
-/** Counts a failed second-factor attempt toward the user's lockout. */
-async function countFailure(ctx: MfaContext, base: { userId: string; ip: string | undefined; factorId: string; challengeId: string; method: string }, reason: string): Promise<void> {
-  const locked = await ctx.lockout.fail(base.userId);
-  ctx.emit({ type: 'second_factor.failed', ...base, reason });
-  if (locked) ctx.emit({ type: 'second_factor.locked_out', userId: base.userId, ip: base.ip });
 }
 
 /** The request may already be closed by a parallel answer; the PIN verdict stands regardless. */
@@ -110,16 +120,16 @@ function readAnswer(body: Record<string, unknown>, device: PushDeviceRecord, cha
   return { answer: answer as unknown as Answer, evidence };
 }
 
-async function reportFraud(ctx: MfaContext, report: FraudReport): Promise<void> {
+async function reportFraud(deps: AnswerDeps, report: FraudReport): Promise<void> {
   try {
-    await ctx.options.onFraudReport(report);
+    await deps.onFraudReport(report);
   } catch (error) {
     console.error('passport-mfa: onFraudReport hook failed', error);
   }
-  // Issue 4's app passwords: revoke them too when this build has them. The report is already
-  // recorded and notifications blocked, so a failure here is logged, not sent to the device.
+  // Whoever has the password may have made app passwords too. The report is already recorded
+  // and notifications blocked, so a failure here is logged, not sent to the device.
   try {
-    await ctx.admin?.revokeAppPasswords?.(report.userId);
+    await deps.revokeAppPasswords(report.userId, 'fraud_report');
   } catch (error) {
     console.error('passport-mfa: revoking app passwords after a fraud report failed', error);
   }

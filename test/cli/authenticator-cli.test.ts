@@ -1,4 +1,4 @@
-import { nextSetupStep } from '../../src/http/setup-wizard.js';
+import { nextSetupStep } from '../support/setup-wizard.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';

@@ -5,7 +5,7 @@ import { startHarness } from '../support/harness.js';
 import type { Agent, Harness } from '../support/harness.js';
 import { postForm } from '../support/mfa-flow.js';
 import { addPhone, SwitchableTransport, UK_MOBILE, US_NUMBER } from '../support/phone.js';
-import { nextSetupStep } from '../../src/http/setup-wizard.js';
+import { nextSetupStep } from '../support/setup-wizard.js';
 
 const AFTER_PHONE = `/mfa${nextSetupStep('/setup/phone')}`;
 

@@ -1,4 +1,4 @@
-import { nextSetupStep } from '../../src/http/setup-wizard.js';
+import { nextSetupStep } from '../support/setup-wizard.js';
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AuthenticatorAccount } from '../../src/authenticator/account-store.js';

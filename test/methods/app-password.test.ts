@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { AppPasswordLimitError, ConfigurationError, InvalidInputError } from '../../src/errors.js';
-import { APP_PASSWORD_ENTROPY_BITS, AppPasswordMethod, canonicalAppPassword, validateAppPasswordName } from '../../src/methods/app-password.js';
+import { APP_PASSWORD_ENTROPY_BITS, AppPasswordMethod, canonicalAppPassword, validateAppPasswordName } from '../../src/methods/app-passwords/app-password-method.js';
 import { DEFAULTS } from '../../src/options.js';
 import type { ResolvedAppPasswordOptions } from '../../src/options.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';

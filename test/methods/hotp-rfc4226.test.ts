@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { totpAt } from '../../src/methods/totp.js';
+import { totpAt } from '../../src/methods/totp/totp-method.js';
 
 const SEED = Buffer.from('12345678901234567890', 'ascii');
 

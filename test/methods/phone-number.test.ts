@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countryOptions, defaultCountry, maskPhone, parseMobileNumber } from '../../src/methods/phone-number.js';
+import { countryOptions, defaultCountry, maskPhone, parseMobileNumber } from '../../src/methods/phone/phone-number.js';
 import { UK_MOBILE, US_NUMBER } from '../support/phone.js';
 
 describe('country list', () => {

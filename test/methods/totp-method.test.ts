@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { base32 } from '@otplib/plugin-base32-scure';
 import type { RandomSource } from '../../src/crypto/random.js';
 import { SecretBox } from '../../src/crypto/secret-box.js';
-import { TotpMethod, totpAt } from '../../src/methods/totp.js';
+import { TotpMethod, totpAt } from '../../src/methods/totp/totp-method.js';
 import { DEFAULTS } from '../../src/options.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { FakeClock } from '../support/fake-clock.js';

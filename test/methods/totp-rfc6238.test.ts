@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { totpAt } from '../../src/methods/totp.js';
-import type { TotpAlgorithm } from '../../src/methods/totp.js';
+import { totpAt } from '../../src/methods/totp/totp-method.js';
+import type { TotpAlgorithm } from '../../src/methods/totp/totp-method.js';
 
 // RFC 6238 Appendix B. Its table names one seed, but its reference code keys SHA-256 and SHA-512
 // with the ASCII digits repeated to 32 and 64 bytes; with the 20-byte seed those vectors do not match.

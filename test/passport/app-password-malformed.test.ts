@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseBasicAuth } from '../../src/http/basic-auth.js';
+import { parseBasicAuth } from '../../src/passport/basic-auth.js';
 import { startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
 

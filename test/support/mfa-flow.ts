@@ -1,6 +1,6 @@
 import { base32 } from '@otplib/plugin-base32-scure';
 import type TestAgent from 'supertest/lib/agent.js';
-import { totpAt } from '../../src/methods/totp.js';
+import { totpAt } from '../../src/methods/totp/totp-method.js';
 
 /**
  * Steps of the MFA pages driven like a browser, for any host app (the example app, the minimal

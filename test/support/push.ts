@@ -1,4 +1,4 @@
-import { nextSetupStep } from '../../src/http/setup-wizard.js';
+import { nextSetupStep } from './setup-wizard.js';
 import request from 'supertest';
 import { AuthenticatorClient } from '../../src/authenticator/client.js';
 import type { AuthenticatorAccount } from '../../src/authenticator/account-store.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { nextSetupStep } from '../../../src/http/setup-wizard.js';
+import { nextSetupStep } from '../../support/setup-wizard.js';
 import { startHarness } from '../../support/harness.js';
 import type { Harness } from '../../support/harness.js';
 

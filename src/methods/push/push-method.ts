@@ -1,22 +1,25 @@
-import type { RandomSource } from '../crypto/random.js';
-import { slowHash, slowHashMatches } from '../crypto/slow-hash.js';
-import { ActivationFailedError, ChallengeUnavailableError, DeviceDisabledError, InvalidInputError, RateLimitedError } from '../errors.js';
-import type { MfaEvent } from '../events.js';
-import { rateLimitKeys } from '../policy/rate-limit-keys.js';
-import { activationCode } from '../push/activation-code.js';
-import { addressedTo, deviceView, newChallenge } from '../push/challenge.js';
-import type { DeviceChallengeView } from '../push/challenge.js';
-import type { PushBudget } from '../push/budget.js';
-import { buildEnrollmentUri } from '../push/enrollment-uri.js';
-import type { PinPolicy } from '../push/pin-policy.js';
-import type { ResolvedPushOptions } from '../push/push-options.js';
-import { parsePublicJwk } from '../push/signature.js';
-import { challengeTopic, userTopic } from '../push/wakeup.js';
-import { deliverByWebPush } from '../push/web-push-delivery.js';
-import type { FactorRecord } from '../stores/facets/core.js';
-import type { StoreWith } from '../stores/mfa-store.js';
-import type { PushChallengeContext, PushChallengeRecord, PushDeviceRecord } from '../stores/push-records.js';
-import type { TotpMethod, TotpProvisioning } from './totp.js';
+import type { RandomSource } from '../../crypto/random.js';
+import { slowHash, slowHashMatches } from '../../crypto/slow-hash.js';
+import { ActivationFailedError, ChallengeUnavailableError, DeviceDisabledError, InvalidInputError, RateLimitedError } from '../../errors.js';
+import type { Emit } from '../../events.js';
+import { rateLimitKeys } from '../../policy/rate-limit-keys.js';
+import { activationCode } from '../../push/activation-code.js';
+import { addressedTo, deviceView, newChallenge } from '../../push/challenge.js';
+import type { DeviceChallengeView } from '../../push/challenge.js';
+import type { PushBudget } from '../../push/budget.js';
+import { buildEnrollmentUri } from '../../push/enrollment-uri.js';
+import type { PinPolicy } from '../../push/pin-policy.js';
+import type { ResolvedPushOptions } from '../../push/push-options.js';
+import { parsePublicJwk } from '../../push/signature.js';
+import { challengeTopic, userTopic } from '../../push/wakeup.js';
+import { deliverByWebPush } from '../../push/web-push-delivery.js';
+import type { FactorRecord } from '../../stores/facets/core.js';
+import type { StoreWith } from '../../stores/mfa-store.js';
+import type { PushChallengeContext, PushChallengeRecord, PushDeviceRecord } from '../../stores/push-records.js';
+import type { TotpMethod, TotpProvisioning } from '../totp/totp-method.js';
+
+/** The notification method's id: the `type` of its factors (which also carry a TOTP seed). */
+export const PUSH_ID = 'push';
 
 /** Failed activations allowed per activation id, and per client IP per window. */
 const ACTIVATION_LIMITS = { perActivation: 5, perIp: 20, windowMs: 10 * 60_000 } as const;
@@ -32,7 +35,7 @@ export interface PushMethodOptions {
   settings: ResolvedPushOptions;
   clock: () => number;
   random: RandomSource;
-  emit: (event: Omit<MfaEvent, 'at'>) => void;
+  emit: Emit;
 }
 
 /** What the setup page shows for a device being set up. */
@@ -74,7 +77,7 @@ export class PushMethod {
   /** Creates an unconfirmed push factor (with its TOTP seed) and its device awaiting activation. */
   async enroll(userId: string, accountName: string): Promise<FactorRecord> {
     const { store, totp, clock, settings } = this.#o;
-    const { factor } = await totp.enroll(userId, accountName, { type: 'push', label: 'Mobile app (notification)' });
+    const { factor } = await totp.enroll(userId, accountName, { type: PUSH_ID, label: 'Mobile app (notification)' });
     const device: PushDeviceRecord = {
       id: factor.id,
       userId,
@@ -117,20 +120,20 @@ export class PushMethod {
     const perActivation = await store.rateLimits.hit(rateLimitKeys.pushActivationByDevice(activationId), ACTIVATION_LIMITS.windowMs * 6, now);
     const device = await store.push.getDevice(activationId);
     const factor = device ? await store.core.getFactor(device.id) : null;
-    const usable = device && factor && factor.type === 'push' && device.activatedAt === null && now < device.activationExpiresAt;
+    const usable = device && factor && factor.type === PUSH_ID && device.activatedAt === null && now < device.activationExpiresAt;
     const codeOk =
       usable && perActivation.count <= ACTIVATION_LIMITS.perActivation && (await slowHashMatches(input.code.replace(/[\s-]/g, ''), device.activationCodeHash));
     if (!codeOk || !(await store.push.activateDevice(activationId, { publicKey, name, now }))) {
       emit({ type: 'push.activation_failed', userId: device?.userId ?? null, ip, factorId: device ? activationId : undefined });
       throw new ActivationFailedError();
     }
-    emit({ type: 'push.device_activated', userId: device.userId, ip, factorId: device.id, method: 'push' });
+    emit({ type: 'push.device_activated', userId: device.userId, ip, factorId: device.id, method: PUSH_ID });
     return { deviceId: device.id, totp: this.#o.totp.provisioning(factor) };
   }
 
   /** The device of a push factor that can receive notifications now, or null. */
   async readyDevice(factor: FactorRecord): Promise<PushDeviceRecord | null> {
-    if (factor.type !== 'push') return null;
+    if (factor.type !== PUSH_ID) return null;
     const device = await this.#o.store.push.getDevice(factor.id);
     return device && device.userId === factor.userId && device.activatedAt !== null && device.disabledAt === null ? device : null;
   }
@@ -138,7 +141,7 @@ export class PushMethod {
   /** The user's confirmed push factors with a ready device. */
   async readyFactors(userId: string, listed?: readonly FactorRecord[]): Promise<FactorRecord[]> {
     if (!this.#o.settings.enabled) return [];
-    const factors = (listed ?? (await this.#o.store.core.listFactors(userId))).filter((f) => f.type === 'push' && f.confirmedAt !== null);
+    const factors = (listed ?? (await this.#o.store.core.listFactors(userId))).filter((f) => f.type === PUSH_ID && f.confirmedAt !== null);
     const ready = await Promise.all(factors.map(async (f) => ((await this.readyDevice(f)) ? f : null)));
     return ready.filter((f): f is FactorRecord => f !== null);
   }
@@ -195,7 +198,7 @@ export class PushMethod {
     if (c.consumedAt !== null || c.resolvedBy === null) return { ok: false, reason: 'unavailable' };
     if (now - c.resolvedAt! >= settings.challengeTtlMs) return { ok: false, reason: 'expired' };
     const factor = await store.core.getFactor(c.resolvedBy);
-    if (!factor || factor.userId !== userId || factor.type !== 'push') return { ok: false, reason: 'unavailable' };
+    if (!factor || factor.userId !== userId || factor.type !== PUSH_ID) return { ok: false, reason: 'unavailable' };
     if (!(await store.push.consumeChallenge(c.id, now))) return { ok: false, reason: 'unavailable' };
     return { ok: true, factorId: factor.id };
   }

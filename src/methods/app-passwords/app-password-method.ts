@@ -1,13 +1,13 @@
-import { AppPasswordLimitError, ConfigurationError, InvalidInputError } from '../errors.js';
-import { deriveSubkey } from '../crypto/derive-key.js';
-import { hmacSha256 } from '../crypto/hmac.js';
-import { randomId } from '../crypto/random.js';
-import type { RandomSource } from '../crypto/random.js';
-import type { SealingKey } from '../crypto/secret-box.js';
-import type { ResolvedAppPasswordOptions } from '../options.js';
-import type { AppPasswordRecord, AppPasswordStore } from '../stores/facets/app-passwords.js';
-import { facetProblems, hasFacets } from '../stores/mfa-store.js';
-import type { MfaStore } from '../stores/mfa-store.js';
+import { AppPasswordLimitError, ConfigurationError, InvalidInputError } from '../../errors.js';
+import { deriveSubkey } from '../../crypto/derive-key.js';
+import { hmacSha256 } from '../../crypto/hmac.js';
+import { randomId } from '../../crypto/random.js';
+import type { RandomSource } from '../../crypto/random.js';
+import type { SealingKey } from '../../crypto/secret-box.js';
+import type { ResolvedAppPasswordOptions } from '../../options.js';
+import type { AppPasswordRecord, AppPasswordStore } from '../../stores/facets/app-passwords.js';
+import { facetProblems, hasFacets } from '../../stores/mfa-store.js';
+import type { MfaStore } from '../../stores/mfa-store.js';
 
 /** 32 symbols, so each is exactly 5 bits: lowercase letters and digits without 0/o and 1/l. */
 const ALPHABET = '23456789abcdefghijkmnpqrstuvwxyz';

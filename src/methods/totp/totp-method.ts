@@ -1,21 +1,16 @@
 import { generateSync, generateURI } from 'otplib';
 import { base32 } from '@otplib/plugin-base32-scure';
-import { randomId } from '../crypto/random.js';
-import type { RandomSource } from '../crypto/random.js';
-import { safeEqual } from '../crypto/safe-equal.js';
-import type { SecretBox } from '../crypto/secret-box.js';
-import type { FactorRecord } from '../stores/facets/core.js';
-import type { MfaStore } from '../stores/mfa-store.js';
+import { randomId } from '../../crypto/random.js';
+import type { RandomSource } from '../../crypto/random.js';
+import { safeEqual } from '../../crypto/safe-equal.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import type { FactorRecord } from '../../stores/facets/core.js';
+import type { MfaStore } from '../../stores/mfa-store.js';
+
+/** The one-time-password method's id: the `type` of its factors. */
+export const TOTP_ID = 'totp';
 
 export type TotpAlgorithm = 'sha1' | 'sha256' | 'sha512';
-
-/** Factor types whose sealed secret is a TOTP seed: authenticator apps and push devices. */
-export const TOTP_FACTOR_TYPES: readonly string[] = ['totp', 'push'];
-
-/** Whether the user has a confirmed factor that shows one-time codes (an authenticator app or the companion app). */
-export function hasConfirmedCodeFactor(factors: readonly FactorRecord[]): boolean {
-  return factors.some((f) => TOTP_FACTOR_TYPES.includes(f.type) && f.confirmedAt !== null);
-}
 
 export interface TotpSettings {
   algorithm: TotpAlgorithm;
@@ -70,10 +65,10 @@ export class TotpMethod {
 
   /**
    * Create an unconfirmed factor with a fresh seed; it counts once confirmFactor() succeeds.
-   * The push method enrolls its factors here too (`type: 'push'`): their seed is the offline
-   * one-time-password credential of the companion authenticator.
+   * Other methods whose factors carry a TOTP seed enroll here too, with their own `kind` (the
+   * push method: the seed is the companion authenticator's offline one-time-password credential).
    */
-  async enroll(userId: string, accountName: string, kind: { type: string; label: string } = { type: 'totp', label: 'Authenticator app' }): Promise<TotpEnrollment> {
+  async enroll(userId: string, accountName: string, kind: { type: string; label: string } = { type: TOTP_ID, label: 'Authenticator app' }): Promise<TotpEnrollment> {
     const { store, box, settings, clock, random } = this.#o;
     const id = randomId(random);
     const seed = random(settings.secretBytes);
@@ -110,12 +105,12 @@ export class TotpMethod {
   }
 
   /**
-   * Check `code` (already normalised) against the given factors of the user. A match at a time
+   * Check `code` (already normalised) against the given factors of the user (those with a seed). A match at a time
    * step not newer than the factor's last accepted one is a replay; the step is consumed in the
    * store atomically, so of many parallel submissions of one code exactly one succeeds.
    */
   async verify(factors: readonly FactorRecord[], code: string): Promise<TotpVerifyResult> {
-    const totpFactors = factors.filter((f) => TOTP_FACTOR_TYPES.includes(f.type) && f.sealedSecret !== null);
+    const totpFactors = factors.filter((f) => f.sealedSecret !== null);
     if (totpFactors.length === 0) return { ok: false, reason: 'no_factor' };
     const nowSeconds = this.#o.clock() / 1000;
     let replayed = false;

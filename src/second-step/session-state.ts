@@ -18,8 +18,8 @@ export interface PendingSecondFactor {
   enrollFactorId?: string;
   /** A signed-in user verifying again before changing security info. */
   reverify?: boolean;
-  /** The push notification this sign-in (or setup) is waiting on. */
-  pushChallengeId?: string;
+  /** Each method's state in this sign-in, by method id (e.g. the notification it waits on). */
+  methods?: Record<string, unknown>;
 }
 
 export interface MfaSessionState {
@@ -28,8 +28,8 @@ export interface MfaSessionState {
   pending?: PendingSecondFactor;
   /** Where "Done" leads after a completed setup. */
   returnTo?: string;
-  /** One-time token of the app-password form shown last: a resubmitted (reloaded) form creates nothing. */
-  appPasswordForm?: string;
+  /** Each method's own session data, by method id, bound to the user it was made for. */
+  methods?: Record<string, { userId: string; value: unknown }>;
 }
 
 declare module 'express-session' {

@@ -1,9 +1,9 @@
-import { hmacSha256 } from '../crypto/hmac.js';
-import type { RandomSource } from '../crypto/random.js';
-import { PhoneSendLimitError, PhoneTransportError } from '../errors.js';
-import { rateLimitKeys } from '../policy/rate-limit-keys.js';
-import type { StoreWith } from '../stores/mfa-store.js';
-import type { SmsTransport } from '../transports/sms-transport.js';
+import { hmacSha256 } from '../../crypto/hmac.js';
+import type { RandomSource } from '../../crypto/random.js';
+import { PhoneSendLimitError, PhoneTransportError } from '../../errors.js';
+import { rateLimitKeys } from '../../policy/rate-limit-keys.js';
+import type { StoreWith } from '../../stores/mfa-store.js';
+import type { SmsTransport } from '../../transports/sms-transport.js';
 
 export type PhoneChannel = 'sms' | 'voice';
 /** 'enroll' proves a new number; 'signin' is the second step. A code of one never works for the other. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nextSetupStep } from '../../src/http/setup-wizard.js';
+import { nextSetupStep } from '../support/setup-wizard.js';
 
 describe('setup wizard order', () => {
   it('goes from either mobile-app setup to the backup phone, then app passwords, then Done', () => {

@@ -1,0 +1,72 @@
+import type { Request, Response } from 'express';
+import type { MfaError } from '../errors.js';
+import type { SignInUser, ViewPart } from '../methods/method.js';
+import type { RegisteredMethod } from '../methods/registry.js';
+import type { FactorRecord } from '../stores/facets/core.js';
+import { csrfToken } from './csrf.js';
+import type { Pages } from './pages.js';
+import { renderPage } from './respond.js';
+
+/** A method offered on the verify page to this user, with its block. */
+interface Offer {
+  method: RegisteredMethod;
+  noun: string;
+  part: ViewPart;
+}
+
+/** The user's confirmed factors, read once for the whole page. */
+export async function confirmedFactors(pages: Pages, userId: string): Promise<FactorRecord[]> {
+  return (await pages.store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
+}
+
+/** What a method's sign-in parts see of the user. */
+export function signInUser(pages: Pages, method: RegisteredMethod, userId: string, factors: readonly FactorRecord[]): SignInUser {
+  return { userId, factors, own: pages.registry.acceptedFactors(method, factors) };
+}
+
+/** The methods the verify page offers this user, strongest first. */
+async function offers(pages: Pages, userId: string, factors: readonly FactorRecord[]): Promise<Offer[]> {
+  const offered = await Promise.all(pages.registry.signInMethods().map(async (method) => {
+    const signIn = method.parts.signIn!;
+    const part = await signIn.offer(signInUser(pages, method, userId, factors));
+    return part ? { method, noun: signIn.noun, part } : null;
+  }));
+  return offered.filter((o): o is Offer => o !== null);
+}
+
+/** How the user's other sign-in options name themselves (e.g. 'your mobile app'), best first, each once. */
+export async function signInNouns(pages: Pages, userId: string, except: RegisteredMethod): Promise<string[]> {
+  const others = (await offers(pages, userId, await confirmedFactors(pages, userId))).filter((o) => o.method !== except);
+  return [...new Set(others.map((o) => o.noun))];
+}
+
+/**
+ * "Verify your identity": every method the user can sign in with, each in its own block from its
+ * own template, strongest first, below the methods' notices and the error, if any.
+ */
+export async function renderSignInPage(
+  pages: Pages,
+  req: Request,
+  res: Response,
+  userId: string,
+  error: MfaError | null,
+  listed?: readonly FactorRecord[],
+): Promise<void> {
+  const factors = listed ?? (await confirmedFactors(pages, userId));
+  const methods = pages.registry.signInMethods();
+  const notices = (await Promise.all(methods.map((m) => m.parts.signIn!.notices?.(userId) ?? []))).flat();
+  const offered = await offers(pages, userId, factors);
+  const token = csrfToken(req, pages.options.random);
+  const part = ({ view, locals }: ViewPart, extra: Record<string, unknown>) => pages.views.renderPart(view, { ...locals, ...extra, csrfToken: token });
+  await renderPage(pages, req, res, 'verify', {
+    title: 'Verify your identity',
+    error: error?.message ?? null,
+    notices: notices.map((n) => part(n, {})),
+    options: offered.map((o, i) => part(o.part, {
+      error: error?.message ?? null,
+      last: i === offered.length - 1,
+      // The first method offered before this one, for "Can't use your mobile app?".
+      previousNoun: i === 0 ? null : offered[0]!.noun,
+    })),
+  }, error?.status ?? 200);
+}

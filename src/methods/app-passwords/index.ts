@@ -1,0 +1,49 @@
+import { formatDay, formatMinute } from '../../format-time.js';
+import type { MethodRegistry } from '../registry.js';
+import type { SecondFactorMethod } from '../method.js';
+import { AppPasswordMethod } from './app-password-method.js';
+import { appPasswordRoutes } from './routes.js';
+
+/** The id of the app-password credential (the `method` of its events). */
+export const APP_PASSWORD_ID = 'app_password';
+
+/**
+ * App passwords for non-browser apps (HTTP Basic through mfa.appPasswordStrategy): not a second
+ * factor of the browser sign-in, but set up in the wizard (when `appPasswords.findUser` lets the
+ * strategy use them) and managed on Security info like one. See docs/app-passwords.md.
+ */
+export const appPasswordMethod: SecondFactorMethod = {
+  id: APP_PASSWORD_ID,
+  name: 'App passwords',
+  enabled: () => true,
+  // Optional in the store: a store without them still serves every other method, and the
+  // section stays hidden (AppPasswordMethod refuses to work with a ConfigurationError).
+  storeNeeds: () => [],
+  setup: { kind: 'follow-up', page: '/setup/app-passwords', position: 30, offered: (options) => options.appPasswords.findUser !== undefined },
+  create({ options, storeAsGiven, emit }) {
+    const appPasswords = new AppPasswordMethod({ store: storeAsGiven, keys: options.keys, settings: options.appPasswords, clock: options.clock, random: options.random });
+    return {
+      securityInfo: {
+        async section(userId) {
+          if (!appPasswords.supported()) return null;
+          const now = options.clock();
+          const rows = (await appPasswords.list(userId)).map((p) => ({
+            id: p.id,
+            name: p.name,
+            createdAt: formatDay(p.createdAt),
+            lastUsedAt: formatMinute(p.lastUsedAt),
+            expires: p.expiresAt === null ? 'never' : appPasswords.isExpired(p, now) ? 'expired' : formatDay(p.expiresAt),
+          }));
+          return { view: 'manage-app-passwords', locals: { appPasswords: rows } };
+        },
+      },
+      routes: appPasswordRoutes({ appPasswords, emit, random: options.random, maxPerUser: options.appPasswords.maxPerUser }),
+      api: appPasswords,
+    };
+  },
+};
+
+/** The app-password domain of this instance. */
+export function appPasswordsOf(registry: MethodRegistry): AppPasswordMethod {
+  return registry.get(APP_PASSWORD_ID)!.parts.api as AppPasswordMethod;
+}

@@ -1,0 +1,5 @@
+// The methods passport-mfa ships, one line each; a new method adds its line here (docs/writing-a-method.md).
+export { appPasswordMethod } from './app-passwords/index.js';
+export { phoneMethod } from './phone/index.js';
+export { pushMethod } from './push/index.js';
+export { totpMethod } from './totp/index.js';

@@ -1,0 +1,58 @@
+import { mintStreamToken } from '../../push/stream-token.js';
+import type { PushChallengeRecord } from '../../stores/push-records.js';
+import type { CompleteStore } from '../../stores/guarded-store.js';
+import type { MethodPage } from '../page.js';
+
+/** The push method's state in the pending sign-in (or setup): the notification it waits on. */
+export interface PushState {
+  challengeId: string;
+}
+
+export interface WaitPageDeps {
+  store: CompleteStore;
+  clock: () => number;
+  /** MAC key of the result-stream tokens (see push/stream-token.ts). */
+  streamTokenKey: Buffer;
+}
+
+/** Where the waiting page's forms go: the setup flow or the sign-in flow (paths under basePath). */
+const FLOWS = {
+  setup: { complete: '/setup/push/wait', resend: '/setup/push/contact', otp: '/setup', otpLabel: 'Use a one-time password instead' },
+  verify: { complete: '/verify/push', resend: '/verify/push/send', otp: '/verify', otpLabel: 'Use a verification code instead' },
+} as const;
+
+/** The notification this session is waiting on, if it is the signed-in user's own and the sign-in is live. */
+export async function sessionChallenge(deps: WaitPageDeps, page: MethodPage): Promise<PushChallengeRecord | null> {
+  const state = page.pendingState<PushState>();
+  if (!state) return null;
+  const challenge = await deps.store.push.getChallenge(state.challengeId);
+  return challenge && challenge.userId === page.userId ? challenge : null;
+}
+
+export function rememberChallenge(page: MethodPage, challenge: PushChallengeRecord): void {
+  page.setPendingState({ challengeId: challenge.id } satisfies PushState);
+}
+
+/**
+ * "Approve sign in request": the number to type in the app while waiting, or (with `outcome`)
+ * why the notification did not go through, with a way to send another or use a code.
+ */
+export async function renderPushWait(
+  deps: WaitPageDeps,
+  page: MethodPage,
+  flow: keyof typeof FLOWS,
+  p: { challenge: PushChallengeRecord | null; error?: string | null; outcome?: string | null; status?: number },
+): Promise<void> {
+  const waiting = p.challenge !== null && !p.outcome && p.challenge.status === 'pending' && deps.clock() < p.challenge.expiresAt;
+  const paths = FLOWS[flow];
+  await page.render('push-wait', {
+    title: 'Approve sign in request',
+    error: p.error ?? null,
+    outcome: p.outcome ?? null,
+    number: waiting ? p.challenge!.number : null,
+    eventsPath: page.url('/verify/push/events'),
+    // The session-free capability stream served by mfa.streams (the script falls back to eventsPath).
+    streamPath: waiting ? page.url(`/push-events/${mintStreamToken(deps.streamTokenKey, p.challenge!.id, p.challenge!.expiresAt)}`) : null,
+    paths: { complete: page.url(paths.complete), resend: page.url(paths.resend), otp: page.url(paths.otp), otpLabel: paths.otpLabel },
+  }, p.status ?? 200);
+}

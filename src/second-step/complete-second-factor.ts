@@ -1,0 +1,15 @@
+import type { Request } from 'express';
+import type { CompletedFactor } from './session-state.js';
+
+/**
+ * Marks the session as having passed the second step. The session id is regenerated first
+ * (req.login does that, and drops everything the session held), so a session id fixed or
+ * observed before this step is worthless afterwards; only the user, the completed factor and
+ * where to go next survive. The caller saves the session once, with its answer.
+ */
+export async function completeSecondFactor(req: Request, user: Express.User, completed: CompletedFactor, returnTo: string): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    req.login(user, { session: true, keepSessionInfo: false }, (err?: unknown) => (err ? reject(err) : resolve())),
+  );
+  req.session.mfa = { completed, returnTo };
+}
