@@ -3,6 +3,10 @@ export interface MfaEvent {
   type:
     | 'factor.enrolled'
     | 'factor.removed'
+    | 'factor.renamed'
+    | 'factor.made_default'
+    | 'sessions.revoked'
+    | 'session.ended'
     | 'second_factor.succeeded'
     | 'second_factor.failed'
     | 'second_factor.locked_out'
@@ -35,7 +39,10 @@ export interface MfaEvent {
   challengeId?: string | undefined;
   /** Push: approve, deny, fraud, or number_mismatch. */
   decision?: string | undefined;
-  /** Why it failed (invalid_code, replayed, code_malformed, ...). */
+  /**
+   * Why it failed (invalid_code, replayed, code_malformed, ...); why sessions were revoked
+   * (sign_out_everywhere, fraud_report, factors_reset, password_reset, admin); why one ended (revoked).
+   */
   reason?: string | undefined;
   /** The app password concerned (app_password.* events). */
   appPasswordId?: string | undefined;

@@ -1,5 +1,5 @@
 import type { PushWakeup } from '../push/wakeup.js';
-import type { FactorRecord } from '../stores/facets/core.js';
+import type { CoreStore, FactorRecord } from '../stores/facets/core.js';
 import type { SessionGenerationStore } from '../stores/facets/session-generations.js';
 
 
@@ -92,6 +92,34 @@ export class SessionGenerations {
   async factorRemoved(userId: string): Promise<void> {
     this.#invalidate(userId);
     await this.#o.wakeup.publish(sessionsTopic(userId));
+  }
+
+  /**
+   * The core facet, with every deletion that removed a confirmed factor followed by
+   * factorRemoved(): however a factor goes (Security info, a replaced phone, a method's own
+   * page), the sessions completed with it end on their next request, on every instance.
+   */
+  watchRemovals<T extends CoreStore>(core: T): T {
+    const watched: Partial<CoreStore> = {
+      deleteFactor: async (userId, id) => {
+        const deleted = await core.deleteFactor(userId, id);
+        if (deleted) await this.factorRemoved(userId);
+        return deleted;
+      },
+      deleteFactorUnlessLast: async (userId, id) => {
+        const result = await core.deleteFactorUnlessLast(userId, id);
+        if (result === 'deleted') await this.factorRemoved(userId);
+        return result;
+      },
+    };
+    return new Proxy(core, {
+      get(target, property) {
+        const own = watched[property as keyof CoreStore];
+        if (own) return own;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
   }
 
   /** Stops listening for wake-ups (the instance is shutting down). */

@@ -17,8 +17,8 @@ export interface PhoneSignInDeps {
   emit: Emit;
 }
 
-/** How the last sign-in code was sent, for the wording of the code page. */
-interface PhoneSignInState {
+/** How the last sign-in code was sent: the wording of the code page, and the amr of the sign-in ('sms' or 'tel'). */
+export interface PhoneSignInState {
   channel: PhoneChannel;
 }
 
@@ -45,7 +45,7 @@ export function phoneVerifyRoutes(deps: PhoneSignInDeps): MethodRoute[] {
           otherLabel: other ? `Use ${other} instead` : 'Back',
         });
         if (!sent) return;
-        page.setSessionState({ channel } satisfies PhoneSignInState);
+        page.setPendingState({ channel } satisfies PhoneSignInState);
         await page.goTo('/verify/phone');
       },
     },
@@ -81,7 +81,7 @@ async function renderCodePage(deps: PhoneSignInDeps, page: MethodPage, factor: P
   await page.render('verify-phone', {
     title: 'Verify your identity',
     masked: maskPhone(factor.data.e164),
-    channel: page.sessionState<PhoneSignInState>()?.channel ?? 'sms',
+    channel: page.pendingState<PhoneSignInState>()?.channel ?? 'sms',
     digits: deps.phone.digits,
     other,
     error: error?.message ?? null,
