@@ -14,9 +14,10 @@ import type { SessionGenerationStore } from './facets/session-generations.js';
  * createMfa() refuses at startup, with a ConfigurationError naming the facet, a store that lacks
  * one an enabled feature needs. A store can be a plain object; the built-in MemoryStore and
  * SqliteStore are classes whose properties are their facet implementations, so a host can also
- * mix them: `{ ...new SqliteStore({ filename }), credentials: myCredentials }`.
+ * mix them: `{ ...sqlite, credentials: myCredentials, close: () => sqlite.close() }`.
  *
- * `passport-mfa/testing`'s storeConformance() checks every facet a store has.
+ * `passport-mfa/testing`'s storeConformance() checks every facet a store has
+ * (docs/writing-a-store.md).
  */
 export interface MfaStore {
   /** Factors, the one-time-code replay guard, the lockout. Always required. */

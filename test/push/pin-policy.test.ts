@@ -8,7 +8,7 @@ import type { PinVerdict } from '../../src/push/pin-policy.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { makeDevice } from '../support/push-store-suite.js';
+import { makeDevice } from '../../src/testing/index.js';
 
 const PIN = '274951';
 const MAX_FAILURES = 10;

@@ -5,7 +5,7 @@ import type { PushMessage, PushSendResult, PushSender } from '../../src/push/pus
 import { deliverByWebPush } from '../../src/push/web-push-delivery.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import type { PushSubscriptionRecord } from '../../src/stores/push-records.js';
-import { makeChallenge, makeDevice } from '../support/push-store-suite.js';
+import { makeChallenge, makeDevice } from '../../src/testing/index.js';
 
 const T0 = 1_700_000_000_000;
 

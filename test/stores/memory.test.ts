@@ -1,4 +1,4 @@
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
-import { runStoreConformanceSuite } from '../support/store-suite.js';
+import { storeConformance } from 'passport-mfa/testing';
 
-runStoreConformanceSuite('MemoryStore', async () => ({ store: new MemoryStore({ warn: () => {} }) }));
+storeConformance('MemoryStore', () => new MemoryStore({ warn: () => {} }));

@@ -9,21 +9,21 @@ import { ConfigurationError } from '../../src/errors.js';
 import { LATEST_SCHEMA_VERSION } from '../../src/stores/sqlite/sqlite-migrations.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import type { SqliteStoreOptions } from '../../src/stores/sqlite/sqlite-store.js';
-import { makeFactor, runStoreConformanceSuite } from '../support/store-suite.js';
+import { makeCredential, makeFactor, storeConformance } from 'passport-mfa/testing';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'passport-mfa-sqlite-'));
 }
 
-runStoreConformanceSuite('SqliteStore (file)', async () => {
+storeConformance('SqliteStore (file)', () => {
   const dir = tempDir();
   return {
     store: new SqliteStore({ filename: join(dir, 'mfa.db') }),
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 });
 
-runStoreConformanceSuite('SqliteStore (:memory:)', async () => ({ store: new SqliteStore({ filename: ':memory:' }) }));
+storeConformance('SqliteStore (:memory:)', () => new SqliteStore({ filename: ':memory:' }));
 
 const T0 = 1_700_000_000_000;
 const policy = { now: T0, threshold: 5, lockMs: 60_000, hardLimit: 1_000 };
@@ -87,6 +87,31 @@ describe('SqliteStore', () => {
     raw.prepare('UPDATE mfa_schema_version SET version = ?').run(LATEST_SCHEMA_VERSION + 1);
     raw.close();
     assert.throws(() => open(), ConfigurationError);
+  });
+
+  it('upgrades a database of schema version 5 to the credential, recovery-code and session-generation tables and the default factor, keeping its data', async () => {
+    const factor = makeFactor();
+    const first = open();
+    await first.core.createFactor(factor);
+    await first.close();
+    // What the previous release left: version 5, without migration 6's tables and 7's column.
+    const raw = new Database(filename);
+    raw.exec('DROP TABLE mfa_credentials; DROP TABLE mfa_recovery_codes; DROP TABLE mfa_session_generations; ALTER TABLE mfa_factors DROP COLUMN preferred_at');
+    raw.prepare('UPDATE mfa_schema_version SET version = 5').run();
+    raw.close();
+
+    const upgraded = open();
+    assert.deepEqual(schemaVersions(), [{ id: 1, version: LATEST_SCHEMA_VERSION }]);
+    assert.deepEqual(await upgraded.core.getFactor(factor.id), factor);
+    const credential = makeCredential();
+    assert.equal(await upgraded.credentials.create(credential), true);
+    await upgraded.recoveryCodes.replace('alice', ['d1', 'd2']);
+    assert.equal(await upgraded.sessionGenerations.bump('alice'), 1);
+    assert.deepEqual(await upgraded.credentials.findByCredentialId(credential.credentialId), credential);
+    assert.equal(await upgraded.recoveryCodes.countRemaining('alice'), 2);
+    await upgraded.core.confirmFactor('alice', factor.id, 5);
+    assert.equal(await upgraded.core.preferFactor('alice', factor.id, 6), true);
+    assert.equal((await upgraded.core.getFactor(factor.id))?.preferredAt, 6);
   });
 
   it('opens a file in WAL mode', async () => {

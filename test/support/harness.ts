@@ -6,7 +6,7 @@ import { createExampleApp, DEMO_USER } from '../../example-app/app.js';
 import type { ExampleAppOptions } from '../../example-app/app.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import type { MfaStore } from '../../src/stores/mfa-store.js';
-import { BUILT_IN_FACETS, storeWith } from './store-with.js';
+import { OPTIONAL_FACETS, storeWith } from './store-with.js';
 import { FakeClock } from './fake-clock.js';
 import { beginTotpSetup, csrfIn, csrfOf, postForm, submitCode, totpCode, wrongCode as wrongCodeAt } from './mfa-flow.js';
 import type { Agent } from './mfa-flow.js';
@@ -30,7 +30,7 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
   const events: { type: string; reason?: string | undefined }[] = [];
   // Created here rather than by the app so tests can read factors and lockouts directly.
   const base = overrides.store ?? new SqliteStore({ filename: join(dataDir, 'mfa.db') });
-  const store = storeWith(setup.wrapStore?.(base) ?? base, BUILT_IN_FACETS);
+  const store = storeWith(setup.wrapStore?.(base) ?? base, OPTIONAL_FACETS);
   const example = await createExampleApp({
     dataDir,
     secretKey: SECRET_KEY,

@@ -6,31 +6,28 @@ import { oldestFirst } from './oldest-first.js';
 export class MemoryCore implements CoreStore {
   readonly #factors = new Map<string, FactorRecord>();
   readonly #lockouts = new Map<string, LockoutState>();
-  readonly #open: () => void;
-
-  constructor(ensureOpen: () => void) {
-    this.#open = ensureOpen;
-  }
+  /** `ensureOpen` throws once the MemoryStore is closed. */
+  constructor(private readonly ensureOpen: () => void) {}
 
   async createFactor(factor: FactorRecord): Promise<void> {
-    this.#open();
+    this.ensureOpen();
     if (this.#factors.has(factor.id)) throw new Error(`factor ${factor.id} already exists`);
     this.#factors.set(factor.id, structuredClone(factor));
   }
 
   async getFactor(id: string): Promise<FactorRecord | null> {
-    this.#open();
+    this.ensureOpen();
     const factor = this.#factors.get(id);
     return factor ? structuredClone(factor) : null;
   }
 
   async listFactors(userId: string): Promise<FactorRecord[]> {
-    this.#open();
+    this.ensureOpen();
     return oldestFirst(this.#factors.values(), userId);
   }
 
   async confirmFactor(userId: string, id: string, now: number): Promise<boolean> {
-    this.#open();
+    this.ensureOpen();
     const factor = this.#factors.get(id);
     if (!factor || factor.userId !== userId || factor.confirmedAt !== null) return false;
     factor.confirmedAt = now;
@@ -38,14 +35,14 @@ export class MemoryCore implements CoreStore {
   }
 
   async deleteFactor(userId: string, id: string): Promise<boolean> {
-    this.#open();
+    this.ensureOpen();
     const factor = this.#factors.get(id);
     if (!factor || factor.userId !== userId) return false;
     return this.#factors.delete(id);
   }
 
   async deleteFactorUnlessLast(userId: string, id: string): Promise<'deleted' | 'not_found' | 'last'> {
-    this.#open();
+    this.ensureOpen();
     const factor = this.#factors.get(id);
     if (!factor || factor.userId !== userId) return 'not_found';
     const another = [...this.#factors.values()].some((f) => f.userId === userId && f.id !== id && f.confirmedAt !== null);
@@ -67,13 +64,13 @@ export class MemoryCore implements CoreStore {
   }
 
   #confirmed(userId: string, id: string): FactorRecord | null {
-    this.#open();
+    this.ensureOpen();
     const factor = this.#factors.get(id);
     return factor && factor.userId === userId && factor.confirmedAt !== null ? factor : null;
   }
 
   async deleteUnconfirmedFactors(userId: string, createdBefore?: number): Promise<number> {
-    this.#open();
+    this.ensureOpen();
     let deleted = 0;
     for (const factor of this.#factors.values()) {
       const stale = createdBefore === undefined || factor.createdAt < createdBefore;
@@ -86,7 +83,7 @@ export class MemoryCore implements CoreStore {
   }
 
   async consumeTimeStep(factorId: string, step: number, now: number): Promise<boolean> {
-    this.#open();
+    this.ensureOpen();
     const factor = this.#factors.get(factorId);
     if (!factor || (factor.lastStep !== null && step <= factor.lastStep)) return false;
     factor.lastStep = step;
@@ -95,19 +92,19 @@ export class MemoryCore implements CoreStore {
   }
 
   async getLockout(userId: string): Promise<LockoutState> {
-    this.#open();
+    this.ensureOpen();
     return { ...(this.#lockouts.get(userId) ?? NO_LOCKOUT) };
   }
 
   async recordFailure(userId: string, policy: FailurePolicy): Promise<LockoutState> {
-    this.#open();
+    this.ensureOpen();
     const next = nextLockout(this.#lockouts.get(userId) ?? NO_LOCKOUT, policy);
     this.#lockouts.set(userId, next);
     return { ...next };
   }
 
   async resetFailures(userId: string): Promise<void> {
-    this.#open();
+    this.ensureOpen();
     this.#lockouts.delete(userId);
   }
 }

@@ -5,24 +5,21 @@ import { oldestFirst } from './oldest-first.js';
 /** MemoryStore's push-subscriptions facet. */
 export class MemoryPushSubscriptions implements PushSubscriptionStore {
   readonly #subscriptions = new Map<string, PushSubscriptionRecord>();
-  readonly #open: () => void;
-
-  constructor(ensureOpen: () => void) {
-    this.#open = ensureOpen;
-  }
+  /** `ensureOpen` throws once the MemoryStore is closed. */
+  constructor(private readonly ensureOpen: () => void) {}
 
   async put(subscription: PushSubscriptionRecord): Promise<void> {
-    this.#open();
+    this.ensureOpen();
     this.#subscriptions.set(subscription.deviceId, structuredClone(subscription));
   }
 
   async list(userId: string): Promise<PushSubscriptionRecord[]> {
-    this.#open();
+    this.ensureOpen();
     return oldestFirst(this.#subscriptions.values(), userId);
   }
 
   async delete(deviceId: string, endpoint?: string): Promise<boolean> {
-    this.#open();
+    this.ensureOpen();
     const current = this.#subscriptions.get(deviceId);
     if (!current || (endpoint !== undefined && current.endpoint !== endpoint)) return false;
     return this.#subscriptions.delete(deviceId);

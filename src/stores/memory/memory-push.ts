@@ -7,26 +7,23 @@ export class MemoryPush implements PushStore {
   readonly #devices = new Map<string, PushDeviceRecord>();
   readonly #challenges = new Map<string, PushChallengeRecord>();
   readonly #nonces = new Map<string, number>();
-  readonly #open: () => void;
-
-  constructor(ensureOpen: () => void) {
-    this.#open = ensureOpen;
-  }
+  /** `ensureOpen` throws once the MemoryStore is closed. */
+  constructor(private readonly ensureOpen: () => void) {}
 
   async createDevice(device: PushDeviceRecord): Promise<void> {
-    this.#open();
+    this.ensureOpen();
     if (this.#devices.has(device.id)) throw new Error(`push device ${device.id} already exists`);
     this.#devices.set(device.id, structuredClone(device));
   }
 
   async getDevice(id: string): Promise<PushDeviceRecord | null> {
-    this.#open();
+    this.ensureOpen();
     const device = this.#devices.get(id);
     return device ? structuredClone(device) : null;
   }
 
   async activateDevice(id: string, a: { publicKey: PublicJwk; name: string | null; now: number }): Promise<boolean> {
-    this.#open();
+    this.ensureOpen();
     const device = this.#devices.get(id);
     if (!device || device.activatedAt !== null || a.now >= device.activationExpiresAt) return false;
     Object.assign(device, { activatedAt: a.now, publicKey: structuredClone(a.publicKey), name: a.name });
@@ -34,7 +31,7 @@ export class MemoryPush implements PushStore {
   }
 
   async setDevicePin(id: string, pinHash: string | null): Promise<boolean> {
-    this.#open();
+    this.ensureOpen();
     const device = this.#devices.get(id);
     if (!device) return false;
     device.pinHash = pinHash;
@@ -42,30 +39,30 @@ export class MemoryPush implements PushStore {
   }
 
   async disableDevice(id: string, now: number): Promise<void> {
-    this.#open();
+    this.ensureOpen();
     const device = this.#devices.get(id);
     if (device && device.disabledAt === null) device.disabledAt = now;
   }
 
   async createChallenge(challenge: PushChallengeRecord): Promise<void> {
-    this.#open();
+    this.ensureOpen();
     if (this.#challenges.has(challenge.id)) throw new Error(`push challenge ${challenge.id} already exists`);
     this.#challenges.set(challenge.id, structuredClone(challenge));
   }
 
   async getChallenge(id: string): Promise<PushChallengeRecord | null> {
-    this.#open();
+    this.ensureOpen();
     const challenge = this.#challenges.get(id);
     return challenge ? structuredClone(challenge) : null;
   }
 
   async listOpenChallenges(userId: string, now: number): Promise<PushChallengeRecord[]> {
-    this.#open();
+    this.ensureOpen();
     return this.#ofUser(userId, (c) => c.status === 'pending' && now < c.expiresAt);
   }
 
   async resolveChallenge(id: string, r: PushResolution): Promise<boolean> {
-    this.#open();
+    this.ensureOpen();
     const challenge = this.#challenges.get(id);
     if (!challenge || challenge.status !== 'pending' || r.now >= challenge.expiresAt || !this.#enabled(r.deviceId)) return false;
     Object.assign(challenge, { status: r.status, resolvedAt: r.now, resolvedBy: r.deviceId, evidence: r.evidence });
@@ -73,7 +70,7 @@ export class MemoryPush implements PushStore {
   }
 
   async consumeChallenge(id: string, now: number): Promise<boolean> {
-    this.#open();
+    this.ensureOpen();
     const challenge = this.#challenges.get(id);
     if (!challenge || challenge.status !== 'approved' || challenge.consumedAt !== null || !this.#enabled(challenge.resolvedBy)) return false;
     challenge.consumedAt = now;
@@ -81,19 +78,19 @@ export class MemoryPush implements PushStore {
   }
 
   async listUnseenFraudReports(userId: string): Promise<PushChallengeRecord[]> {
-    this.#open();
+    this.ensureOpen();
     return this.#ofUser(userId, (c) => c.status === 'fraud' && c.noticeSeenAt === null);
   }
 
   async markFraudReportsSeen(userId: string, now: number): Promise<void> {
-    this.#open();
+    this.ensureOpen();
     for (const c of this.#challenges.values()) {
       if (c.userId === userId && c.status === 'fraud' && c.noticeSeenAt === null) c.noticeSeenAt = now;
     }
   }
 
   async consumeNonce(scope: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
-    this.#open();
+    this.ensureOpen();
     const key = JSON.stringify([scope, nonce]);
     const until = this.#nonces.get(key);
     if (until !== undefined && now < until) return false;

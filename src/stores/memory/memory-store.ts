@@ -1,10 +1,13 @@
 import type { MfaStore } from '../mfa-store.js';
 import { MemoryAppPasswords } from './memory-app-passwords.js';
 import { MemoryCore } from './memory-core.js';
+import { MemoryCredentials } from './memory-credentials.js';
 import { MemoryPhoneCodes } from './memory-phone-codes.js';
 import { MemoryPushSubscriptions } from './memory-push-subscriptions.js';
 import { MemoryPush } from './memory-push.js';
 import { MemoryRateLimits } from './memory-rate-limits.js';
+import { MemoryRecoveryCodes } from './memory-recovery-codes.js';
+import { MemorySessionGenerations } from './memory-session-generations.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -31,6 +34,9 @@ export class MemoryStore implements MfaStore {
   readonly appPasswords = new MemoryAppPasswords(this.#ensureOpen);
   readonly push = new MemoryPush(this.#ensureOpen);
   readonly pushSubscriptions = new MemoryPushSubscriptions(this.#ensureOpen);
+  readonly credentials = new MemoryCredentials(this.#ensureOpen);
+  readonly recoveryCodes = new MemoryRecoveryCodes(this.#ensureOpen);
+  readonly sessionGenerations = new MemorySessionGenerations(this.#ensureOpen);
 
   constructor(options: MemoryStoreOptions = {}) {
     (options.warn ?? console.warn)(

@@ -23,7 +23,7 @@ interface LockoutRow {
 }
 
 /**
- * SqliteStore's core facet (tables `factors` and `lockouts`, schema migration 1). Every atomic
+ * SqliteStore's core facet (tables `factors` and `lockouts`, schema migrations 1 and 7). Every atomic
  * operation is one conditional statement or an IMMEDIATE transaction, so it holds across all
  * processes that open the same file, not only within this one.
  */

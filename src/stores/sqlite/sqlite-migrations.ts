@@ -113,7 +113,32 @@ export const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX ${p}push_subscriptions_user ON ${p}push_subscriptions (user_id, created_at);
   `,
-  // 6: the user's default method ("Make default" on Security info).
+  // 6: WebAuthn credentials (credential_id unique across users), recovery code digests, and
+  // per-user session generations.
+  (p) => `
+    CREATE TABLE ${p}credentials (
+      id            TEXT PRIMARY KEY NOT NULL,
+      user_id       TEXT NOT NULL,
+      credential_id TEXT NOT NULL UNIQUE,
+      public_key    BLOB NOT NULL,
+      counter       INTEGER NOT NULL CHECK (counter >= 0),
+      transports    TEXT NOT NULL CHECK (json_valid(transports)),
+      name          TEXT NOT NULL,
+      created_at    INTEGER NOT NULL,
+      last_used_at  INTEGER
+    );
+    CREATE INDEX ${p}credentials_user ON ${p}credentials (user_id, created_at);
+    CREATE TABLE ${p}recovery_codes (
+      user_id TEXT NOT NULL,
+      digest  TEXT NOT NULL,
+      PRIMARY KEY (user_id, digest)
+    ) WITHOUT ROWID;
+    CREATE TABLE ${p}session_generations (
+      user_id    TEXT PRIMARY KEY NOT NULL,
+      generation INTEGER NOT NULL
+    );
+  `,
+  // 7: the user's default method ("Make default" on Security info).
   (p) => `ALTER TABLE ${p}factors ADD COLUMN preferred_at INTEGER;`,
 ];
 

@@ -2,12 +2,15 @@ import type Database from 'better-sqlite3';
 import type { MfaStore } from '../mfa-store.js';
 import { SqliteAppPasswords } from './sqlite-app-passwords.js';
 import { SqliteCore } from './sqlite-core.js';
+import { SqliteCredentials } from './sqlite-credentials.js';
 import { migrate } from './sqlite-migrations.js';
 import { openSqlite } from './sqlite-open.js';
 import { SqlitePhoneCodes } from './sqlite-phone-codes.js';
 import { SqlitePushSubscriptions } from './sqlite-push-subscriptions.js';
 import { SqlitePush } from './sqlite-push.js';
 import { SqliteRateLimits } from './sqlite-rate-limits.js';
+import { SqliteRecoveryCodes } from './sqlite-recovery-codes.js';
+import { SqliteSessionGenerations } from './sqlite-session-generations.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -44,6 +47,9 @@ export class SqliteStore implements MfaStore {
   readonly appPasswords: SqliteAppPasswords;
   readonly push: SqlitePush;
   readonly pushSubscriptions: SqlitePushSubscriptions;
+  readonly credentials: SqliteCredentials;
+  readonly recoveryCodes: SqliteRecoveryCodes;
+  readonly sessionGenerations: SqliteSessionGenerations;
 
   constructor(options: SqliteStoreOptions) {
     const { db, tablePrefix } = openSqlite(options);
@@ -56,6 +62,9 @@ export class SqliteStore implements MfaStore {
       this.appPasswords = new SqliteAppPasswords(db, tablePrefix);
       this.push = new SqlitePush(db, tablePrefix);
       this.pushSubscriptions = new SqlitePushSubscriptions(db, tablePrefix);
+      this.credentials = new SqliteCredentials(db, tablePrefix);
+      this.recoveryCodes = new SqliteRecoveryCodes(db, tablePrefix);
+      this.sessionGenerations = new SqliteSessionGenerations(db, tablePrefix);
     } catch (error) {
       db.close();
       throw error;
