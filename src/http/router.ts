@@ -8,6 +8,7 @@ import { methodRoutes } from './method-routes.js';
 import type { Pages } from './pages.js';
 import { sendError } from './respond.js';
 import { securityHeaders } from './security-headers.js';
+import { endRevokedSessions } from './session-check.js';
 import { setupRoutes } from './setup-routes.js';
 import { verifyRoutes } from './verify-routes.js';
 
@@ -32,6 +33,7 @@ export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   router.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }));
   router.use(express.json({ limit: BODY_LIMIT }));
   if (deviceApi) router.use('/device', deviceApi);
+  router.use(endRevokedSessions(pages));
   router.use(requireCsrf);
   router.use(setupRoutes(pages));
   router.use(verifyRoutes(pages));
