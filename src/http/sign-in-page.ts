@@ -3,6 +3,7 @@ import type { MfaError } from '../errors.js';
 import type { SignInUser, ViewPart } from '../methods/method.js';
 import type { RegisteredMethod } from '../methods/registry.js';
 import type { FactorRecord } from '../stores/facets/core.js';
+import { pendingFor } from '../second-step/session-state.js';
 import { csrfToken } from './csrf.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
@@ -24,9 +25,21 @@ export function signInUser(pages: Pages, method: RegisteredMethod, userId: strin
   return { userId, factors, own: pages.registry.acceptedFactors(method, factors) };
 }
 
-/** The methods the verify page offers this user, strongest first. */
-async function offers(pages: Pages, userId: string, factors: readonly FactorRecord[]): Promise<Offer[]> {
-  const offered = await Promise.all(pages.registry.signInMethods().map(async (method) => {
+/**
+ * The verify page's methods for this user, in order: the method of their default factor first
+ * ("Make default"), then strongest first. Only phishing-resistant ones for a step-up that needs them.
+ */
+export function signInOrder(pages: Pages, factors: readonly FactorRecord[], phishingResistantOnly = false): RegisteredMethod[] {
+  const { registry } = pages;
+  const first = registry.defaultFactor(factors);
+  const firstId = first ? registry.ownerOf(first.factor)?.id : undefined;
+  const methods = registry.signInMethods().filter((m) => !phishingResistantOnly || registry.isPhishingResistant(m));
+  return [...methods.filter((m) => m.id === firstId), ...methods.filter((m) => m.id !== firstId)];
+}
+
+/** The methods the verify page offers this user (see signInOrder). */
+async function offers(pages: Pages, userId: string, factors: readonly FactorRecord[], phishingResistantOnly = false): Promise<Offer[]> {
+  const offered = await Promise.all(signInOrder(pages, factors, phishingResistantOnly).map(async (method) => {
     const signIn = method.parts.signIn!;
     const part = await signIn.offer(signInUser(pages, method, userId, factors));
     return part ? { method, noun: signIn.noun, part } : null;
@@ -55,12 +68,14 @@ export async function renderSignInPage(
   const factors = listed ?? (await confirmedFactors(pages, userId));
   const methods = pages.registry.signInMethods();
   const notices = (await Promise.all(methods.map((m) => m.parts.signIn!.notices?.(userId) ?? []))).flat();
-  const offered = await offers(pages, userId, factors);
+  const phishingResistantOnly = needsPhishingResistant(pages, req, userId);
+  const offered = await offers(pages, userId, factors, phishingResistantOnly);
   const token = csrfToken(req, pages.options.random);
   const part = ({ view, locals }: ViewPart, extra: Record<string, unknown>) => pages.views.renderPart(view, { ...locals, ...extra, csrfToken: token });
   await renderPage(pages, req, res, 'verify', {
     title: 'Verify your identity',
     error: error?.message ?? null,
+    phishingResistantOnly,
     notices: notices.map((n) => part(n, {})),
     options: offered.map((o, i) => part(o.part, {
       error: error?.message ?? null,
@@ -69,4 +84,9 @@ export async function renderSignInPage(
       previousNoun: i === 0 ? null : offered[0]!.noun,
     })),
   }, error?.status ?? 200);
+}
+
+/** Whether this sign-in is a step-up that only a security key or passkey can complete. */
+export function needsPhishingResistant(pages: Pages, req: Request, userId: string): boolean {
+  return pendingFor(req, userId, pages.options.clock(), pages.options.pendingTtlMs)?.phishingResistant === true;
 }

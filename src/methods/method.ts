@@ -193,6 +193,8 @@ export interface SignInParts {
 export type InfoAction = { label: string; href: string } | { label: string; action: string };
 
 export interface SecurityInfoParts {
+  /** Offer "Rename" for its factors (apps and keys the user tells apart by name; not a phone, named by its number). */
+  renamable?: boolean;
   /** The detail shown beside the method name on a factor's row (e.g. the masked number), and its extra actions. */
   row?(factor: FactorRecord): { detail: string | null; actions: readonly InfoAction[] };
   /** A link beside "Add method", when the user can add one of these here (null: not now). */

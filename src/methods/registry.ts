@@ -67,6 +67,11 @@ export class MethodRegistry {
    * What a step completed with `method` proves: its declared assurance, with the attempt's own
    * amr values when its check reported some.
    */
+  /** Whether a step completed with `method` resists phishing (a security key or passkey). */
+  isPhishingResistant(method: RegisteredMethod): boolean {
+    return this.#assurance.get(method.id)?.phishingResistant === true;
+  }
+
   assuranceOf(method: RegisteredMethod, amr?: AmrValue[]): Assurance {
     const declared = this.#assurance.get(method.id)!;
     return amr ? checkAssurance(method.id, { amr, phishingResistant: declared.phishingResistant }) : declared;
@@ -97,6 +102,20 @@ export class MethodRegistry {
   /** The wizard page after `current` (a method's setup page or a follow-up): the next follow-up, or '/setup/done'. */
   nextSetupPage(current: string): string {
     return nextSetupStep(current, this.wizard);
+  }
+
+  /**
+   * The factor the verify page offers first: the one the user made default most recently
+   * ("Make default"), else the first factor of the strongest method. `chosen` says which. Null
+   * when none of `factors` can sign in here.
+   */
+  defaultFactor(factors: readonly FactorRecord[]): { factor: FactorRecord; chosen: boolean } | null {
+    const rank = (f: FactorRecord) => this.#byId.get(f.type)?.definition.signInRank;
+    const usable = factors.filter((f) => f.confirmedAt !== null && rank(f) !== undefined && this.#byId.get(f.type)!.parts.signIn);
+    const chosen = usable.filter((f) => typeof f.preferredAt === 'number').sort((a, b) => b.preferredAt! - a.preferredAt!)[0];
+    if (chosen) return { factor: chosen, chosen: true };
+    const strongest = [...usable].sort((a, b) => rank(a)! - rank(b)!)[0];
+    return strongest ? { factor: strongest, chosen: false } : null;
   }
 
   /** The method that owns factors of this type, if it is enabled here. */

@@ -37,6 +37,8 @@ export interface MfaSessionState {
   pending?: PendingSecondFactor;
   /** Where "Done" leads after a completed setup. */
   returnTo?: string;
+  /** What Security info confirms once, on the page after a change ("Renamed to …"). */
+  notice?: string;
   /** Each method's own session data, by method id, bound to the user it was made for. */
   methods?: Record<string, { userId: string; value: unknown }>;
 }

@@ -35,7 +35,7 @@ export async function verifySecondStep(
 ): Promise<SecondStepResult> {
   const userId = deps.options.getUserId(user);
   // A step-up for a phishing-resistant page: another method would only lead back here.
-  if (pending.phishingResistant && !deps.registry.assuranceOf(method).phishingResistant) {
+  if (pending.phishingResistant && !deps.registry.isPhishingResistant(method)) {
     return { ok: false, error: new PhishingResistantRequiredError() };
   }
   const outcome = await deps.registry.attempt(method, {

@@ -81,7 +81,7 @@ export const pushMethod: SecondFactorMethod = {
           return true;
         },
       },
-      securityInfo: { row: () => ({ detail: null, actions: [] }) },
+      securityInfo: { renamable: true },
       routes: [...pushSetupRoutes(deps), ...pushVerifyRoutes(deps)],
       api,
     };

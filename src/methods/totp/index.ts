@@ -33,7 +33,7 @@ export const totpMethod: SecondFactorMethod = {
         noun: 'your mobile app',
         offer: async ({ own }) => (own.length > 0 ? { view: 'sign-in-totp', locals: { digits: totp.digits } } : null),
       },
-      securityInfo: { row: () => ({ detail: null, actions: [] }) },
+      securityInfo: { renamable: true },
       routes: [...totpSetupRoutes(totp), totpVerifyRoute()],
     };
   },
