@@ -74,6 +74,8 @@ export class SessionGenerations {
    * store before it is refused, so an honest session is never ended by a stale cache.
    */
   async isCurrent(userId: string, stamp: SessionStamp): Promise<boolean> {
+    // A record from before generations existed, or tampered with in the session store.
+    if (!Number.isSafeInteger(stamp.generation) || stamp.generation < 0) return false;
     const cached = await this.#cached(userId);
     const verdict = judge(cached.snapshot, stamp);
     if (verdict !== 'unsure' || cached.fresh) return verdict === 'current';

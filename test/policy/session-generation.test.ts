@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SessionGenerations, sessionsTopic } from '../../src/policy/session-generation.js';
+import type { SessionStamp } from '../../src/policy/session-generation.js';
 import type { SessionGenerationStore } from '../../src/stores/facets/session-generations.js';
 import { InProcessPushWakeup } from '../../src/push/wakeup.js';
 import type { PushWakeup } from '../../src/push/wakeup.js';
@@ -190,6 +191,16 @@ describe('SessionGenerations', () => {
     state.release();
     assert.equal(await inFlight, true, 'the check that started before the revocation may pass');
     assert.equal(await sessions.isCurrent('u1', old), false, 'the next one may not');
+  });
+
+  // Attack: a session record without a generation (older than this check, or edited) passes as current.
+  it('refuses a stamp whose generation is missing or not a whole number', async () => {
+    const state = new SharedState();
+    const sessions = instance(state, new FakeClock());
+    for (const generation of [undefined, null, -1, 0.5, '0', Number.NaN]) {
+      assert.equal(await sessions.isCurrent('u1', { generation, factorId: null } as unknown as SessionStamp), false, String(generation));
+    }
+    assert.equal(state.reads, 0);
   });
 
   // Attack: an unreachable store turns the check into a pass.

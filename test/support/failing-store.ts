@@ -27,6 +27,7 @@ export class FailingStore<S extends MfaStore = MfaStore> {
 }
 
 const ALL: ReadonlySet<string> = new Set<StoreMethodPath>([
-  'core.createFactor', 'core.getFactor', 'core.listFactors', 'core.confirmFactor', 'core.deleteFactor', 'core.deleteUnconfirmedFactors',
+  'core.createFactor', 'core.getFactor', 'core.listFactors', 'core.confirmFactor', 'core.deleteFactor', 'core.deleteFactorUnlessLast',
+  'core.renameFactor', 'core.preferFactor', 'core.deleteUnconfirmedFactors',
   'core.consumeTimeStep', 'core.getLockout', 'core.recordFailure', 'core.resetFailures',
 ]);
