@@ -65,6 +65,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
       findUser: (username) => users.findByUsername(username),
       // Users without MFA may still use their account password over Basic; enrolled users may not.
       verifyAccountPassword: async (user, password) => (await users.verify((user as User).username, password)) !== null,
+      dummyPasswordCheck: (password) => users.dummyCheck(password),
       ...options.appPasswords,
     },
     ...options.mfaOptions,

@@ -24,8 +24,8 @@ export function authenticatorRoutes(repoRoot: string): Router {
   router.get('/authenticator/static/authenticator.css', (_req, res) => res.type('css').sendFile(join(repoRoot, 'example-app', 'public', 'authenticator.css')));
   router.use('/authenticator/static/example-app/public', scriptsOnly, express.static(join(dist, 'example-app', 'public'), files));
   router.use('/authenticator/static/src/authenticator', scriptsOnly, express.static(join(dist, 'src', 'authenticator'), files));
-  // The two protocol modules the client shares with the server (pure functions, no Node imports).
-  for (const name of ['canonical-json.js', 'enrollment-uri.js']) {
+  // The protocol modules the client shares with the server (pure functions, no Node imports).
+  for (const name of ['canonical-json.js', 'enrollment-uri.js', 'protocol-version.js', 'request-signing-input.js']) {
     router.get(`/authenticator/static/src/push/${name}`, (_req, res) => res.type('js').sendFile(join(dist, 'src', 'push', name)));
   }
   return router;

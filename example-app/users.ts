@@ -3,6 +3,8 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+/** Stands in for a stored hash where there is none, so every check costs one scrypt run. */
+const DUMMY_HASH = `${'A'.repeat(22)}==:${'A'.repeat(43)}=`;
 
 export interface User {
   id: string;
@@ -38,10 +40,13 @@ export class UserDirectory {
       | { id: string; username: string; password_hash: string }
       | undefined;
     // Hash even for unknown users so response time does not reveal which usernames exist.
-    const [salt, expected] = (row?.password_hash ?? `${'A'.repeat(22)}==:${'A'.repeat(43)}=`).split(':');
-    const actual = await scryptAsync(password.normalize('NFKC'), Buffer.from(salt!, 'base64'), 32);
-    const ok = timingSafeEqual(actual, Buffer.from(expected!, 'base64'));
+    const ok = await matches(password, row?.password_hash ?? DUMMY_HASH);
     return row && ok ? { id: row.id, username: row.username } : null;
+  }
+
+  /** The cost of verify() without an account: passport-mfa's appPasswords.dummyPasswordCheck. */
+  async dummyCheck(password: string): Promise<void> {
+    await matches(password, DUMMY_HASH);
   }
 
   find(id: string): User | null {
@@ -57,4 +62,10 @@ export class UserDirectory {
   close(): void {
     this.#db.close();
   }
+}
+
+async function matches(password: string, stored: string): Promise<boolean> {
+  const [salt, expected] = stored.split(':');
+  const actual = await scryptAsync(password.normalize('NFKC'), Buffer.from(salt!, 'base64'), 32);
+  return timingSafeEqual(actual, Buffer.from(expected!, 'base64'));
 }

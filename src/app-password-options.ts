@@ -20,6 +20,14 @@ export interface AppPasswordOptions {
    * @default none (account passwords never work over Basic)
    */
   verifyAccountPassword?: (user: Express.User, password: string) => boolean | Promise<boolean>;
+  /**
+   * The same work as verifyAccountPassword on a password that matches nothing (e.g. your
+   * password hash against a fixed dummy hash); its result is ignored. It runs on every failing
+   * Basic attempt that verifyAccountPassword does not run for (unknown username, user enrolled in
+   * MFA, malformed credentials), so that no failure answers faster and timing does not tell which
+   * accounts exist or have no second factor. Required with verifyAccountPassword. @default none
+   */
+  dummyPasswordCheck?: (password: string) => unknown;
   /** Failed Basic attempts allowed per window, counted in the store (shared by all instances). */
   rateLimit?: {
     /** Window length in ms. @default 900000 (15 minutes) */
@@ -46,6 +54,7 @@ export interface ResolvedAppPasswordOptions {
   scope: string[] | null;
   findUser: AppPasswordOptions['findUser'];
   verifyAccountPassword: AppPasswordOptions['verifyAccountPassword'];
+  dummyPasswordCheck: AppPasswordOptions['dummyPasswordCheck'];
   rateLimit: { windowMs: number; perUsername: number; perIp: number };
   realm: string;
 }
@@ -56,13 +65,17 @@ export const appPasswordOptionsSchema = z.object({
   scope: z.array(z.string().min(1).max(64)).max(32).nullable().optional(),
   findUser: optionalFunction<AppPasswordOptions['findUser']>('username => user | null'),
   verifyAccountPassword: optionalFunction<AppPasswordOptions['verifyAccountPassword']>('(user, password) => boolean'),
+  dummyPasswordCheck: optionalFunction<AppPasswordOptions['dummyPasswordCheck']>('password => void, as slow as verifyAccountPassword'),
   rateLimit: z.object({
     windowMs: z.number().int().min(1000).optional(),
     perUsername: z.number().int().min(1).max(1000).optional(),
     perIp: z.number().int().min(1).max(100_000).optional(),
   }).strict().optional(),
   realm: z.string().min(1).max(64).regex(/^[^"\\\p{Cc}]*$/u, 'must not contain quotes, backslashes or control characters').optional(),
-}).strict().optional();
+}).strict().refine((o) => !o.verifyAccountPassword || o.dummyPasswordCheck, {
+  path: ['dummyPasswordCheck'],
+  message: 'is required with verifyAccountPassword: the same password check against a dummy hash, so failures for unknown or enrolled users take as long',
+}).optional();
 
 /** The app-password settings with defaults filled in; the realm defaults to the issuer. */
 export function resolveAppPasswordOptions(o: AppPasswordOptions | undefined, issuer: string): ResolvedAppPasswordOptions {
@@ -73,6 +86,7 @@ export function resolveAppPasswordOptions(o: AppPasswordOptions | undefined, iss
     scope: o?.scope ? [...o.scope] : d.scope,
     findUser: o?.findUser,
     verifyAccountPassword: o?.verifyAccountPassword,
+    dummyPasswordCheck: o?.dummyPasswordCheck,
     rateLimit: { ...d.rateLimit, ...o?.rateLimit },
     realm: o?.realm ?? issuer,
   };

@@ -122,6 +122,13 @@ export class PhoneTransportError extends MfaError {
   }
 }
 
+/** The number is not in one of the countries codes may be sent to (phone.allowedCountries). */
+export class PhoneDestinationRefusedError extends MfaError {
+  constructor() {
+    super(403, 'phone_destination_refused', 'Sign-in codes cannot be sent to this number\'s country. Use another method, or add a phone number in another country.');
+  }
+}
+
 /** Too many codes were sent to this account or from this network in the last hour (SMS toll fraud). */
 export class PhoneSendLimitError extends MfaError {
   readonly scope: 'user' | 'ip';
@@ -149,6 +156,15 @@ export class AppPasswordLimitError extends MfaError {
 export class DeviceUnauthorizedError extends MfaError {
   constructor() {
     super(401, 'unauthorized', 'Request not accepted.');
+  }
+}
+
+/** A device request or message is written in a protocol version this server does not speak. */
+export class UnsupportedVersionError extends MfaError {
+  readonly supportedVersions: readonly number[];
+  constructor(supportedVersions: readonly number[]) {
+    super(400, 'unsupported_version', `This server speaks version ${supportedVersions.join(', ')} of the push protocol. Update the app, or set it up again.`);
+    this.supportedVersions = supportedVersions;
   }
 }
 

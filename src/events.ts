@@ -1,35 +1,43 @@
+/**
+ * Every audit event type, as the keys of an interface so that a method can add its own with
+ * declaration merging (`declare module '../../events.js' { interface MfaEventTypes { 'x.y': true } }`),
+ * and add fields to MfaEvent the same way.
+ */
+export interface MfaEventTypes {
+  'factor.enrolled': true;
+  'factor.removed': true;
+  'factor.renamed': true;
+  'factor.made_default': true;
+  'sessions.revoked': true;
+  'session.ended': true;
+  'second_factor.succeeded': true;
+  'second_factor.failed': true;
+  'second_factor.locked_out': true;
+  'store.unavailable': true;
+  'phone.code_sent': true;
+  'phone.send_failed': true;
+  'phone.added': true;
+  'phone.changed': true;
+  'phone.removed': true;
+  'app_password.created': true;
+  'app_password.revoked': true;
+  'app_password.succeeded': true;
+  'app_password.failed': true;
+  'app_password.rate_limited': true;
+  'push.device_activated': true;
+  'push.activation_failed': true;
+  'push.challenge_sent': true;
+  'push.challenge_answered': true;
+  'push.budget_exhausted': true;
+  'push.fraud_reported': true;
+  'push.pin_failed': true;
+  'push.device_disabled': true;
+  'push.webpush_failed': true;
+}
+
 /** Audit events passed to the host's `onEvent` hook. */
 export interface MfaEvent {
-  type:
-    | 'factor.enrolled'
-    | 'factor.removed'
-    | 'factor.renamed'
-    | 'factor.made_default'
-    | 'sessions.revoked'
-    | 'session.ended'
-    | 'second_factor.succeeded'
-    | 'second_factor.failed'
-    | 'second_factor.locked_out'
-    | 'store.unavailable'
-    | 'phone.code_sent'
-    | 'phone.send_failed'
-    | 'phone.added'
-    | 'phone.changed'
-    | 'phone.removed'
-    | 'app_password.created'
-    | 'app_password.revoked'
-    | 'app_password.succeeded'
-    | 'app_password.failed'
-    | 'app_password.rate_limited'
-    | 'push.device_activated'
-    | 'push.activation_failed'
-    | 'push.challenge_sent'
-    | 'push.challenge_answered'
-    | 'push.budget_exhausted'
-    | 'push.fraud_reported'
-    | 'push.pin_failed'
-    | 'push.device_disabled'
-    | 'push.webpush_failed';
+  type: keyof MfaEventTypes;
   userId: string | null;
   at: number;
   ip?: string | undefined;

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Router } from 'express';
+import type { Strategy } from 'passport';
 import { SecretBox } from './crypto/secret-box.js';
 import type { Emit } from './events.js';
 import { csrfToken, requireCsrf } from './http/csrf.js';
@@ -13,13 +14,12 @@ import { appPasswordsOf } from './methods/app-passwords/index.js';
 import { AttemptRunner } from './methods/attempt.js';
 import * as builtIn from './methods/built-in.js';
 import { pushApiOf } from './methods/push/index.js';
+import type { SecondFactorMethod } from './methods/method.js';
 import { MethodRegistry } from './methods/registry.js';
 import { resolveOptions } from './options.js';
 import type { MfaOptions } from './options.js';
 import { createAppPasswordStrategy } from './passport/app-password-strategy.js';
-import type { AppPasswordStrategy } from './passport/app-password-strategy.js';
 import { createMfaStrategy } from './passport/mfa-strategy.js';
-import type { MfaStrategy } from './passport/mfa-strategy.js';
 import { LockoutPolicy } from './policy/lockout.js';
 import { guardStore, refuseAbsentFacets } from './stores/guarded-store.js';
 import type { CompleteStore } from './stores/guarded-store.js';
@@ -43,7 +43,7 @@ export interface Mfa {
    * with passport.authenticate('mfa', { session: false }); createMfa() registers it on `passport`
    * as `strategyName`. The package's own pages do not need it.
    */
-  strategy: MfaStrategy;
+  strategy: Strategy;
   /**
    * Middleware for host routes that need both factors. With `maxAge`, a session whose second step
    * is older verifies again and comes back to the same URL (a step-up); with `phishingResistant`,
@@ -95,12 +95,17 @@ export interface Mfa {
    * passport.use('mfa-app-password', mfa.appPasswordStrategy) and protect a route with
    * passport.authenticate('mfa-app-password', { session: false }). Needs appPasswords.findUser.
    */
-  appPasswordStrategy: AppPasswordStrategy;
+  appPasswordStrategy: Strategy;
 }
 
 /** Builds one passport-mfa instance from one options object (validated here, at startup). */
 export function createMfa(input: MfaOptions): Mfa {
-  const options = resolveOptions(input);
+  return buildMfa(input, Object.values(builtIn));
+}
+
+/** createMfa() with the methods given (the built-in ones, in the package): the seam that tests a method of their own through. */
+export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod[]): Mfa {
+  const options = resolveOptions(input, methods);
   const emit: Emit = (event) => {
     try {
       options.onEvent({ ...event, at: options.clock() });
@@ -131,7 +136,7 @@ export function createMfa(input: MfaOptions): Mfa {
     if (revoked > 0) emit({ type: 'app_password.revoked', userId, reason });
     return revoked;
   };
-  const registry: MethodRegistry = new MethodRegistry(Object.values(builtIn), {
+  const registry: MethodRegistry = new MethodRegistry(methods, {
     options, store, storeAsGiven, box: new SecretBox(options.keys, options.random), attempts, emit, revokeAppPasswords, revokeSessions,
   });
   const pages: Pages = {

@@ -7,10 +7,13 @@ import { secureRandom } from './crypto/random.js';
 import type { RandomSource } from './crypto/random.js';
 import type { SealingKey } from './crypto/secret-box.js';
 import type { PhoneSettings } from './methods/phone/phone-method.js';
+import { GEOGRAPHIC_COUNTRIES, isCountryCode } from './methods/phone/phone-number.js';
 import type { TotpSettings } from './methods/totp/totp-method.js';
 import { hasFacets } from './stores/mfa-store.js';
 import type { MfaStore } from './stores/mfa-store.js';
 import type { MfaEvent } from './events.js';
+import * as builtIn from './methods/built-in.js';
+import type { SecondFactorMethod } from './methods/method.js';
 import { optionalFunction } from './optional-function.js';
 import type { SmsTransport } from './transports/sms-transport.js';
 
@@ -21,7 +24,7 @@ import type { FraudReport } from './push/fraud-report.js';
 
 /** The part of a Passport instance (`passport` or `new passport.Passport()`) passport-mfa uses. */
 export interface PassportLike {
-  use(name: string, strategy: { name: string; authenticate(...args: never[]): unknown }): unknown;
+  use(name: string, strategy: { name?: string; authenticate(...args: never[]): unknown }): unknown;
   authenticate(...args: never[]): unknown;
 }
 
@@ -124,8 +127,16 @@ export interface MfaOptions {
     sendsPerUserPerHour?: number;
     /** Codes sent per client IP per hour (SMS toll fraud). @default 10 */
     sendsPerIpPerHour?: number;
-    /** ISO 3166 country preselected in "Country". @default the Accept-Language region, else 'US' */
+    /** ISO 3166 country preselected in "Country"; must be allowed. @default the Accept-Language region, else 'US', else the first allowed */
     defaultCountry?: string;
+    /**
+     * ISO 3166 codes of the countries whose numbers may be added and sent codes, e.g.
+     * ['US', 'CA']: "Country" offers only these, a typed number must be in the chosen one, and
+     * each send checks the stored number again. @default every country and territory
+     * libphonenumber-js knows (GEOGRAPHIC_COUNTRIES), which excludes the non-geographic ranges:
+     * satellite (+881, +870), international networks (+882, +883) and the rest of +8xx/+979
+     */
+    allowedCountries?: string[];
   };
   /**
    * Called after a user's backup phone number was added, changed or removed, e.g. to email the
@@ -157,12 +168,19 @@ export const DEFAULTS = {
   sessionCheckCacheMs: 1000,
   lockout: { threshold: 5, durationMs: 15 * 60_000, hardLimit: 100 },
   totp: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 } satisfies TotpSettings,
-  phone: { codeDigits: 6, codeTtlMs: 5 * 60_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10 } satisfies PhoneSettings,
+  phone: { codeDigits: 6, codeTtlMs: 5 * 60_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10, allowedCountries: GEOGRAPHIC_COUNTRIES } satisfies PhoneSettings,
   appPasswords: APP_PASSWORD_DEFAULTS,
   push: PUSH_DEFAULTS,
 } as const;
 
-export interface ResolvedOptions {
+/**
+ * The options every part of passport-mfa sees, defaults filled. Methods with options of their own
+ * add their key to it by declaration merging (see SecondFactorMethod.options).
+ */
+export interface ResolvedOptions extends CoreResolvedOptions {}
+
+/** The resolved options of the package itself, before any method's own. */
+export interface CoreResolvedOptions {
   issuer: string;
   store: MfaStore;
   keys: SealingKey[];
@@ -194,7 +212,7 @@ export interface ResolvedOptions {
 const localPath = z
   .string()
   .regex(/^\/(?![/\\])[^\s\\]*$/, 'must be a same-origin path starting with a single "/"');
-const schema = z.object({
+const coreSchema = z.object({
   issuer: z.string().trim().min(1, 'is required, e.g. "Contoso"').max(64).refine((s) => !s.includes(':'), 'must not contain ":"'),
   store: z.custom<MfaStore>(
     (v) => hasFacets(v, ['core']),
@@ -244,24 +262,33 @@ const schema = z.object({
     sendsPerUserPerHour: z.number().int().min(1).max(100).optional(),
     sendsPerIpPerHour: z.number().int().min(1).max(100_000).optional(),
     defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 country code such as "US"').optional(),
-  }).strict().optional(),
+    allowedCountries: z.array(z.string().refine(isCountryCode, { error: (issue) => `"${String(issue.input)}" is not an ISO 3166 country code with phone numbers, e.g. "US"` }))
+      .min(1, 'must list at least one country, e.g. ["US"]').optional(),
+  }).strict().refine((p) => !p.defaultCountry || !p.allowedCountries || (p.allowedCountries as readonly string[]).includes(p.defaultCountry), {
+    path: ['defaultCountry'], message: 'must be one of phone.allowedCountries',
+  }).optional(),
   onPhoneChanged: optionalFunction<(change: PhoneChange) => void>('change => void'),
   appPasswords: appPasswordOptionsSchema,
   push: pushSchema.optional(),
   onFraudReport: optionalFunction<(report: FraudReport) => void>('report => void'),
-}).strict();
+});
 
-/** Validates options and fills defaults; throws ConfigurationError naming each wrong option. */
-export function resolveOptions(input: MfaOptions): ResolvedOptions {
+/**
+ * Validates options and fills defaults; throws ConfigurationError naming each wrong option.
+ * `methods` may add options of their own (SecondFactorMethod.options), each under its key.
+ */
+export function resolveOptions(input: MfaOptions, methods: readonly SecondFactorMethod[] = Object.values(builtIn)): ResolvedOptions {
+  const own = methods.flatMap((m) => (m.options ? [m.options] : []));
+  const schema = coreSchema.extend(Object.fromEntries(own.map((o) => [o.key, o.schema.optional()]))).strict();
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(options)'}: ${i.message}`);
     throw new ConfigurationError(`createMfa(): invalid options:\n${problems.join('\n')}`);
   }
-  const o = parsed.data;
+  const o = parsed.data as z.infer<typeof coreSchema> & Record<string, unknown>;
   const getUserId = o.getUserId ?? ((user: Express.User) => String((user as { id?: unknown }).id));
   const keys = Array.isArray(o.secretKey) ? o.secretKey : [{ id: 'k1', key: o.secretKey as Buffer | string }];
-  return {
+  const resolved: CoreResolvedOptions = {
     issuer: o.issuer,
     store: o.store,
     keys,
@@ -294,5 +321,8 @@ export function resolveOptions(input: MfaOptions): ResolvedOptions {
     onPhoneChanged: o.onPhoneChanged ?? (() => {}),
     appPasswords: resolveAppPasswordOptions(o.appPasswords, o.issuer),
   };
+  const methodOptions = Object.fromEntries(own.map(({ key, resolve }) => [key, resolve(o[key], resolved)]));
+  // The methods' keys are what their declarations add to ResolvedOptions.
+  return { ...resolved, ...methodOptions } as ResolvedOptions;
 }
 

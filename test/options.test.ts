@@ -115,6 +115,7 @@ describe('createMfa options', () => {
           codeTtlMs: resolved.phone.codeTtlMs,
           sendsPerUserPerHour: resolved.phone.sendsPerUserPerHour,
           sendsPerIpPerHour: resolved.phone.sendsPerIpPerHour,
+          allowedCountries: resolved.phone.allowedCountries,
         },
         appPasswords: {
           maxPerUser: resolved.appPasswords.maxPerUser,

@@ -1,8 +1,10 @@
 import { canonicalJson } from '../push/canonical-json.js';
 import { checkEnrollment, parseEnrollmentUri } from '../push/enrollment-uri.js';
 import type { Enrollment } from '../push/enrollment-uri.js';
+import { PROTOCOL_VERSION } from '../push/protocol-version.js';
 import type { AccountStore, AuthenticatorAccount } from './account-store.js';
-import { toBase64url } from './base64url.js';
+import { newNonce, signedRequestInit, signText } from './device-request.js';
+import type { DeviceRequest } from './device-request.js';
 
 /** A challenge as the device API sends it (docs/push-protocol.md §4.1). */
 export interface PendingChallenge {
@@ -53,7 +55,6 @@ export interface AuthenticatorClientOptions {
 export type TotpGenerator = (options: { secret: string; algorithm: 'sha1' | 'sha256' | 'sha512'; digits: 6 | 7 | 8; period: number; epoch: number }) => Promise<string>;
 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
 /**
  * A companion authenticator speaking the passport-mfa push protocol. WebCrypto only
@@ -90,7 +91,7 @@ export class AuthenticatorClient {
     const jwk = await this.#crypto.subtle.exportKey('jwk', keys.publicKey);
     const publicKey = { kty: jwk.kty!, crv: jwk.crv!, x: jwk.x!, y: jwk.y! };
     const target = new URL(url);
-    const body: Record<string, unknown> = { code, publicKey };
+    const body: Record<string, unknown> = { v: PROTOCOL_VERSION, code, publicKey };
     if (deviceName !== undefined) body.deviceName = deviceName;
     const result = (await this.#send(target.origin, 'POST', target.pathname, null, keys.privateKey, body)) as {
       deviceId: string; deviceApi: string; issuer: string; accountName: string; totp: AuthenticatorAccount['totp'];
@@ -123,6 +124,7 @@ export class AuthenticatorClient {
    */
   async answer(account: AuthenticatorAccount, challengeId: string, decision: Decision, options: { number?: string; pin?: string } = {}): Promise<string> {
     const answer: Record<string, unknown> = {
+      v: PROTOCOL_VERSION,
       challengeId,
       decision,
       number: decision === 'approve' ? (options.number ?? '').trim() : null,
@@ -130,20 +132,21 @@ export class AuthenticatorClient {
       timestamp: this.#clock(),
     };
     if (decision === 'approve' && options.pin !== undefined) answer.pin = options.pin;
-    const signature = await this.#sign(account.privateKey, canonicalJson(answer));
+    const signature = await signText(this.#crypto, account.privateKey, canonicalJson(answer));
     const path = `${account.deviceApi}/challenges/${encodeURIComponent(challengeId)}/answer`;
-    const result = (await this.#send(account.origin, 'POST', path, account.deviceId, account.privateKey, { answer, signature })) as { status: string };
+    const result = (await this.#send(account.origin, 'POST', path, account.deviceId, account.privateKey, { v: PROTOCOL_VERSION, answer, signature })) as { status: string };
     return result.status;
   }
 
   /**
    * Registers the account's Web Push subscription (a browser's `PushSubscription.toJSON()`:
    * `{ endpoint, keys: { p256dh, auth } }`) so the server can wake the device when a request waits.
-   * Servers without Web Push answer 404 `web_push_unavailable`: keep long-polling.
+   * `expirationTime` is not sent: the server ignores it. Servers without Web Push answer 404
+   * `web_push_unavailable`: keep long-polling.
    */
   async registerPushSubscription(account: AuthenticatorAccount, subscription: PushSubscriptionJson): Promise<void> {
-    const { endpoint, keys, expirationTime } = subscription;
-    const body = { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, ...(expirationTime != null ? { expirationTime } : {}) };
+    const { endpoint, keys } = subscription;
+    const body = { v: PROTOCOL_VERSION, endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth } };
     await this.#send(account.origin, 'PUT', `${account.deviceApi}/push-subscription`, account.deviceId, account.privateKey, body);
   }
 
@@ -164,24 +167,9 @@ export class AuthenticatorClient {
     })));
   }
 
-  async #sign(key: CryptoKey, text: string): Promise<string> {
-    // WebCrypto's ECDSA signature is already IEEE P1363 (r‖s), as the protocol wants.
-    return toBase64url(new Uint8Array(await this.#crypto.subtle.sign(SIGN, key, new TextEncoder().encode(text))));
-  }
-
-  async #send(origin: string, method: string, path: string, deviceId: string | null, key: CryptoKey, body: unknown): Promise<unknown> {
-    const timestamp = this.#clock();
-    const nonce = toBase64url(this.#crypto.getRandomValues(new Uint8Array(16)));
-    const input = canonicalJson({ method, path, deviceId, timestamp, nonce, body });
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      'x-mfa-timestamp': String(timestamp),
-      'x-mfa-nonce': nonce,
-      'x-mfa-signature': await this.#sign(key, input),
-    };
-    if (deviceId !== null) headers['x-mfa-device'] = deviceId;
-    if (body !== null) headers['content-type'] = 'application/json';
-    const response = await this.#fetch(origin + path, { method, headers, body: body === null ? undefined : JSON.stringify(body) });
+  async #send(origin: string, method: DeviceRequest['method'], path: string, deviceId: string | null, key: CryptoKey, body: unknown): Promise<unknown> {
+    const init = await signedRequestInit(this.#crypto, key, { method, path, deviceId, body, timestamp: this.#clock(), nonce: newNonce(this.#crypto) });
+    const response = await this.#fetch(origin + path, init);
     const payload = (await response.json().catch(() => ({}))) as { error?: string; message?: string; attemptsLeft?: number };
     if (!response.ok) {
       throw new AuthenticatorError(response.status, payload.error ?? 'http_error', payload.message ?? `HTTP ${response.status}`, payload.attemptsLeft);

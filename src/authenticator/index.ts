@@ -7,3 +7,6 @@ export { toBase64url, fromBase64url } from './base64url.js';
 export { buildEnrollmentUri, checkEnrollment, parseEnrollmentUri } from '../push/enrollment-uri.js';
 export type { Enrollment } from '../push/enrollment-uri.js';
 export { canonicalJson } from '../push/canonical-json.js';
+export { PROTOCOL_VERSION } from '../push/protocol-version.js';
+export { requestSigningInput } from '../push/request-signing-input.js';
+export type { RequestEnvelope } from '../push/request-signing-input.js';

@@ -1,11 +1,18 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import type { z } from 'zod';
 import type { PushApi } from '../methods/push/index.js';
 import type { ResolvedOptions } from '../options.js';
 import { formBody } from '../second-step/form-body.js';
 import type { CompleteStore } from '../stores/guarded-store.js';
-import { ActivationFailedError, DeviceDisabledError, InvalidInputError, MfaError, PinIncorrectError, StoreUnavailableError } from '../errors.js';
+import { ActivationFailedError, DeviceDisabledError, InvalidInputError, MfaError, PinIncorrectError, StoreUnavailableError, UnsupportedVersionError } from '../errors.js';
 import type { DeviceChallengeView } from '../push/challenge.js';
+import { assertSupportedVersion, parseMessage } from '../push/parse-message.js';
+import { PROTOCOL_VERSION, VERSION_HEADER } from '../push/protocol-version.js';
+import { activationRequestSchema } from '../push/protocol-schemas.js';
+import type {
+  activationResponseSchema, answerResponseSchema, challengesResponseSchema, errorResponseSchema, pushSubscriptionResponseSchema,
+} from '../push/protocol-schemas.js';
 import { parsePushSubscription } from '../push/push-subscription.js';
 import { authenticateDeviceRequest } from '../push/request-auth.js';
 import type { SignedRequest } from '../push/request-auth.js';
@@ -17,6 +24,9 @@ import { setRetryAfter } from './respond.js';
 /** Longest long-poll, in seconds (docs/push-protocol.md §4.1). */
 const MAX_WAIT_SECONDS = 25;
 
+/** Device request bodies: far above any honest message, far below a flood. */
+const BODY_LIMIT = '16kb';
+
 export interface DeviceApiDeps {
   options: ResolvedOptions;
   store: CompleteStore;
@@ -25,24 +35,35 @@ export interface DeviceApiDeps {
 
 /**
  * The device API (docs/push-protocol.md): activation, waiting for challenges, answering them.
- * Authenticated by request signatures, not by cookies, so it sits before the CSRF check and
- * always answers JSON.
+ * Authenticated by request signatures, not by cookies, so it sits before the CSRF check, reads
+ * only JSON bodies and always answers JSON carrying the protocol version.
  */
 export function deviceRoutes(deps: DeviceApiDeps): Router {
   const router = Router();
   const { options, store, push } = deps;
   const { basePath } = options;
+  // Before anything else: what a request means depends on the version it is written in.
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    try {
+      assertSupportedVersion(req.get(VERSION_HEADER));
+      next();
+    } catch (error) {
+      sendError(res, error);
+    }
+  });
+  router.use(express.json({ limit: BODY_LIMIT }));
 
   router.post('/activate/:id', json(async (req, res) => {
     const id = String(req.params.id);
     // Factor ids are 128-bit base64url; anything else cannot be an activation (and is not stored as a key).
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw new ActivationFailedError();
-    const body = formBody(req);
+    // Checked before the signature, which needs the key.
+    const body = parseMessage(activationRequestSchema, req.body, 'invalid_request', 'activation');
     const key = parsePublicJwk(body.publicKey);
-    if (!key) throw new InvalidInputError('publicKey must be a P-256 public JWK.', 'invalid_request');
+    if (!key) throw new InvalidInputError('Invalid activation: publicKey is not a point on the P-256 curve.', 'invalid_request');
     await authenticateDeviceRequest(store, options.clock(), signed(req), { id, key });
     const { deviceId, totp } = await push.method.activate(id, body, req.ip);
-    res.status(201).json({
+    reply<typeof activationResponseSchema>(res, 201, {
       deviceId,
       deviceApi: `${basePath}/device`,
       issuer: options.issuer,
@@ -53,13 +74,13 @@ export function deviceRoutes(deps: DeviceApiDeps): Router {
 
   router.get('/challenges', json(async (req, res) => {
     const device = (await authenticateDeviceRequest(store, options.clock(), signed(req)))!;
-    const wait = Math.min(MAX_WAIT_SECONDS, Math.max(0, Math.floor(Number(req.query.wait ?? 0)) || 0));
-    res.json({ challenges: await waitForChallenges(deps, device, wait, res) });
+    const challenges = await waitForChallenges(deps, device, waitSeconds(req.query.wait), res);
+    reply<typeof challengesResponseSchema>(res, 200, { challenges });
   }));
 
   router.post('/challenges/:id/answer', json(async (req, res) => {
     const device = (await authenticateDeviceRequest(store, options.clock(), signed(req)))!;
-    res.json({ status: await push.answer(device, String(req.params.id), formBody(req), req.ip) });
+    reply<typeof answerResponseSchema>(res, 200, { status: await push.answer(device, String(req.params.id), formBody(req), req.ip) });
   }));
 
   // Web Push (docs/push-protocol.md §6.1): the device's PushSubscription, so a sleeping phone can be woken.
@@ -70,16 +91,35 @@ export function deviceRoutes(deps: DeviceApiDeps): Router {
       throw new InvalidInputError('Invalid push subscription: endpoint host is not an allowed push service (WebPushSender allowedHosts).', 'invalid_request');
     }
     await store.pushSubscriptions.put({ deviceId: device.id, userId: device.userId, endpoint, p256dh, auth, createdAt: options.clock() });
-    res.json({ status: 'subscribed' });
+    reply<typeof pushSubscriptionResponseSchema>(res, 200, { status: 'subscribed' });
   }));
 
   router.delete('/push-subscription', json(async (req, res) => {
     const device = await webPushDevice(deps, req);
     await store.pushSubscriptions.delete(device.id);
-    res.json({ status: 'unsubscribed' });
+    reply<typeof pushSubscriptionResponseSchema>(res, 200, { status: 'unsubscribed' });
   }));
 
+  router.use((_req: Request, res: Response) => sendError(res, new MfaError(404, 'not_found', 'No such device API endpoint.')));
+  // Bodies that are not JSON, or too large, still get the device API's JSON errors.
+  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, bodyParserError(error)));
+
   return router;
+}
+
+/**
+ * The long-poll's `wait` query parameter (§4.1): absent means 0 (answer at once); otherwise
+ * 1 to 4 ASCII digits, seconds, capped at MAX_WAIT_SECONDS. Anything else is refused.
+ */
+function waitSeconds(wait: unknown): number {
+  if (wait === undefined) return 0;
+  if (typeof wait !== 'string' || !/^[0-9]{1,4}$/.test(wait)) throw new InvalidInputError('wait must be a whole number of seconds (0 to 25).', 'invalid_request');
+  return Math.min(MAX_WAIT_SECONDS, Number(wait));
+}
+
+/** Answers with a protocol message: `body` plus the version (typed by the schema it is published as). */
+function reply<S extends z.ZodType>(res: Response, status: number, body: Omit<z.input<S>, 'v'>): void {
+  res.status(status).json({ v: PROTOCOL_VERSION, ...body });
 }
 
 /** Authenticates a subscription request; Web Push must be configured and the device usable. */
@@ -124,6 +164,7 @@ async function waitForChallenges(deps: DeviceApiDeps, device: PushDeviceRecord, 
   }
 }
 
+/** The request as its signature covers it; the path is the one on the wire (originalUrl, not decoded). */
 function signed(req: Request): SignedRequest {
   return { method: req.method, path: req.originalUrl, header: (name) => req.get(name), body: req.body ?? null };
 }
@@ -131,17 +172,31 @@ function signed(req: Request): SignedRequest {
 /** Runs a device route and answers any error as JSON (never a page or a redirect). */
 function json(route: (req: Request, res: Response) => Promise<void>) {
   return (req: Request, res: Response, _next: NextFunction) => {
-    route(req, res).catch((thrown: unknown) => {
-      if (res.headersSent) return;
-      const error = thrown instanceof MfaError ? thrown : null;
-      if (!error || (error.status >= 500 && !(error instanceof StoreUnavailableError))) {
-        if (!error) console.error('passport-mfa: unexpected error in the device API', thrown);
-        res.status(error?.status ?? 500).json({ error: error?.code ?? 'internal_error', message: 'Something went wrong. Try again.' });
-        return;
-      }
-      setRetryAfter(res, error);
-      const extra = error instanceof PinIncorrectError ? { attemptsLeft: error.attemptsLeft } : {};
-      res.status(error.status).json({ error: error.code, message: error.message, ...extra });
-    });
+    route(req, res).catch((thrown: unknown) => sendError(res, thrown));
   };
+}
+
+/** Answers anything thrown as the protocol's error message; only true bugs become 500. */
+function sendError(res: Response, thrown: unknown): void {
+  if (res.headersSent) return;
+  const error = thrown instanceof MfaError ? thrown : null;
+  if (!error || (error.status >= 500 && !(error instanceof StoreUnavailableError))) {
+    if (!error) console.error('passport-mfa: unexpected error in the device API', thrown);
+    reply<typeof errorResponseSchema>(res, error?.status ?? 500, { error: error?.code ?? 'internal_error', message: 'Something went wrong. Try again.' });
+    return;
+  }
+  setRetryAfter(res, error);
+  const extra =
+    error instanceof PinIncorrectError ? { attemptsLeft: error.attemptsLeft }
+    : error instanceof UnsupportedVersionError ? { supportedVersions: [...error.supportedVersions] }
+    : {};
+  reply<typeof errorResponseSchema>(res, error.status, { error: error.code, message: error.message, ...extra });
+}
+
+/** body-parser marks what it refused with a 4xx status: an oversized or unreadable JSON body. */
+function bodyParserError(error: unknown): unknown {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (status === 413) return new MfaError(413, 'body_too_large', `The body is larger than ${BODY_LIMIT}.`);
+  if (typeof status === 'number' && status >= 400 && status < 500) return new InvalidInputError('The body is not valid JSON.', 'invalid_request');
+  return error;
 }

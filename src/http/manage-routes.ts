@@ -111,12 +111,13 @@ async function renamableFactor(pages: Pages, userId: string, id: unknown): Promi
 
 async function renderManagePage(pages: Pages, req: Request, res: Response, userId: string, error: MfaError | null): Promise<void> {
   const { options, store, registry } = pages;
-  const action = (a: InfoAction) => ('href' in a ? { label: a.label, href: options.basePath + a.href } : { label: a.label, action: options.basePath + a.action });
+  const action = (a: InfoAction) =>
+    'href' in a ? { label: a.label, href: options.basePath + a.href } : { label: a.label, action: options.basePath + a.action, fields: Object.entries(a.fields ?? {}) };
   const factors = (await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
   const byDefault = registry.defaultFactor(factors);
-  const rows = factors.map((f) => {
+  const rows = await Promise.all(factors.map(async (f) => {
     const owner = registry.ownerOf(f);
-    const row = owner?.parts.securityInfo?.row?.(f) ?? { detail: null, actions: [] };
+    const row = (await owner?.parts.securityInfo?.row?.(f)) ?? { detail: null, actions: [] };
     const path = `${options.basePath}/manage/factors/${encodeURIComponent(f.id)}`;
     return {
       id: f.id,
@@ -126,13 +127,13 @@ async function renderManagePage(pages: Pages, req: Request, res: Response, userI
       actions: [
         ...row.actions.map(action),
         ...(owner?.parts.securityInfo?.renamable ? [{ label: 'Rename', href: `${path}/rename` }] : []),
-        ...(byDefault && byDefault.factor.id !== f.id && registry.defaultFactor([f]) ? [{ label: 'Make default', action: `${path}/default` }] : []),
+        ...(byDefault && byDefault.factor.id !== f.id && registry.defaultFactor([f]) ? [{ label: 'Make default', action: `${path}/default`, fields: [] }] : []),
       ],
       deleteAction: `${path}/delete`,
       createdAt: formatDay(f.createdAt),
       lastUsedAt: formatMinute(f.lastUsedAt),
     };
-  });
+  }));
   const parts = registry.methods.map((m) => m.parts.securityInfo).filter((p) => p !== undefined);
   const addActions = parts.flatMap((p) => p.addAction?.(factors) ?? []).map(action);
   const sections = (await Promise.all(parts.map((p) => p.section?.(userId) ?? null))).filter((s): s is ViewPart => s !== null);

@@ -191,8 +191,13 @@ export class ExpressMethodPage implements MethodPage {
     return goToPage(this.#pages.options, this.#req, this.#res, path, status, code);
   }
 
-  send(contentType: string, body: Buffer): void {
+  send(contentType: string, body: Buffer | string, download?: { filename: string }): void {
+    if (download) this.#res.attachment(download.filename);
     this.#res.status(200).type(contentType).send(body);
+  }
+
+  json(body: unknown, status = 200): void {
+    this.#res.status(status).json(body);
   }
 
   noContent(): void {

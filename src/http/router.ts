@@ -30,9 +30,10 @@ export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   }
   router.use('/assets', (_req, res) => void res.status(404).type('text').send('Not Found'));
   router.use(securityHeaders);
+  // The device API reads its own JSON bodies, so that unreadable ones still get its JSON errors.
+  if (deviceApi) router.use('/device', deviceApi);
   router.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }));
   router.use(express.json({ limit: BODY_LIMIT }));
-  if (deviceApi) router.use('/device', deviceApi);
   router.use(endRevokedSessions(pages));
   router.use(requireCsrf);
   router.use(setupRoutes(pages));

@@ -1,8 +1,9 @@
+import type { ZodType } from 'zod';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { MfaError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { AmrValue, Assurance } from '../policy/assurance.js';
-import type { ResolvedOptions } from '../options.js';
+import type { CoreResolvedOptions, ResolvedOptions } from '../options.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import type { CompleteStore } from '../stores/guarded-store.js';
 import type { MfaStore } from '../stores/mfa-store.js';
@@ -53,8 +54,27 @@ export interface SecondFactorMethod {
   readonly alsoVerifiedBy?: readonly string[];
   /** The method the 'mfa' strategy checks when a form names none (exactly one enabled method sets it). */
   readonly strategyDefault?: boolean;
+  /** The method's own createMfa() options, under one key (`options.webauthn`); absent: it has none. */
+  readonly options?: MethodOptions;
   /** Builds the method's parts for one createMfa() instance (called once, at startup). */
   create(services: MethodServices): MethodParts;
+}
+
+/**
+ * A method's own options. Their TypeScript types are added to MfaOptions (what the host passes)
+ * and ResolvedOptions (what `enabled()` and `create()` see) by declaration merging in the
+ * method's folder; see docs/writing-a-method.md.
+ */
+export interface MethodOptions {
+  /** The option's name in createMfa()'s options, e.g. 'webauthn'. */
+  key: string;
+  /**
+   * Validates the host's value (never called when it is absent): wrong values are reported with
+   * the other options' problems, in one ConfigurationError at startup, path included.
+   */
+  schema: ZodType;
+  /** The resolved value, defaults filled (`value` is undefined when the host set none); `options` are the core options, resolved. */
+  resolve(value: unknown, options: CoreResolvedOptions): unknown;
 }
 
 /**
@@ -189,14 +209,14 @@ export interface SignInParts {
   start?(page: MethodPage, user: SignInUser): Promise<boolean>;
 }
 
-/** A link or a one-button form on Security info; `href`/`action` are paths under basePath. */
-export type InfoAction = { label: string; href: string } | { label: string; action: string };
+/** A link, or a one-button form (POST, CSRF token included, with `fields` as hidden inputs), on Security info; paths under basePath. */
+export type InfoAction = { label: string; href: string } | { label: string; action: string; fields?: Readonly<Record<string, string>> };
 
 export interface SecurityInfoParts {
   /** Offer "Rename" for its factors (apps and keys the user tells apart by name; not a phone, named by its number). */
   renamable?: boolean;
-  /** The detail shown beside the method name on a factor's row (e.g. the masked number), and its extra actions. */
-  row?(factor: FactorRecord): { detail: string | null; actions: readonly InfoAction[] };
+  /** The detail shown beside the method name on a factor's row (e.g. the masked number, a key's name), and its extra actions. */
+  row?(factor: FactorRecord): Promise<{ detail: string | null; actions: readonly InfoAction[] }>;
   /** A link beside "Add method", when the user can add one of these here (null: not now). */
   addAction?(factors: readonly FactorRecord[]): InfoAction | null;
   /** A section of its own below the methods (a template of views/ with its own forms), or null. */

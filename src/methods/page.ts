@@ -83,8 +83,10 @@ export interface MethodPage {
   renderSignIn(error: MfaError): Promise<void>;
   /** Sends the visitor (303) to a page under basePath; scripts get `{ error: code, location }` with `status`. */
   goTo(path: string, status?: number, code?: string): Promise<void>;
-  /** Answers with a body of its own, e.g. a QR code PNG. */
-  send(contentType: string, body: Buffer): void;
+  /** Answers with a body of its own, e.g. a QR code PNG; with `download`, as a file to save under that name. */
+  send(contentType: string, body: Buffer | string, download?: { filename: string }): void;
+  /** Answers JSON (e.g. the options of a browser ceremony, or its outcome for the page's script). */
+  json(body: unknown, status?: number): void;
   /** Answers 204 with no body. */
   noContent(): void;
   /** Sets Retry-After from an error that says when to come back (rate limit, lockout, outage). */

@@ -1,8 +1,10 @@
 import type { Request } from 'express';
+import type { Strategy } from 'passport';
 import { ConfigurationError, retryAfterSeconds } from '../errors.js';
 import type { MfaError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { AppPasswordMethod } from '../methods/app-passwords/app-password-method.js';
+import { APP_PASSWORD_ID } from '../methods/app-passwords/app-password-method.js';
 import type { ResolvedOptions } from '../options.js';
 import { BasicRateLimit } from '../policy/basic-rate-limit.js';
 import type { CompleteStore } from '../stores/guarded-store.js';
@@ -15,22 +17,10 @@ export const APP_PASSWORD_STRATEGY_NAME = 'mfa-app-password';
 /** What the strategy passes to success() next to the user. */
 export interface AppPasswordSuccessInfo {
   /** 'account_password' only for users not enrolled in MFA, when appPasswords.verifyAccountPassword is set. */
-  method: 'app_password' | 'account_password';
+  method: typeof APP_PASSWORD_ID | 'account_password';
   appPasswordId: string | null;
   /** The app password's scope for the host to check; null means unrestricted. */
   scope: string[] | null;
-}
-
-/** The actions Passport attaches to a strategy for one request. */
-interface StrategyActions {
-  success(user: Express.User, info: AppPasswordSuccessInfo): void;
-  fail(challenge: string, status: number): void;
-  error(error: unknown): void;
-}
-
-export interface AppPasswordStrategy {
-  name: string;
-  authenticate(this: StrategyActions, req: Request, options?: unknown): void;
 }
 
 export interface AppPasswordStrategyDeps {
@@ -48,7 +38,7 @@ type Outcome = { ok: true; user: Express.User; info: AppPasswordSuccessInfo } | 
  * user's password alone must not bypass the second factor, cf. CVE-2021-39890). Failures answer
  * 401 with a Basic challenge; too many failures answer 429 with Retry-After.
  */
-export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): AppPasswordStrategy {
+export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): Strategy {
   const settings = deps.options.appPasswords;
   const limiter = new BasicRateLimit(deps.store, settings.rateLimit, deps.options.clock);
   const challenge = `Basic realm="${settings.realm.replace(/["\\]/g, '\\$&')}", charset="UTF-8"`;
@@ -69,7 +59,7 @@ export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): AppPas
 async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req: Request): Promise<Outcome> {
   const { options, appPasswords, emit } = deps;
   const settings = options.appPasswords;
-  const { findUser, verifyAccountPassword } = settings;
+  const { findUser, verifyAccountPassword, dummyPasswordCheck } = settings;
   if (!findUser) throw new ConfigurationError('passport-mfa: mfa.appPasswordStrategy needs appPasswords.findUser(username) in createMfa() options.');
   const parsed = parseBasicAuth(req.headers.authorization);
   // No credentials yet is the normal first request of a Basic client: challenge, do not count.
@@ -81,7 +71,10 @@ async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req
     emit({ type: 'app_password.rate_limited', userId: null, ip });
     return { ok: false, error: limited };
   }
-  if (!parsed.ok) return failure(deps, limiter, ip, null, null, 'malformed');
+  if (!parsed.ok) {
+    await dummyPasswordCheck?.('');
+    return failure(deps, limiter, ip, null, null, 'malformed');
+  }
 
   const { password } = parsed.credentials;
   // Both lookups run whether or not the user exists, so a miss costs the same either way.
@@ -90,14 +83,17 @@ async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req
   const now = options.clock();
   if (user && record && record.userId === userId && !appPasswords.isExpired(record, now)) {
     await appPasswords.recordUse(record, now);
-    emit({ type: 'app_password.succeeded', userId, ip, appPasswordId: record.id, method: 'app_password' });
-    return { ok: true, user, info: { method: 'app_password', appPasswordId: record.id, scope: record.scope } };
+    emit({ type: 'app_password.succeeded', userId, ip, appPasswordId: record.id, method: APP_PASSWORD_ID });
+    return { ok: true, user, info: { method: APP_PASSWORD_ID, appPasswordId: record.id, scope: record.scope } };
   }
   if (user && userId !== null && !record && verifyAccountPassword && !(await isEnrolled(deps.store, userId))) {
     if (await verifyAccountPassword(user, password)) {
       emit({ type: 'app_password.succeeded', userId, ip, method: 'account_password' });
       return { ok: true, user, info: { method: 'account_password', appPasswordId: null, scope: null } };
     }
+  } else {
+    // Where no account password is checked, the dummy check costs what a real one would.
+    await dummyPasswordCheck?.(password);
   }
   const reason = record === null ? 'invalid_password' : record.userId !== userId ? 'wrong_user' : 'expired';
   return failure(deps, limiter, ip, username, userId, reason);

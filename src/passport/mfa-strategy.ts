@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { Strategy } from 'passport';
 import { ConfigurationError, NotSignedInError, PendingExpiredError } from '../errors.js';
 import type { MfaError } from '../errors.js';
 import { formBody } from '../second-step/form-body.js';
@@ -32,20 +33,6 @@ export interface MfaStrategyOptions {
   session?: boolean;
 }
 
-/** The actions Passport attaches to a strategy for one request. */
-interface StrategyActions {
-  success(user: Express.User, info: MfaSuccessInfo): void;
-  fail(info: MfaFailureInfo, status: number): void;
-  error(error: unknown): void;
-}
-
-/** A Passport strategy: passport.use(name, strategy) calls authenticate() with the actions bound. */
-export interface MfaStrategy {
-  /** `strategyName`, so passport.use(mfa.strategy) registers it under that name. */
-  name: string;
-  authenticate(this: StrategyActions, req: Request, options?: MfaStrategyOptions): void;
-}
-
 export interface MfaStrategyDeps extends SecondStepDeps {
   options: Pick<ResolvedOptions, 'getUserId' | 'clock' | 'pendingTtlMs' | 'strategyName'>;
 }
@@ -60,10 +47,10 @@ export interface MfaStrategyDeps extends SecondStepDeps {
  * recording the completed factor), fail (wrong, malformed, locked, expired) or error (store
  * down, or `session` not false: Passport would then start another session without the record).
  */
-export function createMfaStrategy(deps: MfaStrategyDeps): MfaStrategy {
+export function createMfaStrategy(deps: MfaStrategyDeps): Strategy {
   return {
     name: deps.options.strategyName,
-    authenticate(req, options) {
+    authenticate(req, options?: MfaStrategyOptions) {
       verify(deps, req, options ?? {}).then(
         (result) => (result.ok ? this.success(req.user!, result.info) : this.fail(failureInfo(result.error), result.error.status)),
         (error: unknown) => this.error(error),

@@ -1,15 +1,18 @@
+import { ipBucket } from './ip-bucket.js';
+
 /**
  * Every counter key passport-mfa keeps in the store (its rateLimits facet), in one place.
  * Each counter has its own prefix, and no prefix is a prefix of another, so no user id, IP or
- * username can make two counters (or two features) share a count.
+ * username can make two counters (or two features) share a count. Per-IP counters key IPv6
+ * clients on their /64 (ipBucket).
  */
 export const rateLimitKeys = {
   /** Phone codes sent for one user (SMS toll fraud, message bombing). */
   phoneSendByUser: (userId: string) => `phone-send:user:${userId}`,
   /** Phone codes sent for requests from one IP. */
-  phoneSendByIp: (ip: string) => `phone-send:ip:${ip}`,
+  phoneSendByIp: (ip: string | undefined) => `phone-send:ip:${ipBucket(ip)}`,
   /** Failed HTTP Basic attempts from one IP. */
-  basicFailureByIp: (ip: string) => `basic:ip:${ip}`,
+  basicFailureByIp: (ip: string | undefined) => `basic:ip:${ipBucket(ip)}`,
   /** Failed HTTP Basic attempts for one username; case and compatibility variants share it, so "Alice" cannot dodge "alice"'s. */
   basicFailureByUsername: (username: string) => `basic:user:${username.normalize('NFKC').toLowerCase()}`,
   /** Push notifications sent to one user (push bombing). */
@@ -23,7 +26,7 @@ export const rateLimitKeys = {
   /** Consecutive wrong approval PINs on one device; deleted by a correct one. */
   pushPinFailureByDevice: (deviceId: string) => `push-pin:device:${deviceId}`,
   /** Device activation attempts from one IP. */
-  pushActivationByIp: (ip: string) => `push-activate:ip:${ip}`,
+  pushActivationByIp: (ip: string | undefined) => `push-activate:ip:${ipBucket(ip)}`,
   /** Attempts at one activation code (the id of the device being set up). */
   pushActivationByDevice: (deviceId: string) => `push-activate:device:${deviceId}`,
 } as const;

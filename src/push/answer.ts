@@ -3,27 +3,13 @@ import type { AttemptRunner } from '../methods/attempt.js';
 import type { PushMethod } from '../methods/push/push-method.js';
 import type { CompleteStore } from '../stores/guarded-store.js';
 import { safeEqual } from '../crypto/safe-equal.js';
-import { ChallengeUnavailableError, DeviceDisabledError, InvalidInputError, NumberMismatchError, PinIncorrectError } from '../errors.js';
+import { ChallengeUnavailableError, DeviceDisabledError, NumberMismatchError, PinIncorrectError } from '../errors.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
 import { addressedTo } from './challenge.js';
-import { canonicalJson } from './canonical-json.js';
 import type { FraudReport } from './fraud-report.js';
-import { CLOCK_SKEW_MS } from './request-auth.js';
-import { verifySignature } from './signature.js';
+import { readAnswer } from './read-answer.js';
 
 export type AnswerStatus = 'approved' | 'denied' | 'reported';
-const DECISIONS = ['approve', 'deny', 'fraud'] as const;
-type Decision = (typeof DECISIONS)[number];
-
-interface Answer {
-  challengeId: string;
-  decision: Decision;
-  number: string | null;
-  deviceId: string;
-  timestamp: number;
-  pin?: string;
-}
-
 /** What answering a challenge uses. */
 export interface AnswerDeps {
   store: CompleteStore;
@@ -44,7 +30,7 @@ export interface AnswerDeps {
  * Handles a device's signed answer (docs/push-protocol.md §4.2) for an already authenticated
  * device request. Exactly one answer per challenge wins (atomic resolve in the store).
  */
-export async function answerChallenge(deps: AnswerDeps, device: PushDeviceRecord, challengeId: string, body: Record<string, unknown>, ip: string | undefined): Promise<AnswerStatus> {
+export async function answerChallenge(deps: AnswerDeps, device: PushDeviceRecord, challengeId: string, body: unknown, ip: string | undefined): Promise<AnswerStatus> {
   const { store, push, emit } = deps;
   const now = deps.clock();
   const { answer, evidence } = readAnswer(body, device, challengeId, now);
@@ -71,7 +57,7 @@ export async function answerChallenge(deps: AnswerDeps, device: PushDeviceRecord
     return 'reported';
   }
 
-  const pin = await push.pins.check(device, answer.pin);
+  const pin = await push.pins.check(device, answer.pin ?? undefined);
   if (!pin.ok) {
     // A wrong PIN fails the request at once, as a wrong number does: one guess per notification.
     await push.resolve(challengeId, 'failed', device.id, evidence).catch(ignoreUnavailable);
@@ -84,7 +70,7 @@ export async function answerChallenge(deps: AnswerDeps, device: PushDeviceRecord
     emit({ type: 'push.pin_failed', ...base });
     throw new PinIncorrectError(pin.attemptsLeft);
   }
-  if (answer.number === null || !safeEqual(answer.number, challenge.number)) {
+  if (!safeEqual(answer.number, challenge.number)) {
     // Number matching: a wrong number is a failed attempt, not a retry.
     await push.resolve(challengeId, 'failed', device.id, evidence);
     await deps.attempts.fail({ ...base, reason: 'number_mismatch' }, new NumberMismatchError());
@@ -98,28 +84,6 @@ export async function answerChallenge(deps: AnswerDeps, device: PushDeviceRecord
 /** The request may already be closed by a parallel answer; the PIN verdict stands regardless. */
 function ignoreUnavailable(error: unknown): void {
   if (!(error instanceof ChallengeUnavailableError || error instanceof DeviceDisabledError)) throw error;
-}
-
-/** Validates the answer object and its own signature; returns it with the evidence to keep. */
-function readAnswer(body: Record<string, unknown>, device: PushDeviceRecord, challengeId: string, now: number): { answer: Answer; evidence: string } {
-  const invalid = () => new InvalidInputError('The answer is malformed or its signature is not valid.', 'invalid_answer');
-  const { answer, signature } = body as { answer?: Record<string, unknown>; signature?: unknown };
-  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw invalid();
-  const { decision, number, timestamp, pin } = answer;
-  const known = new Set(['challengeId', 'decision', 'number', 'deviceId', 'timestamp', 'pin']);
-  if (Object.keys(answer).some((k) => !known.has(k))) throw invalid();
-  if (answer.challengeId !== challengeId || answer.deviceId !== device.id) throw invalid();
-  if (!DECISIONS.includes(decision as Decision)) throw invalid();
-  if (number !== null && (typeof number !== 'string' || !/^[0-9]{1,4}$/.test(number))) throw invalid();
-  if (decision === 'approve' && number === null) throw invalid();
-  if (pin !== undefined && (typeof pin !== 'string' || pin.length > 64)) throw invalid();
-  if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || Math.abs(now - timestamp) > CLOCK_SKEW_MS) throw invalid();
-  const signed = canonicalJson(answer);
-  if (!device.publicKey || !verifySignature(device.publicKey, signed, signature)) throw invalid();
-  // Kept as evidence of who answered what; the PIN never goes into the store.
-  const { pin: _pin, ...withoutPin } = answer;
-  const evidence = canonicalJson({ answer: withoutPin, pinSent: pin !== undefined, signature });
-  return { answer: answer as unknown as Answer, evidence };
 }
 
 async function reportFraud(deps: AnswerDeps, report: FraudReport): Promise<void> {

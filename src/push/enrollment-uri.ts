@@ -1,5 +1,7 @@
+import { PROTOCOL_VERSION } from './protocol-version.js';
+
 /**
- * The enrollment QR text: `passport-mfa-push://activate?url=<activation URL>&code=<digits>`.
+ * The enrollment QR text: `passport-mfa-push://activate?v=1&url=<activation URL>&code=<digits>`.
  * Shared by the server (building it) and clients (parsing it, or Code + URL typed by hand).
  * No Node or DOM imports.
  */
@@ -13,10 +15,13 @@ export interface Enrollment {
 }
 
 export function buildEnrollmentUri(enrollment: Enrollment): string {
-  return `${ENROLLMENT_SCHEME}//activate?url=${encodeURIComponent(enrollment.url)}&code=${enrollment.code}`;
+  return `${ENROLLMENT_SCHEME}//activate?v=${PROTOCOL_VERSION}&url=${encodeURIComponent(enrollment.url)}&code=${enrollment.code}`;
 }
 
-/** Parses QR text; throws TypeError with a reason a person can act on. */
+/**
+ * Parses QR text; throws TypeError with a reason a person can act on. Without `v` it is version 1
+ * (QR codes made before the parameter existed); unknown parameters are ignored.
+ */
 export function parseEnrollmentUri(text: string): Enrollment {
   let uri: URL;
   try {
@@ -26,6 +31,10 @@ export function parseEnrollmentUri(text: string): Enrollment {
   }
   if (uri.protocol !== ENROLLMENT_SCHEME || uri.host !== 'activate') {
     throw new TypeError(`That is not a passport-mfa activation code (expected ${ENROLLMENT_SCHEME}//activate?...).`);
+  }
+  const version = uri.searchParams.get('v');
+  if (version !== null && version !== String(PROTOCOL_VERSION)) {
+    throw new TypeError(`This activation code needs a newer app (push protocol version ${version.slice(0, 8)}; this app speaks version ${PROTOCOL_VERSION}).`);
   }
   return checkEnrollment(uri.searchParams.get('url') ?? '', uri.searchParams.get('code') ?? '');
 }

@@ -1,4 +1,5 @@
 import type { PushSubscriptionRecord } from '../stores/push-records.js';
+import type { PROTOCOL_VERSION } from './protocol-version.js';
 
 /**
  * What a push message tells a device: only that a request is waiting for it. Deliberately no
@@ -7,6 +8,8 @@ import type { PushSubscriptionRecord } from '../stores/push-records.js';
  * need to be trusted. The device fetches the details over the signed device API (§4.1).
  */
 export interface PushMessage {
+  /** The push protocol version (docs/push-protocol.md §9). */
+  v: typeof PROTOCOL_VERSION;
   type: 'challenge';
   /** The device the message is for (a phone may hold several accounts). */
   deviceId: string;

@@ -1,7 +1,9 @@
 import { DeviceUnauthorizedError } from '../errors.js';
 import type { StoreWith } from '../stores/mfa-store.js';
 import type { PublicJwk, PushDeviceRecord } from '../stores/push-records.js';
-import { canonicalJson } from './canonical-json.js';
+import { assertSupportedVersion } from './parse-message.js';
+import { VERSION_HEADER } from './protocol-version.js';
+import { requestSigningInput } from './request-signing-input.js';
 import { verifySignature } from './signature.js';
 
 /** How far a request's timestamp may be from the server's clock (docs/push-protocol.md §2). */
@@ -20,14 +22,10 @@ export interface SignedRequest {
   body: unknown;
 }
 
-/** The signature input of a device request: canonical JSON of { method, path, deviceId, timestamp, nonce, body }. */
-function requestSigningInput(r: { method: string; path: string; deviceId: string | null; timestamp: number; nonce: string; body: unknown }): string {
-  return canonicalJson({ method: r.method.toUpperCase(), path: r.path, deviceId: r.deviceId, timestamp: r.timestamp, nonce: r.nonce, body: r.body ?? null });
-}
-
 /**
  * Checks a device request's headers, freshness, signature and nonce and returns its device.
- * Every failure throws the same DeviceUnauthorizedError. With `activationKey` the request is an
+ * A version this server does not speak throws UnsupportedVersionError first (the signed envelope
+ * depends on it); every other failure throws the same DeviceUnauthorizedError. With `activationKey` the request is an
  * activation: no device id, signed by the key being registered; its nonce scope is the activation id.
  */
 export async function authenticateDeviceRequest(
@@ -36,6 +34,8 @@ export async function authenticateDeviceRequest(
   req: SignedRequest,
   activation?: { id: string; key: PublicJwk },
 ): Promise<PushDeviceRecord | null> {
+  const version = req.header(VERSION_HEADER);
+  assertSupportedVersion(version);
   const deviceId = req.header('x-mfa-device');
   const timestampText = req.header('x-mfa-timestamp');
   const nonce = req.header('x-mfa-nonce');
@@ -60,7 +60,7 @@ export async function authenticateDeviceRequest(
   }
   let input: string;
   try {
-    input = requestSigningInput({ method: req.method, path: req.path, deviceId: deviceId ?? null, timestamp, nonce, body: req.body });
+    input = requestSigningInput({ v: version === undefined ? null : Number(version), method: req.method, path: req.path, deviceId: deviceId ?? null, timestamp, nonce, body: req.body });
   } catch {
     throw new DeviceUnauthorizedError();
   }

@@ -2,6 +2,7 @@ import type { MfaEvent } from '../events.js';
 import type { StoreWith } from '../stores/mfa-store.js';
 import type { PushChallengeRecord } from '../stores/push-records.js';
 import { addressedTo } from './challenge.js';
+import { PROTOCOL_VERSION } from './protocol-version.js';
 import type { PushSender } from './push-sender.js';
 
 export interface WebPushDeliveryOptions {
@@ -34,7 +35,7 @@ export async function deliverByWebPush(o: WebPushDeliveryOptions, challenge: Pus
       if (!device || device.disabledAt !== null || !addressedTo(challenge, device, factor)) return;
       // Stored before the allow-list changed (or by another sender): never POST there.
       if (!sender.allowsEndpoint(subscription.endpoint)) return failed('endpoint_not_allowed');
-      if ((await sender.send(subscription, { type: 'challenge', deviceId: device.id })) === 'gone') {
+      if ((await sender.send(subscription, { v: PROTOCOL_VERSION, type: 'challenge', deviceId: device.id })) === 'gone') {
         await store.pushSubscriptions.delete(subscription.deviceId, subscription.endpoint);
         failed('subscription_gone');
       }

@@ -77,7 +77,7 @@ export class WebPushSender implements PushSender {
     try {
       await webPush.sendNotification(
         { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
-        JSON.stringify({ type: message.type, deviceId: message.deviceId }),
+        JSON.stringify({ v: message.v, type: message.type, deviceId: message.deviceId }),
         {
           vapidDetails: { subject: o.subject, publicKey: o.vapidPublicKey, privateKey: o.vapidPrivateKey },
           TTL: o.ttlSeconds,

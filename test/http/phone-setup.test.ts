@@ -170,4 +170,14 @@ describe('backup phone setup step', () => {
     h.clock.advance(15 * 60_000);
     await h.mfa.admin.unlock((await h.users.verify('alice', 'correct horse battery staple'))!.id);
   });
+
+  it('a wrong enrollment code is reported like a wrong sign-in code (second_factor.failed, method phone)', async () => {
+    await postForm(a, '/mfa/setup/phone', { country: 'US', number: US_NUMBER.typed, action: 'next' });
+    const wrong = transport.latestCode() === '123456' ? '654321' : '123456';
+    h.events.length = 0;
+    assert.equal((await postForm(a, '/mfa/setup/phone/verify', { code: wrong })).status, 401);
+    assert.deepEqual(h.events.filter((e) => e.type === 'second_factor.failed').map((e) => [e.reason, (e as { method?: string }).method]), [['invalid_code', 'phone']]);
+    assert.equal((await postForm(a, '/mfa/setup/phone/verify', { code: transport.latestCode() })).status, 303);
+    assert.ok(h.events.some((e) => e.type === 'factor.enrolled' && (e as { method?: string }).method === 'phone'));
+  });
 });

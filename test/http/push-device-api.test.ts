@@ -7,7 +7,7 @@ import { answerBody, sendRaw } from '../support/device-signer.js';
 import { startPushHarness } from '../support/push.js';
 import type { PushHarness } from '../support/push.js';
 
-const GENERIC = { error: 'unauthorized', message: 'Request not accepted.' };
+const GENERIC = { v: 1, error: 'unauthorized', message: 'Request not accepted.' };
 const CHALLENGES = '/mfa/device/challenges?wait=0';
 
 describe('device API: every request is signed, fresh and single-use', () => {
@@ -43,7 +43,7 @@ describe('device API: every request is signed, fresh and single-use', () => {
   it('accepts a correctly signed request', async () => {
     const res = await sendRaw(h.origin, alice.account, { method: 'GET', path: CHALLENGES, timestamp: h.clock.now() });
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body, { challenges: [] });
+    assert.deepEqual(res.body, { v: 1, challenges: [] });
   });
 
   // Attack: forging a device request without the device's private key.
@@ -124,7 +124,7 @@ describe('device API: every request is signed, fresh and single-use', () => {
     const path = `/mfa/device/challenges/${challengeId}/answer`;
     const first = await sendRaw(h.origin, alice.account, { method: 'POST', path, body, timestamp: h.clock.now() });
     const again = await sendRaw(h.origin, alice.account, { method: 'POST', path, body, timestamp: h.clock.now() });
-    assert.deepEqual([first.status, first.body], [200, { status: 'approved' }]);
+    assert.deepEqual([first.status, first.body], [200, { v: 1, status: 'approved' }]);
     assert.equal(again.status, 410);
     assert.equal(again.body.error, 'challenge_unavailable');
   });

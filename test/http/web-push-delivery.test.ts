@@ -41,7 +41,7 @@ describe('Web Push delivery of challenges (push.sender)', () => {
     assert.equal(headers['content-encoding'], 'aes128gcm');
     const message = subscription.decrypt(body);
     // Attack: the push service (or anyone holding the subscription keys) learning the number, challenge id or context.
-    assert.deepEqual(JSON.parse(message), { type: 'challenge', deviceId: alice.account.deviceId });
+    assert.deepEqual(JSON.parse(message), { v: 1, type: 'challenge', deviceId: alice.account.deviceId });
     const [challenge] = await h.store.push.listOpenChallenges(await h.userId(), h.clock.now());
     for (const secret of [challenge!.id, challenge!.number, '127.0.0.1']) assert.equal(message.includes(secret), false, `payload leaks ${secret}`);
     await approveAndSignIn(b);

@@ -7,7 +7,7 @@ import { startPushHarness } from '../support/push.js';
 import { startWebPushHarness } from '../support/web-push-harness.js';
 import type { WebPushHarness } from '../support/web-push-harness.js';
 
-const GENERIC = { error: 'unauthorized', message: 'Request not accepted.' };
+const GENERIC = { v: 1, error: 'unauthorized', message: 'Request not accepted.' };
 const PATH = '/mfa/device/push-subscription';
 
 describe('device API: registering a Web Push subscription', () => {

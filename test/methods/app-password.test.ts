@@ -11,7 +11,7 @@ import { storeWith } from '../support/store-with.js';
 
 const K1 = 'a1'.repeat(32);
 const K2 = 'b2'.repeat(32);
-const settings: ResolvedAppPasswordOptions = { ...DEFAULTS.appPasswords, findUser: undefined, verifyAccountPassword: undefined, realm: 'Contoso' };
+const settings: ResolvedAppPasswordOptions = { ...DEFAULTS.appPasswords, findUser: undefined, verifyAccountPassword: undefined, dummyPasswordCheck: undefined, realm: 'Contoso' };
 
 function method(overrides: { keys?: { id: string; key: string }[]; random?: (n: number) => Buffer; store?: MfaStore; maxPerUser?: number } = {}) {
   const store = overrides.store ?? new MemoryStore({ warn: () => {} });

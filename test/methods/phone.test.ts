@@ -4,6 +4,7 @@ import { beforeEach, describe, it } from 'node:test';
 import { PhoneSendLimitError, PhoneTransportError } from '../../src/errors.js';
 import { PhoneMethod } from '../../src/methods/phone/phone-method.js';
 import type { PhoneSettings } from '../../src/methods/phone/phone-method.js';
+import { DEFAULTS } from '../../src/options.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import type { PhoneCodeRecord } from '../../src/stores/facets/phone-codes.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -18,7 +19,7 @@ function digitsFrom(draws: number[]): (size: number) => Buffer {
   };
 }
 
-const SETTINGS: PhoneSettings = { codeDigits: 6, codeTtlMs: 300_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10 };
+const SETTINGS: PhoneSettings = { ...DEFAULTS.phone, sendsPerIpPerHour: 10 };
 const SIGNIN = { userId: 'alice', ip: '192.0.2.1', purpose: 'signin', to: US_NUMBER.e164, channel: 'sms' } as const;
 
 describe('PhoneMethod', () => {
@@ -140,6 +141,16 @@ describe('PhoneMethod', () => {
     await assert.rejects(phone.send({ ...SIGNIN, userId: 'u3' }), (e: unknown) => e instanceof PhoneSendLimitError && e.scope === 'ip');
     await phone.send({ ...SIGNIN, userId: 'u3', ip: '198.51.100.7' });
     assert.equal(transport.calls, 3, 'the refused send never reached the transport');
+  });
+
+  // Attack: SMS toll fraud from one IPv6 subscriber rotating through the addresses of its /64.
+  it('counts a whole IPv6 /64 as one client IP', async () => {
+    make({ sendsPerIpPerHour: 2 });
+    await phone.send({ ...SIGNIN, userId: 'u1', ip: '2001:db8:1:2::1' });
+    await phone.send({ ...SIGNIN, userId: 'u2', ip: '2001:db8:1:2::2' });
+    await assert.rejects(phone.send({ ...SIGNIN, userId: 'u3', ip: '2001:db8:1:2:abcd:ef01:2345:6789' }), (e: unknown) => e instanceof PhoneSendLimitError && e.scope === 'ip');
+    await phone.send({ ...SIGNIN, userId: 'u3', ip: '2001:db8:1:3::1' });
+    assert.equal(transport.calls, 3);
   });
 
   it('stores nothing when the transport fails, so the previous code stays valid', async () => {

@@ -13,6 +13,7 @@ describe('appPasswords options', () => {
     ['a maxAgeMs under a minute', { maxAgeMs: 1000 }, /appPasswords\.maxAgeMs/],
     ['a realm with a quote', { realm: 'a"b' }, /appPasswords\.realm/],
     ['an unknown option', { maxPerUsr: 3 } as never, /appPasswords/],
+    ['verifyAccountPassword without dummyPasswordCheck', { verifyAccountPassword: () => false }, /appPasswords\.dummyPasswordCheck: is required with verifyAccountPassword/],
   ];
   for (const [label, appPasswords, message] of bad) {
     it(`refuses ${label} at startup`, () => {
@@ -24,7 +25,7 @@ describe('appPasswords options', () => {
     const strategy = createMfa(base()).appPasswordStrategy;
     const error = await new Promise<unknown>((resolve) => {
       const actions = { success: () => resolve('success'), fail: () => resolve('fail'), error: resolve };
-      strategy.authenticate.call(actions, { headers: { authorization: 'Basic YTpi' }, ip: '127.0.0.1' } as never);
+      strategy.authenticate.call(actions as never, { headers: { authorization: 'Basic YTpi' }, ip: '127.0.0.1' } as never);
     });
     assert.ok(error instanceof ConfigurationError);
     assert.match(error.message, /appPasswords\.findUser/);

@@ -7,8 +7,15 @@ const URL_ = 'https://app.example/mfa/device/activate/AAAAAAAAAAAAAAAAAAAAAA';
 describe('enrollment URI (QR text) and manual Code + URL', () => {
   it('round-trips through build and parse', () => {
     const uri = buildEnrollmentUri({ url: URL_, code: '123456789012' });
-    assert.equal(uri, `passport-mfa-push://activate?url=${encodeURIComponent(URL_)}&code=123456789012`);
+    assert.equal(uri, `passport-mfa-push://activate?v=1&url=${encodeURIComponent(URL_)}&code=123456789012`);
     assert.deepEqual(parseEnrollmentUri(uri), { url: URL_, code: '123456789012' });
+  });
+
+  it('reads QR text without v (made before the parameter) as version 1, ignores unknown parameters, refuses other versions', () => {
+    const expected = { url: URL_, code: '123456789012' };
+    assert.deepEqual(parseEnrollmentUri(`passport-mfa-push://activate?url=${encodeURIComponent(URL_)}&code=123456789012`), expected);
+    assert.deepEqual(parseEnrollmentUri(`passport-mfa-push://activate?code=123456789012&future=x&v=1&url=${encodeURIComponent(URL_)}`), expected);
+    assert.throws(() => parseEnrollmentUri(`passport-mfa-push://activate?v=2&url=${encodeURIComponent(URL_)}&code=123456789012`), /needs a newer app \(push protocol version 2; this app speaks version 1\)/);
   });
 
   it('accepts a typed code with spaces or hyphens, and http only for localhost', () => {

@@ -48,7 +48,7 @@ describe('deliverByWebPush', () => {
     await s.ready('alice', { factor: false });
     const settingUp = await s.ready('alice', { confirmed: false });
     await s.deliver();
-    assert.deepEqual(s.sent.map(([sub, message]) => [sub.deviceId, message]), [[phone, { type: 'challenge', deviceId: phone }]]);
+    assert.deepEqual(s.sent.map(([sub, message]) => [sub.deviceId, message]), [[phone, { v: 1, type: 'challenge', deviceId: phone }]]);
     s.sent.length = 0;
     await s.deliver(makeChallenge({ factorId: settingUp }));
     assert.deepEqual(s.sent.map(([sub]) => sub.deviceId), [settingUp], 'a setup challenge goes to the new device only');

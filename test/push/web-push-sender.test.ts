@@ -100,7 +100,7 @@ describe('WebPushSender against a stub push service (the real web-push package)'
     const subscription = service.subscription();
     const sender = new WebPushSender({ ...valid, agent: service.agent, allowedHosts: [STUB_PUSH_HOST] });
     const delivered = service.nextDelivery();
-    assert.equal(await sender.send(record(subscription), { type: 'challenge', deviceId: 'device-1' }), 'sent');
+    assert.equal(await sender.send(record(subscription), { v: 1, type: 'challenge', deviceId: 'device-1' }), 'sent');
     const { path, headers, body } = await delivered;
 
     assert.equal(path, new URL(subscription.endpoint).pathname);
@@ -124,18 +124,18 @@ describe('WebPushSender against a stub push service (the real web-push package)'
 
     assert.equal(body.includes(Buffer.from('challenge')), false, 'the body is encrypted');
     // Attack: a push service (or whoever reads its queue) learning anything about the sign-in.
-    assert.deepEqual(JSON.parse(subscription.decrypt(body)), { type: 'challenge', deviceId: 'device-1' }, 'no challenge id, number, context or secret');
+    assert.deepEqual(JSON.parse(subscription.decrypt(body)), { v: 1, type: 'challenge', deviceId: 'device-1' }, 'no challenge id, number, context or secret');
   });
 
   it('reports 404 and 410 as a gone subscription and throws on other failures', async () => {
     const sender = new WebPushSender({ ...valid, agent: service.agent, timeoutMs: 5000, allowedHosts: [STUB_PUSH_HOST] });
     try {
       service.state.status = 410;
-      assert.equal(await sender.send(record(service.subscription()), { type: 'challenge', deviceId: 'd' }), 'gone');
+      assert.equal(await sender.send(record(service.subscription()), { v: 1, type: 'challenge', deviceId: 'd' }), 'gone');
       service.state.status = 404;
-      assert.equal(await sender.send(record(service.subscription()), { type: 'challenge', deviceId: 'd' }), 'gone');
+      assert.equal(await sender.send(record(service.subscription()), { v: 1, type: 'challenge', deviceId: 'd' }), 'gone');
       service.state.status = 500;
-      await assert.rejects(sender.send(record(service.subscription()), { type: 'challenge', deviceId: 'd' }), /unexpected response code/);
+      await assert.rejects(sender.send(record(service.subscription()), { v: 1, type: 'challenge', deviceId: 'd' }), /unexpected response code/);
     } finally {
       service.state.status = 201;
     }
@@ -145,7 +145,7 @@ describe('WebPushSender against a stub push service (the real web-push package)'
     const calls: unknown[][] = [];
     const fake = { sendNotification: async (...args: unknown[]) => (calls.push(args), { statusCode: 201 }) };
     const sender = new WebPushSender({ ...valid, ttlSeconds: 30, timeoutMs: 2000, webPush: fake, allowedHosts: [STUB_PUSH_HOST] });
-    assert.equal(await sender.send(record(service.subscription()), { type: 'challenge', deviceId: 'd' }), 'sent');
+    assert.equal(await sender.send(record(service.subscription()), { v: 1, type: 'challenge', deviceId: 'd' }), 'sent');
     assert.equal(calls.length, 1);
     const options = calls[0]![2] as { TTL: number; timeout: number };
     assert.deepEqual([options.TTL, options.timeout], [30, 2000]);
@@ -156,7 +156,7 @@ describe('WebPushSender against a stub push service (the real web-push package)'
     const calls: unknown[] = [];
     const fake = { sendNotification: async (...args: unknown[]) => (calls.push(args), { statusCode: 201 }) };
     const sender = new WebPushSender({ ...valid, webPush: fake });
-    await assert.rejects(sender.send(record(service.subscription()), { type: 'challenge', deviceId: 'd' }), /endpoint host is not in allowedHosts/);
+    await assert.rejects(sender.send(record(service.subscription()), { v: 1, type: 'challenge', deviceId: 'd' }), /endpoint host is not in allowedHosts/);
     assert.equal(calls.length, 0);
   });
 });

@@ -10,6 +10,9 @@ import { facetProblems, hasFacets } from '../../stores/mfa-store.js';
 import type { MfaStore } from '../../stores/mfa-store.js';
 import { validateDisplayName } from '../display-name.js';
 
+/** The id of the app-password credential: the `method` of its events and of the Basic strategy's success. */
+export const APP_PASSWORD_ID = 'app_password';
+
 /** 32 symbols, so each is exactly 5 bits: lowercase letters and digits without 0/o and 1/l. */
 const ALPHABET = '23456789abcdefghijkmnpqrstuvwxyz';
 const GROUPS = 7;

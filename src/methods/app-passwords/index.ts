@@ -1,11 +1,8 @@
 import { formatDay, formatMinute } from '../../format-time.js';
 import type { MethodRegistry } from '../registry.js';
 import type { SecondFactorMethod } from '../method.js';
-import { AppPasswordMethod } from './app-password-method.js';
+import { APP_PASSWORD_ID, AppPasswordMethod } from './app-password-method.js';
 import { appPasswordRoutes } from './routes.js';
-
-/** The id of the app-password credential (the `method` of its events). */
-export const APP_PASSWORD_ID = 'app_password';
 
 /**
  * App passwords for non-browser apps (HTTP Basic through mfa.appPasswordStrategy): not a second

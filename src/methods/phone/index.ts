@@ -47,7 +47,7 @@ export const phoneMethod: SecondFactorMethod = {
       },
       securityInfo: {
         // The label is the masked number: it says which phone this is.
-        row: (factor) => ({ detail: factor.label, actions: [{ label: 'Change', href: CHANGE }] }),
+        row: async (factor) => ({ detail: factor.label, actions: [{ label: 'Change', href: CHANGE }] }),
         addAction: (factors) => (verifiedPhoneIn(factors) ? null : { label: 'Add backup phone', href: CHANGE }),
       },
       factorRemoved: (factor, ip) =>

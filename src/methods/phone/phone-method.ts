@@ -1,9 +1,10 @@
 import { hmacSha256 } from '../../crypto/hmac.js';
 import type { RandomSource } from '../../crypto/random.js';
-import { PhoneSendLimitError, PhoneTransportError } from '../../errors.js';
+import { PhoneDestinationRefusedError, PhoneSendLimitError, PhoneTransportError } from '../../errors.js';
 import { rateLimitKeys } from '../../policy/rate-limit-keys.js';
 import type { StoreWith } from '../../stores/mfa-store.js';
 import type { SmsTransport } from '../../transports/sms-transport.js';
+import { inAllowedCountry } from './phone-number.js';
 
 export type PhoneChannel = 'sms' | 'voice';
 /** 'enroll' proves a new number; 'signin' is the second step. A code of one never works for the other. */
@@ -14,6 +15,8 @@ export interface PhoneSettings {
   codeTtlMs: number;
   sendsPerUserPerHour: number;
   sendsPerIpPerHour: number;
+  /** ISO 3166 codes of the countries codes may be sent to (phone.allowedCountries). */
+  allowedCountries: readonly string[];
 }
 
 export interface PhoneMethodOptions {
@@ -58,15 +61,17 @@ export class PhoneMethod {
    * Sends a new code, which replaces any earlier one of the same purpose. Send limits are
    * reserved first (a send the transport refuses or fails still counts: that is what makes toll
    * fraud unprofitable; one refused by a limit is not counted); the code is stored only after
-   * the transport accepted it.
+   * the transport accepted it. A number outside `allowedCountries` (a stored one, after the list
+   * was narrowed) is refused before anything is counted or sent.
    */
   async send(request: SendCodeRequest): Promise<void> {
     const { store, settings, clock } = this.#o;
+    if (!inAllowedCountry(request.to, settings.allowedCountries)) throw new PhoneDestinationRefusedError();
     const now = clock();
     if (!(await store.rateLimits.hit(rateLimitKeys.phoneSendByUser(request.userId), HOUR_MS, now, settings.sendsPerUserPerHour)).counted) {
       throw new PhoneSendLimitError('user');
     }
-    if (!(await store.rateLimits.hit(rateLimitKeys.phoneSendByIp(request.ip ?? 'unknown'), HOUR_MS, now, settings.sendsPerIpPerHour)).counted) {
+    if (!(await store.rateLimits.hit(rateLimitKeys.phoneSendByIp(request.ip), HOUR_MS, now, settings.sendsPerIpPerHour)).counted) {
       throw new PhoneSendLimitError('ip');
     }
     const code = this.#newCode();

@@ -1,4 +1,4 @@
-import { PhoneSendLimitError, PhoneTransportError } from '../../errors.js';
+import { PhoneDestinationRefusedError, PhoneSendLimitError, PhoneTransportError } from '../../errors.js';
 import type { Emit } from '../../events.js';
 import type { MethodPage } from '../page.js';
 import type { PhoneChannel } from './phone-method.js';
@@ -22,8 +22,9 @@ export async function sendOrExplain(
     emit({ type: 'phone.code_sent', userId: page.userId, ip: page.ip });
     return true;
   } catch (error) {
-    if (!(error instanceof PhoneTransportError) && !(error instanceof PhoneSendLimitError)) throw error;
-    emit({ type: 'phone.send_failed', userId: page.userId, ip: page.ip, reason: error instanceof PhoneSendLimitError ? `limit_${error.scope}` : 'transport' });
+    if (!(error instanceof PhoneTransportError || error instanceof PhoneSendLimitError || error instanceof PhoneDestinationRefusedError)) throw error;
+    const reason = error instanceof PhoneSendLimitError ? `limit_${error.scope}` : error instanceof PhoneDestinationRefusedError ? 'destination_refused' : 'transport';
+    emit({ type: 'phone.send_failed', userId: page.userId, ip: page.ip, reason });
     if (error instanceof PhoneTransportError) console.error('passport-mfa: SMS/voice transport failed', error.cause);
     page.retryAfter(error);
     await page.render('phone-send-failed', { title: "We couldn't send a code", message: error.message, ...links }, error.status);

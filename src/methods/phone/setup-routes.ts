@@ -60,11 +60,11 @@ export function phoneSetupRoutes(deps: PhoneSetupDeps): MethodRoute[] {
       const { body } = page;
       const then = body.then === 'manage' ? 'manage' : 'wizard';
       if (body.action === 'skip') return page.goTo(after(page, then));
-      const parsed = parseMobileNumber(body.number, body.country);
+      const parsed = parseMobileNumber(body.number, body.country, deps.options.phone.allowedCountries);
       const channel = parseChannel(body.channel);
       if (!parsed.ok) {
         const number = typeof body.number === 'string' ? body.number.slice(0, 40) : '';
-        return renderNumberPage(deps, page, { then, error: parsed.message, number, country: body.country, channel }, 400);
+        return renderNumberPage(deps, page, { then, error: parsed.message, number, country: parsed.country ?? body.country, channel }, 400);
       }
       const sent = await sendOrExplain(deps.emit, page, () => phone.send({ userId: page.userId, ip: page.ip, purpose: 'enroll', to: parsed.e164, channel }), {
         backHref: page.url(STEP + (then === 'manage' ? '?then=manage' : '')),
@@ -146,8 +146,8 @@ async function renderNumberPage(deps: PhoneSetupDeps, page: MethodPage, locals: 
   const configured = typeof locals.country === 'string' ? locals.country : deps.options.phone.defaultCountry;
   await page.render('setup-phone', {
     title: current ? 'Change your backup phone' : 'Add a backup phone',
-    countries: countryOptions(),
-    selectedCountry: defaultCountry(configured, page.acceptsLanguages),
+    countries: countryOptions(deps.options.phone.allowedCountries),
+    selectedCountry: defaultCountry(configured, page.acceptsLanguages, deps.options.phone.allowedCountries),
     number: locals.number ?? '',
     channel: locals.channel ?? 'sms',
     then: locals.then,

@@ -115,7 +115,7 @@ export class PushMethod {
     if (!publicKey || typeof input.code !== 'string' || (name !== null && (typeof name !== 'string' || name.length > 64))) {
       throw new InvalidInputError('Send { code, publicKey (P-256 public JWK), deviceName? }.', 'invalid_request');
     }
-    const perIp = await store.rateLimits.hit(rateLimitKeys.pushActivationByIp(ip ?? 'unknown'), ACTIVATION_LIMITS.windowMs, now);
+    const perIp = await store.rateLimits.hit(rateLimitKeys.pushActivationByIp(ip), ACTIVATION_LIMITS.windowMs, now);
     if (perIp.count > ACTIVATION_LIMITS.perIp) throw new RateLimitedError((perIp.resetAt - now) / 1000);
     const perActivation = await store.rateLimits.hit(rateLimitKeys.pushActivationByDevice(activationId), ACTIVATION_LIMITS.windowMs * 6, now);
     const device = await store.push.getDevice(activationId);

@@ -1,4 +1,13 @@
 import type Database from 'better-sqlite3';
+import type { AppPasswordStore } from '../facets/app-passwords.js';
+import type { CoreStore } from '../facets/core.js';
+import type { CredentialStore } from '../facets/credentials.js';
+import type { PhoneCodeStore } from '../facets/phone-codes.js';
+import type { PushSubscriptionStore } from '../facets/push-subscriptions.js';
+import type { PushStore } from '../facets/push.js';
+import type { RateLimitStore } from '../facets/rate-limits.js';
+import type { RecoveryCodeStore } from '../facets/recovery-codes.js';
+import type { SessionGenerationStore } from '../facets/session-generations.js';
 import type { MfaStore } from '../mfa-store.js';
 import { SqliteAppPasswords } from './sqlite-app-passwords.js';
 import { SqliteCore } from './sqlite-core.js';
@@ -41,15 +50,16 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements MfaStore {
   readonly #db: Database.Database;
-  readonly core: SqliteCore;
-  readonly rateLimits: SqliteRateLimits;
-  readonly phoneCodes: SqlitePhoneCodes;
-  readonly appPasswords: SqliteAppPasswords;
-  readonly push: SqlitePush;
-  readonly pushSubscriptions: SqlitePushSubscriptions;
-  readonly credentials: SqliteCredentials;
-  readonly recoveryCodes: SqliteRecoveryCodes;
-  readonly sessionGenerations: SqliteSessionGenerations;
+  // Typed as the facet interfaces, so the published declarations do not need better-sqlite3's types.
+  readonly core: CoreStore;
+  readonly rateLimits: RateLimitStore;
+  readonly phoneCodes: PhoneCodeStore;
+  readonly appPasswords: AppPasswordStore;
+  readonly push: PushStore;
+  readonly pushSubscriptions: PushSubscriptionStore;
+  readonly credentials: CredentialStore;
+  readonly recoveryCodes: RecoveryCodeStore;
+  readonly sessionGenerations: SessionGenerationStore;
 
   constructor(options: SqliteStoreOptions) {
     const { db, tablePrefix } = openSqlite(options);
