@@ -12,6 +12,9 @@ import { beginTotpSetup, postForm, submitCode, totpCode } from '../support/mfa-f
 import { createMinimalHost } from '../support/minimal-host.js';
 import { addPhone } from '../support/phone.js';
 import { startPushHarness } from '../support/push.js';
+import { DEMO_CODE, demoHost, demoMethod, postJson } from '../support/demo-method.js';
+import type { MfaEvent } from '../../src/events.js';
+import type { SecondFactorMethod } from '../../src/methods/method.js';
 
 describe('requireSecondFactor({ maxAge }) on the sample app’s Billing page', () => {
   let h: Harness;
@@ -151,5 +154,42 @@ describe('status() and phishingResistant on a host of its own', () => {
     await postForm(agent, '/mfa/manage/sign-out-everywhere', {}, '/mfa/manage');
     assert.equal((await other.get('/status')).body, null);
     assert.equal((await agent.get('/status')).body.method, 'totp');
+  });
+});
+
+describe('requireSecondFactor({ phishingResistant: true }) with a phishing-resistant method', () => {
+  it('offers only that method, and completing it returns to the page with a phishing-resistant status', async () => {
+    const clock = new FakeClock();
+    const events: Omit<MfaEvent, 'at'>[] = [];
+    const keyLike: SecondFactorMethod = { ...demoMethod, assurance: { amr: ['hwk', 'user'], phishingResistant: true } };
+    const { app, mfa } = demoHost(clock, events, keyLike);
+    app.get('/status', async (req, res) => void res.json(await mfa.status(req)));
+    app.get('/keys-only', mfa.requireSecondFactor({ phishingResistant: true }), (_req, res) => void res.json({ ok: true }));
+    const setup = request.agent(app) as unknown as Agent;
+    await setup.post('/test-login');
+    const secret = await beginTotpSetup(setup);
+    assert.equal((await submitCode(setup, '/mfa/setup/totp', totpCode(secret, clock.now()))).status, 303);
+    assert.equal((await postForm(setup, '/mfa/setup', { contact: 'demo' })).headers.location, '/mfa/setup/demo');
+    assert.equal((await postJson(setup, '/mfa/setup/demo', '/mfa/setup/demo', { code: DEMO_CODE })).body.location, '/mfa/setup/done');
+
+    clock.advance(30_000);
+    const a = request.agent(app) as unknown as Agent;
+    await a.post('/test-login');
+    await a.get('/account');
+    assert.equal((await submitCode(a, '/mfa/verify', totpCode(secret, clock.now()))).status, 303);
+    assert.equal((await a.get('/status')).body.phishingResistant, false, 'this session signed in with the app');
+
+    assert.equal((await a.get('/keys-only').redirects(0)).headers.location, '/mfa/verify');
+    const verify = (await a.get('/mfa/verify')).text;
+    assert.match(verify, /id="demo-offer"/);
+    assert.doesNotMatch(verify, /name="code"/, 'the app is not offered');
+    const { nonce } = (await a.get('/mfa/verify/demo/options').set('accept', 'application/json')).body as { nonce: string };
+    const done = await postJson(a, '/mfa/verify/demo', '/mfa/verify', { code: DEMO_CODE, nonce });
+    assert.equal(done.body.location, '/keys-only');
+    assert.equal((await a.get('/keys-only')).status, 200);
+    const status = (await a.get('/status')).body;
+    assert.equal(status.method, 'demo');
+    assert.deepEqual(status.amr, ['hwk', 'user', 'mfa']);
+    assert.equal(status.phishingResistant, true);
   });
 });
