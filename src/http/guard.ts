@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { resolveStepUp, unmetRequirement } from '../policy/step-up.js';
 import type { StepUpOptions } from '../policy/step-up.js';
 import { isEnrolled } from '../second-step/is-enrolled.js';
+import { completedFor } from '../second-step/session-state.js';
 import { livePending, requestedPath, goToPage } from './flow.js';
 import type { Pages } from './pages.js';
 import { sendError } from './respond.js';
@@ -17,25 +18,34 @@ import { stepUp } from './step-up.js';
  * store failure answers 503: the route is never let through.
  */
 export function createGuard(pages: Pick<Pages, 'options' | 'store' | 'views' | 'sessions' | 'emit'>): (stepUpOptions?: StepUpOptions) => RequestHandler {
-  const { options, store } = pages;
+  const { options, store, sessions } = pages;
   return (stepUpOptions) => {
     const requirement = resolveStepUp(stepUpOptions);
-    return async function requireSecondFactor(req: Request, res: Response, next: NextFunction): Promise<void> {
+    /** A session that completed the step, current by what this instance holds, meeting the requirement: no promise, no store read. */
+    const passes = (req: Request): boolean => {
+      const completed = completedFor(req, options.getUserId(req.user!));
+      return completed !== null && sessions.held(completed.userId, completed) === true && unmetRequirement(requirement, completed, options.clock()) === null;
+    };
+    const decide = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+      const completed = await currentCompleted(pages, req);
+      if (completed) {
+        const unmet = unmetRequirement(requirement, completed, options.clock());
+        if (unmet === null) return next();
+        return stepUp(options, req, res, completed.userId, requirement, unmet);
+      }
+      const userId = options.getUserId(req.user!);
+      await livePending(options, req, userId, requestedPath(options, req));
+      const enrolled = await isEnrolled(store, userId);
+      await goToPage(options, req, res, enrolled ? '/verify' : '/setup', 401, 'mfa_required');
+    };
+    return function requireSecondFactor(req: Request, res: Response, next: NextFunction): void {
       if (!req.user) return next();
       try {
-        const completed = await currentCompleted(pages, req);
-        if (completed) {
-          const unmet = unmetRequirement(requirement, completed, options.clock());
-          if (unmet === null) return next();
-          return await stepUp(options, req, res, completed.userId, requirement, unmet);
-        }
-        const userId = options.getUserId(req.user);
-        await livePending(options, req, userId, requestedPath(options, req));
-        const enrolled = await isEnrolled(store, userId);
-        await goToPage(options, req, res, enrolled ? '/verify' : '/setup', 401, 'mfa_required');
-      } catch (error) {
-        await sendError(pages, req, res, error);
+        if (passes(req)) return next();
+      } catch {
+        // The slow path meets the same error and answers it.
       }
+      decide(req, res, next).catch((error: unknown) => sendError(pages, req, res, error));
     };
   };
 }

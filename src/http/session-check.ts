@@ -23,7 +23,7 @@ export async function currentCompleted(deps: CheckDeps, req: Request): Promise<C
   const userId = deps.options.getUserId(req.user);
   const completed = completedFor(req, userId);
   if (!completed) return null;
-  if (await deps.sessions.isCurrent(userId, completed)) return completed;
+  if (deps.sessions.held(userId, completed) ?? (await deps.sessions.isCurrent(userId, completed))) return completed;
   await endSession(deps.emit, req, userId);
   throw new SessionRevokedError();
 }

@@ -82,6 +82,19 @@ export class SessionGenerations {
     return judge(await this.#fresh(userId), stamp) === 'current';
   }
 
+  /**
+   * What this instance holds says about the stamp, without reading the store (the per-request
+   * fast path of the guard): true or false, or undefined when only isCurrent() can tell.
+   */
+  held(userId: string, stamp: SessionStamp): boolean | undefined {
+    const entry = this.#entries.get(userId);
+    if (!entry?.snapshot || !Number.isSafeInteger(stamp.generation)) return undefined;
+    const age = this.#o.clock() - entry.readAt;
+    if (age < 0 || age >= this.#o.cacheMs) return undefined;
+    const verdict = judge(entry.snapshot, stamp);
+    return verdict === 'unsure' ? undefined : verdict === 'current';
+  }
+
   /** Ends every session of the user (the one that asks may re-stamp itself after); returns the new generation. */
   async revoke(userId: string): Promise<number> {
     const generation = await this.#o.generations.bump(userId);

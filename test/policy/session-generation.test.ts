@@ -171,6 +171,26 @@ describe('SessionGenerations', () => {
     assert.equal(state.reads, 2);
   });
 
+  it('held() answers from what this instance holds, and leaves the rest to isCurrent()', async () => {
+    const state = new SharedState();
+    state.addFactor('f1');
+    const clock = new FakeClock();
+    const sessions = instance(state, clock);
+    const stamp = { generation: 0, factorId: 'f1' };
+    assert.equal(sessions.held('u1', stamp), undefined, 'nothing held yet');
+    assert.equal(await sessions.isCurrent('u1', stamp), true);
+    assert.equal(sessions.held('u1', stamp), true);
+    assert.equal(sessions.held('u1', { generation: 1, factorId: 'f1' }), undefined, 'a newer stamp is for the store to judge');
+    assert.equal(sessions.held('u1', { generation: 0, factorId: 'new' }), undefined, 'so is a factor not seen yet');
+    await sessions.revoke('u1');
+    assert.equal(sessions.held('u1', stamp), undefined, 'the revocation dropped what was held');
+    assert.equal(await sessions.isCurrent('u1', stamp), false);
+    assert.equal(sessions.held('u1', stamp), false);
+    clock.advance(1000);
+    assert.equal(sessions.held('u1', stamp), undefined, 'past cacheMs');
+    assert.equal(state.reads, 2, 'held() never reads the store');
+  });
+
   it('reads the store on every check with cacheMs 0', async () => {
     const state = new SharedState();
     state.addFactor('f1');
