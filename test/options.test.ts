@@ -128,7 +128,7 @@ describe('createMfa options', () => {
       },
       DEFAULTS,
     );
-    // The values the README and issue promise, so DEFAULTS cannot drift silently.
+    // The values the README and docs/options.md promise, so DEFAULTS cannot drift silently.
     assert.deepEqual(DEFAULTS.lockout, { threshold: 5, durationMs: 15 * 60_000, hardLimit: 100 });
     assert.equal(DEFAULTS.pendingTtlMs, 10 * 60_000);
     assert.deepEqual(DEFAULTS.totp, { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { SecretBox } from '../../src/crypto/secret-box.js';
 import { secureRandom } from '../../src/crypto/random.js';
 import { slowHash } from '../../src/crypto/slow-hash.js';
-import { TotpMethod } from '../../src/methods/totp.js';
+import { TotpMethod } from '../../src/methods/totp/totp-method.js';
 import { canonicalJson } from '../../src/push/canonical-json.js';
 import { SECRET_KEY } from '../support/harness.js';
 import { startPushHarness } from '../support/push.js';
@@ -35,7 +35,7 @@ describe('test vectors (docs/push-protocol/vectors.json) against the server over
       issuer: s.issuer,
       settings: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: scripted[1]!.length },
       clock: h.clock.now,
-      random: (size) => {
+      random: (size: number) => {
         const bytes = scripted.shift()!;
         assert.equal(bytes.length, size);
         return bytes;

@@ -78,23 +78,28 @@ export function pushSetupRoutes(deps: PushPageDeps): MethodRoute[] {
       access: 'enrolling',
       handle: async (page) => renderPushWait(deps, page, 'setup', { challenge: await sessionChallenge(deps, page) }),
     },
-    {
-      method: 'POST',
-      path: '/setup/push/wait',
-      access: 'enrolling',
-      async handle(page) {
-        const error = await page.verify();
-        if (error) await renderOutcome(deps, page, 'setup', error);
-      },
-    },
+    completeRoute(deps, 'setup'),
   ];
 }
 
 /**
- * The waiting page again after "I approved it" did not complete: still waiting (not approved
- * yet, or locked out) keeps the number on the page; any other outcome says why it ended.
+ * "I approved it" (or the page's script, once the answer arrived): completes the setup or the
+ * sign-in with the approved notification; otherwise shows the waiting page again, still waiting
+ * (not approved yet, or locked out: the number stays) or saying why the notification ended.
  */
-export async function renderOutcome(deps: PushPageDeps, page: MethodPage, flow: 'setup' | 'verify', error: MfaError): Promise<void> {
+export function completeRoute(deps: PushPageDeps, flow: 'setup' | 'verify'): MethodRoute {
+  return {
+    method: 'POST',
+    path: flow === 'setup' ? '/setup/push/wait' : '/verify/push',
+    access: flow === 'setup' ? 'enrolling' : 'sign-in',
+    async handle(page) {
+      const error = await page.verify();
+      if (error) await renderOutcome(deps, page, flow, error);
+    },
+  };
+}
+
+async function renderOutcome(deps: PushPageDeps, page: MethodPage, flow: 'setup' | 'verify', error: MfaError): Promise<void> {
   page.retryAfter(error);
   const stillWaiting = error.code === 'push_pending' || error.code === 'locked_out';
   await renderPushWait(deps, page, flow, {

@@ -4,7 +4,7 @@ import type { AttemptRunner } from '../attempt.js';
 import type { MethodPage, MethodRoute } from '../page.js';
 import { signInContext } from './request-context.js';
 import { streamPushResult } from './result-stream.js';
-import { renderOutcome } from './setup-routes.js';
+import { completeRoute } from './setup-routes.js';
 import type { PushPageDeps } from './setup-routes.js';
 import { renderPushWait, rememberChallenge, sessionChallenge } from './wait-page.js';
 
@@ -33,15 +33,7 @@ export function pushVerifyRoutes(deps: PushSignInDeps): MethodRoute[] {
         await renderPushWait(deps, page, 'verify', { challenge });
       },
     },
-    {
-      method: 'POST',
-      path: '/verify/push',
-      access: 'sign-in',
-      async handle(page) {
-        const error = await page.verify();
-        if (error) await renderOutcome(deps, page, 'verify', error);
-      },
-    },
+    completeRoute(deps, 'verify'),
     {
       method: 'GET',
       path: '/verify/push/events',

@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DEFAULTS } from '../../../src/options.js';
 import { startHarness } from '../../support/harness.js';
 import type { Agent, Harness } from '../../support/harness.js';
+import { wrongCode } from '../../support/mfa-flow.js';
+import { startPushHarness } from '../../support/push.js';
+import type { PushHarness } from '../../support/push.js';
 
 // Attack: brute-forcing the 6-digit code (1 in 10^6 per guess) by guessing fast, spreading
 // guesses over many sessions, or signing in again to reset the counter.
@@ -103,5 +106,41 @@ describe('lockout after consecutive wrong codes', () => {
     await h.mfa.admin.unlock(await h.userId());
     const a = await h.halfSignedIn();
     assert.equal((await h.submitCode(a, '/mfa/verify', h.codeFor(secret))).status, 303);
+  });
+});
+
+// Attack: getting around the lockout with a notification approved before the account was
+// locked (by an owner tricked into approving, while the attacker guesses codes in another
+// session): a locked account completes no sign-in, by code or by notification.
+describe('lockout and an already approved notification', () => {
+  let h: PushHarness;
+  beforeEach(async () => {
+    h = await startPushHarness();
+  });
+  afterEach(async () => h.stop());
+
+  it('refuses to complete it while locked (429), keeps the session half signed in, counts nothing', async () => {
+    const { phone, account } = await h.enrolledPushUser();
+    h.clock.advance(60_000);
+    const b = await h.signInToVerify();
+    assert.equal((await h.post(b, '/mfa/verify/push/send', {}, '/mfa/verify')).headers.location, '/mfa/verify/push');
+    const number = await h.shownNumber(b, '/mfa/verify/push');
+    const [challenge] = await phone.waitForChallenges(account, 0);
+    assert.equal(await phone.answer(account, challenge!.id, 'approve', { number }), 'approved');
+
+    const guesser = await h.signInToVerify();
+    const token = await h.csrf(guesser, '/mfa/verify');
+    const wrong = wrongCode(account.totp.secret, h.clock.now());
+    for (let i = 0; i < threshold; i++) await guesser.post('/mfa/verify').type('form').send({ _csrf: token, code: wrong }).redirects(0);
+    const lockedState = await h.store.core.getLockout(await h.userId());
+    assert.equal(lockedState.failures, threshold);
+    assert.ok(lockedState.lockedUntil !== null && lockedState.lockedUntil > h.clock.now());
+
+    const refused = await h.post(b, '/mfa/verify/push', { method: 'push' }, '/mfa/verify/push');
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers['retry-after'], String(durationMs / 1000));
+    assert.deepEqual(await h.store.core.getLockout(await h.userId()), lockedState, 'the refusal neither counts nor resets failures');
+    const home = await b.get('/').redirects(0);
+    assert.equal(home.headers.location, '/mfa/verify', 'still past the password step only');
   });
 });

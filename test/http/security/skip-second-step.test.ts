@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import express from 'express';
+import request from 'supertest';
 import { DEMO_USER } from '../../../example-app/app.js';
+import { MemoryStore } from '../../../src/index.js';
 import { DEFAULTS } from '../../../src/options.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { startHarness } from '../../support/harness.js';
+import { beginTotpSetup, submitCode, totpCode } from '../../support/mfa-flow.js';
+import { createMinimalHost, HOST_USER, OTHER_USER } from '../../support/minimal-host.js';
 import type { Agent, Harness } from '../../support/harness.js';
 
 // Attack: someone who has only the password (phished, reused) goes around the second step:
@@ -191,6 +197,31 @@ describe('skipping the second step', () => {
       const { locations, res } = await fresh.walk(a, '/');
       assert.equal(locations.at(-1), '/mfa/setup');
       assert.doesNotMatch(res.text, /Signed in as/);
+    });
+
+    // Attack: a host that switches users on one session and keeps its data (req.login with
+    // keepSessionInfo: true, e.g. "sign in as" or account switching) must not hand the second
+    // factor one user completed to the next user.
+    it('does not inherit it when the host signs the other user in with keepSessionInfo: true', async () => {
+      const clock = new FakeClock();
+      const { app } = createMinimalHost({ express, store: new MemoryStore({ warn: () => {} }), guarded: true, clock: clock.now });
+      const a = request.agent(app);
+      await a.post('/test-login');
+      const secret = await beginTotpSetup(a);
+      assert.equal((await submitCode(a, '/mfa/setup/totp', totpCode(secret, clock.now()))).status, 303);
+      assert.equal((await a.get('/account')).status, 200);
+
+      assert.equal((await a.post(`/test-login?as=${OTHER_USER.id}&keepSessionInfo=1`)).status, 204);
+      const asBob = await a.get('/account').redirects(0);
+      assert.equal(asBob.status, 303, 'bob did not pass a second factor on this session');
+      assert.equal(asBob.headers.location, '/mfa/setup');
+      assert.equal((await a.get('/account').set('Accept', 'application/json')).status, 401);
+
+      // The session did keep alice's completed factor: signed in as alice again, she needs no second step.
+      await a.post('/test-login?keepSessionInfo=1');
+      const asAlice = await a.get('/account').redirects(0);
+      assert.equal(asAlice.status, 200);
+      assert.deepEqual(asAlice.body, { user: HOST_USER.username });
     });
   });
 });
