@@ -68,7 +68,8 @@ export async function renderSignInPage(
   const factors = listed ?? (await confirmedFactors(pages, userId));
   const methods = pages.registry.signInMethods();
   const notices = (await Promise.all(methods.map((m) => m.parts.signIn!.notices?.(userId) ?? []))).flat();
-  const phishingResistantOnly = needsPhishingResistant(pages, req, userId);
+  const pending = pendingFor(req, userId, pages.options.clock(), pages.options.pendingTtlMs);
+  const phishingResistantOnly = pending?.phishingResistant === true;
   const offered = await offers(pages, userId, factors, phishingResistantOnly);
   const token = csrfToken(req, pages.options.random);
   const part = ({ view, locals }: ViewPart, extra: Record<string, unknown>) => pages.views.renderPart(view, { ...locals, ...extra, csrfToken: token });
@@ -76,17 +77,21 @@ export async function renderSignInPage(
     title: 'Verify your identity',
     error: error?.message ?? null,
     phishingResistantOnly,
+    reverify: pending?.reverify === true,
     notices: notices.map((n) => part(n, {})),
-    options: offered.map((o, i) => part(o.part, {
-      error: error?.message ?? null,
-      last: i === offered.length - 1,
-      // The first method offered before this one, for "Can't use your mobile app?".
-      previousNoun: i === 0 ? null : offered[0]!.noun,
+    // The user's default may come first ("Make default"), so a block cannot assume its neighbours:
+    // each learns whether the next one is another way to use the same thing ("Or enter a code"),
+    // and the page separates blocks of different things.
+    options: offered.map((o, i) => ({
+      html: part(o.part, {
+        error: error?.message ?? null,
+        last: i === offered.length - 1,
+        sameNext: offered[i + 1]?.noun === o.noun,
+        // The first method offered before this one, for "Can't use your mobile app?".
+        previousNoun: i === 0 ? null : offered[0]!.noun,
+      }),
+      first: i === 0,
+      separate: i > 0 && offered[i - 1]!.noun !== o.noun,
     })),
   }, error?.status ?? 200);
-}
-
-/** Whether this sign-in is a step-up that only a security key or passkey can complete. */
-export function needsPhishingResistant(pages: Pages, req: Request, userId: string): boolean {
-  return pendingFor(req, userId, pages.options.clock(), pages.options.pendingTtlMs)?.phishingResistant === true;
 }
