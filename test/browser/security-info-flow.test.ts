@@ -8,8 +8,7 @@ import type { BrowserSession } from '../support/browser.js';
 import { screenshotOnPhone, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Agent, Harness } from '../support/harness.js';
-import { postForm } from '../support/mfa-flow.js';
-import { addPhone } from '../support/phone.js';
+import { addPhone, signInByPhone } from '../support/phone.js';
 
 describe('Security info, sessions that end and step-up in a real browser (Chromium)', { skip: chromiumSkipReason() }, () => {
   let t: BrowserHarness;
@@ -146,8 +145,7 @@ describe('Security info, sessions that end and step-up in a real browser (Chromi
     // Deleting the app just now signed out the browser that had used it; this one signs in by phone.
     assert.equal((await elsewhere.get('/').redirects(0)).headers.location, '/login');
     elsewhere = await h.halfSignedIn();
-    await postForm(elsewhere, '/mfa/verify/phone/send', { channel: 'sms' }, '/mfa/verify');
-    assert.equal((await postForm(elsewhere, '/mfa/verify/phone', { code: h.latestCode() })).status, 303);
+    await signInByPhone(elsewhere, h.latestCode);
     assert.equal((await elsewhere.get('/')).status, 200, 'the other browser is signed in');
     await page.getByRole('button', { name: 'Sign out everywhere' }).click();
     await page.getByRole('status').filter({ hasText: 'You were signed out everywhere else' }).waitFor();

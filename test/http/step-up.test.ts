@@ -10,7 +10,7 @@ import { startHarness } from '../support/harness.js';
 import type { Agent, Harness } from '../support/harness.js';
 import { beginTotpSetup, postForm, submitCode, totpCode } from '../support/mfa-flow.js';
 import { createMinimalHost } from '../support/minimal-host.js';
-import { addPhone } from '../support/phone.js';
+import { addPhone, signInByPhone } from '../support/phone.js';
 import { startPushHarness } from '../support/push.js';
 import { DEMO_CODE, demoHost, demoMethod, postJson } from '../support/demo-method.js';
 import type { MfaEvent } from '../../src/events.js';
@@ -74,8 +74,7 @@ describe('mfa.status(req) through the Billing page: amr of each method', () => {
       await addPhone(agent, h.latestCode);
       h.clock.advance(30_000);
       const b = await h.halfSignedIn();
-      await postForm(b, '/mfa/verify/phone/send', { channel }, '/mfa/verify');
-      assert.equal((await postForm(b, '/mfa/verify/phone', { code: h.latestCode() })).status, 303);
+      await signInByPhone(b, h.latestCode, channel);
       assert.match((await b.get('/billing')).text, new RegExp(`with phone \\(amr: ${amr}\\)`));
     });
   }

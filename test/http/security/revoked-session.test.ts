@@ -7,15 +7,12 @@ import { FailingStore } from '../../support/failing-store.js';
 import { formTokenIn, startHarness } from '../../support/harness.js';
 import type { Agent, Harness } from '../../support/harness.js';
 import { csrfIn, postForm } from '../../support/mfa-flow.js';
-import { addPhone } from '../../support/phone.js';
+import { addPhone, signInByPhone } from '../../support/phone.js';
 
 /** Signs a new browser in as alice with a code texted to her backup phone. */
 async function signedInByPhone(h: Harness): Promise<Agent> {
   const a = await h.halfSignedIn();
-  const sent = await postForm(a, '/mfa/verify/phone/send', { channel: 'sms' }, '/mfa/verify');
-  assert.equal(sent.headers.location, '/mfa/verify/phone');
-  const done = await postForm(a, '/mfa/verify/phone', { code: h.latestCode() });
-  assert.equal(done.status, 303, done.text.slice(0, 200));
+  await signInByPhone(a, h.latestCode);
   return a;
 }
 
