@@ -116,7 +116,6 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
   const storeAsGiven = guardStore(options.store, (cause) => {
     emit({ type: 'store.unavailable', userId: null, reason: cause instanceof Error ? cause.message : String(cause) });
   });
-  requireFacets(options.store, [{ feature: 'ending sessions ("Sign out everywhere", revocations; always on)', facets: ['sessionGenerations'], orElse: 'use MemoryStore or SqliteStore' }]);
   const complete = refuseAbsentFacets(storeAsGiven);
   const sessions = new SessionGenerations({
     generations: complete.sessionGenerations,
@@ -139,6 +138,8 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
   const registry: MethodRegistry = new MethodRegistry(methods, {
     options, store, storeAsGiven, box: new SecretBox(options.keys, options.random), attempts, emit, revokeAppPasswords, revokeSessions,
   });
+  // After the methods' own needs, so that a store lacking a method's facet hears about that first.
+  requireFacets(options.store, [{ feature: 'ending sessions ("Sign out everywhere", revocations; always on)', facets: ['sessionGenerations'], orElse: 'use MemoryStore or SqliteStore' }]);
   const pages: Pages = {
     options,
     store,
