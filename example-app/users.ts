@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
+
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -16,6 +18,9 @@ export class UserDirectory {
   readonly #db: Database.Database;
 
   constructor(filename: string) {
+    // Usernames and password hashes: readable by the app's own user only (SQLite gives its -wal
+    // and -shm files the same mode).
+    if (!existsSync(filename)) writeFileSync(filename, '', { mode: 0o600, flag: 'wx' });
     this.#db = new Database(filename);
     this.#db.pragma('journal_mode = WAL');
     this.#db.exec(`CREATE TABLE IF NOT EXISTS users (

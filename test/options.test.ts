@@ -129,8 +129,8 @@ describe('createMfa options', () => {
           scope: resolved.appPasswords.scope,
           rateLimit: resolved.appPasswords.rateLimit,
         },
-        // wakeup is an instance, publicOrigin and sender have no default: none is in DEFAULTS.
-        push: (({ wakeup: _wakeup, publicOrigin: _origin, sender: _sender, ...rest }) => rest)(resolved.push),
+        // wakeup is an instance; publicOrigin, allowedOrigins (null: loopback only) and sender have no default: none is in DEFAULTS.
+        push: (({ wakeup: _wakeup, publicOrigin: _origin, allowedOrigins: _origins, sender: _sender, ...rest }) => rest)(resolved.push),
       },
       DEFAULTS,
     );
@@ -141,6 +141,8 @@ describe('createMfa options', () => {
     assert.equal(DEFAULTS.sessionCheckCacheMs, 1000);
     assert.deepEqual(DEFAULTS.totp, { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 });
     assert.equal(resolved.push.sender, null, 'no Web Push unless configured');
+    assert.equal(resolved.push.publicOrigin, undefined);
+    assert.equal(resolved.push.allowedOrigins, null, 'no origin list: loopback origins only');
     assert.equal(resolved.passport, passport);
     assert.equal(resolved.clock, Date.now);
     assert.deepEqual(resolved.keys, [{ id: 'k1', key: valid.secretKey }]);

@@ -15,13 +15,19 @@ const CLI = fileURLToPath(new URL('../../src/cli/authenticator.js', import.meta.
  * it sends a notification from the setup page whenever the tool asks for one, and types the
  * number the browser shows. Resolves with the exit code and everything printed.
  */
-async function runAsOperator(h: PushHarness, options: { timeoutSeconds: number; sendNotifications: boolean }) {
+async function runAsOperator(h: PushHarness, options: { timeoutSeconds: number; sendNotifications: boolean; pin?: string }) {
   const a = h.browser();
   await h.login(a);
   const { code, url } = await h.beginPushSetup(a);
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.NODE_TEST_CONTEXT;
-  const child = spawn(process.execPath, [CLI, 'conformance', `${h.origin}/mfa`, '--code', code, '--url', url, '--timeout', String(options.timeoutSeconds)], { env });
+  const pinArgs = options.pin === undefined ? [] : ['--pin', options.pin];
+  const child = spawn(process.execPath, [CLI, 'conformance', `${h.origin}/mfa`, '--code', code, '--url', url, '--timeout', String(options.timeoutSeconds), ...pinArgs], { env });
+  /** "Contact me" on the setup page; the first time on a server that requires a PIN, choosing it comes first. */
+  const contact = async () => {
+    const res = await h.post(a, '/mfa/setup/push/contact', {}, '/mfa/setup/push');
+    if (res.headers.location === '/mfa/setup/push/pin') await h.post(a, '/mfa/setup/push/pin', { pin: options.pin, confirm: options.pin }, '/mfa/setup/push/pin');
+  };
   let stdout = '';
   let stderr = '';
   let acting = Promise.resolve();
@@ -32,7 +38,7 @@ async function runAsOperator(h: PushHarness, options: { timeoutSeconds: number; 
     stdout += chunk.toString();
     // The operator's part, in order: one notification per ACTION line, the number when asked.
     for (; actions < (stdout.match(/^ACTION: /gm) ?? []).length; actions++) {
-      if (options.sendNotifications) acting = acting.then(async () => void (await h.post(a, '/mfa/setup/push/contact', {}, '/mfa/setup/push')));
+      if (options.sendNotifications) acting = acting.then(contact);
     }
     for (; numbers < (stdout.match(/Number: /g) ?? []).length; numbers++) {
       acting = acting.then(async () => void child.stdin.write(`${await h.shownNumber(a, '/mfa/setup/push/wait')}\n`));
@@ -60,6 +66,18 @@ describe('npm run authenticator -- conformance <base URL>', () => {
       }
       const done = await h.post(run.browser, '/mfa/setup/push/wait', { method: 'push' }, '/mfa/setup/push/wait');
       assert.equal(done.headers.location, `/mfa${nextSetupStep('/setup/push')}`, 'the approval the tool gave is a real one');
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('answers with the device PIN on a server that requires one', { timeout: 120_000 }, async () => {
+    const h = await startPushHarness({ clock: () => Date.now(), mfaOptions: { push: { requirePin: true } } });
+    try {
+      const run = await runAsOperator(h, { timeoutSeconds: 30, sendNotifications: true, pin: '274951' });
+      assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+      assert.match(run.stdout, /^PASS {2}wrong number: the notification fails$/m);
+      assert.match(run.stdout, /^PASS {2}approve: the right number approves$/m);
     } finally {
       await h.stop();
     }
