@@ -110,8 +110,7 @@ export class SessionGenerations {
   }
 
   /**
-   * The core facet, with every deletion that removed a confirmed factor followed by
-   * factorRemoved(): however a factor goes (Security info, a replaced phone, a method's own
+   * The core facet, with every factor deletion followed by factorRemoved(): however a factor goes (Security info, a replaced phone, a method's own
    * page), the sessions completed with it end on their next request, on every instance.
    */
   watchRemovals<T extends CoreStore>(core: T): T {

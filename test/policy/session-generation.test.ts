@@ -6,6 +6,7 @@ import type { SessionGenerationStore } from '../../src/stores/facets/session-gen
 import { InProcessPushWakeup } from '../../src/push/wakeup.js';
 import type { PushWakeup } from '../../src/push/wakeup.js';
 import type { FactorRecord } from '../../src/stores/facets/core.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 /** One shared "database": generations and factors, counting reads; `hold` parks reads until released. */
@@ -234,6 +235,31 @@ describe('SessionGenerations', () => {
     clock.advance(1000);
     await assert.rejects(sessions.isCurrent('u1', stamp), /database down/);
     await assert.rejects(sessions.stamp('u1', 'f1'), /database down/);
+  });
+
+  // Attack: a method removed by a path other than Security info (a replaced phone number) leaves
+  // the sessions that signed in with it running on other instances.
+  it('watchRemovals(): any deletion through the watched core ends the sessions of that factor on every instance', async () => {
+    const memory = new MemoryStore({ warn: () => {} });
+    const clock = new FakeClock();
+    const wakeup = new InProcessPushWakeup();
+    const make = () => new SessionGenerations({ generations: memory.sessionGenerations, factors: memory.core, wakeup, clock: clock.now, cacheMs: 1000 });
+    const [a, b] = [make(), make()];
+    const core = a.watchRemovals(memory.core);
+    for (const id of ['phone', 'app', 'spare']) {
+      await core.createFactor({ id, userId: 'u1', type: 'totp', label: id, sealedSecret: null, data: {}, createdAt: 0, confirmedAt: 1, lastUsedAt: null, lastStep: null });
+    }
+    const byPhone = await b.stamp('u1', 'phone');
+    const byApp = await b.stamp('u1', 'app');
+    assert.equal(await b.isCurrent('u1', byPhone), true);
+    assert.equal(await core.deleteFactor('u1', 'phone'), true);
+    assert.equal(b.held('u1', byPhone), undefined, 'the other instance dropped what it held');
+    assert.equal(await b.isCurrent('u1', byPhone), false);
+    assert.equal(await b.isCurrent('u1', byApp), true);
+    assert.equal(await core.deleteFactorUnlessLast('u1', 'app'), 'deleted');
+    assert.equal(await b.isCurrent('u1', byApp), false);
+    assert.equal(await core.deleteFactorUnlessLast('u1', 'spare'), 'last');
+    assert.equal((await core.listFactors('u1')).length, 1, 'the other methods pass through to the store');
   });
 
   it('keeps at most maxUsers users and stops listening for the ones it drops', async () => {
