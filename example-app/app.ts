@@ -11,11 +11,13 @@ import { authenticatorRoutes } from './authenticator-routes.js';
 import { endStaleSessions, markSignedIn, SESSION_LIFETIME } from './session-lifetime.js';
 import type { SessionLifetime } from './session-lifetime.js';
 import { UserDirectory } from './users.js';
-import type { User } from './users.js';
+import type { User, Users } from './users.js';
 
-export interface ExampleAppOptions {
+export interface ExampleAppOptions<U extends Users = UserDirectory> {
   /** Directory for the app's SQLite files. */
   dataDir: string;
+  /** The accounts. @default a UserDirectory (SQLite) in dataDir */
+  users?: U;
   /** 32-byte key (hex) sealing TOTP seeds at rest. */
   secretKey: string;
   /** Secret signing the session cookie. */
@@ -60,10 +62,11 @@ const viewsDir = join(here, here.includes(`${join('dist', 'example-app')}`) ? '.
 const repoRoot = join(viewsDir, '..', '..');
 
 /** The sample host app: passport-local sign-in, then passport-mfa's second step. */
-export async function createExampleApp(options: ExampleAppOptions) {
-  const users = new UserDirectory(join(options.dataDir, 'users.db'));
+export async function createExampleApp<U extends Users = UserDirectory>(options: ExampleAppOptions<U>) {
+  const users = options.users ?? (new UserDirectory(join(options.dataDir, 'users.db')) as Users as U);
   // Seed the demo user once; a lookup, not a password check, so start-up does no scrypt work.
-  if (!users.findByUsername(DEMO_USER.username)) await users.create(DEMO_USER.username, DEMO_USER.password);
+  // Instances starting together may both try: create() then finds the name taken, which is fine.
+  if (!(await users.findByUsername(DEMO_USER.username))) await users.create(DEMO_USER.username, DEMO_USER.password);
 
   const store = options.store ?? new SqliteStore({ filename: join(options.dataDir, 'mfa.db') });
   const pp = new passport.Passport();
@@ -94,7 +97,9 @@ export async function createExampleApp(options: ExampleAppOptions) {
   pp.use('mfa', mfa.strategy);
   pp.use('mfa-app-password', mfa.appPasswordStrategy);
   pp.serializeUser<string>((user, done) => done(null, (user as User).id));
-  pp.deserializeUser<string>((id, done) => done(null, users.find(id) ?? false));
+  pp.deserializeUser<string>((id, done) => {
+    Promise.resolve(users.find(id)).then((user) => done(null, user ?? false), done);
+  });
 
   const clock = options.clock ?? Date.now;
   const lifetime = { ...SESSION_LIFETIME, ...options.sessionLifetime };

@@ -43,8 +43,8 @@ export type { RateLimitHit, RateLimitState } from './stores/facets/rate-limits.j
 export { APP_PASSWORD_STRATEGY_NAME } from './passport/app-password-strategy.js';
 export type { AppPasswordSuccessInfo } from './passport/app-password-strategy.js';
 export type { PushOptions } from './push/push-options.js';
-export { InProcessPushWakeup } from './push/wakeup.js';
-export type { PushWakeup } from './push/wakeup.js';
+export { InProcessWakeup } from './transports/wakeup.js';
+export type { Wakeup, WakeupConnectionChange } from './transports/wakeup.js';
 export { WebPushSender } from './push/web-push-sender.js';
 export type { WebPushModule, WebPushSenderOptions } from './push/web-push-sender.js';
 export type { PushMessage, PushSendResult, PushSender } from './push/push-sender.js';

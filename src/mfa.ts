@@ -126,11 +126,15 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
   const storeAsGiven = guardStore(options.store, (cause) => {
     emit({ type: 'store.unavailable', userId: null, reason: cause instanceof Error ? cause.message : String(cause) });
   });
+  // Meanwhile waiters re-read the store every second; the host's monitoring should still hear of it.
+  options.wakeup.onConnectionChange?.(({ connected, error }) => {
+    emit(connected ? { type: 'wakeup.reconnected', userId: null } : { type: 'wakeup.disconnected', userId: null, reason: error?.message });
+  });
   const complete = refuseAbsentFacets(storeAsGiven);
   const sessions = new SessionGenerations({
     generations: complete.sessionGenerations,
     factors: complete.core,
-    wakeup: options.push.wakeup,
+    wakeup: options.wakeup,
     clock: options.clock,
     cacheMs: options.sessionCheckCacheMs,
   });

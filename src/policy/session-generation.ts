@@ -1,4 +1,4 @@
-import type { PushWakeup } from '../push/wakeup.js';
+import type { Wakeup } from '../transports/wakeup.js';
 import type { CoreStore, FactorRecord } from '../stores/facets/core.js';
 import type { SessionGenerationStore } from '../stores/facets/session-generations.js';
 
@@ -16,7 +16,7 @@ export interface SessionGenerationsOptions {
   /** The core store's factor list: a session ends with the factor it completed with. */
   factors: { listFactors(userId: string): Promise<FactorRecord[]> };
   /** Carries "this user's sessions changed" to every instance (the push wake-up channel). */
-  wakeup: PushWakeup;
+  wakeup: Wakeup;
   clock: () => number;
   /**
    * How long one instance trusts what it read, in ms, should a wake-up be lost: the longest a

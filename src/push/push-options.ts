@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { ConfigurationError } from '../errors.js';
 import { isPushSender } from './push-sender.js';
 import type { PushSender } from './push-sender.js';
-import { InProcessPushWakeup } from './wakeup.js';
-import type { PushWakeup } from './wakeup.js';
+import type { Wakeup } from '../transports/wakeup.js';
 
 /** Mobile app → Notification. Each field lists its default. */
 export interface PushOptions {
@@ -41,8 +40,13 @@ export interface PushOptions {
    * @default in development, loopback origins only (http(s)://localhost, 127.0.0.1, [::1], any port)
    */
   allowedOrigins?: string[];
-  /** How waiting devices and browsers are woken. @default new InProcessPushWakeup() (one instance) */
-  wakeup?: PushWakeup;
+  /**
+   * A waiting browser's result stream and a device's long-poll re-read the store this often even
+   * without a wake-up, in ms (0.5 to 25 s), so a wake-up that never arrives (another instance
+   * without a shared `wakeup`, a lost message) costs at most this long; while a shared `wakeup`
+   * is disconnected they re-read every second. @default 2000
+   */
+  pollIntervalMs?: number;
   /**
    * Also tells subscribed devices through a vendor push service that a request is waiting, e.g.
    * `new WebPushSender({ vapidPublicKey, vapidPrivateKey, subject })` (needs the optional `web-push`
@@ -65,7 +69,9 @@ export interface ResolvedPushOptions {
   publicOrigin: string | undefined;
   /** Normalised (URL.origin) origins; null: loopback origins only. */
   allowedOrigins: readonly string[] | null;
-  wakeup: PushWakeup;
+  pollIntervalMs: number;
+  /** The top-level `wakeup` option: how waiting devices and browsers are woken. */
+  wakeup: Wakeup;
   sender: PushSender | null;
 }
 
@@ -80,6 +86,7 @@ export const PUSH_DEFAULTS = {
   denialCooldown: { denials: 3, windowMs: 10 * 60_000, cooldownMs: 10 * 60_000 },
   fraudBlockMs: 24 * 60 * 60_000,
   maxPinFailures: 10,
+  pollIntervalMs: 2_000,
 } as const;
 
 const ms = (min: number, max: number, what: string) =>
@@ -107,10 +114,7 @@ export const pushSchema = z.object({
   maxPinFailures: z.number().int().min(3).max(100).optional(),
   publicOrigin: origin.optional(),
   allowedOrigins: z.array(origin).min(1, 'must list at least one origin, e.g. ["https://app.example"]').optional(),
-  wakeup: z.custom<PushWakeup>(
-    (v) => typeof v === 'object' && v !== null && typeof (v as PushWakeup).publish === 'function' && typeof (v as PushWakeup).subscribe === 'function',
-    { message: 'must implement PushWakeup ({ publish(topic), subscribe(topic, listener) }), e.g. new InProcessPushWakeup()' },
-  ).optional(),
+  pollIntervalMs: ms(500, 25_000, '0.5 to 25 seconds'),
   sender: z.custom<PushSender>(isPushSender, { message: 'must implement PushSender ({ send(subscription, message), allowsEndpoint(endpoint) }), e.g. new WebPushSender({ vapidPublicKey, vapidPrivateKey, subject })' }).optional(),
 }).strict();
 
@@ -119,7 +123,7 @@ export const pushSchema = z.object({
  * URL's origin must be configured: without it only loopback origins would work, which no phone
  * reaches, and a forgotten setting must not wait for the first user to find it.
  */
-export function resolvePush(p: z.infer<typeof pushSchema>): ResolvedPushOptions {
+export function resolvePush(p: z.infer<typeof pushSchema>, wakeup: Wakeup): ResolvedPushOptions {
   const d = PUSH_DEFAULTS;
   if (p.enabled !== false && !p.publicOrigin && !p.allowedOrigins && process.env.NODE_ENV === 'production') {
     throw new ConfigurationError(
@@ -140,7 +144,8 @@ export function resolvePush(p: z.infer<typeof pushSchema>): ResolvedPushOptions 
     maxPinFailures: p.maxPinFailures ?? d.maxPinFailures,
     publicOrigin: p.publicOrigin,
     allowedOrigins: p.allowedOrigins ? p.allowedOrigins.map((o) => new URL(o).origin) : null,
-    wakeup: p.wakeup ?? new InProcessPushWakeup(),
+    pollIntervalMs: p.pollIntervalMs ?? d.pollIntervalMs,
+    wakeup,
     sender: p.sender ?? null,
   };
 }

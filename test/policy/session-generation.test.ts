@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { SessionGenerations, sessionsTopic } from '../../src/policy/session-generation.js';
 import type { SessionStamp } from '../../src/policy/session-generation.js';
 import type { SessionGenerationStore } from '../../src/stores/facets/session-generations.js';
-import { InProcessPushWakeup } from '../../src/push/wakeup.js';
-import type { PushWakeup } from '../../src/push/wakeup.js';
+import { InProcessWakeup } from '../../src/transports/wakeup.js';
+import type { Wakeup } from '../../src/transports/wakeup.js';
 import type { FactorRecord } from '../../src/stores/facets/core.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -55,9 +55,9 @@ class SharedState implements SessionGenerationStore {
 }
 
 /** A wake-up channel that drops everything: what an instance sees when a wake-up is lost. */
-const lostWakeups: PushWakeup = { publish() {}, subscribe: () => () => {} };
+const lostWakeups: Wakeup = { publish() {}, subscribe: () => () => {} };
 
-function instance(state: SharedState, clock: FakeClock, wakeup: PushWakeup = new InProcessPushWakeup(), cacheMs = 1000, maxUsers?: number) {
+function instance(state: SharedState, clock: FakeClock, wakeup: Wakeup = new InProcessWakeup(), cacheMs = 1000, maxUsers?: number) {
   return new SessionGenerations({ generations: state, factors: state, wakeup, clock: clock.now, cacheMs, ...(maxUsers ? { maxUsers } : {}) });
 }
 
@@ -88,7 +88,7 @@ describe('SessionGenerations', () => {
     const state = new SharedState();
     state.addFactor('f1');
     const clock = new FakeClock();
-    const wakeup = new InProcessPushWakeup();
+    const wakeup = new InProcessWakeup();
     const a = instance(state, clock, wakeup);
     const b = instance(state, clock, wakeup);
     const stamp = await a.stamp('u1', 'f1');
@@ -195,7 +195,7 @@ describe('SessionGenerations', () => {
   it('reads the store on every check with cacheMs 0', async () => {
     const state = new SharedState();
     state.addFactor('f1');
-    const sessions = instance(state, new FakeClock(), new InProcessPushWakeup(), 0);
+    const sessions = instance(state, new FakeClock(), new InProcessWakeup(), 0);
     for (let i = 0; i < 3; i++) await sessions.isCurrent('u1', { generation: 0, factorId: 'f1' });
     assert.equal(state.reads, 3);
   });
@@ -242,7 +242,7 @@ describe('SessionGenerations', () => {
   it('watchRemovals(): any deletion through the watched core ends the sessions of that factor on every instance', async () => {
     const memory = new MemoryStore({ warn: () => {} });
     const clock = new FakeClock();
-    const wakeup = new InProcessPushWakeup();
+    const wakeup = new InProcessWakeup();
     const make = () => new SessionGenerations({ generations: memory.sessionGenerations, factors: memory.core, wakeup, clock: clock.now, cacheMs: 1000 });
     const [a, b] = [make(), make()];
     const core = a.watchRemovals(memory.core);
@@ -264,7 +264,7 @@ describe('SessionGenerations', () => {
 
   it('keeps at most maxUsers users and stops listening for the ones it drops', async () => {
     const state = new SharedState();
-    const wakeup = new InProcessPushWakeup();
+    const wakeup = new InProcessWakeup();
     const sessions = instance(state, new FakeClock(), wakeup, 1000, 2);
     for (const user of ['u1', 'u2', 'u3']) await sessions.isCurrent(user, { generation: 0, factorId: null });
     assert.equal(sessions.size, 2);

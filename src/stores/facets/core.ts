@@ -42,8 +42,8 @@ export interface CoreStore {
    * `DELETE FROM factors WHERE id = :id AND user_id = :userId AND (confirmed_at IS NULL
    *  OR EXISTS (SELECT 1 FROM factors WHERE user_id = :userId AND id <> :id AND confirmed_at IS NOT NULL))`
    * is enough where writers are serialised (SQLite). Under PostgreSQL's READ COMMITTED two such
-   * DELETEs would each still see the other's row: run it in a transaction that first locks the
-   * user's rows (`SELECT id FROM factors WHERE user_id = :userId FOR UPDATE`).
+   * DELETEs would each still see the other's row: run it in a transaction that first takes a
+   * per-user lock (`pg_advisory_xact_lock`, or `SELECT … FROM factors WHERE user_id = :userId FOR UPDATE`).
    */
   deleteFactorUnlessLast(userId: string, id: string): Promise<'deleted' | 'not_found' | 'last'>;
 

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import session from 'express-session';
 import request from 'supertest';
 import { createExampleApp } from '../../../example-app/app.js';
-import { InProcessPushWakeup } from '../../../src/push/wakeup.js';
-import type { PushWakeup } from '../../../src/push/wakeup.js';
+import { InProcessWakeup } from '../../../src/transports/wakeup.js';
+import type { Wakeup } from '../../../src/transports/wakeup.js';
 import { SqliteStore } from '../../../src/stores/sqlite/sqlite-store.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { SECRET_KEY, SESSION_SECRET } from '../../support/harness.js';
@@ -15,21 +15,21 @@ import { beginTotpSetup, postForm, submitCode, totpCode } from '../../support/mf
 import { DEMO_USER } from '../../../example-app/app.js';
 
 /** Drops every wake-up: an instance whose shared channel lost a message. */
-const lostWakeups: PushWakeup = { publish() {}, subscribe: () => () => {} };
+const lostWakeups: Wakeup = { publish() {}, subscribe: () => () => {} };
 
 /**
  * Two instances of the example app behind one load balancer: one SQLite file, one session store,
  * one clock, and the wake-up channel given (shared, or one that loses every message).
  */
-async function twoInstances(wakeupOf: (shared: PushWakeup) => [PushWakeup, PushWakeup]) {
+async function twoInstances(wakeupOf: (shared: Wakeup) => [Wakeup, Wakeup]) {
   const dataDir = mkdtempSync(join(tmpdir(), 'passport-mfa-instances-'));
   const clock = new FakeClock();
   const sessionStore = new session.MemoryStore();
-  const [wakeupA, wakeupB] = wakeupOf(new InProcessPushWakeup());
-  const make = (wakeup: PushWakeup) => createExampleApp({
+  const [wakeupA, wakeupB] = wakeupOf(new InProcessWakeup());
+  const make = (wakeup: Wakeup) => createExampleApp({
     dataDir, secretKey: SECRET_KEY, sessionSecret: SESSION_SECRET, clock: clock.now, sessionStore, onEvent: () => {},
     store: new SqliteStore({ filename: join(dataDir, 'mfa.db') }),
-    mfaOptions: { push: { wakeup } },
+    mfaOptions: { wakeup },
   });
   const a = await make(wakeupA);
   const b = await make(wakeupB);
