@@ -4,7 +4,8 @@ import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import { buildEnrollmentUri } from '../../src/push/enrollment-uri.js';
 import { chromiumSkipReason, openBrowser } from '../support/browser.js';
-import { signIn, skipOptionalSetupSteps, submitCode } from '../support/browser-steps.js';
+import { axeViolations } from '../support/axe.js';
+import { screenshotOnPhone, signIn, skipOptionalSetupSteps, submitCode } from '../support/browser-steps.js';
 import type { BrowserSession } from '../support/browser.js';
 import { startPushHarness, withoutClosedEventStreams } from '../support/push.js';
 import type { PushHarness } from '../support/push.js';
@@ -198,8 +199,11 @@ describe('push approval with a PIN on the /authenticator page (Chromium, two pag
     await card.getByRole('button', { name: 'Approve' }).click();
     await phone.getByRole('status').filter({ hasText: 'That PIN is not correct, so the sign-in was blocked. 9 attempts left before this account is disabled.' }).waitFor();
     await browser.screenshot('push-14-phone-wrong-pin', phone);
+    assert.deepEqual(await axeViolations(phone), []);
     await page.getByRole('alert').filter({ hasText: 'A wrong number or PIN was entered in the app' }).waitFor();
     await browser.screenshot('push-14b-wrong-pin-refused', page);
+    await screenshotOnPhone(browser, 'push-14b-wrong-pin-refused-390');
+    assert.deepEqual(await axeViolations(page), []);
 
     await page.getByRole('button', { name: 'Send another notification' }).click();
     const retryNumber = (await page.getByLabel('Number to enter').innerText()).trim();
