@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { resolveStepUp, unmetRequirement } from '../policy/step-up.js';
+import { isPlain, resolveStepUp, unmetRequirement } from '../policy/step-up.js';
 import type { StepUpOptions } from '../policy/step-up.js';
 import { isEnrolled } from '../second-step/is-enrolled.js';
 import { completedFor } from '../second-step/session-state.js';
@@ -21,10 +21,11 @@ export function createGuard(pages: Pick<Pages, 'options' | 'store' | 'views' | '
   const { options, store, sessions } = pages;
   return (stepUpOptions) => {
     const requirement = resolveStepUp(stepUpOptions);
+    const plain = isPlain(requirement);
     /** A session that completed the step, current by what this instance holds, meeting the requirement: no promise, no store read. */
     const passes = (req: Request): boolean => {
       const completed = completedFor(req, options.getUserId(req.user!));
-      return completed !== null && sessions.held(completed.userId, completed) === true && unmetRequirement(requirement, completed, options.clock()) === null;
+      return completed !== null && sessions.held(completed.userId, completed) === true && (plain || unmetRequirement(requirement, completed, options.clock()) === null);
     };
     const decide = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
       const completed = await currentCompleted(pages, req);
