@@ -10,6 +10,7 @@ import type { FactorRecord } from '../stores/facets/core.js';
 import { requireFreshSecondFactor } from './access.js';
 import { csrfToken } from './csrf.js';
 import { goToPage } from './flow.js';
+import { describeFactor } from './removal-routes.js';
 import { handle } from './handle.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
@@ -49,7 +50,7 @@ export function manageRoutes(pages: Pages): Router {
     survivesRemovalOf(req, factor.id);
     pages.emit({ type: 'factor.removed', userId, ip: req.ip, factorId: factor.id, method: factor.type });
     await registry.ownerOf(factor)?.parts.factorRemoved?.(factor, req.ip);
-    await backToManage(req, res, `${registry.nameOf(factor.type)} was deleted. Anyone signed in with it was signed out.`);
+    await backToManage(req, res, `${await describeFactor(pages, factor)} was deleted. Anyone signed in with it was signed out.`);
   }));
 
   router.get('/manage/factors/:id/rename', handle(pages, async (req, res) => {

@@ -151,6 +151,10 @@ export class ExpressMethodPage implements MethodPage {
     survivesRemovalOf(this.#req, factorId);
   }
 
+  notify(message: string): void {
+    sessionState(this.#req).notice = message;
+  }
+
   async verify(): Promise<MfaError | null> {
     const { pending, enroll } = this.#access;
     if (!pending) throw new PendingExpiredError();

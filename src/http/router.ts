@@ -6,6 +6,7 @@ import { requireCsrf } from './csrf.js';
 import { manageRoutes } from './manage-routes.js';
 import { methodRoutes } from './method-routes.js';
 import type { Pages } from './pages.js';
+import { removalRoutes } from './removal-routes.js';
 import { NotFoundError } from '../errors.js';
 import { sendError } from './respond.js';
 import { securityHeaders } from './security-headers.js';
@@ -40,6 +41,7 @@ export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   router.use(setupRoutes(pages));
   router.use(verifyRoutes(pages));
   router.use(manageRoutes(pages));
+  router.use(removalRoutes(pages));
   router.use(methodRoutes(pages));
   // basePath belongs to this router: an unknown address gets the package's own styled page, not the host's bare 404.
   router.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('There is no page at this address. Check the link, or start again from Security info.')));

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { MfaError } from '../errors.js';
 import type { SignInUser, ViewPart } from '../methods/method.js';
 import type { RegisteredMethod } from '../methods/registry.js';
+import { activeLock } from '../policy/lockout.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import { pendingFor } from '../second-step/session-state.js';
 import { csrfToken } from './csrf.js';
@@ -23,6 +24,11 @@ export async function confirmedFactors(pages: Pages, userId: string): Promise<Fa
 /** What a method's sign-in parts see of the user. */
 export function signInUser(pages: Pages, method: RegisteredMethod, userId: string, factors: readonly FactorRecord[]): SignInUser {
   return { userId, factors, own: pages.registry.acceptedFactors(method, factors) };
+}
+
+/** The shared lockout of this user's second step in force now, or null. */
+export async function lockOf(pages: Pages, userId: string): Promise<{ until: number | null } | null> {
+  return activeLock(await pages.store.core.getLockout(userId), pages.options.clock());
 }
 
 /**
@@ -66,6 +72,15 @@ export async function renderSignInPage(
   listed?: readonly FactorRecord[],
 ): Promise<void> {
   const factors = listed ?? (await confirmedFactors(pages, userId));
+  // Locked: every method would be refused, so none is offered; the page says until when, on every visit.
+  const lock = await lockOf(pages, userId);
+  if (lock) {
+    await renderPage(pages, req, res, 'verify-locked', {
+      title: 'Verification locked',
+      until: lock.until === null ? null : new Date(lock.until).toISOString(),
+    }, error?.status ?? 200);
+    return;
+  }
   const methods = pages.registry.signInMethods();
   const notices = (await Promise.all(methods.map((m) => m.parts.signIn!.notices?.(userId) ?? []))).flat();
   const pending = pendingFor(req, userId, pages.options.clock(), pages.options.pendingTtlMs);

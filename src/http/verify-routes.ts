@@ -3,7 +3,7 @@ import { alreadyDone, goToPage, livePending, requireUserId } from './flow.js';
 import { handle } from './handle.js';
 import { ExpressMethodPage } from './method-page.js';
 import type { Pages } from './pages.js';
-import { confirmedFactors, renderSignInPage, signInOrder, signInUser } from './sign-in-page.js';
+import { confirmedFactors, lockOf, renderSignInPage, signInOrder, signInUser } from './sign-in-page.js';
 
 /** GET /verify: the second step of every later sign-in (and re-verification before changing security info). */
 export function verifyRoutes(pages: Pages): Router {
@@ -17,6 +17,8 @@ export function verifyRoutes(pages: Pages): Router {
     const factors = await confirmedFactors(pages, userId);
     if (factors.length === 0) return goToPage(options, req, res, '/setup');
     const pending = await livePending(options, req, userId);
+    // Nothing is sent (e.g. an automatic notification) while every answer would be refused.
+    if (await lockOf(pages, userId)) return renderSignInPage(pages, req, res, userId, null, factors);
     // A method may answer at once (a notification sent without "Contact me"), unless the user
     // made another method their default.
     const chosen = registry.defaultFactor(factors)?.chosen === true;

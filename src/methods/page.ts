@@ -61,6 +61,8 @@ export interface MethodPage {
    * signed in with it ends, but this one stays signed in.
    */
   removedHere(factorId: string): void;
+  /** What Security info confirms once, the next time it is shown ("App password … revoked."). */
+  notify(message: string): void;
 
   /**
    * Proves this method with the submitted form: runs the attempt runner (an enrollment with

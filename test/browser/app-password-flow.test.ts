@@ -128,8 +128,11 @@ describe('app passwords in a real browser (Chromium)', { skip: chromiumSkipReaso
     await assertFitsCard(page, 'apppw-06-security-info');
     await screenshotOnPhone(browser, 'apppw-06-security-info-390px');
 
-    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('link', { name: 'Revoke' }).click();
+    await page.getByRole('heading', { name: `Revoke “${APP_NAME}”?` }).waitFor();
+    await page.getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('heading', { name: 'Security info' }).waitFor();
+    await page.getByRole('status').filter({ hasText: `App password “${APP_NAME}” was revoked.` }).waitFor();
     assert.equal(await page.getByRole('row').filter({ hasText: APP_NAME }).count(), 0);
     await page.getByText('You have no app passwords.').waitFor();
     await browser.screenshot('apppw-07-revoked');

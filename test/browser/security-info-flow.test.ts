@@ -133,12 +133,17 @@ describe('Security info, sessions that end and step-up in a real browser (Chromi
 
   it('refuses to delete the last method with a clear message', async () => {
     await page.goto(`${base}/mfa/manage`);
-    await row('Mobile app: one-time password').getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('status').filter({ hasText: 'was deleted' }).waitFor();
-    await row('Backup phone').getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('alert').filter({ hasText: 'This is your only sign-in method' }).waitFor();
-    assert.equal(await row('Backup phone').count(), 1);
+    await row('Mobile app: one-time password').getByRole('link', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('status').filter({ hasText: 'was deleted. Anyone signed in with it was signed out.' }).waitFor();
+    await capture('deleted');
+    await row('Backup phone').getByRole('link', { name: 'Delete' }).click();
+    await page.getByRole('heading', { name: /^You can't delete Backup phone/ }).waitFor();
+    await page.getByText('This is your only sign-in method, so it can’t be deleted.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Delete' }).count(), 0);
     await capture('last-method');
+    await page.getByRole('link', { name: 'Back to Security info' }).click();
+    assert.equal(await row('Backup phone').count(), 1);
   });
 
   it('"Sign out everywhere" ends the other browser and keeps this one', async () => {

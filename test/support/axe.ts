@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
@@ -17,4 +18,9 @@ export async function axeViolations(page: Page): Promise<string[]> {
     return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   });
   return violations;
+}
+
+/** Fails on any axe-core violation of the page as it is now, naming the page state. */
+export async function assertAccessible(page: Page, name: string): Promise<void> {
+  assert.deepEqual(await axeViolations(page), [], `${name}: axe-core finds no accessibility violations`);
 }

@@ -71,7 +71,11 @@ export const pushMethod: SecondFactorMethod = {
       verify: (input) => checkPushApproval(push, input),
       signIn: {
         noun: 'your mobile app',
-        offer: async ({ userId, own }) => ((await push.readyFactors(userId, own)).length > 0 ? { view: 'sign-in-push', locals: {} } : null),
+        async offer({ userId, own }) {
+          if ((await push.readyFactors(userId, own)).length === 0) return null;
+          const pause = await push.budget.pause(userId);
+          return { view: 'sign-in-push', locals: { paused: pause && { until: new Date(pause.until).toISOString(), reason: pause.reason } } };
+        },
         notices: (userId) => fraudNotices(store, clock, userId),
         async start(page, { userId, own }) {
           if (!settings.autoSend || page.query.code !== undefined || page.pendingState() !== undefined) return false;

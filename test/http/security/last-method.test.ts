@@ -29,6 +29,18 @@ describe('deleting the last sign-in method', () => {
     assert.equal(json.status, 409);
   });
 
+  it('the page that asks first says it cannot be deleted, and offers no Delete button', async () => {
+    h = await startHarness();
+    const { agent } = await h.enrolledUser();
+    const [only] = await confirmed();
+    const page = await agent.get(`/mfa/manage/factors/${only!.id}/delete`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<h1 id="mfa-title">You can&#39;t delete Mobile app: one-time password \(Authenticator app\)<\/h1>/);
+    assert.match(page.text, /This is your only sign-in method, so it can’t be deleted\./);
+    assert.doesNotMatch(page.text, /<form method="post"/);
+    assert.match(page.text, />Back to Security info</);
+  });
+
   it('allows deleting one of two methods, then refuses the other', async () => {
     h = await startHarness();
     const { agent } = await h.enrolledUser();
