@@ -86,7 +86,7 @@ export class SessionRevokedError extends MfaError {
 /** Deleting this method would leave the account with a password only. */
 export class LastMethodError extends MfaError {
   constructor() {
-    super(409, 'last_method', 'This is your only sign-in method, so it can’t be deleted. Add another method first, then delete this one.');
+    super(409, 'last_method', "This is your only sign-in method, so it can't be deleted. Add another method first, then delete this one.");
   }
 }
 

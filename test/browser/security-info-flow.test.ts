@@ -139,7 +139,7 @@ describe('Security info, sessions that end and step-up in a real browser (Chromi
     await capture('deleted');
     await row('Backup phone').getByRole('link', { name: 'Delete' }).click();
     await page.getByRole('heading', { name: /^You can't delete Backup phone/ }).waitFor();
-    await page.getByText('This is your only sign-in method, so it can’t be deleted.').waitFor();
+    await page.getByText("This is your only sign-in method, so it can't be deleted.").waitFor();
     assert.equal(await page.getByRole('button', { name: 'Delete' }).count(), 0);
     await capture('last-method');
     await page.getByRole('link', { name: 'Back to Security info' }).click();

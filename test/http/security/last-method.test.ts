@@ -19,7 +19,7 @@ describe('deleting the last sign-in method', () => {
     const [only] = await confirmed();
     const res = await postForm(agent, `/mfa/manage/factors/${only!.id}/delete`, {}, '/mfa/manage');
     assert.equal(res.status, 409);
-    assert.match(res.text, /This is your only sign-in method, so it can’t be deleted\. Add another method first, then delete this one\./);
+    assert.match(res.text, /This is your only sign-in method, so it can&#39;t be deleted\. Add another method first, then delete this one\./);
     assert.match(res.text, /<h1 id="mfa-title">Security info<\/h1>/, 'shown on Security info itself');
     assert.deepEqual(await confirmed(), [only]);
     assert.ok(!h.events.some((e) => e.type === 'factor.removed'));
@@ -36,7 +36,7 @@ describe('deleting the last sign-in method', () => {
     const page = await agent.get(`/mfa/manage/factors/${only!.id}/delete`);
     assert.equal(page.status, 200);
     assert.match(page.text, /<h1 id="mfa-title">You can&#39;t delete Mobile app: one-time password \(Authenticator app\)<\/h1>/);
-    assert.match(page.text, /This is your only sign-in method, so it can’t be deleted\./);
+    assert.match(page.text, /This is your only sign-in method, so it can&#39;t be deleted\./);
     assert.doesNotMatch(page.text, /<form method="post"/);
     assert.match(page.text, />Back to Security info</);
   });
