@@ -50,6 +50,12 @@ export interface ExampleAppOptions<U extends Users = UserDirectory> {
    * limits) and req.protocol come from X-Forwarded-For / -Proto. @default false
    */
   trustProxy?: boolean | number | string;
+  /**
+   * The origin people reach the app at, e.g. 'http://localhost:3000' or 'https://demo.example.com':
+   * security keys are registered for its host (webauthn.rpId) and accepted only from it.
+   * @default none (security keys are not offered)
+   */
+  origin?: string;
   /** Mount mfa.streams before the session (tests turn it off to check the waiting page's fallback). @default true */
   mountStreams?: boolean;
 }
@@ -87,6 +93,8 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
       dummyPasswordCheck: (password) => users.dummyCheck(password),
       ...options.appPasswords,
     },
+    // A malformed origin gets an empty rpId, so createMfa() names the problem in its ConfigurationError.
+    ...(options.origin ? { webauthn: { rpId: URL.canParse(options.origin) ? new URL(options.origin).hostname : '', origin: options.origin } } : {}),
     ...options.mfaOptions,
     push: { ...(options.publicOrigin ? { publicOrigin: options.publicOrigin } : {}), ...options.mfaOptions?.push },
   });

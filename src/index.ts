@@ -43,6 +43,7 @@ export type { RateLimitHit, RateLimitState } from './stores/facets/rate-limits.j
 export { APP_PASSWORD_STRATEGY_NAME } from './passport/app-password-strategy.js';
 export type { AppPasswordSuccessInfo } from './passport/app-password-strategy.js';
 export type { PushOptions } from './push/push-options.js';
+export type { UserVerification, WebAuthnOptions } from './methods/webauthn/webauthn-options.js';
 export { InProcessWakeup } from './transports/wakeup.js';
 export type { Wakeup, WakeupConnectionChange } from './transports/wakeup.js';
 export { WebPushSender } from './push/web-push-sender.js';

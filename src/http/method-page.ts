@@ -155,7 +155,7 @@ export class ExpressMethodPage implements MethodPage {
     sessionState(this.#req).notice = message;
   }
 
-  async verify(): Promise<MfaError | null> {
+  async verify(then: { then?: string } = {}): Promise<MfaError | null> {
     const { pending, enroll } = this.#access;
     if (!pending) throw new PendingExpiredError();
     const result = await verifySecondStep(this.#pages, this.#req, this.#req.user!, pending, this.#method, enroll);
@@ -164,9 +164,17 @@ export class ExpressMethodPage implements MethodPage {
       return result.error;
     }
     const { options } = this.#pages;
-    const location = enroll ? options.basePath + this.nextSetupPage() : safeReturnTo(result.returnTo, options.defaultReturnTo);
+    const location = enroll
+      ? options.basePath + this.nextSetupPage()
+      : then.then !== undefined
+        ? options.basePath + then.then
+        : safeReturnTo(result.returnTo, options.defaultReturnTo);
     redirect(this.#req, this.#res, location);
     return null;
+  }
+
+  get returnTo(): string {
+    return safeReturnTo(sessionState(this.#req).pending?.returnTo ?? sessionState(this.#req).returnTo, this.#pages.options.defaultReturnTo);
   }
 
   nextSetupPage(): string {

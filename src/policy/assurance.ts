@@ -41,7 +41,7 @@ export interface MfaStatus {
   userId: string;
   /** Id of the method that completed the step ('totp', 'push', 'phone', 'webauthn', ...). */
   method: string;
-  /** The factor (the app, device, phone or key) that completed it; null once that factor was deleted in this very session. */
+  /** The factor (the app, device, phone or key) that completed it; null for a recovery code, and once that factor was deleted in this very session. */
   factorId: string | null;
   /** When the step completed, in ms since the epoch (`auth_time` is `Math.floor(at / 1000)`). */
   at: number;

@@ -62,10 +62,14 @@ export class SessionGenerations {
     this.#o = { maxUsers: DEFAULT_MAX_USERS, ...options };
   }
 
-  /** The stamp to record now for `userId`, read from the store itself (never from the cache). */
+  /**
+   * The stamp to record now for `userId`, read from the store itself (never from the cache). A
+   * `factorId` that is no confirmed factor of the user (recovery codes keep no factor record) is
+   * not watched: the stamp's factorId is then null.
+   */
   async stamp(userId: string, factorId: string | null): Promise<SessionStamp> {
     const snapshot = await this.#fresh(userId);
-    return { generation: snapshot.generation, factorId };
+    return { generation: snapshot.generation, factorId: factorId !== null && snapshot.factorIds.has(factorId) ? factorId : null };
   }
 
   /**

@@ -4,7 +4,7 @@ import type { Locator, Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { assertFitsCard, scanQr, screenshotOnPhone, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { assertFitsCard, passRecoveryCodes, screenshotOnPhone, setUpOneTimePassword, startBrowserHarness } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import { basic } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
@@ -36,12 +36,8 @@ describe('app passwords in a real browser (Chromium)', { skip: chromiumSkipReaso
   after(() => t?.stop());
 
   it('reaches the app-passwords step after the mobile app and a skipped backup phone', async () => {
-    await page.goto(`${base}/`);
-    await signIn(page);
-    await page.getByRole('radio', { name: 'One-time password' }).check();
-    await page.getByRole('button', { name: 'Set up' }).click();
-    const secret = new URL(await scanQr(page.getByAltText('QR code'))).searchParams.get('secret') ?? '';
-    await submitCode(page, h.codeFor(secret));
+    await setUpOneTimePassword(page, base, h.codeFor);
+    await passRecoveryCodes(page);
     await page.getByRole('heading', { name: 'Add a backup phone' }).waitFor();
     await page.getByRole('button', { name: 'Skip' }).click();
 

@@ -5,7 +5,7 @@ import { DEMO_USER } from '../../example-app/app.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
 import { axeViolations } from '../support/axe.js';
-import { screenshotOnPhone, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { passRecoveryCodes, screenshotOnPhone, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 import { codeIn, UK_MOBILE } from '../support/phone.js';
@@ -29,6 +29,7 @@ describe('backup phone in a real browser (Chromium)', { skip: chromiumSkipReason
     await page.getByRole('button', { name: 'Set up' }).click();
     const secret = (await page.locator('.mfa-secret').innerText()).replace(/\s/g, '');
     await submitCode(page, h.codeFor(secret));
+    await passRecoveryCodes(page);
 
     await page.getByRole('heading', { name: 'Add a backup phone' }).waitFor();
     assert.equal(await page.getByLabel('Country').inputValue(), 'US', 'Chromium sends Accept-Language en-US');

@@ -71,6 +71,15 @@ describe('SessionGenerations', () => {
     assert.equal(await sessions.isCurrent('u1', stamp), true);
   });
 
+  it('watches no factor for a step completed by something that is not a confirmed factor (a recovery code)', async () => {
+    const state = new SharedState();
+    state.addFactor('f1');
+    const sessions = instance(state, new FakeClock());
+    const stamp = await sessions.stamp('u1', 'recovery_code');
+    assert.deepEqual(stamp, { generation: 0, factorId: null });
+    assert.equal(await sessions.isCurrent('u1', stamp), true);
+  });
+
   // Attack: a session signed in before "Sign out everywhere" (or "This wasn't me") keeps working.
   it('refuses a revoked session on the very next check of the same instance', async () => {
     const state = new SharedState();
