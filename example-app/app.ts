@@ -206,6 +206,18 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
     page(req, res, 'home', { username: (req.user as User).username, mfaBase: '/mfa' });
   });
 
+  // A sensitive page: the second step must be at most 5 minutes old (a step-up otherwise).
+  app.get('/billing', requireLogin, mfa.requireSecondFactor({ maxAge: '5m' }), async (req, res, next) => {
+    try {
+      const status = await mfa.status(req);
+      if (!status) return void res.redirect(303, '/login');
+      const verifiedAt = new Date(status.at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+      page(req, res, 'billing', { verifiedAt, method: status.method, amr: status.amr.join(' ') });
+    } catch (error) {
+      next(error);
+    }
+  });
+
   /** Development aid: what the outbox transport "sent", so the phone flow works on one machine. */
   app.get('/outbox', (req, res) => {
     const entries = outbox.entries().map((e) => {

@@ -4,6 +4,8 @@ export { DEFAULTS } from './options.js';
 export type { MfaOptions, PhoneChange } from './options.js';
 export { GEOGRAPHIC_COUNTRIES } from './methods/phone/phone-number.js';
 export type { MfaEvent } from './events.js';
+export type { AmrValue, Assurance, MfaStatus } from './policy/assurance.js';
+export type { StepUpOptions } from './policy/step-up.js';
 export * from './errors.js';
 export type { FacetName, MfaStore } from './stores/mfa-store.js';
 export type { CoreStore, FactorRecord, LockoutState, FailurePolicy } from './stores/facets/core.js';

@@ -4,7 +4,7 @@ import type { MfaError } from '../errors.js';
 import type { EventStream, MethodPage, MethodRoute } from '../methods/page.js';
 import type { RegisteredMethod } from '../methods/registry.js';
 import { formBody } from '../second-step/form-body.js';
-import { pendingFor, sessionState } from '../second-step/session-state.js';
+import { pendingFor, sessionState, survivesRemovalOf } from '../second-step/session-state.js';
 import type { PendingSecondFactor } from '../second-step/session-state.js';
 import { verifySecondStep } from '../second-step/verify-second-step.js';
 import type { FactorRecord } from '../stores/facets/core.js';
@@ -145,6 +145,10 @@ export class ExpressMethodPage implements MethodPage {
     const state = sessionState(this.#req);
     const { [this.#method.id]: _previous, ...others } = state.methods ?? {};
     state.methods = value === undefined ? others : { ...others, [this.#method.id]: { userId: this.userId, value } };
+  }
+
+  removedHere(factorId: string): void {
+    survivesRemovalOf(this.#req, factorId);
   }
 
   notify(message: string): void {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { NotFoundError } from '../errors.js';
+import { LastMethodError, NotFoundError } from '../errors.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import { requireFreshSecondFactor } from './access.js';
 import { handle } from './handle.js';
@@ -24,6 +24,17 @@ export function removalRoutes(pages: Pages): Router {
     const factor = confirmed.find((f) => f.id === req.params.id);
     if (!factor) throw new NotFoundError('That method does not exist.');
     const name = await describeFactor(pages, factor);
+    if (confirmed.length === 1 && !options.allowRemovingLastMethod) {
+      await renderPage(pages, req, res, 'manage-confirm', {
+        title: `You can't delete ${name}`,
+        heading: `You can't delete ${name}`,
+        consequence: new LastMethodError().message,
+        warnings: [],
+        action: null,
+        cancelHref: `${options.basePath}/manage`,
+      });
+      return;
+    }
     await renderPage(pages, req, res, 'manage-confirm', {
       title: `Delete ${name}?`,
       heading: `Delete ${name}?`,

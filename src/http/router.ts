@@ -10,6 +10,7 @@ import { removalRoutes } from './removal-routes.js';
 import { NotFoundError } from '../errors.js';
 import { sendError } from './respond.js';
 import { securityHeaders } from './security-headers.js';
+import { endRevokedSessions } from './session-check.js';
 import { setupRoutes } from './setup-routes.js';
 import { verifyRoutes } from './verify-routes.js';
 
@@ -35,6 +36,7 @@ export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   if (deviceApi) router.use('/device', deviceApi);
   router.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }));
   router.use(express.json({ limit: BODY_LIMIT }));
+  router.use(endRevokedSessions(pages));
   router.use(requireCsrf);
   router.use(setupRoutes(pages));
   router.use(verifyRoutes(pages));

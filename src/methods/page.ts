@@ -56,6 +56,11 @@ export interface MethodPage {
   sessionState<T>(): T | undefined;
   /** Replaces it (undefined deletes it). Saved with the answer. */
   setSessionState(value: unknown): void;
+  /**
+   * This request deleted `factorId` (e.g. a phone number replaced): every other session that
+   * signed in with it ends, but this one stays signed in.
+   */
+  removedHere(factorId: string): void;
   /** What Security info confirms once, the next time it is shown ("App password … revoked."). */
   notify(message: string): void;
 

@@ -26,7 +26,8 @@ describe('Security info asks before deleting or revoking (Chromium)', { skip: ch
   };
 
   before(async () => {
-    t = await startBrowserHarness();
+    // The only method can be deleted only where the host allows it (test/browser/security-info-flow.test.ts shows the refusal).
+    t = await startBrowserHarness({ mfaOptions: { allowRemovingLastMethod: true } });
     ({ h, base, browser, page } = t);
     await page.goto(`${base}/`);
     await signIn(page);

@@ -13,7 +13,8 @@ describe('asking before a method is deleted or an app password revoked', () => {
   let h: Harness;
   let alice: Agent;
   before(async () => {
-    h = await startHarness();
+    // The only method's page offers "Delete" only where the host allows it (test/http/security/last-method.test.ts).
+    h = await startHarness({ mfaOptions: { allowRemovingLastMethod: true } });
     ({ agent: alice } = await h.enrolledUser());
   });
   after(async () => h.stop());

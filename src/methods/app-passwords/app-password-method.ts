@@ -1,4 +1,4 @@
-import { AppPasswordLimitError, ConfigurationError, InvalidInputError } from '../../errors.js';
+import { AppPasswordLimitError, ConfigurationError } from '../../errors.js';
 import { deriveSubkey } from '../../crypto/derive-key.js';
 import { hmacSha256 } from '../../crypto/hmac.js';
 import { randomId } from '../../crypto/random.js';
@@ -9,6 +9,7 @@ import type { ResolvedAppPasswordOptions } from '../../options.js';
 import type { AppPasswordRecord, AppPasswordStore } from '../../stores/facets/app-passwords.js';
 import { facetProblems, hasFacets } from '../../stores/mfa-store.js';
 import type { MfaStore } from '../../stores/mfa-store.js';
+import { validateDisplayName } from '../display-name.js';
 
 /** The id of the app-password credential: the `method` of its events and of the Basic strategy's success. */
 export const APP_PASSWORD_ID = 'app_password';
@@ -19,7 +20,6 @@ export const APP_PASSWORD_ENTROPY_BITS = CODE.entropyBits;
 const HMAC_KEY_PURPOSE = 'app-password-hmac/v1';
 /** A use is written at most this often per password: "last used" to the minute, not a write per request. */
 const TOUCH_EVERY_MS = 60_000;
-const NAME_MAX = 64;
 /** The store facets app passwords need: their own, and the rate limits of failed Basic attempts. */
 const FACETS = ['appPasswords', 'rateLimits'] as const;
 
@@ -121,14 +121,7 @@ export class AppPasswordMethod {
 
 /** Trimmed, 1 to 64 printable characters; throws InvalidInputError with a message for the form. */
 export function validateAppPasswordName(input: unknown): string {
-  const name = typeof input === 'string' ? input.normalize('NFC').trim() : '';
-  const length = [...name].length;
-  if (length < 1 || length > NAME_MAX) {
-    throw new InvalidInputError(`Give the app password a name of 1 to ${NAME_MAX} characters, e.g. "Outlook on my laptop".`, 'invalid_name');
-  }
-  // \p{C}: control, format (e.g. bidi overrides), surrogate, private-use and unassigned code points.
-  if (/\p{C}/u.test(name)) throw new InvalidInputError('The name can contain only printable characters.', 'invalid_name');
-  return name;
+  return validateDisplayName(input, 'app password', 'Outlook on my laptop');
 }
 
 /** Accepts what users type or paste (any case, dashes or spaces between groups); null when it cannot be one. */

@@ -20,6 +20,8 @@ export const recoveryCodeMethod: SecondFactorMethod = {
   setup: { kind: 'follow-up', page: '/setup/recovery-codes', position: 5 },
   // Last: the way in when nothing else is at hand.
   signInRank: 90,
+  // RFC 8176: a single-use code; it can be relayed like any code, so not phishing-resistant.
+  assurance: { amr: ['otp'], phishingResistant: false },
   create({ options, store, emit }) {
     const codes = new RecoveryCodes({ store: store.recoveryCodes, keys: options.keys, random: options.random });
     return {

@@ -1,5 +1,6 @@
 import { InvalidInputError, VerificationFailedError } from '../../errors.js';
 import type { MfaError } from '../../errors.js';
+import type { AmrValue } from '../../policy/assurance.js';
 import type { CheckResult, VerifyInput } from '../method.js';
 import { validateKeyName } from './key-name.js';
 import type { SecurityKeyFailure, SecurityKeys } from './security-keys.js';
@@ -20,10 +21,20 @@ export async function checkSecurityKey(keys: SecurityKeys, input: VerifyInput): 
       return { ok: false, reason: 'invalid_name', error, counts: false };
     }
     const result = await keys.register(factor, { response: body.response, state, name });
-    return result.ok ? { ok: true, factorId: factor.id } : failure(result.reason);
+    return result.ok ? { ok: true, factorId: factor.id, amr: keyAmr(result.key.multiDevice) } : failure(result.reason);
   }
   const result = await keys.signIn(input.userId, input.factors, { response: body.response, state });
-  return result.ok ? { ok: true, factorId: result.factorId } : failure(result.reason);
+  return result.ok ? { ok: true, factorId: result.factorId, amr: keyAmr(result.multiDevice) } : failure(result.reason);
+}
+
+/**
+ * RFC 8176 values of a key's answer: proof of possession of a key ('pop') by a user who was
+ * present ('user'), the key bound to one device ('hwk') or a passkey synced between devices and
+ * so held in software somewhere ('swk'). Attestation is not asked for, so 'hwk' is what the
+ * authenticator says of itself (not backed up), not a certified claim.
+ */
+function keyAmr(multiDevice: boolean): AmrValue[] {
+  return [multiDevice ? 'swk' : 'hwk', 'pop', 'user'];
 }
 
 /**

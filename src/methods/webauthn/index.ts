@@ -28,6 +28,9 @@ export const securityKeyMethod: SecondFactorMethod = {
     done: "Your security key is registered. From now on we'll ask for it when you sign in.",
   },
   signInRank: 5,
+  // The only phishing-resistant method: the browser binds the key's answer to this site's origin.
+  // Each sign-in reports 'hwk' or 'swk' (a synced passkey) from the key's own flags.
+  assurance: { amr: ['hwk', 'pop', 'user'], phishingResistant: true },
   options: webAuthnOptions,
   create({ options, store }) {
     const settings = options.webauthn!;
