@@ -36,6 +36,9 @@ describe('Security info asks before deleting or revoking (Chromium)', { skip: ch
     await submitCode(page, h.codeFor(secret));
     await skipOptionalSetupSteps(page);
     await page.getByRole('link', { name: 'Done' }).click();
+    // The home page loads completely before the first test navigates away (an aborted stylesheet would count as a problem).
+    await page.waitForURL(`${base}/`);
+    await page.waitForLoadState('load');
   });
   after(() => t?.stop());
 

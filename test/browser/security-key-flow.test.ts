@@ -23,6 +23,8 @@ async function look(browser: BrowserSession, name: string): Promise<void> {
 
 /** Signs the demo user out and in again with the password, to the verify page. */
 async function passwordAgain(page: Page, base: string): Promise<void> {
+  // Every response refreshes the session cookie: let the page's last ones arrive before clearing it.
+  await page.waitForLoadState('load');
   await page.context().clearCookies();
   await page.goto(`${base}/`);
   await signIn(page);

@@ -158,4 +158,17 @@ describe('security keys over HTTP', () => {
     assert.equal(credential!.name, 'Second try');
     assert.notEqual(credential!.id, 'factor-that-never-was');
   });
+
+  it('stops at webauthn.maxPerUser keys with a message saying what to do', async () => {
+    const limited = await startHarness({ origin: KEY_ORIGIN, mfaOptions: { webauthn: { rpId: 'localhost', origin: KEY_ORIGIN, maxPerUser: 1 } } });
+    try {
+      const user = await userWithKey(limited, new SoftAuthenticator());
+      const again = await chooseSecurityKey(user.agent);
+      assert.equal(again.status, 409);
+      assert.match(again.text, /You already have the most security keys allowed \(1\)\. Delete one you no longer use/);
+      assert.equal((await limited.store.core.listFactors(user.userId)).length, 1, 'no second factor was started');
+    } finally {
+      await limited.stop();
+    }
+  });
 });

@@ -48,7 +48,7 @@ export const securityKeyMethod: SecondFactorMethod = {
       async beginSetup({ userId }) {
         const registered = (await store.core.listFactors(userId)).filter((f) => f.type === SECURITY_KEY_ID && f.confirmedAt !== null);
         if (registered.length >= settings.maxPerUser) {
-          throw new MfaError(409, 'security_key_limit', `You already have ${settings.maxPerUser} security keys, the most allowed. Delete one you no longer use on Security info, then add the new one.`);
+          throw new MfaError(409, 'security_key_limit', `You already have the most security keys allowed (${settings.maxPerUser}). Delete one you no longer use on Security info, then add the new one.`);
         }
         const factorId = randomId(random);
         await store.core.createFactor({
