@@ -5,7 +5,8 @@ import { DEMO_USER } from '../../example-app/app.js';
 import { axeViolations } from '../support/axe.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { screenshotOnPhone, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { screenshotOnPhone, signIn, skipOptionalSetupSteps, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { VirtualAuthenticator } from '../support/virtual-authenticator.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Agent, Harness } from '../support/harness.js';
 import { addPhone, signInByPhone } from '../support/phone.js';
@@ -170,5 +171,45 @@ describe('Security info, sessions that end and step-up in a real browser (Chromi
 
   it('ran every page without console errors, CSP violations or failed loads', () => {
     assert.deepEqual(browser.problems, []);
+  });
+});
+
+describe('a step-up that needs a security key, in a real browser (Chromium, DevTools virtual authenticator)', { skip: chromiumSkipReason() }, () => {
+  let t: BrowserHarness;
+  let page: Page;
+
+  before(async () => {
+    t = await startBrowserHarness({}, { securityKeys: true });
+    ({ page } = t);
+    await VirtualAuthenticator.attach(page);
+    // Needs a security key, used within the last minute.
+    t.h.app.get('/wire', t.h.mfa.requireSecondFactor({ phishingResistant: true, maxAge: '1m' }), (_req, res) => void res.send('wire transfer'));
+  });
+  after(() => t?.stop());
+
+  it('offers only the key, says why, and returns to the page after it', async () => {
+    await page.goto(`${t.base}/`);
+    await signIn(page);
+    await page.getByLabel('How should we contact you?').selectOption({ label: 'Security key' });
+    await page.getByRole('button', { name: 'Set up' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('YubiKey');
+    await page.getByRole('button', { name: 'Register security key' }).click();
+    await skipOptionalSetupSteps(page);
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('heading', { name: `Signed in as ${DEMO_USER.username}` }).waitFor();
+
+    t.h.clock.advance(2 * 60_000);
+    await page.goto(`${t.base}/wire`);
+    assert.equal(new URL(page.url()).pathname, '/mfa/verify');
+    await page.getByText("The page you asked for needs a security key or passkey: other methods can't be used for it.").waitFor();
+    await page.getByRole('button', { name: 'Use security key' }).waitFor();
+    await page.waitForLoadState('load');
+    await t.browser.screenshot('sessions-verify-security-key-step-up');
+    await screenshotOnPhone(t.browser, 'sessions-verify-security-key-step-up-390px');
+    assert.deepEqual(await axeViolations(page), [], 'verify-security-key-step-up: axe-core finds no WCAG 2.1 A/AA violation');
+    await page.getByRole('button', { name: 'Use security key' }).click();
+    await page.getByText('wire transfer').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/wire');
+    assert.deepEqual(t.browser.problems, []);
   });
 });

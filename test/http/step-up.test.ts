@@ -12,6 +12,8 @@ import { beginTotpSetup, postForm, submitCode, totpCode } from '../support/mfa-f
 import { createMinimalHost } from '../support/minimal-host.js';
 import { addPhone, signInByPhone } from '../support/phone.js';
 import { startPushHarness } from '../support/push.js';
+import { assertionFor, halfSignedInAs, KEY_ORIGIN, postAssertion, userWithKey } from '../support/security-key.js';
+import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { DEMO_CODE, demoHost, demoMethod, postJson } from '../support/demo-method.js';
 import type { MfaEvent } from '../../src/events.js';
 import type { SecondFactorMethod } from '../../src/methods/method.js';
@@ -169,7 +171,7 @@ describe('requireSecondFactor({ phishingResistant: true }) with a phishing-resis
     const secret = await beginTotpSetup(setup);
     assert.equal((await submitCode(setup, '/mfa/setup/totp', totpCode(secret, clock.now()))).status, 303);
     assert.equal((await postForm(setup, '/mfa/setup', { contact: 'demo' })).headers.location, '/mfa/setup/demo');
-    assert.equal((await postJson(setup, '/mfa/setup/demo', '/mfa/setup/demo', { code: DEMO_CODE })).body.location, '/mfa/setup/done');
+    assert.equal((await postJson(setup, '/mfa/setup/demo', '/mfa/setup/demo', { code: DEMO_CODE })).body.location, '/mfa/setup/recovery-codes');
 
     clock.advance(30_000);
     const a = request.agent(app) as unknown as Agent;
@@ -190,5 +192,38 @@ describe('requireSecondFactor({ phishingResistant: true }) with a phishing-resis
     assert.equal(status.method, 'demo');
     assert.deepEqual(status.amr, ['hwk', 'user', 'mfa']);
     assert.equal(status.phishingResistant, true);
+  });
+});
+
+describe('requireSecondFactor({ phishingResistant: true }) with a real security key', () => {
+  // Attack: a one-time code relayed by a look-alike site passes a page that needs a phishing-resistant step.
+  it('takes a session signed in with a code through the key, back to the page, with the key’s amr', async () => {
+    const h = await startHarness({ origin: KEY_ORIGIN });
+    try {
+      h.app.get('/keys-only', h.mfa.requireSecondFactor({ phishingResistant: true }), (_req, res) => void res.send('keys only'));
+      const key = new SoftAuthenticator();
+      const user = await userWithKey(h, key, 'Keyring');
+      const secret = await beginTotpSetup(user.agent);
+      assert.equal((await submitCode(user.agent, '/mfa/setup/totp', h.codeFor(secret))).status, 303);
+
+      h.clock.advance(30_000);
+      const a = await halfSignedInAs(h, user);
+      assert.equal((await submitCode(a, '/mfa/verify', h.codeFor(secret))).status, 303);
+      assert.match((await a.get('/billing')).text, /with totp \(amr: otp mfa\)/);
+
+      assert.equal((await a.get('/keys-only').redirects(0)).headers.location, '/mfa/verify');
+      const verify = (await a.get('/mfa/verify')).text;
+      assert.match(verify, />Use security key</);
+      assert.doesNotMatch(verify, /name="code"/, 'no code field');
+      const refused = await submitCode(a, '/mfa/verify', h.codeFor(secret, 1));
+      assert.equal(refused.status, 403, 'a code is refused here');
+
+      const done = await postAssertion(a, await assertionFor(a, key));
+      assert.equal(done.headers.location, '/keys-only');
+      assert.equal((await a.get('/keys-only')).text, 'keys only');
+      assert.match((await a.get('/billing')).text, /with security_key \(amr: hwk pop user mfa\)/);
+    } finally {
+      await h.stop();
+    }
   });
 });
