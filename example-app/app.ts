@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createMfa, OutboxTransport, RateLimitedError, retryAfterSeconds, safeReturnTo, securityHeaders, SqliteStore } from '../src/index.js';
 import type { AppPasswordOptions, AttemptLimitOptions, MfaEvent, MfaOptions, MfaStore, SmsTransport } from '../src/index.js';
 import { authenticatorRoutes } from './authenticator-routes.js';
+import { secondStepPhrase } from './second-step-phrase.js';
 import { endStaleSessions, markSignedIn, SESSION_LIFETIME } from './session-lifetime.js';
 import type { SessionLifetime } from './session-lifetime.js';
 import { UserDirectory } from './users.js';
@@ -202,8 +203,15 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
     req.logout((err) => (err ? next(err) : res.redirect(303, '/login')));
   });
 
-  app.get('/', requireLogin, mfa.requireSecondFactor(), (req, res) => {
-    page(req, res, 'home', { username: (req.user as User).username, mfaBase: '/mfa' });
+  app.get('/', requireLogin, mfa.requireSecondFactor(), async (req, res, next) => {
+    try {
+      // The guard let the request through, so the step is complete; null only if it was revoked since.
+      const status = await mfa.status(req);
+      if (!status) return void res.redirect(303, '/login');
+      page(req, res, 'home', { username: (req.user as User).username, mfaBase: '/mfa', secondStep: secondStepPhrase(status) });
+    } catch (error) {
+      next(error);
+    }
   });
 
   // A sensitive page: the second step must be at most 5 minutes old (a step-up otherwise).

@@ -46,6 +46,12 @@ export interface MfaOptions {
   basePath?: string;
   /** Where a visitor with no first-factor sign-in is sent. @default '/login' */
   loginPath?: string;
+  /**
+   * The host's sign-out route. Every page shows "Sign out" as a form POSTing here with the
+   * `_csrf` field of `mfa.csrf` (check it with `mfa.csrf.verify`); it must lie outside
+   * `basePath`. `false` hides "Sign out" (a host without a POST sign-out route). @default '/logout'
+   */
+  logoutPath?: string | false;
   /** Where to go after the second step when no safe returnTo was remembered. @default '/' */
   defaultReturnTo?: string;
   /**
@@ -58,7 +64,10 @@ export interface MfaOptions {
   strategyName?: string;
   /** Stable id of a signed-in user (req.user). @default user => String(user.id) */
   getUserId?: (user: Express.User) => string;
-  /** Account name shown in authenticator apps. @default user => user.username ?? user.email ?? getUserId(user) */
+  /**
+   * The user's name as people know it: shown in authenticator apps and at the top of every page
+   * ("Signed in as alice"). @default user => user.username ?? user.email ?? getUserId(user)
+   */
   getAccountName?: (user: Express.User) => string;
   /** Lifetime of a half-finished sign-in or enrollment, in ms. @default 600000 (10 minutes) */
   pendingTtlMs?: number;
@@ -170,6 +179,7 @@ export interface PhoneChange {
 export const DEFAULTS = {
   basePath: '/mfa',
   loginPath: '/login',
+  logoutPath: '/logout',
   defaultReturnTo: '/',
   strategyName: 'mfa',
   pendingTtlMs: 10 * 60_000,
@@ -196,6 +206,7 @@ export interface CoreResolvedOptions {
   keys: SealingKey[];
   basePath: string;
   loginPath: string;
+  logoutPath: string | false;
   defaultReturnTo: string;
   passport: PassportLike;
   strategyName: string;
@@ -236,6 +247,7 @@ const coreSchema = z.object({
   ], { message: 'is required: a 32-byte key (64 hex characters) or [{ id, key }, ...]' }),
   basePath: localPath.refine((s) => !s.endsWith('/'), 'must not end with "/"').optional(),
   loginPath: localPath.optional(),
+  logoutPath: z.union([localPath, z.literal(false)], { message: 'must be a same-origin path starting with a single "/", or false' }).optional(),
   defaultReturnTo: localPath.optional(),
   passport: z.custom<PassportLike>((v) => typeof v === 'object' && v !== null && typeof (v as PassportLike).authenticate === 'function' && typeof (v as PassportLike).use === 'function', {
     message: 'must be a Passport instance',
@@ -287,13 +299,22 @@ const coreSchema = z.object({
   onFraudReport: optionalFunction<(report: FraudReport) => void>('report => void'),
 });
 
+function isUnder(path: string, basePath: string): boolean {
+  const pathname = path.split(/[?#]/)[0]!;
+  return pathname === basePath || pathname.startsWith(`${basePath}/`);
+}
+
 /**
  * Validates options and fills defaults; throws ConfigurationError naming each wrong option.
  * `methods` may add options of their own (SecondFactorMethod.options), each under its key.
  */
 export function resolveOptions(input: MfaOptions, methods: readonly SecondFactorMethod[] = Object.values(builtIn)): ResolvedOptions {
   const own = methods.flatMap((m) => (m.options ? [m.options] : []));
-  const schema = coreSchema.extend(Object.fromEntries(own.map((o) => [o.key, o.schema.optional()]))).strict();
+  const schema = coreSchema.extend(Object.fromEntries(own.map((o) => [o.key, o.schema.optional()]))).strict()
+    // The router answers every address under basePath itself, so a sign-out route there is never reached.
+    .refine((o) => typeof o.logoutPath !== 'string' || !isUnder(o.logoutPath, (o.basePath as string | undefined) ?? DEFAULTS.basePath), {
+      path: ['logoutPath'], message: 'must be the host\'s own sign-out route, outside basePath',
+    });
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(options)'}: ${i.message}`);
@@ -309,6 +330,7 @@ export function resolveOptions(input: MfaOptions, methods: readonly SecondFactor
     keys,
     basePath: o.basePath ?? DEFAULTS.basePath,
     loginPath: o.loginPath ?? DEFAULTS.loginPath,
+    logoutPath: o.logoutPath ?? DEFAULTS.logoutPath,
     defaultReturnTo: o.defaultReturnTo ?? DEFAULTS.defaultReturnTo,
     passport: o.passport ?? passportDefault,
     strategyName: o.strategyName ?? DEFAULTS.strategyName,

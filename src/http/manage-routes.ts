@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Request, Response } from 'express';
 import { LastMethodError, NotFoundError } from '../errors.js';
 import type { MfaError } from '../errors.js';
-import { formatDay, formatMinute } from '../format-time.js';
+import { shownDay, shownMinute } from '../format-time.js';
 import { validateDisplayName } from '../methods/display-name.js';
 import type { InfoAction, ViewPart } from '../methods/method.js';
 import { sessionState, survivesRemovalOf } from '../second-step/session-state.js';
@@ -115,6 +115,7 @@ async function renderManagePage(pages: Pages, req: Request, res: Response, userI
   const action = (a: InfoAction) =>
     'href' in a ? { label: a.label, href: options.basePath + a.href } : { label: a.label, action: options.basePath + a.action, fields: Object.entries(a.fields ?? {}) };
   const factors = (await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
+  const now = options.clock();
   const byDefault = registry.defaultFactor(factors);
   const rows = await Promise.all(factors.map(async (f) => {
     const owner = registry.ownerOf(f);
@@ -131,8 +132,8 @@ async function renderManagePage(pages: Pages, req: Request, res: Response, userI
         ...(byDefault && byDefault.factor.id !== f.id && registry.defaultFactor([f]) ? [{ label: 'Make default', action: `${path}/default`, fields: [] }] : []),
       ],
       deleteAction: `${path}/delete`,
-      createdAt: formatDay(f.createdAt),
-      lastUsedAt: formatMinute(f.lastUsedAt),
+      createdAt: shownDay(f.createdAt, now),
+      lastUsedAt: shownMinute(f.lastUsedAt, now),
     };
   }));
   const parts = registry.methods.map((m) => m.parts.securityInfo).filter((p) => p !== undefined);

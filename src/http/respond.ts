@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { MfaError, NotSignedInError, retryAfterSeconds, SessionRevokedError, StoreUnavailableError } from '../errors.js';
 import { saveSession } from '../second-step/session-state.js';
+import { accountContext } from './account.js';
 import { csrfToken } from './csrf.js';
 import { errorTitle } from './error-title.js';
 import type { Pages } from './pages.js';
@@ -18,7 +19,7 @@ export async function renderPage(
   status = 200,
 ): Promise<void> {
   const token = csrfToken(req, pages.options.random);
-  const html = await pages.views.render(page, { error: null, ...locals, csrfToken: token });
+  const html = await pages.views.render(page, { error: null, ...locals, csrfToken: token, account: accountContext(pages.options, req) });
   await saveSession(req);
   res.status(status).type('html').send(html);
 }
@@ -41,7 +42,10 @@ export async function sendError(pages: Renders, req: Request, res: Response, thr
     return;
   }
   try {
-    const html = await pages.views.render('error', { title: errorTitle(error), message, status: error.status, error: null });
+    // A signed-in visitor keeps the account bar, so "Sign out" is there on an error page too.
+    const account = accountContext(pages.options, req);
+    const csrf = account ? { csrfToken: csrfToken(req, pages.options.random) } : {};
+    const html = await pages.views.render('error', { title: errorTitle(error), message, status: error.status, error: null, account, ...csrf });
     res.status(error.status).type('html').send(html);
   } catch {
     res.status(error.status).type('text').send(message);

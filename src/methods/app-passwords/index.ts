@@ -1,4 +1,4 @@
-import { formatDay, formatMinute } from '../../format-time.js';
+import { formatDay, shownDay, shownMinute } from '../../format-time.js';
 import type { MethodRegistry } from '../registry.js';
 import type { SecondFactorMethod } from '../method.js';
 import { APP_PASSWORD_ID, AppPasswordMethod } from './app-password-method.js';
@@ -27,8 +27,8 @@ export const appPasswordMethod: SecondFactorMethod = {
           const rows = (await appPasswords.list(userId)).map((p) => ({
             id: p.id,
             name: p.name,
-            createdAt: formatDay(p.createdAt),
-            lastUsedAt: formatMinute(p.lastUsedAt),
+            createdAt: shownDay(p.createdAt, now),
+            lastUsedAt: shownMinute(p.lastUsedAt, now),
             expires: p.expiresAt === null ? 'never' : appPasswords.isExpired(p, now) ? 'expired' : formatDay(p.expiresAt),
           }));
           return { view: 'manage-app-passwords', locals: { appPasswords: rows } };

@@ -9,7 +9,7 @@ import type { SecondFactorMethod } from '../method.js';
 import { TOTP_ID, TotpMethod } from '../totp/totp-method.js';
 import { fraudNotices } from './fraud-notices.js';
 import { checkPushApproval } from './push-check.js';
-import { PUSH_ID, PushMethod } from './push-method.js';
+import { PUSH_DEFAULT_LABEL, PUSH_ID, PushMethod } from './push-method.js';
 import { pushSetupRoutes } from './setup-routes.js';
 import { pushVerifyRoutes, sendSignInNotification } from './verify-routes.js';
 
@@ -85,7 +85,15 @@ export const pushMethod: SecondFactorMethod = {
           return true;
         },
       },
-      securityInfo: { renamable: true },
+      securityInfo: {
+        renamable: true,
+        // A name the user gave wins; until then the phone's own name ("Pixel 8"), sent when it was
+        // activated, tells this app apart from the user's others.
+        async row(factor) {
+          const device = factor.label === PUSH_DEFAULT_LABEL ? await store.push.getDevice(factor.id) : null;
+          return { detail: device?.name ?? factor.label, actions: [] };
+        },
+      },
       routes: [...pushSetupRoutes(deps), ...pushVerifyRoutes(deps)],
       api,
     };

@@ -20,6 +20,8 @@ import type { TotpMethod, TotpProvisioning } from '../totp/totp-method.js';
 
 /** The notification method's id: the `type` of its factors (which also carry a TOTP seed). */
 export const PUSH_ID = 'push';
+/** A new push factor's name, until the user renames it. */
+export const PUSH_DEFAULT_LABEL = 'Mobile app (notification)';
 
 /** Failed activations allowed per activation id, and per client IP per window. */
 const ACTIVATION_LIMITS = { perActivation: 5, perIp: 20, windowMs: 10 * 60_000 } as const;
@@ -77,7 +79,7 @@ export class PushMethod {
   /** Creates an unconfirmed push factor (with its TOTP seed) and its device awaiting activation. */
   async enroll(userId: string, accountName: string): Promise<FactorRecord> {
     const { store, totp, clock, settings } = this.#o;
-    const { factor } = await totp.enroll(userId, accountName, { type: PUSH_ID, label: 'Mobile app (notification)' });
+    const { factor } = await totp.enroll(userId, accountName, { type: PUSH_ID, label: PUSH_DEFAULT_LABEL });
     const device: PushDeviceRecord = {
       id: factor.id,
       userId,
