@@ -53,6 +53,11 @@ describe('createMfa options', () => {
     ['basePath', { basePath: '//evil.com' }],
     ['loginPath', { loginPath: 'https://evil.com/login' }],
     ['loginPath', { loginPath: '/\\evil.com' }],
+    ['logoutPath', { logoutPath: 'https://evil.com/logout' }],
+    ['logoutPath', { logoutPath: '//evil.com/logout' }],
+    ['logoutPath', { logoutPath: true }],
+    ['logoutPath', { logoutPath: '/mfa/logout' }, /outside basePath/],
+    ['logoutPath', { logoutPath: '/account/mfa', basePath: '/account/mfa' }, /outside basePath/],
     ['defaultReturnTo', { defaultReturnTo: '//evil.com' }],
     ['defaultReturnTo', { defaultReturnTo: 'javascript:alert(1)' }],
     ['defaultReturnTo', { defaultReturnTo: '/ home' }],
@@ -110,6 +115,7 @@ describe('createMfa options', () => {
       {
         basePath: resolved.basePath,
         loginPath: resolved.loginPath,
+        logoutPath: resolved.logoutPath,
         defaultReturnTo: resolved.defaultReturnTo,
         strategyName: resolved.strategyName,
         pendingTtlMs: resolved.pendingTtlMs,
@@ -160,6 +166,11 @@ describe('createMfa options', () => {
     const resolved = resolveOptions({ ...valid, lockout: { threshold: 3 }, totp: { digits: 8 } });
     assert.deepEqual(resolved.lockout, { ...DEFAULTS.lockout, threshold: 3 });
     assert.deepEqual(resolved.totp, { ...DEFAULTS.totp, digits: 8 });
+  });
+
+  it('accepts logoutPath false (no "Sign out") and a sign-out route beside basePath', () => {
+    assert.equal(resolveOptions({ ...valid, logoutPath: false }).logoutPath, false);
+    assert.equal(resolveOptions({ ...valid, logoutPath: '/mfa-logout' }).logoutPath, '/mfa-logout');
   });
 
   it('accepts the boundary values (hard limit exactly 100, window 0)', () => {

@@ -4,7 +4,8 @@ import { basic, startHarness } from '../support/harness.js';
 import type { Agent, Harness } from '../support/harness.js';
 import { postForm } from '../support/mfa-flow.js';
 
-const T_CREATED = /<td>Work laptop<\/td>\s*<td>(\d{4}-\d\d-\d\d)<\/td>\s*<td>([^<]+)<\/td>\s*<td>([^<]+)<\/td>/;
+/** A row's name, then each cell's text as the page says it without JavaScript (the `<time>` text, or the cell's own). */
+const T_CREATED = /<td>Work laptop<\/td>\s*<td>(?:<time[^>]*>)?([^<]+)(?:<\/time>)?<\/td>\s*<td>(?:<time[^>]*>)?([^<]+)(?:<\/time>)?<\/td>\s*<td>(?:<time[^>]*>)?([^<]+)(?:<\/time>)?<\/td>/;
 
 describe('app passwords on Security info (/mfa/manage)', () => {
   let h: Harness;
@@ -25,14 +26,14 @@ describe('app passwords on Security info (/mfa/manage)', () => {
     assert.match(res.text, /href="\/mfa\/manage"[^>]*>Done</);
     let row = T_CREATED.exec((await alice.get('/mfa/manage')).text);
     assert.ok(row, 'listed');
-    assert.equal(row[1], new Date(h.clock.now()).toISOString().slice(0, 10));
-    assert.equal(row[2], 'never');
-    assert.equal(row[3], 'never', 'no expiry by default');
+    assert.equal(row[1], '1 Jan 2026');
+    assert.equal(row[2], 'Never');
+    assert.equal(row[3], 'Never', 'no expiry by default');
 
     h.clock.advance(5 * 60_000);
     assert.equal((await h.agent().get('/api/mail').set('Authorization', basic('alice', password!))).status, 200);
     row = T_CREATED.exec((await alice.get('/mfa/manage')).text);
-    assert.equal(row?.[2], `${new Date(h.clock.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+    assert.equal(row?.[2], `Today, ${new Date(h.clock.now()).toISOString().slice(11, 16)} UTC`);
 
     const id = /href="\/mfa\/manage\/app-passwords\/([^/"]+)\/revoke"/.exec((await alice.get('/mfa/manage')).text)![1]!;
     const token = await h.csrf(alice, '/mfa/manage');

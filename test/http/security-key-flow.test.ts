@@ -94,8 +94,8 @@ describe('security keys over HTTP', () => {
     await chooseSecurityKey(a);
     assert.equal((await registerWith(a, second, 'Desk drawer')).status, 303);
     const manage = await a.get('/mfa/manage');
-    assert.match(manage.text, /Security key (<span class="mfa-badge">Default<\/span> )?<span class="mfa-factor-name">Keyring<\/span>/);
-    assert.match(manage.text, /Security key (<span class="mfa-badge">Default<\/span> )?<span class="mfa-factor-name">Desk drawer<\/span>/);
+    assert.match(manage.text, /<span class="mfa-factor-name">Keyring<\/span>( <span class="mfa-badge">Default<\/span>)? <span class="mfa-factor-method">Security key<\/span>/);
+    assert.match(manage.text, /<span class="mfa-factor-name">Desk drawer<\/span>( <span class="mfa-badge">Default<\/span>)? <span class="mfa-factor-method">Security key<\/span>/);
     const id = (await credentials().list(user.userId)).find((c) => c.name === 'Keyring')!.id;
     const renamePath = `/mfa/manage/security-keys/${encodeURIComponent(id)}/rename`;
     assert.ok(manage.text.includes(`href="${renamePath}">Rename<`), 'each key has Rename');

@@ -91,7 +91,7 @@ describe('a method written against the contract plugs in with its folder and one
     assert.match(asset.text, /demo method's browser script/);
     assert.equal((await a.get('/mfa/assets/demo/other.js')).status, 404);
     const info = await a.get('/mfa/manage');
-    assert.match(info.text, /Demo code (<span class="mfa-badge">Default<\/span> )?<span class="mfa-factor-name">#/);
+    assert.match(info.text, /<span class="mfa-factor-name">#[^<]*<\/span>( <span class="mfa-badge">Default<\/span>)? <span class="mfa-factor-method">Demo code<\/span>/);
     assert.match(info.text, /action="\/mfa\/manage\/demo\/rename">\s*<input type="hidden" name="_csrf"[^>]*>\s*<input type="hidden" name="id" value="[^"]+">\s*<button[^>]*>Rename</);
   });
 });

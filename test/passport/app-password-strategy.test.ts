@@ -133,6 +133,6 @@ describe('app password expiry (appPasswords.maxAgeMs)', () => {
     await agent.get('/mfa/manage');
     assert.equal((await h.submitCode(agent, '/mfa/verify', h.codeFor(secret))).status, 303, 'verified again after an hour');
     const manage = await agent.get('/mfa/manage');
-    assert.match(manage.text, /<td>Short-lived<\/td>[\s\S]*?<td>expired<\/td>/);
+    assert.match(manage.text, /<td>Short-lived<\/td>[\s\S]*?<td>Expired<\/td>/);
   });
 });

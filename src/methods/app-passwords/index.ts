@@ -1,4 +1,4 @@
-import { formatDay, shownDay, shownMinute } from '../../format-time.js';
+import { shownDay, shownMinute } from '../../format-time.js';
 import type { MethodRegistry } from '../registry.js';
 import type { SecondFactorMethod } from '../method.js';
 import { APP_PASSWORD_ID, AppPasswordMethod } from './app-password-method.js';
@@ -29,7 +29,7 @@ export const appPasswordMethod: SecondFactorMethod = {
             name: p.name,
             createdAt: shownDay(p.createdAt, now),
             lastUsedAt: shownMinute(p.lastUsedAt, now),
-            expires: p.expiresAt === null ? 'never' : appPasswords.isExpired(p, now) ? 'expired' : formatDay(p.expiresAt),
+            expires: p.expiresAt === null ? 'Never' : appPasswords.isExpired(p, now) ? 'Expired' : shownDay(p.expiresAt, now),
           }));
           return { view: 'manage-app-passwords', locals: { appPasswords: rows } };
         },
