@@ -93,7 +93,7 @@ async function main(): Promise<number> {
     const runs = await loadInTurn<Label>([
       { label: 'no auth', url: `${target.base}/open`, headers: {} },
       { label: 'app password', url: `${target.base}/mail`, headers: { authorization: target.authorization } },
-    ], 'endpoint', ', SqliteStore');
+    ], 'endpoint', { note: ', SqliteStore' });
     report(runs);
     const micro = await microBenchmark(target.strategy, target.authorization);
     console.log(

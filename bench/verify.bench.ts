@@ -1,0 +1,119 @@
+/**
+ * Verification benchmark: passport-mfa's whole second step (POST /mfa/verify with a valid code:
+ * CSRF, lockout, unsealing the seed, ±1 step, the atomic replay refusal, a new session id) against
+ * passport-totp and better-auth's twoFactor, and against a bare otplib endpoint on the same host
+ * stack (Express 5, express-session, Passport). Each system runs in its own process with 400
+ * users enrolled; only verification requests are measured, each on its own half-signed-in session
+ * (the password step is seeded), with 20 concurrent connections, in alternating rounds after a
+ * warm-up. Prints each system's requests/s and the ratios; it does not assert on speed. It exits
+ * non-zero only if the measurement is invalid (a failed verification means the success path was
+ * not what got measured).
+ *
+ * Run: npm run bench:verify   (node dist/bench/verify.bench.js [--cpu-prof=DIR] to profile the servers)
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { abortAfter, badResponses, cpuOf, loadInTurn, rpsOf } from './alternating-load.js';
+import type { Endpoint, Run } from './alternating-load.js';
+import { ask } from './child-process.js';
+import { CPU_COMMAND, seedCommand, USERS } from './verify-protocol.js';
+import type { VerifyServerMessage } from './verify-protocol.js';
+import { VerifyRequests } from './verify-requests.js';
+
+const CONNECTIONS = 20;
+/** Set-up (enrolling 400 users on each system) and the runs take about two minutes. */
+const WATCHDOG_MS = 8 * 60_000;
+const TARGETS = { 'passport-totp': 1.0, 'bare otplib': 0.8 } as const;
+
+const SYSTEMS = {
+  'passport-mfa': 'verify-server-mfa.js',
+  'passport-totp': 'verify-server-passport-totp.js',
+  'better-auth': 'verify-server-better-auth.js',
+  'bare otplib': 'verify-server-bare.js',
+} as const;
+type Label = keyof typeof SYSTEMS;
+
+const profileDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
+
+async function start(label: Label, origin: number) {
+  const child = fork(fileURLToPath(new URL(`./${SYSTEMS[label]}`, import.meta.url)), [String(origin)], {
+    execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label.replace(/\W+/g, '-')}.cpuprofile`] : [],
+  });
+  const ready = await ask<VerifyServerMessage, 'ready'>(child, 'ready');
+  return { label, child, ready, requests: new VerifyRequests(ready, origin) };
+}
+
+type Server = Awaited<ReturnType<typeof start>>;
+
+function endpoint(server: Server): Endpoint<Label> {
+  const { label, child, ready, requests } = server;
+  return {
+    label,
+    url: ready.url,
+    headers: {},
+    successStatus: ready.success,
+    requests: [requests.descriptor()],
+    // As many requests as the best earlier run made in `seconds` (one turn of the users for the
+    // warm-up), each with its own seeded session: runs on a busy machine vary severalfold, and a
+    // request without a session would not measure a verification.
+    async prepare(seconds, earlier) {
+      const rate = Math.max(0, ...earlier.map((r) => r.rps));
+      const count = Math.max(1, Math.ceil((rate * seconds) / USERS)) * USERS;
+      requests.refill((await ask<VerifyServerMessage, 'seeded'>(child, 'seeded', seedCommand(count))).sessions);
+      return count;
+    },
+    cpuMicros: async () => (await ask<VerifyServerMessage, 'cpu'>(child, 'cpu', CPU_COMMAND)).micros,
+  };
+}
+
+function report(runs: Run<Label>[]): void {
+  const rps = (label: Label) => rpsOf(runs, label).median;
+  const cpu = (label: Label) => cpuOf(runs, label);
+  console.table(Object.fromEntries((Object.keys(SYSTEMS) as Label[]).map((label) => [label, {
+    'median verifications/s': Math.round(rps(label)),
+    'passport-mfa/this (verifications/s)': ratio(rps('passport-mfa'), rps(label)),
+    'median server CPU µs/verification': Math.round(cpu(label)),
+    'passport-mfa/this (by CPU per verification)': ratio(cpu(label), cpu('passport-mfa')),
+  }])));
+  for (const [peer, target] of Object.entries(TARGETS) as [Label, number][]) {
+    const byRate = rps('passport-mfa') / rps(peer);
+    const byCpu = cpu(peer) / cpu('passport-mfa');
+    console.log(`ratio passport-mfa/${peer}: ${byRate.toFixed(3)} by verifications/s (medians), ${byCpu.toFixed(3)} by server CPU per verification; target >= ${target}: ${byRate >= target ? 'met' : 'NOT met'} / ${byCpu >= target ? 'met' : 'NOT met'}`);
+  }
+  console.log(`ratio passport-mfa/better-auth: ${ratio(rps('passport-mfa'), rps('better-auth'))} by verifications/s, ${ratio(cpu('better-auth'), cpu('passport-mfa'))} by server CPU per verification`);
+}
+
+const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+
+async function main(): Promise<number> {
+  const origin = Date.now();
+  console.log(`starting ${Object.keys(SYSTEMS).length} servers, each enrolling ${USERS} users…`);
+  const servers: Server[] = [];
+  try {
+    servers.push(...(await Promise.all((Object.keys(SYSTEMS) as Label[]).map((label) => start(label, origin)))));
+    const runs = await loadInTurn(servers.map(endpoint), 'system', { connections: CONNECTIONS, note: `, ${USERS} users per system, verification requests only` });
+    report(runs);
+    const exhausted = servers.reduce((sum, s) => sum + s.requests.exhausted, 0);
+    const bad = badResponses(runs);
+    if (bad > 0 || exhausted > 0) {
+      console.error(`INVALID: ${bad} verifications did not succeed (${exhausted} of them ran out of seeded sessions), so the success path is not what was measured`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await Promise.all(servers.map(({ child }) => stopped(child)));
+  }
+}
+
+/** Disconnects a server and waits for it to exit (its CPU profile, if any, is written then). */
+function stopped(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.disconnect();
+  });
+}
+
+abortAfter(WATCHDOG_MS);
+process.exitCode = await main();
