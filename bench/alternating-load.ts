@@ -40,6 +40,8 @@ export interface LoadOptions {
 
 export interface Run<L extends string> {
   label: L;
+  /** Requests made. */
+  requests: number;
   rps: number;
   p50: number;
   p99: number;
@@ -52,7 +54,9 @@ export interface Run<L extends string> {
 async function load<L extends string>(endpoint: Endpoint<L>, seconds: number, connections: number, earlier: Run<L>[]): Promise<Run<L>> {
   const amount = await endpoint.prepare?.(seconds, earlier);
   const { url, headers, requests } = endpoint;
-  const length = typeof amount === 'number' ? { amount } : { duration: seconds };
+  // autocannon ends a run at its next sample tick: ticks 10 ms apart (not 1 s) time a run of a
+  // set number of requests to the hundredth of a second.
+  const length = typeof amount === 'number' ? { amount, sampleInt: 10 } : { duration: seconds };
   const cpuBefore = await endpoint.cpuMicros?.();
   // Without per-request functions the load generator runs in its own thread, off the main one.
   const result = await autocannon({ url, connections, headers, ...length, ...(requests ? { requests } : { workers: 1 }) });
@@ -61,6 +65,7 @@ async function load<L extends string>(endpoint: Endpoint<L>, seconds: number, co
   const good = endpoint.successStatus === undefined ? total - result.non2xx : (result.statusCodeStats?.[`${endpoint.successStatus}`]?.count ?? 0);
   const run = {
     label: endpoint.label,
+    requests: total,
     rps: total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,

@@ -2,7 +2,8 @@
 // process): Express 5, express-session with its in-memory store, Passport with session support,
 // users in memory. Only what each system adds on top of it differs.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base32 } from '@otplib/plugin-base32-scure';
@@ -15,7 +16,7 @@ import passport from 'passport';
 import request from 'supertest';
 import type { Agent } from '../test/support/mfa-flow.js';
 import { listenOnLocalhost } from '../test/support/local-server.js';
-import { CPU_COMMAND, parseSeedCommand, USERS } from './verify-protocol.js';
+import { CPU_COMMAND, parseSeedCommand, PROFILE_START, PROFILE_STOP, USERS } from './verify-protocol.js';
 import type { SeededSession, VerifyServerMessage } from './verify-protocol.js';
 import { SeededSessions } from './seeded-sessions.js';
 
@@ -69,7 +70,8 @@ export function createVerifyHost() {
 
 /**
  * Listens on 127.0.0.1 and serves the benchmark: reports `ready`, answers each seed command with
- * that many new half-signed-in sessions from `seed` and the CPU command with its CPU time, and stops (calling `stop`) when the
+ * that many new half-signed-in sessions from `seed`, the CPU command with its CPU time, profiles
+ * itself between PROFILE_START and PROFILE_STOP, and stops (calling `stop`) when the
  * benchmark disconnects.
  */
 export async function serveVerifyTarget(
@@ -80,10 +82,23 @@ export async function serveVerifyTarget(
 ): Promise<void> {
   const server = await listenOnLocalhost(app);
   const send = (message: VerifyServerMessage) => process.send!(message);
+  const profiler = new Session();
   process.on('message', (command: string) => {
     if (command === CPU_COMMAND) {
       const { user, system } = process.cpuUsage();
       return send({ type: 'cpu', micros: user + system });
+    }
+    if (command === PROFILE_START) {
+      profiler.connect();
+      return profiler.post('Profiler.enable', () => profiler.post('Profiler.start'));
+    }
+    if (command.startsWith(PROFILE_STOP)) {
+      const file = command.slice(PROFILE_STOP.length);
+      return profiler.post('Profiler.stop', (err, result) => {
+        if (err) throw err;
+        writeFileSync(file, JSON.stringify(result.profile));
+        send({ type: 'profiled', file });
+      });
     }
     const count = parseSeedCommand(command);
     if (count !== null) void seed(count).then((sessions) => send({ type: 'seeded', sessions }));

@@ -13,7 +13,7 @@ export class VerifyRequests {
   readonly #origin: number;
   #queues: SeededSession[][] = [];
   /** Requests built so far: the counted clock's server counts the same requests. */
-  #sent = 0;
+  sent = 0;
   /** Requests sent without a seeded session left for their user. */
   exhausted = 0;
 
@@ -42,7 +42,7 @@ export class VerifyRequests {
   }
 
   next(): { cookie: string; body: string } {
-    const k = this.#sent++;
+    const k = this.sent++;
     const { secrets, clock } = this.#target;
     const user = k % secrets.length;
     const step = clock === 'counted' ? requestStep(this.#origin, k) : Math.floor(Date.now() / PERIOD_MS);

@@ -9,15 +9,17 @@
  * non-zero only if the measurement is invalid (a failed verification means the success path was
  * not what got measured).
  *
- * Run: npm run bench:verify   (node dist/bench/verify.bench.js [--cpu-prof=DIR] to profile the servers)
+ * Run: npm run bench:verify   (node dist/bench/verify.bench.js --cpu-prof=DIR also writes a CPU
+ * profile of each server's runs to DIR)
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { abortAfter, badResponses, cpuOf, loadInTurn, rpsOf } from './alternating-load.js';
 import type { Endpoint, Run } from './alternating-load.js';
 import { ask } from './child-process.js';
-import { CPU_COMMAND, seedCommand, USERS } from './verify-protocol.js';
+import { CPU_COMMAND, PROFILE_START, PROFILE_STOP, seedCommand, USERS } from './verify-protocol.js';
 import type { VerifyServerMessage } from './verify-protocol.js';
 import { VerifyRequests } from './verify-requests.js';
 
@@ -37,11 +39,11 @@ type Label = keyof typeof SYSTEMS;
 const profileDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 
 async function start(label: Label, origin: number) {
-  const child = fork(fileURLToPath(new URL(`./${SYSTEMS[label]}`, import.meta.url)), [String(origin)], {
-    execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label.replace(/\W+/g, '-')}.cpuprofile`] : [],
-  });
+  const child = fork(fileURLToPath(new URL(`./${SYSTEMS[label]}`, import.meta.url)), [String(origin)]);
   const ready = await ask<VerifyServerMessage, 'ready'>(child, 'ready');
-  return { label, child, ready, requests: new VerifyRequests(ready, origin) };
+  if (profileDir) child.send(PROFILE_START);
+  const requests = new VerifyRequests(ready, origin);
+  return { label, child, ready, requests, profiled: () => requests.sent };
 }
 
 type Server = Awaited<ReturnType<typeof start>>;
@@ -92,8 +94,15 @@ async function main(): Promise<number> {
   const servers: Server[] = [];
   try {
     servers.push(...(await Promise.all((Object.keys(SYSTEMS) as Label[]).map((label) => start(label, origin)))));
-    const runs = await loadInTurn(servers.map(endpoint), 'system', { connections: CONNECTIONS, note: `, ${USERS} users per system, verification requests only` });
+    const endpoints = servers.map(endpoint);
+    const runs = await loadInTurn(endpoints, 'system', { connections: CONNECTIONS, note: `, ${USERS} users per system, verification requests only` });
     report(runs);
+    if (profileDir) {
+      for (const { label, child, profiled } of servers) {
+        const { file } = await ask<VerifyServerMessage, 'profiled'>(child, 'profiled', `${PROFILE_STOP}${join(profileDir, `${label.replace(/\W+/g, '-')}.cpuprofile`)}`);
+        console.log(`CPU profile of ${label}'s runs: node scripts/cpu-profile-summary.mjs ${file} --requests=${profiled()}`);
+      }
+    }
     const exhausted = servers.reduce((sum, s) => sum + s.requests.exhausted, 0);
     const bad = badResponses(runs);
     if (bad > 0 || exhausted > 0) {
@@ -106,7 +115,7 @@ async function main(): Promise<number> {
   }
 }
 
-/** Disconnects a server and waits for it to exit (its CPU profile, if any, is written then). */
+/** Disconnects a server and waits for it to exit. */
 function stopped(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
