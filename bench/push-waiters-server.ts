@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { deriveSubkey } from '../src/crypto/derive-key.js';
 import { mintStreamToken } from '../src/push/stream-token.js';
 import { SECRET_KEY } from '../test/support/harness.js';
-import { InProcessPushWakeup, challengeTopic } from '../src/push/wakeup.js';
+import { challengeTopic } from '../src/push/wakeup.js';
+import { InProcessWakeup } from '../src/transports/wakeup.js';
 import { memory } from './child-process.js';
 import type { ServerMessage } from './push-waiters.bench.js';
 import { startSeededPushServer } from './seeded-sessions.js';
@@ -21,8 +22,8 @@ const route = process.argv[3] ?? 'session';
 const streamTokenKey = deriveSubkey({ id: 'k1', key: SECRET_KEY }, 'push-stream-token/v1');
 const send = (message: ServerMessage) => process.send!(message);
 
-const wakeup = new InProcessPushWakeup();
-const { h, sessions } = await startSeededPushServer({ mfaOptions: { push: { wakeup } } });
+const wakeup = new InProcessWakeup();
+const { h, sessions } = await startSeededPushServer({ mfaOptions: { wakeup } });
 
 // The challenges go straight into the store: the push-bombing budget (at most 100 per user per
 // window) rightly refuses 10 000 "Contact me" for one user. Waiting is what is measured here.

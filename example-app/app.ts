@@ -5,15 +5,19 @@ import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMfa, OutboxTransport, safeReturnTo, SqliteStore } from '../src/index.js';
-import type { AppPasswordOptions, MfaEvent, MfaOptions, MfaStore, SmsTransport } from '../src/index.js';
+import { createMfa, OutboxTransport, RateLimitedError, retryAfterSeconds, safeReturnTo, securityHeaders, SqliteStore } from '../src/index.js';
+import type { AppPasswordOptions, AttemptLimitOptions, MfaEvent, MfaOptions, MfaStore, SmsTransport } from '../src/index.js';
 import { authenticatorRoutes } from './authenticator-routes.js';
+import { endStaleSessions, markSignedIn, SESSION_LIFETIME } from './session-lifetime.js';
+import type { SessionLifetime } from './session-lifetime.js';
 import { UserDirectory } from './users.js';
-import type { User } from './users.js';
+import type { User, Users } from './users.js';
 
-export interface ExampleAppOptions {
+export interface ExampleAppOptions<U extends Users = UserDirectory> {
   /** Directory for the app's SQLite files. */
   dataDir: string;
+  /** The accounts. @default a UserDirectory (SQLite) in dataDir */
+  users?: U;
   /** 32-byte key (hex) sealing TOTP seeds at rest. */
   secretKey: string;
   /** Secret signing the session cookie. */
@@ -28,10 +32,24 @@ export interface ExampleAppOptions {
   sessionStore?: session.Store;
   /** Sends phone codes. @default an OutboxTransport shown at /outbox */
   sms?: SmsTransport;
+  /**
+   * The origin phones reach the app at (push.publicOrigin: the activation URL and QR code), e.g.
+   * 'https://mfa.example'. @default none: the request's own origin, loopback only (development)
+   */
+  publicOrigin?: string;
   /** Extra createMfa() options merged over the app's own (tests vary push, phone and fraud-report settings). */
   mfaOptions?: Partial<MfaOptions>;
   /** App-password options merged over the app's own (findUser, verifyAccountPassword). @default none */
   appPasswords?: AppPasswordOptions;
+  /** How long signed-in sessions last on the server. @default SESSION_LIFETIME (30 minutes idle, 12 hours in all) */
+  sessionLifetime?: Partial<SessionLifetime>;
+  /** The /login attempt limit (mfa.attemptLimit). @default 10 per username and 50 per IP per 15 minutes */
+  loginLimit?: Omit<AttemptLimitOptions, 'name'>;
+  /**
+   * Express `trust proxy`: set it when the app runs behind a reverse proxy, so req.ip (the per-IP
+   * limits) and req.protocol come from X-Forwarded-For / -Proto. @default false
+   */
+  trustProxy?: boolean | number | string;
   /** Mount mfa.streams before the session (tests turn it off to check the waiting page's fallback). @default true */
   mountStreams?: boolean;
 }
@@ -44,10 +62,11 @@ const viewsDir = join(here, here.includes(`${join('dist', 'example-app')}`) ? '.
 const repoRoot = join(viewsDir, '..', '..');
 
 /** The sample host app: passport-local sign-in, then passport-mfa's second step. */
-export async function createExampleApp(options: ExampleAppOptions) {
-  const users = new UserDirectory(join(options.dataDir, 'users.db'));
+export async function createExampleApp<U extends Users = UserDirectory>(options: ExampleAppOptions<U>) {
+  const users = options.users ?? (new UserDirectory(join(options.dataDir, 'users.db')) as Users as U);
   // Seed the demo user once; a lookup, not a password check, so start-up does no scrypt work.
-  if (!users.findByUsername(DEMO_USER.username)) await users.create(DEMO_USER.username, DEMO_USER.password);
+  // Instances starting together may both try: create() then finds the name taken, which is fine.
+  if (!(await users.findByUsername(DEMO_USER.username))) await users.create(DEMO_USER.username, DEMO_USER.password);
 
   const store = options.store ?? new SqliteStore({ filename: join(options.dataDir, 'mfa.db') });
   const pp = new passport.Passport();
@@ -69,6 +88,7 @@ export async function createExampleApp(options: ExampleAppOptions) {
       ...options.appPasswords,
     },
     ...options.mfaOptions,
+    push: { ...(options.publicOrigin ? { publicOrigin: options.publicOrigin } : {}), ...options.mfaOptions?.push },
   });
 
   pp.use(new LocalStrategy((username, password, done) => {
@@ -77,10 +97,20 @@ export async function createExampleApp(options: ExampleAppOptions) {
   pp.use('mfa', mfa.strategy);
   pp.use('mfa-app-password', mfa.appPasswordStrategy);
   pp.serializeUser<string>((user, done) => done(null, (user as User).id));
-  pp.deserializeUser<string>((id, done) => done(null, users.find(id) ?? false));
+  pp.deserializeUser<string>((id, done) => {
+    Promise.resolve(users.find(id)).then((user) => done(null, user ?? false), done);
+  });
+
+  const clock = options.clock ?? Date.now;
+  const lifetime = { ...SESSION_LIFETIME, ...options.sessionLifetime };
+  // Checked before the slow password hash, per username and per IP, in the MFA store.
+  const loginLimit = mfa.attemptLimit({ name: 'login', ...options.loginLimit });
 
   const app = express();
   app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+  // The app's own pages get the MFA pages' headers: no framing, no caching, a strict CSP.
+  app.use(securityHeaders);
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
   // The companion authenticator ("the phone"): needs no session, so it comes first.
@@ -94,15 +124,18 @@ export async function createExampleApp(options: ExampleAppOptions) {
     store: options.sessionStore,
     resave: false,
     saveUninitialized: false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto' },
+    // The browser drops the cookie after the idle time; endStaleSessions ends the session itself.
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: lifetime.idleMs },
   }));
   app.use(pp.initialize());
   app.use(pp.session());
+  app.use(endStaleSessions(lifetime, clock));
   app.use(mfa.router);
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
   const page = (req: Request, res: Response, view: string, locals: Record<string, unknown> = {}, status = 200) =>
-    res.status(status).set('Cache-Control', 'no-store').render(view, { error: null, csrfToken: mfa.csrf.token(req), ...locals });
+    res.status(status).render(view, { error: null, csrfToken: mfa.csrf.token(req), ...locals });
 
   /** The host's own first-factor guard: remembers where the visitor was going. */
   const requireLogin = (req: Request, res: Response, next: NextFunction) => {
@@ -112,12 +145,30 @@ export async function createExampleApp(options: ExampleAppOptions) {
   };
 
   app.get('/login', (req, res) => page(req, res, 'login'));
-  app.post('/login', mfa.csrf.verify, (req, res, next) => {
+  app.post('/login', mfa.csrf.verify, async (req, res, next) => {
+    const { username } = req.body as Record<string, unknown>;
+    if (typeof username !== 'string' || username === '' || username.length > 256) {
+      return page(req, res, 'login', { error: 'Enter your username and password.' }, 400);
+    }
+    try {
+      await loginLimit.reserve(req.ip, username);
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) return next(error);
+      res.set('Retry-After', String(error.retryAfterSeconds));
+      return page(req, res, 'login', { error: 'Too many sign-in attempts. Try again later.' }, 429);
+    }
     const returnTo = safeReturnTo(req.session.returnTo, '/');
     pp.authenticate('local', (err: unknown, user: User | false) => {
       if (err) return next(err);
       if (!user) return page(req, res, 'login', { error: 'Your username or password is incorrect.' }, 401);
-      req.login(user, (loginErr) => (loginErr ? next(loginErr) : res.redirect(303, returnTo)));
+      loginLimit.succeeded(username).then(
+        () => req.login(user, (loginErr) => {
+          if (loginErr) return next(loginErr);
+          markSignedIn(req, clock);
+          res.redirect(303, returnTo);
+        }),
+        next,
+      );
     })(req, res, next);
   });
 
@@ -132,7 +183,11 @@ export async function createExampleApp(options: ExampleAppOptions) {
     }
     const user = await users.create(username, password);
     if (!user) return page(req, res, 'signup', { error: 'That username is taken.' }, 409);
-    req.login(user, (err) => (err ? next(err) : res.redirect(303, '/')));
+    req.login(user, (err) => {
+      if (err) return next(err);
+      markSignedIn(req, clock);
+      res.redirect(303, '/');
+    });
   });
 
   app.post('/logout', mfa.csrf.verify, (req, res, next) => {
@@ -145,7 +200,10 @@ export async function createExampleApp(options: ExampleAppOptions) {
 
   /** Development aid: what the outbox transport "sent", so the phone flow works on one machine. */
   app.get('/outbox', (req, res) => {
-    const entries = outbox.entries().map((e) => ({ ...e, time: new Date(e.at).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' }));
+    const entries = outbox.entries().map((e) => {
+      const iso = new Date(e.at).toISOString();
+      return { ...e, iso, time: iso.replace('T', ' ').slice(0, 19) + ' UTC' };
+    });
     page(req, res, 'outbox', { entries });
   });
 
@@ -159,8 +217,11 @@ export async function createExampleApp(options: ExampleAppOptions) {
   });
 
   app.use((err: { status?: number; message?: string }, req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const retryAfter = retryAfterSeconds(err);
+    // A store outage (503) is answered as such, with Retry-After, like the MFA pages do.
+    const status = typeof err.status === 'number' && ((err.status >= 400 && err.status < 500) || (err.status === 503 && retryAfter !== null)) ? err.status : 500;
     if (status === 500) console.error(err);
+    if (retryAfter !== null) res.set('Retry-After', String(Math.ceil(retryAfter)));
     res.status(status).type('text').send(status === 500 ? 'Something went wrong.' : (err.message ?? 'Bad request'));
   });
 

@@ -1,29 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createExampleApp, DEMO_USER } from './app.js';
+import { DEMO_USER } from './app.js';
+import { startExampleServer } from './start.js';
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), fileURLToPath(new URL('.', import.meta.url)).includes('dist') ? '../..' : '..');
-const port = Number(process.env.PORT ?? 3000);
-const dataDir = resolve(process.env.DATA_DIR ?? join(root, 'example-app', 'data'));
-mkdirSync(dataDir, { recursive: true });
+// PORT, MFA_ORIGIN, TRUST_PROXY, DATA_DIR, MFA_STORE, MFA_STORE_URL, REDIS_URL: see the README.
+const server = await startExampleServer(process.env);
+console.log(`passport-mfa example app: ${server.url}/  (${server.summary}; data in ${server.dataDir})`);
+console.log(`Demo user: ${DEMO_USER.username} / ${DEMO_USER.password}`);
 
-/** A development key kept beside the data, created on first start; production passes MFA_SECRET_KEY. */
-function keyFile(name: string, envValue: string | undefined): string {
-  if (envValue) return envValue;
-  const file = join(dataDir, name);
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void server.close().finally(() => process.exit(0)));
 }
-
-const { app } = await createExampleApp({
-  dataDir,
-  secretKey: keyFile('mfa-secret.key', process.env.MFA_SECRET_KEY),
-  sessionSecret: keyFile('session-secret.key', process.env.SESSION_SECRET),
-});
-
-app.listen(port, () => {
-  console.log(`passport-mfa example app: http://localhost:${port}/  (data in ${dataDir})`);
-  console.log(`Demo user: ${DEMO_USER.username} / ${DEMO_USER.password}`);
-});

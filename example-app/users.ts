@@ -1,21 +1,34 @@
 import Database from 'better-sqlite3';
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
-
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
-/** Stands in for a stored hash where there is none, so every check costs one scrypt run. */
-const DUMMY_HASH = `${'A'.repeat(22)}==:${'A'.repeat(43)}=`;
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dummyPasswordCheck, hashPassword, passwordMatches } from './password-hash.js';
 
 export interface User {
   id: string;
   username: string;
 }
 
-/** The sample app's own accounts (first factor only): usernames and scrypt password hashes. */
-export class UserDirectory {
+/** Where the sample app keeps its own accounts (first factor only): UserDirectory or PostgresUserDirectory. */
+export interface Users {
+  /** The new user, or null when the username (compared without case) is taken. */
+  create(username: string, password: string): Promise<User | null>;
+  /** The user when the password is theirs, else null (taking as long for unknown usernames). */
+  verify(username: string, password: string): Promise<User | null>;
+  find(id: string): User | null | Promise<User | null>;
+  findByUsername(username: string): User | null | Promise<User | null>;
+  /** Costs what verify() costs, for a request without an account (passport-mfa's appPasswords.dummyPasswordCheck). */
+  dummyCheck(password: string): Promise<void>;
+  close(): void;
+}
+
+/** The sample app's own accounts in a SQLite file: usernames and scrypt password hashes. */
+export class UserDirectory implements Users {
   readonly #db: Database.Database;
 
   constructor(filename: string) {
+    // Usernames and password hashes: readable by the app's own user only (SQLite gives its -wal
+    // and -shm files the same mode).
+    if (!existsSync(filename)) writeFileSync(filename, '', { mode: 0o600, flag: 'wx' });
     this.#db = new Database(filename);
     this.#db.pragma('journal_mode = WAL');
     this.#db.exec(`CREATE TABLE IF NOT EXISTS users (
@@ -26,12 +39,10 @@ export class UserDirectory {
   }
 
   async create(username: string, password: string): Promise<User | null> {
-    const salt = randomBytes(16);
-    const hash = await scryptAsync(password.normalize('NFKC'), salt, 32);
     const user = { id: randomBytes(12).toString('base64url'), username };
     const result = this.#db
       .prepare('INSERT OR IGNORE INTO users (id, username, password_hash) VALUES (?, ?, ?)')
-      .run(user.id, username, `${salt.toString('base64')}:${hash.toString('base64')}`);
+      .run(user.id, username, await hashPassword(password));
     return result.changes === 1 ? user : null;
   }
 
@@ -39,14 +50,13 @@ export class UserDirectory {
     const row = this.#db.prepare('SELECT id, username, password_hash FROM users WHERE username = ?').get(username) as
       | { id: string; username: string; password_hash: string }
       | undefined;
-    // Hash even for unknown users so response time does not reveal which usernames exist.
-    const ok = await matches(password, row?.password_hash ?? DUMMY_HASH);
+    const ok = await passwordMatches(password, row?.password_hash);
     return row && ok ? { id: row.id, username: row.username } : null;
   }
 
   /** The cost of verify() without an account: passport-mfa's appPasswords.dummyPasswordCheck. */
-  async dummyCheck(password: string): Promise<void> {
-    await matches(password, DUMMY_HASH);
+  dummyCheck(password: string): Promise<void> {
+    return dummyPasswordCheck(password);
   }
 
   find(id: string): User | null {
@@ -62,10 +72,4 @@ export class UserDirectory {
   close(): void {
     this.#db.close();
   }
-}
-
-async function matches(password: string, stored: string): Promise<boolean> {
-  const [salt, expected] = stored.split(':');
-  const actual = await scryptAsync(password.normalize('NFKC'), Buffer.from(salt!, 'base64'), 32);
-  return timingSafeEqual(actual, Buffer.from(expected!, 'base64'));
 }

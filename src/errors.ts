@@ -1,3 +1,5 @@
+import { plural } from './plural.js';
+
 /**
  * Every failure passport-mfa raises on purpose is an MfaError: it carries the HTTP status to
  * answer with, a stable machine-readable `code`, and whether its message is safe to show (`expose`).
@@ -24,6 +26,13 @@ export class ConfigurationError extends MfaError {
   }
 }
 
+/** The request names a host (Host header) that the app is not configured for (push.allowedOrigins). */
+export class UntrustedHostError extends MfaError {
+  constructor() {
+    super(400, 'untrusted_host', 'This page was requested at an address this app is not set up for. Open the app at its usual address.');
+  }
+}
+
 /** The request was malformed: wrong type, missing field, out-of-range length. */
 export class InvalidInputError extends MfaError {
   constructor(message: string, code = 'invalid_input') {
@@ -47,7 +56,7 @@ export class LockedOutError extends MfaError {
       'locked_out',
       retryAfterSeconds === null
         ? 'Too many failed attempts. Your second step is locked until an administrator unlocks it.'
-        : `Too many failed attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s).`,
+        : `Too many failed attempts. Try again in ${plural(Math.max(1, Math.ceil(retryAfterSeconds / 60)), 'minute')}.`,
     );
     this.retryAfterSeconds = retryAfterSeconds;
   }
@@ -159,7 +168,7 @@ export class RateLimitedError extends MfaError {
   readonly retryAfterSeconds: number;
   constructor(
     retryAfterSeconds: number,
-    message = `Too many failed sign-in attempts. Try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s).`,
+    message = `Too many failed sign-in attempts. Try again in ${plural(Math.max(1, Math.ceil(retryAfterSeconds / 60)), 'minute')}.`,
     code = 'rate_limited',
   ) {
     super(429, code, message);
@@ -185,7 +194,7 @@ export class NumberMismatchError extends MfaError {
 export class PinIncorrectError extends MfaError {
   readonly attemptsLeft: number;
   constructor(attemptsLeft: number) {
-    super(403, 'pin_incorrect', `Wrong PIN: the sign-in request was rejected. ${attemptsLeft} attempt(s) left before this device is disabled.`);
+    super(403, 'pin_incorrect', `Wrong PIN: the sign-in request was rejected. ${plural(attemptsLeft, 'attempt')} left before this device is disabled.`);
     this.attemptsLeft = attemptsLeft;
   }
 }

@@ -29,6 +29,8 @@ export interface MfaEventTypes {
   'push.pin_failed': true;
   'push.device_disabled': true;
   'push.webpush_failed': true;
+  'wakeup.disconnected': true;
+  'wakeup.reconnected': true;
 }
 
 /** Audit events passed to the host's `onEvent` hook. */

@@ -1,3 +1,5 @@
+import { AttemptLimit } from './policy/attempt-limit.js';
+import type { AttemptLimitOptions } from './policy/attempt-limit.js';
 import type { Request, RequestHandler, Router } from 'express';
 import type { Strategy } from 'passport';
 import { SecretBox } from './crypto/secret-box.js';
@@ -68,6 +70,14 @@ export interface Mfa {
    * passport.authenticate('mfa-app-password', { session: false }). Needs appPasswords.findUser.
    */
   appPasswordStrategy: Strategy;
+  /**
+   * A limit on the host's own password checks, e.g. its login form, counted in the store per
+   * username and per client IP: `const limit = mfa.attemptLimit({ name: 'login' })`, then
+   * `await limit.reserve(req.ip, username)` before checking the password (throws
+   * RateLimitedError: answer 429 with Retry-After) and `await limit.succeeded(username)` after a
+   * correct one. Options are checked here (ConfigurationError).
+   */
+  attemptLimit(options: AttemptLimitOptions): AttemptLimit;
 }
 
 /** Builds one passport-mfa instance from one options object (validated here, at startup). */
@@ -87,6 +97,10 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
   };
   const storeAsGiven = guardStore(options.store, (cause) => {
     emit({ type: 'store.unavailable', userId: null, reason: cause instanceof Error ? cause.message : String(cause) });
+  });
+  // Meanwhile waiters re-read the store every second; the host's monitoring should still hear of it.
+  options.wakeup.onConnectionChange?.(({ connected, error }) => {
+    emit(connected ? { type: 'wakeup.reconnected', userId: null } : { type: 'wakeup.disconnected', userId: null, reason: error?.message });
   });
   const store = refuseAbsentFacets(storeAsGiven);
   const attempts = new AttemptRunner({ lockout: new LockoutPolicy(store, options.lockout, options.clock), emit });
@@ -129,5 +143,6 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
     csrf: { token: (req) => csrfToken(req, options.random), verify: requireCsrf },
     admin,
     appPasswordStrategy: createAppPasswordStrategy({ options, store, appPasswords: appPasswordsOf(registry), emit }),
+    attemptLimit: (limit) => new AttemptLimit(storeAsGiven, limit, options.clock),
   };
 }

@@ -16,6 +16,8 @@ import * as builtIn from './methods/built-in.js';
 import type { SecondFactorMethod } from './methods/method.js';
 import { optionalFunction } from './optional-function.js';
 import type { SmsTransport } from './transports/sms-transport.js';
+import { InProcessWakeup, isWakeup } from './transports/wakeup.js';
+import type { Wakeup } from './transports/wakeup.js';
 
 export type { AppPasswordOptions, ResolvedAppPasswordOptions } from './app-password-options.js';
 import { PUSH_DEFAULTS, pushSchema, resolvePush } from './push/push-options.js';
@@ -88,6 +90,14 @@ export interface MfaOptions {
   onEvent?: (event: MfaEvent) => void;
   /** Push notifications to the companion authenticator (docs/push-protocol.md). */
   push?: PushOptions;
+  /**
+   * How waiting requests in this instance learn of changes made by any instance: a device's
+   * long-poll, a browser waiting for an answer. One instance needs nothing else; several
+   * instances behind a load balancer share `await PostgresWakeup.connect(...)` (from
+   * 'passport-mfa/postgres') or `await RedisWakeup.connect(...)` (from 'passport-mfa/redis').
+   * @default new InProcessWakeup() (this process only)
+   */
+  wakeup?: Wakeup;
   /**
    * Called when a user answers a notification with "This wasn't me" (after it is recorded and
    * notifications are blocked), e.g. to alert the security team or force a password reset.
@@ -183,6 +193,7 @@ export interface CoreResolvedOptions {
   views: string | undefined;
   onEvent: (event: MfaEvent) => void;
   push: ResolvedPushOptions;
+  wakeup: Wakeup;
   onFraudReport: (report: FraudReport) => void | Promise<void>;
   clock: () => number;
   random: RandomSource;
@@ -251,6 +262,9 @@ const coreSchema = z.object({
   onPhoneChanged: optionalFunction<(change: PhoneChange) => void>('change => void'),
   appPasswords: appPasswordOptionsSchema,
   push: pushSchema.optional(),
+  wakeup: z.custom<Wakeup>(isWakeup, {
+    message: 'must implement Wakeup ({ publish(topic, payload?), subscribe(topic, listener) }), e.g. new InProcessWakeup() or await PostgresWakeup.connect(...)',
+  }).optional(),
   onFraudReport: optionalFunction<(report: FraudReport) => void>('report => void'),
 });
 
@@ -268,6 +282,7 @@ export function resolveOptions(input: MfaOptions, methods: readonly SecondFactor
   }
   const o = parsed.data as z.infer<typeof coreSchema> & Record<string, unknown>;
   const getUserId = o.getUserId ?? ((user: Express.User) => String((user as { id?: unknown }).id));
+  const wakeup = o.wakeup ?? new InProcessWakeup();
   const keys = Array.isArray(o.secretKey) ? o.secretKey : [{ id: 'k1', key: o.secretKey as Buffer | string }];
   const resolved: CoreResolvedOptions = {
     issuer: o.issuer,
@@ -291,7 +306,8 @@ export function resolveOptions(input: MfaOptions, methods: readonly SecondFactor
     totp: { ...DEFAULTS.totp, ...o.totp },
     views: o.views,
     onEvent: o.onEvent ?? (() => {}),
-    push: resolvePush(o.push ?? {}),
+    push: resolvePush(o.push ?? {}, wakeup),
+    wakeup,
     onFraudReport: o.onFraudReport ?? (() => {}),
     clock: o.clock ?? Date.now,
     random: o.random ?? secureRandom,

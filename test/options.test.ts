@@ -7,6 +7,7 @@ import { DEFAULTS, resolveOptions } from '../src/options.js';
 import type { MfaOptions } from '../src/options.js';
 import { MemoryStore } from '../src/stores/memory/memory-store.js';
 import { MemoryCore } from '../src/stores/memory/memory-core.js';
+import { InProcessWakeup } from '../src/transports/wakeup.js';
 
 // Attack: a misconfiguration (weak key, lockout above NIST's cap, off-site paths) silently
 // weakening every deployment. Each wrong option must stop startup and say which one it is.
@@ -84,6 +85,7 @@ describe('createMfa options', () => {
     ['clock', { clock: Date.now() }],
     ['random', { random: 'crypto' }],
     ['onEvents', { onEvents: () => {} }],
+    ['wakeup', { wakeup: { publish: () => {} } }, /must implement Wakeup/],
   ];
   for (const [path, patch, extra] of invalid) {
     it(`refuses ${path} = ${JSON.stringify(Object.values(patch)[0]) ?? 'undefined'} with a ConfigurationError naming it`, () => {
@@ -123,8 +125,8 @@ describe('createMfa options', () => {
           scope: resolved.appPasswords.scope,
           rateLimit: resolved.appPasswords.rateLimit,
         },
-        // wakeup is an instance, publicOrigin and sender have no default: none is in DEFAULTS.
-        push: (({ wakeup: _wakeup, publicOrigin: _origin, sender: _sender, ...rest }) => rest)(resolved.push),
+        // wakeup is an instance; publicOrigin, allowedOrigins (null: loopback only) and sender have no default: none is in DEFAULTS.
+        push: (({ wakeup: _wakeup, publicOrigin: _origin, allowedOrigins: _origins, sender: _sender, ...rest }) => rest)(resolved.push),
       },
       DEFAULTS,
     );
@@ -133,6 +135,10 @@ describe('createMfa options', () => {
     assert.equal(DEFAULTS.pendingTtlMs, 10 * 60_000);
     assert.deepEqual(DEFAULTS.totp, { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 });
     assert.equal(resolved.push.sender, null, 'no Web Push unless configured');
+    assert.ok(resolved.wakeup instanceof InProcessWakeup, 'one instance needs no shared wake-up');
+    assert.equal(resolved.push.wakeup, resolved.wakeup, 'push waits on the one wake-up transport');
+    assert.equal(resolved.push.publicOrigin, undefined);
+    assert.equal(resolved.push.allowedOrigins, null, 'no origin list: loopback origins only');
     assert.equal(resolved.passport, passport);
     assert.equal(resolved.clock, Date.now);
     assert.deepEqual(resolved.keys, [{ id: 'k1', key: valid.secretKey }]);

@@ -28,10 +28,13 @@ const answered = (): void => {
   holds.clear();
 };
 
-function status(message: string, tone: 'ok' | 'error' = 'ok'): void {
+type Tone = 'ok' | 'info' | 'error';
+const TONE_CLASS: Record<Tone, string> = { ok: 'mfa-success', info: 'mfa-note', error: 'mfa-error' };
+
+function status(message: string, tone: Tone = 'ok'): void {
   const box = $('auth-status');
   box.textContent = message;
-  box.className = `auth-status ${tone === 'ok' ? 'mfa-success' : 'mfa-error'}`;
+  box.className = `auth-status ${TONE_CLASS[tone]}`;
 }
 
 // ---- Accounts and one-time codes --------------------------------------------------------------
@@ -126,7 +129,8 @@ async function answer(card: HTMLElement, account: AuthenticatorAccount, challeng
       pin: !pin.hidden && decision === 'approve' ? pin.value : undefined,
     });
     dropCard(challenge.id);
-    status(OUTCOME[result] ?? `Answer sent (${result}).`);
+    // A denial or a report is what the user asked for, but not a success: it is not shown in green.
+    status(OUTCOME[result] ?? `Answer sent (${result}).`, result === 'approved' ? 'ok' : 'info');
     answered();
   } catch (thrown) {
     const code = thrown instanceof AuthenticatorError ? thrown.code : '';
@@ -134,7 +138,7 @@ async function answer(card: HTMLElement, account: AuthenticatorAccount, challeng
     answered();
     const left = thrown instanceof AuthenticatorError ? thrown.attemptsLeft : undefined;
     status(code === 'number_mismatch' ? "That number didn't match the one in your browser, so the sign-in was blocked. Start again from your browser."
-      : code === 'pin_incorrect' ? `That PIN is not correct, so the sign-in was blocked.${left === undefined ? '' : ` ${left} attempt(s) left before this account is disabled.`} Start again from your browser.`
+      : code === 'pin_incorrect' ? `That PIN is not correct, so the sign-in was blocked.${left === undefined ? '' : ` ${left} ${left === 1 ? 'attempt' : 'attempts'} left before this account is disabled.`} Start again from your browser.`
       : code === 'challenge_unavailable' ? 'That request is no longer available: it expired or was already answered.'
         : code === 'device_disabled' ? 'This account is disabled after too many wrong PINs. Set it up again from your browser.'
           : `Could not send the answer: ${thrown instanceof Error ? thrown.message : String(thrown)}`, 'error');

@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AuthenticatorClient, AuthenticatorError } from '../authenticator/client.js';
 import type { AuthenticatorAccount } from '../authenticator/account-store.js';
+import { linePrompter } from './conformance/line-prompter.js';
+import { runConformance } from './conformance/run-conformance.js';
 import { JsonFileAccountStore } from './json-file-account-store.js';
 
 const USAGE = `Usage: npm run authenticator -- <command> [options]
@@ -14,6 +16,10 @@ const USAGE = `Usage: npm run authenticator -- <command> [options]
   deny                             deny the waiting sign-in
   report                           answer the waiting sign-in with "This wasn't me"
   codes                            print the current one-time codes
+  conformance <base URL> [--code C --url U | --qr "<QR text>"] [--pin PIN] [--timeout S]
+                                   check a server against the push protocol as a new device of a
+                                   test account (base URL e.g. https://app.example/mfa); asks for
+                                   what it needs, prints each check, exits 1 if any failed
 Options: --wait S (seconds to wait for a request, default 25), --account <deviceId>, --name <device name>
 State file: $AUTHENTICATOR_STATE (default ./authenticator-state.json, mode 0600)`;
 
@@ -24,10 +30,12 @@ async function main(argv: string[]): Promise<number> {
     options: {
       code: { type: 'string' }, url: { type: 'string' }, name: { type: 'string' }, number: { type: 'string' },
       pin: { type: 'string' }, wait: { type: 'string' }, account: { type: 'string' }, help: { type: 'boolean' },
+      qr: { type: 'string' }, timeout: { type: 'string' },
     },
   });
   const [command, text] = positionals;
   if (values.help || !command) return print(USAGE, 0);
+  if (command === 'conformance') return conformance(text, values);
   const statePath = resolve(process.env.AUTHENTICATOR_STATE || 'authenticator-state.json');
   const client = new AuthenticatorClient({ store: new JsonFileAccountStore(statePath) });
 
@@ -59,6 +67,28 @@ async function main(argv: string[]): Promise<number> {
     }
     default:
       return print(`Unknown command "${command}".\n${USAGE}`, 2);
+  }
+}
+
+/** The conformance check (src/cli/conformance): needs no state file; keys live in memory for the run. */
+async function conformance(baseUrl: string | undefined, values: { code?: string; url?: string; qr?: string; pin?: string; timeout?: string }): Promise<number> {
+  if (!baseUrl || !URL.canParse(baseUrl)) return print('conformance needs the base URL of the MFA pages, e.g. https://app.example/mfa', 2);
+  const timeout = values.timeout === undefined ? 180 : Number(values.timeout);
+  if (!Number.isInteger(timeout) || timeout < 1) return print('--timeout is a whole number of seconds.', 2);
+  const prompter = linePrompter(process.stdin, process.stdout);
+  try {
+    const report = await runConformance({
+      baseUrl,
+      enrollment: values.qr ?? (values.code !== undefined && values.url !== undefined ? { code: values.code, url: values.url } : undefined),
+      pin: values.pin,
+      challengeTimeoutMs: timeout * 1000,
+      prompter,
+      out: (line) => console.log(line),
+    });
+    console.log(report.summary());
+    return report.failed > 0 ? 1 : 0;
+  } finally {
+    prompter.close();
   }
 }
 

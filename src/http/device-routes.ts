@@ -18,6 +18,7 @@ import { authenticateDeviceRequest } from '../push/request-auth.js';
 import type { SignedRequest } from '../push/request-auth.js';
 import { parsePublicJwk } from '../push/signature.js';
 import { userTopic } from '../push/wakeup.js';
+import { pollDelayMs } from '../transports/wakeup.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
 import { setRetryAfter } from './respond.js';
 
@@ -132,8 +133,9 @@ async function webPushDevice(deps: DeviceApiDeps, req: Request): Promise<PushDev
 
 /**
  * The device's open challenges: at once if there are any, else as soon as one is created (woken
- * through the PushWakeup transport), else an empty list after `waitSeconds` or when the client
- * goes away. Subscribing before the first read means no challenge can slip in between.
+ * through the wake-up transport, or found by the re-read every `push.pollIntervalMs` in case no
+ * wake-up comes), else an empty list after `waitSeconds` or when the client goes away.
+ * Subscribing before the first read means no challenge can slip in between.
  */
 async function waitForChallenges(deps: DeviceApiDeps, device: PushDeviceRecord, waitSeconds: number, res: Response): Promise<DeviceChallengeView[]> {
   const { store, options, push } = deps;
@@ -144,13 +146,16 @@ async function waitForChallenges(deps: DeviceApiDeps, device: PushDeviceRecord, 
     done = true;
     signal();
   };
-  const unsubscribe = options.push.wakeup.subscribe(userTopic(device.userId), () => signal());
+  const unsubscribe = options.wakeup.subscribe(userTopic(device.userId), () => signal());
   const timer = setTimeout(stop, waitSeconds * 1000);
+  let poll: NodeJS.Timeout | undefined;
   res.once('close', stop);
   try {
     for (;;) {
       // Armed before the read, so a wake-up that arrives during the read is not lost.
       const woken = new Promise<void>((resolve) => (signal = resolve));
+      clearTimeout(poll);
+      poll = setTimeout(() => signal(), pollDelayMs(options.wakeup, options.push.pollIntervalMs));
       // Re-read the device: a PIN chosen (or a lockout) while this request waited changes what it may see.
       const current = (await store.push.getDevice(device.id)) ?? device;
       const challenges = await push.method.challengesFor(current);
@@ -160,6 +165,7 @@ async function waitForChallenges(deps: DeviceApiDeps, device: PushDeviceRecord, 
   } finally {
     unsubscribe();
     clearTimeout(timer);
+    clearTimeout(poll);
     res.off('close', stop);
   }
 }

@@ -49,6 +49,14 @@ export function goToPage(options: Pick<ResolvedOptions, 'basePath'>, req: Reques
 /** Redirects (303, so a POST becomes a GET) to a same-origin location, or answers JSON to scripts. */
 export async function goTo(req: Request, res: Response, location: string, status = 200, code = 'redirect'): Promise<void> {
   await saveSession(req);
+  redirect(req, res, location, status, code);
+}
+
+/**
+ * goTo() without saving first: for a session that req.login just regenerated, which
+ * express-session writes (once) before the response ends.
+ */
+export function redirect(req: Request, res: Response, location: string, status = 200, code = 'redirect'): void {
   if (wantsJson(req)) {
     res.status(status).json({ error: code, location });
     return;

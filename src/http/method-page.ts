@@ -9,7 +9,7 @@ import type { PendingSecondFactor } from '../second-step/session-state.js';
 import { verifySecondStep } from '../second-step/verify-second-step.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import { requireFreshSecondFactor } from './access.js';
-import { alreadyDone, goTo, goToPage, livePending, requireUserId } from './flow.js';
+import { alreadyDone, goToPage, livePending, redirect, requireUserId } from './flow.js';
 import type { Pages } from './pages.js';
 import { renderPage, setRetryAfter } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
@@ -156,8 +156,8 @@ export class ExpressMethodPage implements MethodPage {
       return result.error;
     }
     const { options } = this.#pages;
-    if (enroll) await goToPage(options, this.#req, this.#res, this.nextSetupPage());
-    else await goTo(this.#req, this.#res, safeReturnTo(result.returnTo, options.defaultReturnTo));
+    const location = enroll ? options.basePath + this.nextSetupPage() : safeReturnTo(result.returnTo, options.defaultReturnTo);
+    redirect(this.#req, this.#res, location);
     return null;
   }
 

@@ -4,14 +4,16 @@ import type { ResolvedOptions } from '../options.js';
 import type { CompleteStore } from '../stores/guarded-store.js';
 import { openStreamToken } from '../push/stream-token.js';
 import { challengeTopic } from '../push/wakeup.js';
+import { pollDelayMs } from '../transports/wakeup.js';
 import { pushOutcome } from '../push/push-outcome.js';
 import type { PushEventStatus } from '../push/push-outcome.js';
 
 /** A plain Node middleware: runs before (and without) express-session, Passport and Express's Router. */
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-const TICK_MS = 1_000;
-const HEARTBEAT_TICKS = 20;
+const TICK_MS = 500;
+/** A comment line every 20 s. */
+const HEARTBEAT_TICKS = 40;
 const STREAM_HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
   'Cache-Control': 'no-store',
@@ -23,6 +25,8 @@ const STREAM_HEADERS = {
 /** Everyone watching one challenge: one wake-up subscription however many tabs wait on it. */
 interface Watch {
   expiresAt: number;
+  /** The tick of the last store read: a watch is re-read once `pollIntervalMs` passed without one. */
+  readAtTick: number;
   waiters: Set<ServerResponse>;
   unsubscribe: () => void;
 }
@@ -30,8 +34,10 @@ interface Watch {
 /**
  * `GET <basePath>/push-events/<token>`: the waiting page's result stream, authorised by the
  * capability token in the URL (see stream-token.ts) instead of a session, so a waiting browser
- * costs an open socket and a set entry. One shared ticker sends heartbeats and ends streams whose
- * challenge expired; a wake-up re-reads the store, which stays the single source of truth.
+ * costs an open socket and a set entry. A wake-up re-reads the store, which stays the single
+ * source of truth; one shared ticker sends heartbeats, ends streams whose challenge expired, and
+ * re-reads each challenge not read for `push.pollIntervalMs` (every second while a shared wake-up
+ * transport is disconnected), so an answer whose wake-up never came still arrives within seconds.
  */
 export function createPushStreams(deps: { options: ResolvedOptions; store: CompleteStore; push: PushApi | null }): NodeMiddleware {
   const { options, store, push } = deps;
@@ -56,7 +62,9 @@ export function createPushStreams(deps: { options: ResolvedOptions; store: Compl
   };
 
   const recheck = (id: string): void => {
-    if (!watches.has(id)) return;
+    const watch = watches.get(id);
+    if (!watch) return;
+    watch.readAtTick = ticks;
     store.push.getChallenge(id).then(
       (challenge) => {
         const status = pushOutcome(challenge, options.clock());
@@ -69,10 +77,11 @@ export function createPushStreams(deps: { options: ResolvedOptions; store: Compl
   const tick = (): void => {
     const now = options.clock();
     const heartbeat = ++ticks % HEARTBEAT_TICKS === 0;
+    const dueTicks = Math.max(1, Math.floor(pollDelayMs(options.wakeup, options.push.pollIntervalMs) / TICK_MS));
     for (const [id, watch] of watches) {
-      if (watch.expiresAt <= now) recheck(id);
       // Proxies drop connections that stay silent; a comment line keeps them open.
-      else if (heartbeat) for (const res of watch.waiters) res.write(': waiting\n\n');
+      if (heartbeat) for (const res of watch.waiters) res.write(': waiting\n\n');
+      if (watch.expiresAt <= now || ticks - watch.readAtTick >= dueTicks) recheck(id);
     }
   };
 
@@ -93,7 +102,7 @@ export function createPushStreams(deps: { options: ResolvedOptions; store: Compl
     res.write(': waiting\n\n');
     let watch = watches.get(id);
     if (!watch) {
-      watch = { expiresAt: claims.expiresAt, waiters: new Set(), unsubscribe: options.push.wakeup.subscribe(challengeTopic(id), () => recheck(id)) };
+      watch = { expiresAt: claims.expiresAt, readAtTick: ticks, waiters: new Set(), unsubscribe: options.wakeup.subscribe(challengeTopic(id), () => recheck(id)) };
       watches.set(id, watch);
       ticker ??= setInterval(tick, TICK_MS).unref();
     }

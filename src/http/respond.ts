@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { MfaError, retryAfterSeconds, StoreUnavailableError } from '../errors.js';
 import { saveSession } from '../second-step/session-state.js';
 import { csrfToken } from './csrf.js';
+import { errorTitle } from './error-title.js';
 import type { Pages } from './pages.js';
 import { wantsJson } from './wants-json.js';
 
@@ -40,7 +41,7 @@ export async function sendError(pages: Renders, req: Request, res: Response, thr
     return;
   }
   try {
-    const html = await pages.views.render('error', { title: 'Something went wrong', message, status: error.status, error: null });
+    const html = await pages.views.render('error', { title: errorTitle(error), message, status: error.status, error: null });
     res.status(error.status).type('html').send(html);
   } catch {
     res.status(error.status).type('text').send(message);

@@ -6,6 +6,7 @@ import { requireCsrf } from './csrf.js';
 import { manageRoutes } from './manage-routes.js';
 import { methodRoutes } from './method-routes.js';
 import type { Pages } from './pages.js';
+import { NotFoundError } from '../errors.js';
 import { sendError } from './respond.js';
 import { securityHeaders } from './security-headers.js';
 import { setupRoutes } from './setup-routes.js';
@@ -38,6 +39,8 @@ export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   router.use(verifyRoutes(pages));
   router.use(manageRoutes(pages));
   router.use(methodRoutes(pages));
+  // basePath belongs to this router: an unknown address gets the package's own styled page, not the host's bare 404.
+  router.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('There is no page at this address. Check the link, or start again from Security info.')));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     void sendError(pages, req, res, error);
   });

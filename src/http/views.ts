@@ -47,7 +47,7 @@ export class ViewRenderer {
   #compile(name: string): ejs.TemplateFunction {
     for (const dir of this.#dirs) {
       const file = join(dir, `${name}.ejs`);
-      if (existsSync(file)) return ejs.compile(readFileSync(file, 'utf8'), { filename: file });
+      if (existsSync(file)) return ejs.compile(readFileSync(file, 'utf8'), { filename: file, views: this.#dirs });
     }
     throw new Error(`passport-mfa: no template ${name}.ejs in ${this.#dirs.join(' or ')}`);
   }

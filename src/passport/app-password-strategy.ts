@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Strategy } from 'passport';
-import { ConfigurationError, retryAfterSeconds } from '../errors.js';
+import { ConfigurationError, retryAfterSeconds, StoreUnavailableError } from '../errors.js';
 import type { MfaError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { AppPasswordMethod } from '../methods/app-passwords/app-password-method.js';
@@ -36,7 +36,8 @@ type Outcome = { ok: true; user: Express.User; info: AppPasswordSuccessInfo } | 
  * HTTP Basic for non-browser endpoints (use with { session: false }). Accepts a user's app
  * password; never a TOTP code, and the account password only for users without MFA (an enrolled
  * user's password alone must not bypass the second factor, cf. CVE-2021-39890). Failures answer
- * 401 with a Basic challenge; too many failures answer 429 with Retry-After.
+ * 401 with a Basic challenge; too many failures answer 429 and a store outage 503, both with
+ * Retry-After (an outage refuses the request, never lets it through).
  */
 export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): Strategy {
   const settings = deps.options.appPasswords;
@@ -45,13 +46,15 @@ export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): Strate
   return {
     name: APP_PASSWORD_STRATEGY_NAME,
     authenticate(req) {
+      const refuse = (error: MfaError | null): void => {
+        const retryAfter = retryAfterSeconds(error);
+        if (req.res && retryAfter !== null) req.res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
+        this.fail(challenge, error?.status ?? 401);
+      };
       check(deps, limiter, req).then((outcome) => {
         if (outcome.ok) return this.success(outcome.user, outcome.info);
-        const status = outcome.error?.status ?? 401;
-        const retryAfter = retryAfterSeconds(outcome.error);
-        if (req.res && retryAfter !== null) req.res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
-        this.fail(challenge, status);
-      }, (error: unknown) => this.error(error));
+        refuse(outcome.error);
+      }, (error: unknown) => (error instanceof StoreUnavailableError ? refuse(error) : this.error(error)));
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Strategy } from 'passport';
 import { ConfigurationError, NotSignedInError, PendingExpiredError } from '../errors.js';
 import type { MfaError } from '../errors.js';
 import { formBody } from '../second-step/form-body.js';
-import { pendingFor, saveSession } from '../second-step/session-state.js';
+import { pendingFor } from '../second-step/session-state.js';
 import { verifySecondStep } from '../second-step/verify-second-step.js';
 import type { SecondStepDeps } from '../second-step/verify-second-step.js';
 import type { ResolvedOptions } from '../options.js';
@@ -74,10 +74,10 @@ async function verify(deps: MfaStrategyDeps, req: Request, options: MfaStrategyO
   const named = formBody(req).method;
   const method = named === undefined ? registry.strategyDefault : registry.get(named);
   if (!method) return registry.refuseUnknown({ userId, ip: req.ip, method: named });
+  // On success req.login regenerated the session; express-session writes it, completed factor
+  // included, once, before the host's response ends.
   const result = await verifySecondStep(deps, req, req.user, pending, method, enroll);
   if (!result.ok) return result;
-  // The one save after req.login: the new session with the completed factor.
-  await saveSession(req);
   const { factorId, enrolled, returnTo } = result;
   return { ok: true, info: { factorId, method: result.method, enrolled, returnTo } };
 }

@@ -29,4 +29,8 @@ export const rateLimitKeys = {
   pushActivationByIp: (ip: string | undefined) => `push-activate:ip:${ipBucket(ip)}`,
   /** Attempts at one activation code (the id of the device being set up). */
   pushActivationByDevice: (deviceId: string) => `push-activate:device:${deviceId}`,
+  /** A host's password checks (mfa.attemptLimit) from one IP; `name` has no ':', so limits never share a key. */
+  attemptsByIp: (name: string, ip: string | undefined) => `attempts:${name}:ip:${ipBucket(ip)}`,
+  /** A host's password checks for one username, folded like basicFailureByUsername. */
+  attemptsByUsername: (name: string, username: string) => `attempts:${name}:user:${username.normalize('NFKC').toLowerCase()}`,
 } as const;

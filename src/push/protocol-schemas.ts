@@ -22,7 +22,7 @@ const responseVersion = z.literal(PROTOCOL_VERSION).describe('Protocol version o
 
 const coordinate = base64url('43', 'A 32-byte P-256 coordinate, base64url.');
 
-export const publicJwkSchema = z.looseObject({
+const publicJwkSchema = z.looseObject({
   kty: z.literal('EC'),
   crv: z.literal('P-256'),
   x: coordinate,
@@ -34,7 +34,7 @@ export const activationRequestSchema = z.strictObject({
   v: requestVersion,
   code: z.string().regex(/^[0-9 -]{1,64}$/).describe('The activation code shown as "Code" (digits; spaces and hyphens are ignored).'),
   publicKey: publicJwkSchema,
-  deviceName: z.union([z.string().regex(/^[\s\S]{1,64}$/u), z.null()]).optional().describe('Shown on the user\'s "Security info" page: 1 to 64 characters (code points). Absent and null mean none.'),
+  deviceName: z.union([z.string().regex(/^[\s\S]{0,64}$/u), z.null()]).optional().describe('Shown on the user\'s "Security info" page: at most 64 characters (code points). Absent and null mean none.'),
 }).meta({ title: 'Activation request', description: 'POST <basePath>/device/activate/<activationId> (section 3), signed with the new key.' });
 
 export const activationResponseSchema = z.looseObject({
@@ -126,13 +126,13 @@ export const errorResponseSchema = z.looseObject({
   supportedVersions: z.array(z.int().min(1)).optional().describe('With unsupported_version: the versions this server speaks.'),
 }).meta({ title: 'Error response', description: 'Every 4xx and 5xx answer of the device API.' });
 
-export const webPushPayloadSchema = z.looseObject({
+const webPushPayloadSchema = z.looseObject({
   v: responseVersion,
   type: z.literal('challenge').describe('A device MUST ignore a message of any other type.'),
   deviceId: id('The device the message is for'),
 }).meta({ title: 'Web Push payload', description: 'The decrypted payload of a Web Push message (section 6.1): only a hint to poll.' });
 
-export const requestEnvelopeSchema = z.strictObject({
+const requestEnvelopeSchema = z.strictObject({
   v: requestVersion.describe('The X-MFA-Version header as a number; present exactly when the request carries that header.'),
   method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
   path: z.string().regex(/^\/[^#]*$/).describe('Absolute path plus query string exactly as sent on the wire (no origin, no fragment).'),

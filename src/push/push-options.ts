@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { ConfigurationError } from '../errors.js';
 import { isPushSender } from './push-sender.js';
 import type { PushSender } from './push-sender.js';
-import { InProcessPushWakeup } from './wakeup.js';
-import type { PushWakeup } from './wakeup.js';
+import type { Wakeup } from '../transports/wakeup.js';
 
 /** Mobile app → Notification. Each field lists its default. */
 export interface PushOptions {
@@ -27,12 +27,26 @@ export interface PushOptions {
   /** Consecutive wrong PINs after which the device is disabled until set up again. @default 10 */
   maxPinFailures?: number;
   /**
-   * Origin put into the activation URL, e.g. 'https://app.example'. Set it when the app runs
-   * behind a proxy that changes the Host or scheme. @default the request's own protocol and host
+   * The origin phones reach this app at, put into the activation URL and QR code, e.g.
+   * 'https://app.example'. The request's Host header never picks it (anyone can send any Host).
+   * Required in production (NODE_ENV=production) unless `allowedOrigins` is set: a
+   * ConfigurationError at startup otherwise. @default none (see allowedOrigins)
    */
   publicOrigin?: string;
-  /** How waiting devices and browsers are woken. @default new InProcessPushWakeup() (one instance) */
-  wakeup?: PushWakeup;
+  /**
+   * Without `publicOrigin`: the origins the request's own (its protocol, honouring Express
+   * `trust proxy`, and its Host header) may be, e.g. ['https://app.example', 'https://www.app.example'].
+   * A request for any other origin gets 400 `untrusted_host` instead of a setup page.
+   * @default in development, loopback origins only (http(s)://localhost, 127.0.0.1, [::1], any port)
+   */
+  allowedOrigins?: string[];
+  /**
+   * A waiting browser's result stream and a device's long-poll re-read the store this often even
+   * without a wake-up, in ms (0.5 to 25 s), so a wake-up that never arrives (another instance
+   * without a shared `wakeup`, a lost message) costs at most this long; while a shared `wakeup`
+   * is disconnected they re-read every second. @default 2000
+   */
+  pollIntervalMs?: number;
   /**
    * Also tells subscribed devices through a vendor push service that a request is waiting, e.g.
    * `new WebPushSender({ vapidPublicKey, vapidPrivateKey, subject })` (needs the optional `web-push`
@@ -53,7 +67,11 @@ export interface ResolvedPushOptions {
   fraudBlockMs: number;
   maxPinFailures: number;
   publicOrigin: string | undefined;
-  wakeup: PushWakeup;
+  /** Normalised (URL.origin) origins; null: loopback origins only. */
+  allowedOrigins: readonly string[] | null;
+  pollIntervalMs: number;
+  /** The top-level `wakeup` option: how waiting devices and browsers are woken. */
+  wakeup: Wakeup;
   sender: PushSender | null;
 }
 
@@ -68,10 +86,13 @@ export const PUSH_DEFAULTS = {
   denialCooldown: { denials: 3, windowMs: 10 * 60_000, cooldownMs: 10 * 60_000 },
   fraudBlockMs: 24 * 60 * 60_000,
   maxPinFailures: 10,
+  pollIntervalMs: 2_000,
 } as const;
 
 const ms = (min: number, max: number, what: string) =>
   z.number().int().min(min, `must be at least ${min} ms (${what})`).max(max, `must be at most ${max} ms (${what})`).optional();
+
+const origin = z.string().refine((s) => /^https?:\/\/[^/\s?#@]+$/.test(s) && URL.canParse(s), 'must be an origin like "https://app.example" (no path, no trailing "/")');
 
 export const pushSchema = z.object({
   enabled: z.boolean().optional(),
@@ -91,16 +112,25 @@ export const pushSchema = z.object({
   }).strict().optional(),
   fraudBlockMs: ms(0, 30 * 24 * 60 * 60_000, 'up to 30 days'),
   maxPinFailures: z.number().int().min(3).max(100).optional(),
-  publicOrigin: z.string().refine((s) => /^https?:\/\/[^/\s?#]+$/.test(s), 'must be an origin like "https://app.example" (no path, no trailing "/")').optional(),
-  wakeup: z.custom<PushWakeup>(
-    (v) => typeof v === 'object' && v !== null && typeof (v as PushWakeup).publish === 'function' && typeof (v as PushWakeup).subscribe === 'function',
-    { message: 'must implement PushWakeup ({ publish(topic), subscribe(topic, listener) }), e.g. new InProcessPushWakeup()' },
-  ).optional(),
+  publicOrigin: origin.optional(),
+  allowedOrigins: z.array(origin).min(1, 'must list at least one origin, e.g. ["https://app.example"]').optional(),
+  pollIntervalMs: ms(500, 25_000, '0.5 to 25 seconds'),
   sender: z.custom<PushSender>(isPushSender, { message: 'must implement PushSender ({ send(subscription, message), allowsEndpoint(endpoint) }), e.g. new WebPushSender({ vapidPublicKey, vapidPrivateKey, subject })' }).optional(),
 }).strict();
 
-export function resolvePush(p: z.infer<typeof pushSchema>): ResolvedPushOptions {
+/**
+ * Fills the defaults. In production (NODE_ENV=production) with push enabled, the activation
+ * URL's origin must be configured: without it only loopback origins would work, which no phone
+ * reaches, and a forgotten setting must not wait for the first user to find it.
+ */
+export function resolvePush(p: z.infer<typeof pushSchema>, wakeup: Wakeup): ResolvedPushOptions {
   const d = PUSH_DEFAULTS;
+  if (p.enabled !== false && !p.publicOrigin && !p.allowedOrigins && process.env.NODE_ENV === 'production') {
+    throw new ConfigurationError(
+      'createMfa(): invalid options:\n  - push.publicOrigin: is required in production (NODE_ENV=production): the origin phones reach this app at, ' +
+        'e.g. "https://app.example" (or list the origins in push.allowedOrigins, or set push.enabled = false)',
+    );
+  }
   return {
     enabled: p.enabled ?? d.enabled,
     requirePin: p.requirePin ?? d.requirePin,
@@ -113,7 +143,9 @@ export function resolvePush(p: z.infer<typeof pushSchema>): ResolvedPushOptions 
     fraudBlockMs: p.fraudBlockMs ?? d.fraudBlockMs,
     maxPinFailures: p.maxPinFailures ?? d.maxPinFailures,
     publicOrigin: p.publicOrigin,
-    wakeup: p.wakeup ?? new InProcessPushWakeup(),
+    allowedOrigins: p.allowedOrigins ? p.allowedOrigins.map((o) => new URL(o).origin) : null,
+    pollIntervalMs: p.pollIntervalMs ?? d.pollIntervalMs,
+    wakeup,
     sender: p.sender ?? null,
   };
 }

@@ -20,8 +20,9 @@ export type PushSendResult = 'sent' | 'gone';
 
 /**
  * Tells a sleeping device "a challenge is waiting" through a vendor push service. Separate from
- * PushWakeup, which wakes waiting requests inside the app. Implementations throw on any other
- * failure (service down, timeout, rejected); the sign-in never depends on it succeeding.
+ * the wake-up transport (`wakeup`), which wakes waiting requests inside the app. Implementations
+ * throw on any other failure (service down, timeout, rejected); the sign-in never depends on it
+ * succeeding.
  */
 export interface PushSender {
   send(subscription: PushSubscriptionRecord, message: PushMessage): Promise<PushSendResult>;

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
 import type { PushDeviceRecord } from '../stores/push-records.js';
 import { canonicalJson } from './canonical-json.js';
@@ -6,9 +7,8 @@ import { answerRequestSchema } from './protocol-schemas.js';
 import type { answerSchema } from './protocol-schemas.js';
 import { CLOCK_SKEW_MS } from './request-auth.js';
 import { verifySignature } from './signature.js';
-import type { z } from 'zod';
 
-export type Answer = z.output<typeof answerSchema>;
+type Answer = z.output<typeof answerSchema>;
 
 /**
  * Validates an answer body (docs/push-protocol.md §4.2) of an authenticated device request: its

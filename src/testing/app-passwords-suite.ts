@@ -71,7 +71,7 @@ export function appPasswordsSuite(store: SuiteStore, closes: boolean): void {
   });
 
   describe(`atomicity under ${PARALLEL} parallel callers`, () => {
-    it('createAppPassword: with room for 15, exactly 15 of 30 succeed', async () => {
+    it('create: with room for 15, exactly 15 of 30 succeed', async () => {
       for (let i = 0; i < 25; i++) await store.appPasswords.create(makeAppPassword(), limit());
       const results = await Promise.all(
         Array.from({ length: PARALLEL }, () => store.appPasswords.create(makeAppPassword(), limit())),
@@ -82,11 +82,11 @@ export function appPasswordsSuite(store: SuiteStore, closes: boolean): void {
   });
 
   itRejectsAfterClose(store, closes, () => ({
-    createAppPassword: () => store.appPasswords.create(makeAppPassword(), limit()),
-    findAppPasswordByHash: () => store.appPasswords.findByHash('x'),
-    listAppPasswords: () => store.appPasswords.list('alice'),
-    touchAppPassword: () => store.appPasswords.touch('x', T0),
-    deleteAppPassword: () => store.appPasswords.delete('alice', 'x'),
-    deleteAppPasswords: () => store.appPasswords.deleteAll('alice'),
+    create: () => store.appPasswords.create(makeAppPassword(), limit()),
+    findByHash: () => store.appPasswords.findByHash('x'),
+    list: () => store.appPasswords.list('alice'),
+    touch: () => store.appPasswords.touch('x', T0),
+    delete: () => store.appPasswords.delete('alice', 'x'),
+    deleteAll: () => store.appPasswords.deleteAll('alice'),
   }));
 }

@@ -140,7 +140,7 @@ export function pushSuite(store: SuiteStore, closes: boolean): void {
   });
 
   describe(`push atomicity under ${PARALLEL} parallel callers`, () => {
-    it('activatePushDevice: exactly one caller consumes the activation code', async () => {
+    it('activateDevice: exactly one caller consumes the activation code', async () => {
       const device = makeDevice();
       await store.push.createDevice(device);
       const results = await parallel((i) => store.push.activateDevice(device.id, { publicKey: { ...KEY, x: `k${i}` }, name: null, now: T0 }));
@@ -149,7 +149,7 @@ export function pushSuite(store: SuiteStore, closes: boolean): void {
       assert.equal((await store.push.getDevice(device.id))?.publicKey?.x, `k${winner}`);
     });
 
-    it('resolvePushChallenge: exactly one answer wins', async () => {
+    it('resolveChallenge: exactly one answer wins', async () => {
       const ids = await devices(PARALLEL);
       const c = makeChallenge();
       await store.push.createChallenge(c);
@@ -160,7 +160,7 @@ export function pushSuite(store: SuiteStore, closes: boolean): void {
       assert.equal((await store.push.getChallenge(c.id))?.resolvedBy, ids[results.indexOf(true)]);
     });
 
-    it('resolvePushChallenge: a device disabled in parallel with its answers wins nothing', async () => {
+    it('resolveChallenge: a device disabled in parallel with its answers wins nothing', async () => {
       const [d] = await devices(1);
       const c = makeChallenge();
       await store.push.createChallenge(c);
@@ -172,7 +172,7 @@ export function pushSuite(store: SuiteStore, closes: boolean): void {
       assert.equal((await store.push.getChallenge(c.id))?.status, 'pending');
     });
 
-    it('consumePushChallenge: exactly one session completes the sign-in', async () => {
+    it('consumeChallenge: exactly one session completes the sign-in', async () => {
       const [d] = await devices(1);
       const c = makeChallenge({ status: 'approved', resolvedBy: d! });
       await store.push.createChallenge(c);

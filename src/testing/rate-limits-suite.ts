@@ -36,7 +36,7 @@ export function rateLimitsSuite(store: SuiteStore, closes: boolean): void {
     assert.deepEqual(await store.rateLimits.hit('k', WINDOW, T0), { counted: true, count: 6, resetAt: T0 + WINDOW });
   });
 
-  it('deleteRateLimit forgets one key: its next hit starts a new window', async () => {
+  it('delete forgets one key: its next hit starts a new window', async () => {
     await store.rateLimits.hit('pin:dev1', WINDOW, T0);
     await store.rateLimits.hit('pin:dev1', WINDOW, T0);
     await store.rateLimits.hit('pin:dev2', WINDOW, T0);
@@ -68,9 +68,9 @@ export function rateLimitsSuite(store: SuiteStore, closes: boolean): void {
   });
 
   itRejectsAfterClose(store, closes, () => ({
-    getRateLimit: () => store.rateLimits.get('k', T0),
-    hitRateLimit: () => store.rateLimits.hit('k', WINDOW, T0),
-    'hitRateLimit with a limit': () => store.rateLimits.hit('k', WINDOW, T0, 5),
-    deleteRateLimit: () => store.rateLimits.delete('k'),
+    get: () => store.rateLimits.get('k', T0),
+    hit: () => store.rateLimits.hit('k', WINDOW, T0),
+    'hit with a limit': () => store.rateLimits.hit('k', WINDOW, T0, 5),
+    delete: () => store.rateLimits.delete('k'),
   }));
 }

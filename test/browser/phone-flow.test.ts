@@ -48,8 +48,15 @@ describe('backup phone in a real browser (Chromium)', { skip: chromiumSkipReason
     const outbox = await page.context().newPage();
     await outbox.goto(`${base}/outbox`);
     await outbox.getByRole('heading', { name: 'Phone outbox' }).waitFor();
-    await outbox.getByRole('cell', { name: UK_MOBILE.e164 }).first().waitFor();
+    await outbox.locator('.mfa-outbox-to', { hasText: UK_MOBILE.e164 }).first().waitFor();
     await browser.screenshot('phone-04-outbox', outbox);
+    // Every tester lands here, often on a phone: the page must fit a 390 px screen without sideways scrolling.
+    await outbox.setViewportSize({ width: 390, height: 844 });
+    const outboxOverflow = await outbox.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(outboxOverflow <= 0, `the outbox fits at 390 px (overflows by ${outboxOverflow}px)`);
+    const numberLines = await outbox.locator('.mfa-outbox-to').first().evaluate((el) => el.getClientRects().length);
+    assert.equal(numberLines, 1, 'the phone number stays on one line');
+    await browser.screenshot('phone-04-outbox-390', outbox);
     const message = await outbox.locator('.mfa-outbox-body').first().innerText();
     await outbox.close();
 

@@ -55,7 +55,7 @@ async function addAccountManually(phone: Page, code: string, url: string, screen
 
 /** The sign-in request card on the phone page, once the long-poll has delivered it. */
 async function request(phone: Page) {
-  const card = phone.getByRole('article', { name: 'Approve sign-in?' });
+  const card = phone.getByRole('article', { name: 'Approve sign-in request' });
   await card.waitFor();
   return card;
 }
@@ -196,7 +196,7 @@ describe('push approval with a PIN on the /authenticator page (Chromium, two pag
     await card.getByLabel('Enter the number shown in your browser').fill(number);
     await card.getByLabel('PIN').fill('000000');
     await card.getByRole('button', { name: 'Approve' }).click();
-    await phone.getByRole('status').filter({ hasText: 'That PIN is not correct, so the sign-in was blocked. 9 attempt(s) left before this account is disabled.' }).waitFor();
+    await phone.getByRole('status').filter({ hasText: 'That PIN is not correct, so the sign-in was blocked. 9 attempts left before this account is disabled.' }).waitFor();
     await browser.screenshot('push-14-phone-wrong-pin', phone);
     await page.getByRole('alert').filter({ hasText: 'A wrong number or PIN was entered in the app' }).waitFor();
     await browser.screenshot('push-14b-wrong-pin-refused', page);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AuthenticatorAccount } from '../../src/authenticator/account-store.js';
 import type { AuthenticatorClient } from '../../src/authenticator/client.js';
-import { InProcessPushWakeup } from '../../src/push/wakeup.js';
+import { InProcessWakeup } from '../../src/transports/wakeup.js';
 import { answerBody, sendRaw } from '../support/device-signer.js';
 import { startPushHarness } from '../support/push.js';
 import type { PushHarness } from '../support/push.js';
@@ -18,14 +18,14 @@ describe('device API: every request is signed, fresh and single-use', () => {
   let subscribed: () => void = () => {};
   before(async () => {
     // Tells the long-poll test when a device is really waiting, so it proves the wake-up.
-    const wakeup = new (class extends InProcessPushWakeup {
-      override subscribe(topic: string, listener: () => void): () => void {
+    const wakeup = new (class extends InProcessWakeup {
+      override subscribe(topic: string, listener: (payload: string | undefined) => void): () => void {
         const unsubscribe = super.subscribe(topic, listener);
         if (topic.startsWith('user:')) subscribed();
         return unsubscribe;
       }
     })();
-    h = await startPushHarness({ mfaOptions: { push: { wakeup } } });
+    h = await startPushHarness({ mfaOptions: { wakeup } });
     alice = await h.enrolledPushUser();
     mallory = await h.enrolledPushUser('mallory');
   });

@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { InProcessPushWakeup, userTopic } from '../../src/push/wakeup.js';
+import { userTopic } from '../../src/push/wakeup.js';
+import { InProcessWakeup } from '../../src/transports/wakeup.js';
 import { startPushHarness } from '../support/push.js';
 import type { PushHarness } from '../support/push.js';
 
 /** A wake-up transport that tells the test when someone starts waiting on a topic. */
-class ObservedWakeup extends InProcessPushWakeup {
+class ObservedWakeup extends InProcessWakeup {
   readonly #waiters = new Map<string, () => void>();
 
   subscribed(topic: string): Promise<void> {
     return new Promise((resolve) => this.#waiters.set(topic, resolve));
   }
 
-  override subscribe(topic: string, listener: () => void): () => void {
+  override subscribe(topic: string, listener: (payload: string | undefined) => void): () => void {
     const unsubscribe = super.subscribe(topic, listener);
     this.#waiters.get(topic)?.();
     return unsubscribe;
@@ -23,7 +24,7 @@ describe('a device long-poll that started before the PIN was chosen', () => {
   const wakeup = new ObservedWakeup();
   let h: PushHarness;
   before(async () => {
-    h = await startPushHarness({ mfaOptions: { push: { requirePin: true, wakeup } } });
+    h = await startPushHarness({ mfaOptions: { push: { requirePin: true }, wakeup } });
   });
   after(async () => h.stop());
 

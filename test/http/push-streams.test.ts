@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AuthenticatorAccount } from '../../src/authenticator/account-store.js';
 import type { AuthenticatorClient } from '../../src/authenticator/client.js';
-import { InProcessPushWakeup, challengeTopic } from '../../src/push/wakeup.js';
+import { challengeTopic } from '../../src/push/wakeup.js';
+import { InProcessWakeup } from '../../src/transports/wakeup.js';
 import { startPushHarness } from '../support/push.js';
 import type { PushHarness } from '../support/push.js';
 import type { Agent } from '../support/harness.js';
@@ -13,11 +14,11 @@ describe('capability result stream (mfa.streams, no session)', () => {
   let h: PushHarness;
   let phone: AuthenticatorClient;
   let account: AuthenticatorAccount;
-  let wakeup: InProcessPushWakeup;
+  let wakeup: InProcessWakeup;
 
   beforeEach(async () => {
-    wakeup = new InProcessPushWakeup();
-    h = await startPushHarness({ mfaOptions: { push: { wakeup } } });
+    wakeup = new InProcessWakeup();
+    h = await startPushHarness({ mfaOptions: { wakeup } });
     ({ phone, account } = await h.enrolledPushUser());
     h.clock.advance(60_000);
   });

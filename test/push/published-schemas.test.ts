@@ -36,6 +36,7 @@ describe('published JSON Schemas (docs/push-protocol/*.schema.json)', () => {
       ['activation-request', { code: '482109375516', publicKey: jwk, deviceName: '😀'.repeat(64) }],
       ['activation-request', { code: '482109375516', publicKey: jwk, deviceName: '😀'.repeat(65) }],
       ['activation-request', { code: '482109375516', publicKey: jwk, deviceName: '' }],
+      ['activation-request', { code: '482109375516', publicKey: jwk, deviceName: 7 }],
       ['activation-request', { code: 'abc', publicKey: jwk }],
       ['activation-request', { v: 1, code: '482109375516', publicKey: jwk, extra: 1 }],
       ['answer-request', { v: 1, answer, signature: 'S'.repeat(86) }],

@@ -14,7 +14,7 @@ describe('push options', () => {
       [{ challengeTtlMs: 11 * 60_000 }, /push\.challengeTtlMs: must be at most 600000 ms/],
       [{ budget: { max: 0 } }, /push\.budget\.max/],
       [{ publicOrigin: 'https://app.example/' }, /push\.publicOrigin: must be an origin/],
-      [{ wakeup: {} as never }, /push\.wakeup: must implement PushWakeup/],
+      [{ pollIntervalMs: 100 }, /push\.pollIntervalMs: must be at least 500 ms/],
       [{ typo: true } as never, /push/],
     ];
     for (const [push, message] of cases) {

@@ -70,6 +70,7 @@ describe('WebPushSender options', () => {
       copyFileSync(join(src, 'push/web-push-sender.js'), join(dir, 'push/web-push-sender.js'));
       copyFileSync(join(src, 'push/push-host-allow-list.js'), join(dir, 'push/push-host-allow-list.js'));
       copyFileSync(join(src, 'errors.js'), join(dir, 'errors.js'));
+      copyFileSync(join(src, 'plural.js'), join(dir, 'plural.js'));
       const isolated = (await import(pathToFileURL(join(dir, 'push/web-push-sender.js')).href)) as { WebPushSender: typeof WebPushSender };
       assert.throws(() => new isolated.WebPushSender(valid), (e: Error) => e.name === 'ConfigurationError' && /"web-push" is not installed; run `npm install web-push@\^3\.6\.0`/.test(e.message));
       assert.doesNotThrow(() => new isolated.WebPushSender({ ...valid, webPush: webPush }), 'an injected module needs no package');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -116,6 +116,21 @@ describe('SqliteStore', () => {
     const raw = new Database(filename, { readonly: true });
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
     raw.close();
+  });
+
+  // Attack: another local account (a shared host, a backup job, a compromised service) reading the
+  // database, which holds phone numbers and sealed seeds.
+  it('creates its database, WAL and shared-memory files readable by their owner only; an existing file keeps its mode', async () => {
+    const store = open();
+    await store.rateLimits.hit('k', 60_000, 0);
+    for (const file of [filename, `${filename}-wal`, `${filename}-shm`]) {
+      assert.equal(statSync(file).mode & 0o777, 0o600, file);
+    }
+    const existing = join(dir, 'existing.db');
+    writeFileSync(existing, '', { mode: 0o640 });
+    chmodSync(existing, 0o640);
+    open({ filename: existing });
+    assert.equal(statSync(existing).mode & 0o777, 0o640);
   });
 
   it('keeps stores with different table prefixes apart in one database', async () => {

@@ -1,3 +1,4 @@
+import { facetMethods } from '../../src/stores/mfa-store.js';
 import type { MfaStore } from '../../src/stores/mfa-store.js';
 import { aroundStoreMethods } from './facet-proxy.js';
 import type { StoreMethodPath } from './facet-proxy.js';
@@ -26,7 +27,4 @@ export class FailingStore<S extends MfaStore = MfaStore> {
   }
 }
 
-const ALL: ReadonlySet<string> = new Set<StoreMethodPath>([
-  'core.createFactor', 'core.getFactor', 'core.listFactors', 'core.confirmFactor', 'core.deleteFactor', 'core.deleteUnconfirmedFactors',
-  'core.consumeTimeStep', 'core.getLockout', 'core.recordFailure', 'core.resetFailures',
-]);
+const ALL: ReadonlySet<string> = new Set(facetMethods('core').map((m) => `core.${m}`));

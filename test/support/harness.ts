@@ -37,6 +37,10 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
     sessionSecret: SESSION_SECRET,
     clock: clock.now,
     onEvent: (e) => events.push(e),
+    // Tests sign in many times from one address, and move the clock by hours; the /login limit and
+    // the session lifetime have tests of their own.
+    loginLimit: { perUsername: 1000, perIp: 100_000 },
+    sessionLifetime: { idleMs: 30 * 24 * 60 * 60_000, absoluteMs: 30 * 24 * 60 * 60_000 },
     ...overrides,
     store,
   });

@@ -1,4 +1,4 @@
-// Waits for the phone's answer on the "Approve sign in request" page and, as soon as it
+// Waits for the phone's answer on the "Approve sign-in request" page and, as soon as it
 // arrives (Server-Sent Events, no polling), submits the page's own form to complete the step.
 // Without JavaScript the user presses "I approved it" instead.
 (function () {

@@ -52,7 +52,7 @@ export const phoneMethod: SecondFactorMethod = {
         notifyPhoneChanged({ emit, clock, onPhoneChanged }, { userId: factor.userId, action: 'removed', phone: null, previousPhone: String(factor.data.e164), ip }),
       routes: [
         ...phoneSetupRoutes({ phone, store, attempts, emit, options }),
-        ...phoneVerifyRoutes({ phone, store, attempts, emit }),
+        ...phoneVerifyRoutes({ phone, store, attempts, emit, clock }),
       ],
     };
   },

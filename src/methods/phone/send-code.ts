@@ -1,4 +1,5 @@
 import { PhoneDestinationRefusedError, PhoneSendLimitError, PhoneTransportError } from '../../errors.js';
+import type { MfaError } from '../../errors.js';
 import type { Emit } from '../../events.js';
 import type { MethodPage } from '../page.js';
 import type { PhoneChannel } from './phone-method.js';
@@ -7,15 +8,22 @@ export function parseChannel(value: unknown): PhoneChannel {
   return value === 'voice' ? 'voice' : 'sms';
 }
 
+/** What a code page shows about the last send: a fresh code, or why no new one could be sent and until when. */
+export interface SendNotice {
+  resent: boolean;
+  /** The send that failed, with the field kept: a code the user already holds still works. */
+  failure: { message: string; retryAt: number | null } | null;
+}
+
 /**
- * Sends a code; when the transport fails or a send limit is hit, answers with a page that says
- * so and links back and to another way on, and returns false. Nothing was stored then.
+ * Sends a code; when the transport fails or a send limit is hit, reports it (`phone.send_failed`),
+ * lets `explain` answer, and returns false. Nothing was stored then.
  */
 export async function sendOrExplain(
   emit: Emit,
   page: MethodPage,
   send: () => Promise<void>,
-  links: { backHref: string; otherHref: string; otherLabel: string },
+  explain: (error: MfaError) => Promise<void>,
 ): Promise<boolean> {
   try {
     await send();
@@ -27,7 +35,18 @@ export async function sendOrExplain(
     emit({ type: 'phone.send_failed', userId: page.userId, ip: page.ip, reason });
     if (error instanceof PhoneTransportError) console.error('passport-mfa: SMS/voice transport failed', error.cause);
     page.retryAfter(error);
-    await page.render('phone-send-failed', { title: "We couldn't send a code", message: error.message, ...links }, error.status);
+    await explain(error);
     return false;
   }
+}
+
+/** The page for a first send that failed: no code is out yet, so it links back and to another way on. */
+export function sendFailedPage(page: MethodPage, links: { backHref: string; otherHref: string; otherLabel: string }) {
+  return (error: MfaError) => page.render('phone-send-failed', { title: "We couldn't send a code", message: error.message, ...links }, error.status);
+}
+
+/** A resend that failed, told on the code page itself. */
+export function failedResend(error: MfaError, now: number): SendNotice {
+  const seconds = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return { resent: false, failure: { message: error.message, retryAt: typeof seconds === 'number' ? now + seconds * 1000 : null } };
 }

@@ -10,7 +10,8 @@ import { notifyPhoneChanged } from './phone-change.js';
 import { PHONE_ID, verifiedPhoneIn } from './phone-factor.js';
 import type { PhoneChannel, PhoneMethod } from './phone-method.js';
 import { countryOptions, defaultCountry, maskPhone, parseMobileNumber } from './phone-number.js';
-import { parseChannel, sendOrExplain } from './send-code.js';
+import { failedResend, parseChannel, sendFailedPage, sendOrExplain } from './send-code.js';
+import type { SendNotice } from './send-code.js';
 
 const STEP = '/setup/phone';
 
@@ -21,6 +22,8 @@ interface PhoneSetup {
   startedAt: number;
   /** Where Done and Skip lead: on through the wizard, or back to Security info. */
   then: 'wizard' | 'manage';
+  /** Set after a resend, so the code page says a new code went out. */
+  resent?: boolean;
 }
 
 export interface PhoneSetupDeps {
@@ -66,10 +69,12 @@ export function phoneSetupRoutes(deps: PhoneSetupDeps): MethodRoute[] {
         const number = typeof body.number === 'string' ? body.number.slice(0, 40) : '';
         return renderNumberPage(deps, page, { then, error: parsed.message, number, country: parsed.country ?? body.country, channel }, 400);
       }
-      const sent = await sendOrExplain(deps.emit, page, () => phone.send({ userId: page.userId, ip: page.ip, purpose: 'enroll', to: parsed.e164, channel }), {
-        backHref: page.url(STEP + (then === 'manage' ? '?then=manage' : '')),
-        ...leave(page, then),
-      });
+      const sent = await sendOrExplain(
+        deps.emit,
+        page,
+        () => phone.send({ userId: page.userId, ip: page.ip, purpose: 'enroll', to: parsed.e164, channel }),
+        sendFailedPage(page, { backHref: page.url(STEP + (then === 'manage' ? '?then=manage' : '')), ...leave(page, then) }),
+      );
       if (!sent) return;
       page.setSessionState({ e164: parsed.e164, channel, startedAt: deps.options.clock(), then } satisfies PhoneSetup);
       await page.goTo(`${STEP}/verify`);
@@ -77,7 +82,7 @@ export function phoneSetupRoutes(deps: PhoneSetupDeps): MethodRoute[] {
 
     route('GET', `${STEP}/verify`, async (page) => {
       const setup = await proving(page);
-      if (setup) await renderCodePage(deps, page, setup, null);
+      if (setup) await renderCodePage(deps, page, setup, null, setup.resent ? { resent: true, failure: null } : null);
     }),
 
     route('POST', `${STEP}/verify`, async (page) => {
@@ -90,7 +95,7 @@ export function phoneSetupRoutes(deps: PhoneSetupDeps): MethodRoute[] {
         check: async () => (await checkEnrollmentCode(phone, page.userId, setup.e164, page.body.code)) ?? { ok: true, factorId: await addPhone(deps, page.userId, setup.e164) },
         confirm: (factorId) => confirmPhone(deps, page, factorId, setup.e164),
       });
-      if (!outcome.ok) return renderCodePage(deps, page, setup, outcome.error);
+      if (!outcome.ok) return renderCodePage(deps, page, setup, outcome.error, null);
       page.setSessionState(undefined);
       await page.goTo(after(page, setup.then));
     }),
@@ -98,13 +103,17 @@ export function phoneSetupRoutes(deps: PhoneSetupDeps): MethodRoute[] {
     route('POST', `${STEP}/resend`, async (page) => {
       const setup = await proving(page);
       if (!setup) return;
-      setup.channel = parseChannel(page.body.channel);
-      page.setSessionState(setup);
-      const sent = await sendOrExplain(deps.emit, page, () => phone.send({ userId: page.userId, ip: page.ip, purpose: 'enroll', to: setup.e164, channel: setup.channel }), {
-        backHref: page.url(`${STEP}/verify`),
-        ...leave(page, setup.then),
-      });
-      if (sent) await page.goTo(`${STEP}/verify`);
+      const channel = parseChannel(page.body.channel);
+      // A failed resend keeps the code page: the code already sent still works.
+      const sent = await sendOrExplain(
+        deps.emit,
+        page,
+        () => phone.send({ userId: page.userId, ip: page.ip, purpose: 'enroll', to: setup.e164, channel }),
+        (error) => renderCodePage(deps, page, setup, null, failedResend(error, deps.options.clock()), error.status),
+      );
+      if (!sent) return;
+      page.setSessionState({ ...setup, channel, resent: true } satisfies PhoneSetup);
+      await page.goTo(`${STEP}/verify`);
     }),
   ];
 }
@@ -156,7 +165,14 @@ async function renderNumberPage(deps: PhoneSetupDeps, page: MethodPage, locals: 
   }, status);
 }
 
-async function renderCodePage(deps: PhoneSetupDeps, page: MethodPage, setup: PhoneSetup, error: MfaError | null): Promise<void> {
+async function renderCodePage(
+  deps: PhoneSetupDeps,
+  page: MethodPage,
+  setup: PhoneSetup,
+  error: MfaError | null,
+  notice: SendNotice | null,
+  status = error?.status ?? 200,
+): Promise<void> {
   if (error) page.retryAfter(error);
   await page.render('setup-phone-verify', {
     title: 'Verify your phone',
@@ -164,5 +180,6 @@ async function renderCodePage(deps: PhoneSetupDeps, page: MethodPage, setup: Pho
     channel: setup.channel,
     digits: deps.phone.digits,
     error: error?.message ?? null,
-  }, error?.status ?? 200);
+    notice,
+  }, status);
 }

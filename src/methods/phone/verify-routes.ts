@@ -8,18 +8,22 @@ import type { PhoneFactor } from './phone-factor.js';
 import { verifiedPhoneIn } from './phone-factor.js';
 import type { PhoneChannel, PhoneMethod } from './phone-method.js';
 import { maskPhone } from './phone-number.js';
-import { parseChannel, sendOrExplain } from './send-code.js';
+import { failedResend, parseChannel, sendFailedPage, sendOrExplain } from './send-code.js';
+import type { SendNotice } from './send-code.js';
 
 export interface PhoneSignInDeps {
   phone: PhoneMethod;
   store: CompleteStore;
   attempts: AttemptRunner;
   emit: Emit;
+  clock: () => number;
 }
 
 /** How the last sign-in code was sent, for the wording of the code page. */
 interface PhoneSignInState {
   channel: PhoneChannel;
+  /** Set after "Text me again" / "Call me instead" on the code page, so the page says a new code went out. */
+  resent?: boolean;
 }
 
 /**
@@ -38,14 +42,20 @@ export function phoneVerifyRoutes(deps: PhoneSignInDeps): MethodRoute[] {
         // A locked user gets no code: it could not be used, and each message costs money.
         await deps.attempts.assertNotLocked(page.userId);
         const channel = parseChannel(page.body.channel);
+        const previous = page.sessionState<PhoneSignInState>();
+        // A resend from the code page keeps that page when it fails: the code already sent still works.
+        const resending = page.body.resend === '1' && previous !== undefined;
         const other = (await page.otherSignInNouns())[0];
-        const sent = await sendOrExplain(deps.emit, page, () => phone.send({ userId: page.userId, ip: page.ip, purpose: 'signin', to, channel }), {
-          backHref: page.url('/verify'),
-          otherHref: page.url('/verify'),
-          otherLabel: other ? `Use ${other} instead` : 'Back',
-        });
+        const sent = await sendOrExplain(
+          deps.emit,
+          page,
+          () => phone.send({ userId: page.userId, ip: page.ip, purpose: 'signin', to, channel }),
+          resending
+            ? async (error) => renderCodePage(deps, page, await phoneOf(deps, page), null, failedResend(error, deps.clock()), error.status)
+            : sendFailedPage(page, { backHref: page.url('/verify'), otherHref: page.url('/verify'), otherLabel: other ? `Use ${other} instead` : 'Back' }),
+        );
         if (!sent) return;
-        page.setSessionState({ channel } satisfies PhoneSignInState);
+        page.setSessionState({ channel, resent: resending } satisfies PhoneSignInState);
         await page.goTo('/verify/phone');
       },
     },
@@ -53,7 +63,10 @@ export function phoneVerifyRoutes(deps: PhoneSignInDeps): MethodRoute[] {
       method: 'GET',
       path: '/verify/phone',
       access: 'sign-in',
-      handle: async (page) => renderCodePage(deps, page, await phoneOf(deps, page), null),
+      async handle(page) {
+        const state = page.sessionState<PhoneSignInState>();
+        await renderCodePage(deps, page, await phoneOf(deps, page), null, state?.resent ? { resent: true, failure: null } : null);
+      },
     },
     {
       method: 'POST',
@@ -62,7 +75,7 @@ export function phoneVerifyRoutes(deps: PhoneSignInDeps): MethodRoute[] {
       async handle(page) {
         const factor = await phoneOf(deps, page);
         const error = await page.verify();
-        if (error) await renderCodePage(deps, page, factor, error);
+        if (error) await renderCodePage(deps, page, factor, error, null);
       },
     },
   ];
@@ -75,7 +88,14 @@ async function phoneOf(deps: PhoneSignInDeps, page: MethodPage): Promise<PhoneFa
   return factor;
 }
 
-async function renderCodePage(deps: PhoneSignInDeps, page: MethodPage, factor: PhoneFactor, error: MfaError | null): Promise<void> {
+async function renderCodePage(
+  deps: PhoneSignInDeps,
+  page: MethodPage,
+  factor: PhoneFactor,
+  error: MfaError | null,
+  notice: SendNotice | null,
+  status = error?.status ?? 200,
+): Promise<void> {
   if (error) page.retryAfter(error);
   const other = (await page.otherSignInNouns())[0] ?? null;
   await page.render('verify-phone', {
@@ -85,5 +105,6 @@ async function renderCodePage(deps: PhoneSignInDeps, page: MethodPage, factor: P
     digits: deps.phone.digits,
     other,
     error: error?.message ?? null,
-  }, error?.status ?? 200);
+    notice,
+  }, status);
 }

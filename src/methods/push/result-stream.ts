@@ -2,6 +2,7 @@ import { pushOutcome } from '../../push/push-outcome.js';
 import type { PushEventStatus } from '../../push/push-outcome.js';
 import type { ResolvedPushOptions } from '../../push/push-options.js';
 import { challengeTopic } from '../../push/wakeup.js';
+import { pollDelayMs } from '../../transports/wakeup.js';
 import type { CompleteStore } from '../../stores/guarded-store.js';
 import type { EventStream } from '../page.js';
 
@@ -15,7 +16,8 @@ export interface ResultStreamDeps {
 
 /**
  * The session-bound result stream of the waiting page: one `result` event as soon as the device
- * answers (woken through PushWakeup, no polling delay) or the challenge expires, then the end.
+ * answers (woken through the wake-up transport, no polling delay) or the challenge expires, then
+ * the end. The store is also re-read every `push.pollIntervalMs`, in case a wake-up never comes.
  */
 export async function streamPushResult(deps: ResultStreamDeps, stream: EventStream, challengeId: string): Promise<void> {
   stream.write(': waiting\n\n');
@@ -49,7 +51,7 @@ async function waitForResult(deps: ResultStreamDeps, challengeId: string, stream
       if (gone) return null;
       const left = challenge!.expiresAt - now;
       clearTimeout(timer);
-      timer = setTimeout(() => signal(), Math.min(left, settings.challengeTtlMs) + 50);
+      timer = setTimeout(() => signal(), Math.min(left + 50, pollDelayMs(settings.wakeup, settings.pollIntervalMs)));
       await woken;
     }
   } finally {

@@ -17,8 +17,8 @@ export interface WaitPageDeps {
 
 /** Where the waiting page's forms go: the setup flow or the sign-in flow (paths under basePath). */
 const FLOWS = {
-  setup: { complete: '/setup/push/wait', resend: '/setup/push/contact', otp: '/setup', otpLabel: 'Use a one-time password instead' },
-  verify: { complete: '/verify/push', resend: '/verify/push/send', otp: '/verify', otpLabel: 'Use a verification code instead' },
+  setup: { complete: '/setup/push/wait', resend: '/setup/push/contact', otp: '/setup' },
+  verify: { complete: '/verify/push', resend: '/verify/push/send', otp: '/verify' },
 } as const;
 
 /** The notification this session is waiting on, if it is the signed-in user's own and the sign-in is live. */
@@ -34,7 +34,7 @@ export function rememberChallenge(page: MethodPage, challenge: PushChallengeReco
 }
 
 /**
- * "Approve sign in request": the number to type in the app while waiting, or (with `outcome`)
+ * "Approve sign-in request": the number to type in the app while waiting, or (with `outcome`)
  * why the notification did not go through, with a way to send another or use a code.
  */
 export async function renderPushWait(
@@ -46,13 +46,13 @@ export async function renderPushWait(
   const waiting = p.challenge !== null && !p.outcome && p.challenge.status === 'pending' && deps.clock() < p.challenge.expiresAt;
   const paths = FLOWS[flow];
   await page.render('push-wait', {
-    title: 'Approve sign in request',
+    title: 'Approve sign-in request',
     error: p.error ?? null,
     outcome: p.outcome ?? null,
     number: waiting ? p.challenge!.number : null,
     eventsPath: page.url('/verify/push/events'),
     // The session-free capability stream served by mfa.streams (the script falls back to eventsPath).
     streamPath: waiting ? page.url(`/push-events/${mintStreamToken(deps.streamTokenKey, p.challenge!.id, p.challenge!.expiresAt)}`) : null,
-    paths: { complete: page.url(paths.complete), resend: page.url(paths.resend), otp: page.url(paths.otp), otpLabel: paths.otpLabel },
+    paths: { complete: page.url(paths.complete), resend: page.url(paths.resend), otp: page.url(paths.otp) },
   }, p.status ?? 200);
 }

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { closeSync, openSync } from 'node:fs';
 import { ConfigurationError } from '../../errors.js';
 import type { SqliteStoreOptions } from './sqlite-store.js';
 
@@ -36,9 +37,23 @@ function validate(options: SqliteStoreOptions): Required<SqliteStoreOptions> {
   return { filename, tablePrefix, busyTimeoutMs };
 }
 
+/**
+ * Creates a new database file readable by its owner only (0600): it holds phone numbers and
+ * sealed secrets. SQLite gives its -wal and -shm files the database file's mode. An existing file
+ * keeps its mode.
+ */
+function createPrivately(filename: string): void {
+  try {
+    closeSync(openSync(filename, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 function open(filename: string, busyTimeoutMs: number): Database.Database {
   let db: Database.Database;
   try {
+    if (filename !== ':memory:') createPrivately(filename);
     db = new Database(filename, { timeout: busyTimeoutMs });
   } catch (error) {
     throw new ConfigurationError(

@@ -1,0 +1,45 @@
+/** One response as a test reads it. */
+export interface WebResponse {
+  status: number;
+  text: string;
+  location: string | null;
+  headers: Headers;
+}
+
+/**
+ * A browser's cookie and forms, over fetch, against any instance: the same session can be used on
+ * instance A and then on instance B, as a load balancer would send it. Redirects are not followed.
+ */
+export class WebClient {
+  cookie = '';
+
+  constructor(readonly cookieName = 'example.sid') {}
+
+  async get(origin: string, path: string): Promise<WebResponse> {
+    return this.#send(origin, path, { method: 'GET' });
+  }
+
+  /** Posts a form with the CSRF token of the page at `pagePath` (fetched on the same instance). */
+  async postForm(origin: string, path: string, fields: Record<string, string> = {}, pagePath = path): Promise<WebResponse> {
+    const page = await this.get(origin, pagePath);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+    if (!csrf) throw new Error(`no CSRF token on ${pagePath} (status ${page.status}): ${page.text.slice(0, 200)}`);
+    return this.post(origin, path, { _csrf: csrf, ...fields });
+  }
+
+  /** Posts a form as is. */
+  post(origin: string, path: string, fields: Record<string, string>): Promise<WebResponse> {
+    return this.#send(origin, path, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  }
+
+  async #send(origin: string, path: string, init: RequestInit): Promise<WebResponse> {
+    const headers = new Headers(init.headers);
+    if (this.cookie) headers.set('cookie', this.cookie);
+    const res = await fetch(origin + path, { ...init, headers, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      if (pair!.startsWith(`${this.cookieName}=`)) this.cookie = pair!;
+    }
+    return { status: res.status, text: await res.text(), location: res.headers.get('location'), headers: res.headers };
+  }
+}
