@@ -34,6 +34,8 @@ export interface Endpoint<L extends string> {
 export interface LoadOptions {
   /** Concurrent connections. @default CONNECTIONS */
   connections?: number;
+  /** Alternating rounds. @default ROUNDS */
+  rounds?: number;
   /** Printed after the first line (what is under test). @default '' */
   note?: string;
 }
@@ -81,12 +83,12 @@ async function load<L extends string>(endpoint: Endpoint<L>, seconds: number, co
  * affects all alike; prints one row per run, naming the endpoint in the column `column`.
  */
 export async function loadInTurn<L extends string>(endpoints: Endpoint<L>[], column: string, options: LoadOptions = {}): Promise<Run<L>[]> {
-  const { connections = CONNECTIONS, note = '' } = options;
-  console.log(`${connections} connections, ${ROUNDS} alternating rounds of ${SECONDS_PER_RUN} s each (after a ${WARMUP_SECONDS} s warm-up each)${note}`);
+  const { connections = CONNECTIONS, rounds = ROUNDS, note = '' } = options;
+  console.log(`${connections} connections, ${rounds} alternating rounds of ${SECONDS_PER_RUN} s each (after a ${WARMUP_SECONDS} s warm-up each)${note}`);
   const history = new Map(endpoints.map((e) => [e, [] as Run<L>[]]));
   for (const e of endpoints) await load(e, WARMUP_SECONDS, connections, history.get(e)!);
   const runs: Run<L>[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const e of endpoints) runs.push(await load(e, SECONDS_PER_RUN, connections, history.get(e)!));
   }
   console.table(runs.map((r, i) => ({

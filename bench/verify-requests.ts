@@ -3,6 +3,13 @@ import { totpCode } from '../test/support/mfa-flow.js';
 import { PERIOD_MS, requestStep } from './verify-protocol.js';
 import type { SeededSession, VerifyServerMessage } from './verify-protocol.js';
 
+/** What a browser sends with every form post besides its cookie and body (Chromium's headers). */
+const BROWSER_HEADERS = {
+  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
+  'accept-language': 'en-US,en;q=0.9',
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+};
+
 /**
  * The verification requests of one system, users in turn: each takes a seeded half-signed-in
  * session of its user and that user's code, of the counted clock's step for that request (see
@@ -31,7 +38,7 @@ export class VerifyRequests {
   /** autocannon's request descriptor: every request built by next(). */
   descriptor(): autocannon.Request {
     const { body, headers } = this.#target;
-    const common = { 'content-type': body === 'json' ? 'application/json' : 'application/x-www-form-urlencoded', ...headers };
+    const common = { ...BROWSER_HEADERS, 'content-type': body === 'json' ? 'application/json' : 'application/x-www-form-urlencoded', ...headers };
     return {
       method: 'POST',
       setupRequest: (req) => {

@@ -9,23 +9,29 @@
  * non-zero only if the measurement is invalid (a failed verification means the success path was
  * not what got measured).
  *
- * Run: npm run bench:verify   (node dist/bench/verify.bench.js --cpu-prof=DIR also writes a CPU
- * profile of each server's runs to DIR)
+ * Run: npm run bench:verify   (node dist/bench/verify.bench.js --rounds=N runs N rounds instead
+ * of 3; --systems=passport-totp,bare otplib runs passport-mfa and only those; --cpu-prof=DIR also
+ * writes a CPU profile of each server's runs to DIR)
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { abortAfter, badResponses, cpuOf, loadInTurn, rpsOf } from './alternating-load.js';
+import { abortAfter, badResponses, cpuOf, loadInTurn, ROUNDS, rpsOf } from './alternating-load.js';
 import type { Endpoint, Run } from './alternating-load.js';
 import { ask } from './child-process.js';
 import { CPU_COMMAND, PROFILE_START, PROFILE_STOP, seedCommand, USERS } from './verify-protocol.js';
 import type { VerifyServerMessage } from './verify-protocol.js';
 import { VerifyRequests } from './verify-requests.js';
 
+const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const profileDir = flag('cpu-prof');
+const rounds = Number(flag('rounds') ?? ROUNDS);
+
 const CONNECTIONS = 20;
-/** Set-up (enrolling 400 users on each system) and the runs take about two minutes. */
-const WATCHDOG_MS = 8 * 60_000;
+const WARMUP_TURNS = 5;
+/** Set-up (enrolling 400 users on each system) and three rounds take about two minutes. */
+const WATCHDOG_MS = (8 + 2 * Math.max(0, rounds - ROUNDS)) * 60_000;
 const TARGETS = { 'passport-totp': 1.0, 'bare otplib': 0.8 } as const;
 
 const SYSTEMS = {
@@ -35,8 +41,9 @@ const SYSTEMS = {
   'bare otplib': 'verify-server-bare.js',
 } as const;
 type Label = keyof typeof SYSTEMS;
+/** The systems to run: all, or those named by --systems=a,b (passport-mfa always, it is what the ratios compare). */
+const chosen = (Object.keys(SYSTEMS) as Label[]).filter((label) => label === 'passport-mfa' || !flag('systems') || flag('systems')!.split(',').includes(label));
 
-const profileDir = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 
 async function start(label: Label, origin: number) {
   const child = fork(fileURLToPath(new URL(`./${SYSTEMS[label]}`, import.meta.url)), [String(origin)]);
@@ -56,12 +63,12 @@ function endpoint(server: Server): Endpoint<Label> {
     headers: {},
     successStatus: ready.success,
     requests: [requests.descriptor()],
-    // As many requests as the best earlier run made in `seconds` (one turn of the users for the
-    // warm-up), each with its own seeded session: runs on a busy machine vary severalfold, and a
-    // request without a session would not measure a verification.
+    // As many requests as the best earlier run made in `seconds`, each with its own seeded
+    // session (a request without one would not measure a verification): runs on a busy machine
+    // vary severalfold. The warm-up makes WARMUP_TURNS turns of the users, enough for the JIT.
     async prepare(seconds, earlier) {
-      const rate = Math.max(0, ...earlier.map((r) => r.rps));
-      const count = Math.max(1, Math.ceil((rate * seconds) / USERS)) * USERS;
+      const best = Math.max(0, ...earlier.map((r) => r.rps));
+      const count = earlier.length === 0 ? WARMUP_TURNS * USERS : Math.max(1, Math.ceil((best * seconds) / USERS)) * USERS;
       requests.refill((await ask<VerifyServerMessage, 'seeded'>(child, 'seeded', seedCommand(count))).sessions);
       return count;
     },
@@ -72,30 +79,32 @@ function endpoint(server: Server): Endpoint<Label> {
 function report(runs: Run<Label>[]): void {
   const rps = (label: Label) => rpsOf(runs, label).median;
   const cpu = (label: Label) => cpuOf(runs, label);
-  console.table(Object.fromEntries((Object.keys(SYSTEMS) as Label[]).map((label) => [label, {
+  console.table(Object.fromEntries(chosen.map((label) => [label, {
     'median verifications/s': Math.round(rps(label)),
     'passport-mfa/this (verifications/s)': ratio(rps('passport-mfa'), rps(label)),
     'median server CPU µs/verification': Math.round(cpu(label)),
     'passport-mfa/this (by CPU per verification)': ratio(cpu(label), cpu('passport-mfa')),
   }])));
-  for (const [peer, target] of Object.entries(TARGETS) as [Label, number][]) {
+  for (const [peer, target] of (Object.entries(TARGETS) as [Label, number][]).filter(([peer]) => chosen.includes(peer))) {
     const byRate = rps('passport-mfa') / rps(peer);
     const byCpu = cpu(peer) / cpu('passport-mfa');
     console.log(`ratio passport-mfa/${peer}: ${byRate.toFixed(3)} by verifications/s (medians), ${byCpu.toFixed(3)} by server CPU per verification; target >= ${target}: ${byRate >= target ? 'met' : 'NOT met'} / ${byCpu >= target ? 'met' : 'NOT met'}`);
   }
-  console.log(`ratio passport-mfa/better-auth: ${ratio(rps('passport-mfa'), rps('better-auth'))} by verifications/s, ${ratio(cpu('better-auth'), cpu('passport-mfa'))} by server CPU per verification`);
+  if (chosen.includes('better-auth')) {
+    console.log(`ratio passport-mfa/better-auth: ${ratio(rps('passport-mfa'), rps('better-auth'))} by verifications/s, ${ratio(cpu('better-auth'), cpu('passport-mfa'))} by server CPU per verification`);
+  }
 }
 
 const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
 
 async function main(): Promise<number> {
   const origin = Date.now();
-  console.log(`starting ${Object.keys(SYSTEMS).length} servers, each enrolling ${USERS} users…`);
+  console.log(`starting ${chosen.length} servers, each enrolling ${USERS} users…`);
   const servers: Server[] = [];
   try {
-    servers.push(...(await Promise.all((Object.keys(SYSTEMS) as Label[]).map((label) => start(label, origin)))));
+    servers.push(...(await Promise.all(chosen.map((label) => start(label, origin)))));
     const endpoints = servers.map(endpoint);
-    const runs = await loadInTurn(endpoints, 'system', { connections: CONNECTIONS, note: `, ${USERS} users per system, verification requests only` });
+    const runs = await loadInTurn(endpoints, 'system', { connections: CONNECTIONS, rounds, note: `, ${USERS} users per system, verification requests only` });
     report(runs);
     if (profileDir) {
       for (const { label, child, profiled } of servers) {

@@ -53,7 +53,7 @@ export async function goTo(req: Request, res: Response, location: string, status
 }
 
 /**
- * goTo() without saving first: for a session that req.login just regenerated, which
+ * goTo() without saving first: for a session that completeSecondFactor just regenerated, which
  * express-session writes (once) before the response ends.
  */
 export function redirect(req: Request, res: Response, location: string, status = 200, code = 'redirect'): void {

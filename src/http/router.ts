@@ -21,14 +21,17 @@ const BODY_LIMIT = '16kb';
  * before it. The push device API (`deviceApi`) authenticates by signature, not cookies, so it comes before CSRF.
  */
 export function createRouter(pages: Pages, deviceApi: Router | null): Router {
-  const router = Router();
-  router.use('/assets', express.static(join(packageRoot(), 'views', 'assets'), { index: false, fallthrough: true }));
+  // The assets under one prefix: every other request passes them with a single path check.
+  const assets = Router();
+  assets.use(express.static(join(packageRoot(), 'views', 'assets'), { index: false, fallthrough: true }));
   for (const method of pages.registry.methods) {
     for (const [name, file] of Object.entries(method.parts.assets ?? {})) {
-      router.get(`/assets/${method.id}/${name}`, (_req, res, next) => res.sendFile(file, { headers: { 'Cache-Control': 'no-cache' } }, (err) => err && next(err)));
+      assets.get(`/${method.id}/${name}`, (_req, res, next) => res.sendFile(file, { headers: { 'Cache-Control': 'no-cache' } }, (err) => err && next(err)));
     }
   }
-  router.use('/assets', (_req, res) => void res.status(404).type('text').send('Not Found'));
+  assets.use((_req, res) => void res.status(404).type('text').send('Not Found'));
+  const router = Router();
+  router.use('/assets', assets);
   router.use(securityHeaders);
   // The device API reads its own JSON bodies, so that unreadable ones still get its JSON errors.
   if (deviceApi) router.use('/device', deviceApi);
