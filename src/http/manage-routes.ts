@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import { NotFoundError } from '../errors.js';
 import { formatDay, formatMinute } from '../format-time.js';
 import type { InfoAction, ViewPart } from '../methods/method.js';
@@ -8,10 +7,11 @@ import { goToPage } from './flow.js';
 import { handle } from './handle.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
+import { PageRoutes } from './page-routes.js';
 
 /** Security info: the user sees and removes their own methods, adds more, and uses each method's own section. */
-export function manageRoutes(pages: Pages): Router {
-  const router = Router();
+export function manageRoutes(pages: Pages): PageRoutes {
+  const router = new PageRoutes();
   const { options, store, registry } = pages;
   const managePath = `${options.basePath}/manage`;
   const action = (a: InfoAction) =>

@@ -5,6 +5,7 @@ import { packageRoot } from '../package-root.js';
 import { requireCsrf } from './csrf.js';
 import { manageRoutes } from './manage-routes.js';
 import { methodRoutes } from './method-routes.js';
+import { pageDispatcher } from './page-routes.js';
 import type { Pages } from './pages.js';
 import { NotFoundError } from '../errors.js';
 import { sendError } from './respond.js';
@@ -38,10 +39,7 @@ export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   router.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }));
   router.use(express.json({ limit: BODY_LIMIT }));
   router.use(requireCsrf);
-  router.use(setupRoutes(pages));
-  router.use(verifyRoutes(pages));
-  router.use(manageRoutes(pages));
-  router.use(methodRoutes(pages));
+  router.use(pageDispatcher(setupRoutes(pages), verifyRoutes(pages), manageRoutes(pages), methodRoutes(pages)));
   // basePath belongs to this router: an unknown address gets the package's own styled page, not the host's bare 404.
   router.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('There is no page at this address. Check the link, or start again from Security info.')));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
