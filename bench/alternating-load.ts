@@ -36,6 +36,8 @@ export interface LoadOptions {
   connections?: number;
   /** Alternating rounds. @default ROUNDS */
   rounds?: number;
+  /** Load each endpoint briefly first, unmeasured (the JIT, caches). @default true */
+  warmUp?: boolean;
   /** Printed after the first line (what is under test). @default '' */
   note?: string;
 }
@@ -83,10 +85,10 @@ async function load<L extends string>(endpoint: Endpoint<L>, seconds: number, co
  * affects all alike; prints one row per run, naming the endpoint in the column `column`.
  */
 export async function loadInTurn<L extends string>(endpoints: Endpoint<L>[], column: string, options: LoadOptions = {}): Promise<Run<L>[]> {
-  const { connections = CONNECTIONS, rounds = ROUNDS, note = '' } = options;
-  console.log(`${connections} connections, ${rounds} alternating rounds of ${SECONDS_PER_RUN} s each (after a ${WARMUP_SECONDS} s warm-up each)${note}`);
+  const { connections = CONNECTIONS, rounds = ROUNDS, warmUp = true, note = '' } = options;
+  console.log(`${connections} connections, ${rounds} alternating rounds of ${SECONDS_PER_RUN} s each${warmUp ? ` (after a ${WARMUP_SECONDS} s warm-up each)` : ''}${note}`);
   const history = new Map(endpoints.map((e) => [e, [] as Run<L>[]]));
-  for (const e of endpoints) await load(e, WARMUP_SECONDS, connections, history.get(e)!);
+  if (warmUp) for (const e of endpoints) await load(e, WARMUP_SECONDS, connections, history.get(e)!);
   const runs: Run<L>[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const e of endpoints) runs.push(await load(e, SECONDS_PER_RUN, connections, history.get(e)!));

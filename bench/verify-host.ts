@@ -2,9 +2,6 @@
 // process): Express 5, express-session with its in-memory store, Passport with session support,
 // users in memory. Only what each system adds on top of it differs.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base32 } from '@otplib/plugin-base32-scure';
 import Database from 'better-sqlite3';
@@ -16,7 +13,8 @@ import passport from 'passport';
 import request from 'supertest';
 import type { Agent } from '../test/support/mfa-flow.js';
 import { listenOnLocalhost } from '../test/support/local-server.js';
-import { CPU_COMMAND, parseSeedCommand, PROFILE_START, PROFILE_STOP, USERS } from './verify-protocol.js';
+import { answerCommands } from './server-process.js';
+import { parseSeedCommand, USERS } from './verify-protocol.js';
 import type { SeededSession, VerifyServerMessage } from './verify-protocol.js';
 import { SeededSessions } from './seeded-sessions.js';
 
@@ -36,16 +34,6 @@ declare module 'express-session' {
 
 const SESSION_SECRET = 'verify-bench-session-secret';
 const COOKIE = 'bench.sid';
-
-/**
- * A directory for the system's database on tmpfs where there is one, for every system alike: on a
- * disk each commit waits for an fsync, whose cost depends on the disk and on whatever else writes
- * to it, not on the code under test.
- */
-export function benchDataDir(): { dir: string; remove(): void } {
-  const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'verify-bench-'));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 /** The shared stack, with POST /test-login?user=N as the password step (not what is measured). */
 export function createVerifyHost() {
@@ -70,9 +58,8 @@ export function createVerifyHost() {
 
 /**
  * Listens on 127.0.0.1 and serves the benchmark: reports `ready`, answers each seed command with
- * that many new half-signed-in sessions from `seed`, the CPU command with its CPU time, profiles
- * itself between PROFILE_START and PROFILE_STOP, and stops (calling `stop`) when the
- * benchmark disconnects.
+ * that many new half-signed-in sessions from `seed` (and the commands of server-process.ts), and
+ * stops (calling `stop`) when the benchmark disconnects.
  */
 export async function serveVerifyTarget(
   app: Express,
@@ -82,26 +69,9 @@ export async function serveVerifyTarget(
 ): Promise<void> {
   const server = await listenOnLocalhost(app);
   const send = (message: VerifyServerMessage) => process.send!(message);
-  const profiler = new Session();
-  process.on('message', (command: string) => {
-    if (command === CPU_COMMAND) {
-      const { user, system } = process.cpuUsage();
-      return send({ type: 'cpu', micros: user + system });
-    }
-    if (command === PROFILE_START) {
-      profiler.connect();
-      return profiler.post('Profiler.enable', () => profiler.post('Profiler.start'));
-    }
-    if (command.startsWith(PROFILE_STOP)) {
-      const file = command.slice(PROFILE_STOP.length);
-      return profiler.post('Profiler.stop', (err, result) => {
-        if (err) throw err;
-        writeFileSync(file, JSON.stringify(result.profile));
-        send({ type: 'profiled', file });
-      });
-    }
+  answerCommands(async (command) => {
     const count = parseSeedCommand(command);
-    if (count !== null) void seed(count).then((sessions) => send({ type: 'seeded', sessions }));
+    return count === null ? undefined : { type: 'seeded', sessions: await seed(count) };
   });
   process.once('disconnect', () => void server.close().then(stop));
   send({ type: 'ready', ...(await ready(server.base)) });

@@ -55,17 +55,7 @@ export type VerifyServerMessage =
       /** Headers every verification sends (e.g. Origin). */
       headers: Record<string, string>;
     }
-  | { type: 'seeded'; sessions: SeededSession[] }
-  /** CPU time (user + system, µs) the server process has used so far. */
-  | { type: 'cpu'; micros: number }
-  | { type: 'profiled'; file: string };
-
-/** The command asking a server for its CPU time used so far. */
-export const CPU_COMMAND = 'cpu';
-/** Starts a CPU profile of the server (after its set-up, so only what the bench measures is in it). */
-export const PROFILE_START = 'profile start';
-/** Stops the profile and writes it to the file given after this prefix (answered with `profiled`). */
-export const PROFILE_STOP = 'profile stop ';
+  | { type: 'seeded'; sessions: SeededSession[] };
 
 /** The command asking a server for `count` new half-signed-in sessions. */
 export const seedCommand = (count: number): string => `seed ${count}`;

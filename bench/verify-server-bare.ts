@@ -5,7 +5,8 @@
 import express from 'express';
 import type { Request, Response } from 'express';
 import { verifySync } from 'otplib';
-import { benchDataDir, createVerifyHost, plaintextSeeds, servePeer } from './verify-host.js';
+import { createVerifyHost, plaintextSeeds, servePeer } from './verify-host.js';
+import { benchDataDir } from './server-process.js';
 import type { BenchUser } from './verify-host.js';
 import { countedNow } from './verify-protocol.js';
 

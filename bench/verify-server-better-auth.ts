@@ -15,7 +15,8 @@ import { toNodeHandler } from 'better-auth/node';
 import { twoFactor } from 'better-auth/plugins/two-factor';
 import express from 'express';
 import type { Request, Response } from 'express';
-import { serveVerifyTarget, benchDataDir, BENCH_USERS } from './verify-host.js';
+import { serveVerifyTarget, BENCH_USERS } from './verify-host.js';
+import { benchDataDir } from './server-process.js';
 import type { SeededSession } from './verify-protocol.js';
 
 const SECRET = 'verify-bench-better-auth-secret-0123456789';

@@ -8,7 +8,8 @@ import { createMfa, SqliteStore } from '../src/index.js';
 import { SECRET_KEY } from '../test/support/harness.js';
 import { beginTotpSetup, submitCode, totpCode } from '../test/support/mfa-flow.js';
 import type { Agent } from '../test/support/mfa-flow.js';
-import { BENCH_USERS, benchDataDir, createVerifyHost, seedCopies, serveVerifyTarget, templateSessions } from './verify-host.js';
+import { BENCH_USERS, createVerifyHost, seedCopies, serveVerifyTarget, templateSessions } from './verify-host.js';
+import { benchDataDir } from './server-process.js';
 import { countedNow } from './verify-protocol.js';
 
 const origin = Number(process.argv[2]);

@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import express from 'express';
 import type { Request, Response } from 'express';
 import type { Strategy } from 'passport';
-import { benchDataDir, createVerifyHost, plaintextSeeds, servePeer } from './verify-host.js';
+import { createVerifyHost, plaintextSeeds, servePeer } from './verify-host.js';
+import { benchDataDir } from './server-process.js';
 import type { BenchUser } from './verify-host.js';
 
 type TotpSetup = (user: BenchUser, done: (err: unknown, key?: Buffer, period?: number) => void) => void;

@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { abortAfter, badResponses, cpuOf, loadInTurn, ROUNDS, rpsOf } from './alternating-load.js';
 import type { Endpoint, Run } from './alternating-load.js';
 import { ask } from './child-process.js';
-import { CPU_COMMAND, PROFILE_START, PROFILE_STOP, seedCommand, USERS } from './verify-protocol.js';
+import { serverCpu, startProfile, stopProfile } from './server-process.js';
+import { seedCommand, USERS } from './verify-protocol.js';
 import type { VerifyServerMessage } from './verify-protocol.js';
 import { VerifyRequests } from './verify-requests.js';
 
@@ -48,7 +49,7 @@ const chosen = (Object.keys(SYSTEMS) as Label[]).filter((label) => label === 'pa
 async function start(label: Label, origin: number) {
   const child = fork(fileURLToPath(new URL(`./${SYSTEMS[label]}`, import.meta.url)), [String(origin)]);
   const ready = await ask<VerifyServerMessage, 'ready'>(child, 'ready');
-  if (profileDir) child.send(PROFILE_START);
+  if (profileDir) startProfile(child);
   const requests = new VerifyRequests(ready, origin);
   return { label, child, ready, requests, profiled: () => requests.sent };
 }
@@ -72,7 +73,7 @@ function endpoint(server: Server): Endpoint<Label> {
       requests.refill((await ask<VerifyServerMessage, 'seeded'>(child, 'seeded', seedCommand(count))).sessions);
       return count;
     },
-    cpuMicros: async () => (await ask<VerifyServerMessage, 'cpu'>(child, 'cpu', CPU_COMMAND)).micros,
+    cpuMicros: () => serverCpu(child),
   };
 }
 
@@ -108,7 +109,8 @@ async function main(): Promise<number> {
     report(runs);
     if (profileDir) {
       for (const { label, child, profiled } of servers) {
-        const { file } = await ask<VerifyServerMessage, 'profiled'>(child, 'profiled', `${PROFILE_STOP}${join(profileDir, `${label.replace(/\W+/g, '-')}.cpuprofile`)}`);
+        const file = join(profileDir, `${label.replace(/\W+/g, '-')}.cpuprofile`);
+        await stopProfile(child, file);
         console.log(`CPU profile of ${label}'s runs: node scripts/cpu-profile-summary.mjs ${file} --requests=${profiled()}`);
       }
     }
