@@ -1,10 +1,13 @@
 // The server half of push-waiters.bench.ts (a child process): the example app with N signed-in
 // sessions, each waiting on its own push challenge, and a way to approve them all at once.
-// argv: <waiters> <route>: 'session' streams are GET /mfa/verify/push/events with the session's
-// cookie; 'capability' streams are the waiting page's GET /mfa/push-events/<token> (mfa.streams,
-// mounted with app.use before the session); 'front' serves the same streams from mfa.streams
-// placed in front of the Express app on the Node server, so Express never sees them.
+// argv: <waiters> <route> [<redis URL>]: 'session' streams are GET /mfa/verify/push/events with
+// the session's cookie; 'capability' streams are the waiting page's GET /mfa/push-events/<token>
+// (mfa.streams, mounted with app.use before the session); 'front' serves the same streams from
+// mfa.streams placed in front of the Express app on the Node server, so Express never sees them.
+// With a Redis URL the sessions live in Redis (connect-redis) instead of the process's memory.
 import { randomBytes } from 'node:crypto';
+import { RedisStore } from 'connect-redis';
+import { createClient } from 'redis';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deriveSubkey } from '../src/crypto/derive-key.js';
@@ -22,8 +25,16 @@ const route = process.argv[3] ?? 'session';
 const streamTokenKey = deriveSubkey({ id: 'k1', key: SECRET_KEY }, 'push-stream-token/v1');
 const send = (message: ServerMessage) => process.send!(message);
 
+async function redisSessions(url: string): Promise<RedisStore> {
+  const client = createClient({ url });
+  await client.connect();
+  return new RedisStore({ client, prefix: 'bench:sess:' });
+}
+
+const redisUrl = process.argv[4];
 const wakeup = new InProcessWakeup();
-const { h, sessions } = await startSeededPushServer({ mfaOptions: { wakeup } });
+const sessionStore = redisUrl ? await redisSessions(redisUrl) : undefined;
+const { h, sessions, account } = await startSeededPushServer({ mfaOptions: { wakeup }, ...(sessionStore ? { sessionStore } : {}) });
 
 // The challenges go straight into the store: the push-bombing budget (at most 100 per user per
 // window) rightly refuses 10 000 "Contact me" for one user. Waiting is what is measured here.
@@ -47,7 +58,8 @@ process.on('message', async (command: string) => {
   if (command === 'measure') send({ type: 'memory', memory: memory() });
   if (command === 'wake') {
     for (const id of ids) {
-      await h.store.push.resolveChallenge(id, { status: 'approved', deviceId: 'push-waiters', evidence: null, now: h.clock.now() });
+      // Answered by alice's own (enabled) device: the store resolves nothing for an unknown or disabled one.
+      await h.store.push.resolveChallenge(id, { status: 'approved', deviceId: account.deviceId, evidence: null, now: h.clock.now() });
       void wakeup.publish(challengeTopic(id));
     }
     send({ type: 'woken', count: ids.length });

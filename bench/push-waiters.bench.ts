@@ -6,13 +6,16 @@
 // stream also with mfa.streams in front of Express on the Node server (Express never sees it). The server runs in a child process (so its memory is
 // measured alone and each process needs only ~10 000 file descriptors); this process is the
 // 10 000 browsers. At the end every challenge is approved and each stream must deliver its
-// result, which proves all of them were really waiting. Target: ≤ 200 MB.
+// result, which proves all of them were really waiting. Target: ≤ 200 MB. The capability and
+// session-bound streams run once more with the sessions in a real redis-server (connect-redis) the
+// bench starts on a free port, where the server process no longer holds 10 000 sessions.
 // Run: npm run bench:push   (or node dist/bench/push-waiters.bench.js [waiters])
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { RedisServer } from '../test/support/redis-server.js';
 import { ask } from './child-process.js';
 import type { Memory } from './child-process.js';
 
@@ -71,6 +74,12 @@ async function main(): Promise<void> {
   const front = await run('push-waiters-server.js', 'front');
   const session = await run('push-waiters-server.js', 'session');
   const reference = await run('sse-reference-server.js');
+  const redis = await RedisServer.start();
+  const inRedis = 'skip' in redis ? null : {
+    capability: await run('push-waiters-server.js', 'capability', redis.url),
+    session: await run('push-waiters-server.js', 'session', redis.url),
+  };
+  if (!('skip' in redis)) await redis.destroy();
   const mb = (n: number) => (n / MB).toFixed(1);
   const perWaiter = (r: RunResult) => ((r.waiting.rss - r.before.rss) / WAITERS / 1024).toFixed(1);
   const report = (label: string, r: RunResult) => {
@@ -85,6 +94,13 @@ async function main(): Promise<void> {
   report('session-bound fallback GET /mfa/verify/push/events (express-session + passport.session() + the mfa router)', session);
   console.log(`  reference, bare Express holding ${WAITERS} event streams (no session, Passport or passport-mfa): ${mb(reference.before.rss)} → ` +
     `${mb(reference.waiting.rss)} MB (+${perWaiter(reference)} kB per stream); JS heap ${mb(reference.before.heapUsed)} → ${mb(reference.waiting.heapUsed)} MB`);
+  if (inRedis) {
+    console.log(`  with the sessions in Redis (connect-redis, a redis-server on loopback), so the server process holds none of them:`);
+    report('capability stream', inRedis.capability);
+    report('session-bound fallback (one Redis read per stream opened)', inRedis.session);
+  } else {
+    console.log('  sessions in Redis: NOT measured (redis-server is not installed)');
+  }
   const added = capability.waiting.rss - capability.before.rss;
   console.log(`  target ≤ ${TARGET_MB} MB for ${WAITERS} waiters: memory the waiters add (capability stream) ${mb(added)} MB: ${added <= TARGET_MB * MB ? 'met' : 'MISSED'}; ` +
     `whole server RSS with all waiting ${mb(capability.waiting.rss)} MB: ${capability.waiting.rss <= TARGET_MB * MB ? 'met' : 'MISSED'}; run took ${((performance.now() - began) / 1000).toFixed(1)} s`);
@@ -93,8 +109,8 @@ async function main(): Promise<void> {
 interface RunResult { before: Memory; waiting: Memory; wakeMs: number }
 
 /** Starts `script` as the server, opens every stream, measures, approves all and checks each result. */
-async function run(script: string, route = ''): Promise<RunResult> {
-  const server = fork(fileURLToPath(new URL(`./${script}`, import.meta.url)), [String(WAITERS), route], { execArgv: ['--expose-gc'] });
+async function run(script: string, route = '', redisUrl?: string): Promise<RunResult> {
+  const server = fork(fileURLToPath(new URL(`./${script}`, import.meta.url)), [String(WAITERS), route, ...(redisUrl ? [redisUrl] : [])], { execArgv: ['--expose-gc'] });
   try {
     const ready = await ask<ServerMessage, 'ready'>(server, 'ready');
     const origin = new URL(ready.origin);

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import session from 'express-session';
 import type { SessionData } from 'express-session';
 import type { ExampleAppOptions } from '../example-app/app.js';
@@ -6,6 +6,7 @@ import type { AuthenticatorClient } from '../src/authenticator/client.js';
 import { SESSION_SECRET } from '../test/support/harness.js';
 import type { Agent } from '../test/support/harness.js';
 import { startPushHarness } from '../test/support/push.js';
+import { signedSessionCookie } from '../test/support/session-cookie.js';
 
 /**
  * Half-signed-in browser sessions without paying the password step each time: the example app
@@ -15,10 +16,10 @@ import { startPushHarness } from '../test/support/push.js';
  * everything after the password (Contact me, the event stream, completion) runs for real.
  */
 export class SeededSessions {
-  readonly store = new session.MemoryStore();
   #template: SessionData | undefined;
 
-  constructor(private readonly secret: string, private readonly cookieName = 'example.sid') {}
+  /** `store`: where the sessions live (the app must use the same one). */
+  constructor(private readonly secret: string, private readonly cookieName = 'example.sid', readonly store: session.Store = new session.MemoryStore()) {}
 
   /** Takes the session of `agent` (signed in with the password, on the verify page) as the template. */
   async capture(agent: Agent, host: string): Promise<void> {
@@ -48,22 +49,29 @@ export class SeededSessions {
     return this.add(data);
   }
 
+  /** seed() for another user: every mention of the template's user id names `userId` instead. */
+  async seedFor(userId: string, now: number): Promise<string> {
+    const from = JSON.stringify(this.#template!.mfa!.pending!.userId);
+    const data = JSON.parse(JSON.stringify(this.#template).split(from).join(JSON.stringify(userId))) as SessionData;
+    data.mfa!.pending!.startedAt = now;
+    return this.add(data);
+  }
+
   /** Stores `data` as a new session with a fresh id; returns its Cookie header. */
   async add(data: SessionData): Promise<string> {
     const sid = randomBytes(18).toString('base64url');
     await new Promise<void>((resolve, reject) => this.store.set(sid, data, (err) => (err ? reject(err) : resolve())));
-    // express-session's cookie format: "s:" + id + "." + base64 HMAC-SHA256 without padding.
-    const signature = createHmac('sha256', this.secret).update(sid).digest('base64').replace(/=+$/, '');
-    return `${this.cookieName}=${encodeURIComponent(`s:${sid}.${signature}`)}`;
+    return signedSessionCookie(this.cookieName, this.secret, sid);
   }
 }
 
 /**
  * The example app on 127.0.0.1 with alice enrolled for push (on `phone` when given) and a
- * template session of alice on the verify page; the fake clock is set to real time.
+ * template session of alice on the verify page; the fake clock is set to real time. Sessions are
+ * seeded into `overrides.sessionStore` when given, else into a MemoryStore.
  */
 export async function startSeededPushServer(overrides: Partial<ExampleAppOptions> = {}, phone?: (clock: () => number) => AuthenticatorClient) {
-  const sessions = new SeededSessions(SESSION_SECRET);
+  const sessions = new SeededSessions(SESSION_SECRET, 'example.sid', overrides.sessionStore);
   const h = await startPushHarness({ ...overrides, sessionStore: sessions.store });
   h.clock.nowMs = Date.now();
   const enrolled = await h.enrolledPushUser(undefined, phone?.(h.clock.now));

@@ -50,6 +50,12 @@ export interface ExampleAppOptions<U extends Users = UserDirectory> {
    * limits) and req.protocol come from X-Forwarded-For / -Proto. @default false
    */
   trustProxy?: boolean | number | string;
+  /**
+   * The origin people reach the app at, e.g. 'http://localhost:3000' or 'https://demo.example.com':
+   * security keys are registered for its host (webauthn.rpId) and accepted only from it.
+   * @default none (security keys are not offered)
+   */
+  origin?: string;
   /** Mount mfa.streams before the session (tests turn it off to check the waiting page's fallback). @default true */
   mountStreams?: boolean;
 }
@@ -87,6 +93,8 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
       dummyPasswordCheck: (password) => users.dummyCheck(password),
       ...options.appPasswords,
     },
+    // A malformed origin gets an empty rpId, so createMfa() names the problem in its ConfigurationError.
+    ...(options.origin ? { webauthn: { rpId: URL.canParse(options.origin) ? new URL(options.origin).hostname : '', origin: options.origin } } : {}),
     ...options.mfaOptions,
     push: { ...(options.publicOrigin ? { publicOrigin: options.publicOrigin } : {}), ...options.mfaOptions?.push },
   });
@@ -196,6 +204,18 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
 
   app.get('/', requireLogin, mfa.requireSecondFactor(), (req, res) => {
     page(req, res, 'home', { username: (req.user as User).username, mfaBase: '/mfa' });
+  });
+
+  // A sensitive page: the second step must be at most 5 minutes old (a step-up otherwise).
+  app.get('/billing', requireLogin, mfa.requireSecondFactor({ maxAge: '5m' }), async (req, res, next) => {
+    try {
+      const status = await mfa.status(req);
+      if (!status) return void res.redirect(303, '/login');
+      const verifiedAt = new Date(status.at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+      page(req, res, 'billing', { verifiedAt, method: status.method, amr: status.amr.join(' ') });
+    } catch (error) {
+      next(error);
+    }
   });
 
   /** Development aid: what the outbox transport "sent", so the phone flow works on one machine. */

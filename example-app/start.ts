@@ -27,7 +27,7 @@ export interface ExampleServer {
  */
 export async function startExampleServer(env: NodeJS.ProcessEnv, mfaOptions: Partial<MfaOptions> = {}): Promise<ExampleServer> {
   const port = Number(env.PORT ?? 3000);
-  /** Where browsers and phones reach the app: MFA_ORIGIN (e.g. https://mfa.example behind a proxy), else this port on localhost. */
+  /** Where browsers and phones reach the app: MFA_ORIGIN (e.g. https://mfa.example behind a proxy), else this port on localhost. Security keys are bound to it. */
   const origin = env.MFA_ORIGIN ?? `http://localhost:${port}`;
   const dataDir = resolve(env.DATA_DIR ?? join(root, 'example-app', 'data'));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -48,6 +48,7 @@ export async function startExampleServer(env: NodeJS.ProcessEnv, mfaOptions: Par
     users: deployment.users,
     sessionStore: deployment.sessionStore,
     publicOrigin: origin,
+    origin,
     // Behind a reverse proxy: TRUST_PROXY=loopback (or the proxy's address, or a hop count).
     ...(env.TRUST_PROXY ? { trustProxy: /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY } : {}),
     mfaOptions: { ...(deployment.wakeup ? { wakeup: deployment.wakeup } : {}), ...mfaOptions },

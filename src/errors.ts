@@ -76,6 +76,27 @@ export class NotSignedInError extends MfaError {
   }
 }
 
+/** This session was signed out elsewhere ("Sign out everywhere", "This wasn't me", an administrator) or lost the factor it signed in with. */
+export class SessionRevokedError extends MfaError {
+  constructor() {
+    super(401, 'session_revoked', 'You were signed out. Sign in again.');
+  }
+}
+
+/** Deleting this method would leave the account with a password only. */
+export class LastMethodError extends MfaError {
+  constructor() {
+    super(409, 'last_method', "This is your only sign-in method, so it can't be deleted. Add another method first, then delete this one.");
+  }
+}
+
+/** A step-up that only a security key or passkey can complete was tried with another method. */
+export class PhishingResistantRequiredError extends MfaError {
+  constructor() {
+    super(403, 'phishing_resistant_required', 'This page needs a security key or passkey. Verify with one of those.');
+  }
+}
+
 /** The half-finished sign-in or enrollment expired or never existed. */
 export class PendingExpiredError extends MfaError {
   constructor(message = 'This sign-in step expired. Start again.') {

@@ -6,6 +6,10 @@
 export interface MfaEventTypes {
   'factor.enrolled': true;
   'factor.removed': true;
+  'factor.renamed': true;
+  'factor.made_default': true;
+  'sessions.revoked': true;
+  'session.ended': true;
   'second_factor.succeeded': true;
   'second_factor.failed': true;
   'second_factor.locked_out': true;
@@ -45,7 +49,10 @@ export interface MfaEvent {
   challengeId?: string | undefined;
   /** Push: approve, deny, fraud, or number_mismatch. */
   decision?: string | undefined;
-  /** Why it failed (invalid_code, replayed, code_malformed, ...). */
+  /**
+   * Why it failed (invalid_code, replayed, code_malformed, ...); why sessions were revoked
+   * (sign_out_everywhere, fraud_report, factors_reset, password_reset, admin); why one ended (revoked).
+   */
   reason?: string | undefined;
   /** The app password concerned (app_password.* events). */
   appPasswordId?: string | undefined;

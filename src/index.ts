@@ -4,6 +4,8 @@ export { DEFAULTS } from './options.js';
 export type { MfaOptions, PhoneChange } from './options.js';
 export { GEOGRAPHIC_COUNTRIES } from './methods/phone/phone-number.js';
 export type { MfaEvent } from './events.js';
+export type { AmrValue, Assurance, MfaStatus } from './policy/assurance.js';
+export type { StepUpOptions } from './policy/step-up.js';
 export * from './errors.js';
 export type { FacetName, MfaStore } from './stores/mfa-store.js';
 export type { CoreStore, FactorRecord, LockoutState, FailurePolicy } from './stores/facets/core.js';
@@ -41,6 +43,7 @@ export type { RateLimitHit, RateLimitState } from './stores/facets/rate-limits.j
 export { APP_PASSWORD_STRATEGY_NAME } from './passport/app-password-strategy.js';
 export type { AppPasswordSuccessInfo } from './passport/app-password-strategy.js';
 export type { PushOptions } from './push/push-options.js';
+export type { UserVerification, WebAuthnOptions } from './methods/webauthn/webauthn-options.js';
 export { InProcessWakeup } from './transports/wakeup.js';
 export type { Wakeup, WakeupConnectionChange } from './transports/wakeup.js';
 export { WebPushSender } from './push/web-push-sender.js';

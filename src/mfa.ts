@@ -24,6 +24,12 @@ import { createAppPasswordStrategy } from './passport/app-password-strategy.js';
 import { createMfaStrategy } from './passport/mfa-strategy.js';
 import { LockoutPolicy } from './policy/lockout.js';
 import { guardStore, refuseAbsentFacets } from './stores/guarded-store.js';
+import type { CompleteStore } from './stores/guarded-store.js';
+import { requireFacets } from './stores/require-facets.js';
+import type { MfaStatus } from './policy/assurance.js';
+import { SessionGenerations } from './policy/session-generation.js';
+import type { StepUpOptions } from './policy/step-up.js';
+import { keepSignedIn, sessionStatus } from './http/session-check.js';
 
 export interface Mfa {
   /** Mount with app.use(mfa.router): the setup, verification and self-service pages under basePath. */
@@ -40,8 +46,20 @@ export interface Mfa {
    * as `strategyName`. The package's own pages do not need it.
    */
   strategy: Strategy;
-  /** Middleware for host routes that need both factors. */
-  requireSecondFactor(): RequestHandler;
+  /**
+   * Middleware for host routes that need both factors. With `maxAge`, a session whose second step
+   * is older verifies again and comes back to the same URL (a step-up); with `phishingResistant`,
+   * only a security key or passkey counts. Scripts get 401 JSON (`mfa_required`, `mfa_step_up`
+   * with an RFC 9470-style WWW-Authenticate) instead of a redirect. Options are checked when the
+   * middleware is built: a ConfigurationError at startup, not at the first request.
+   */
+  requireSecondFactor(options?: StepUpOptions): RequestHandler;
+  /**
+   * How this request's session passed the second step: the user, the method and factor, when, the
+   * RFC 8176 `amr` values and whether it was phishing-resistant, for the host's own tokens (`amr`,
+   * `acr`, `auth_time`). Null when the session has not completed the step, or it was revoked.
+   */
+  status(req: Request): Promise<MfaStatus | null>;
   /**
    * The CSRF protection the MFA pages use, for the host's own forms (login, sign out):
    * `token(req)` for a hidden `_csrf` field, `verify` as middleware after a body parser.
@@ -51,13 +69,23 @@ export interface Mfa {
   admin: {
     /** Clear a user's failure count and lock (including the hard lock after 100 failures). */
     unlock(userId: string): Promise<void>;
-    /** Remove every second factor of a user (e.g. after identity re-proofing). */
+    /**
+     * Remove every second factor of a user (e.g. after identity re-proofing) and end all their
+     * sessions; returns how many factors were removed.
+     */
     resetFactors(userId: string): Promise<number>;
     /**
-     * Call after the user's account password was reset or changed: revokes all their app
-     * passwords (returns how many), since whoever knew the old password may have made some.
+     * Call after the user's account password was reset or changed: ends all their signed-in
+     * sessions and revokes all their app passwords (returns how many), since whoever knew the
+     * old password may have signed in or made some. `keep`: the request of the session that
+     * changed the password, which stays signed in.
      */
-    onPasswordReset(user: Express.User): Promise<number>;
+    onPasswordReset(user: Express.User, options?: { keep?: Request }): Promise<number>;
+    /**
+     * Ends every signed-in session of a user: each is refused on its next request, on every
+     * instance, within `sessionCheckCacheMs` at most (at once where wake-ups arrive).
+     */
+    revokeSessions(userId: string): Promise<void>;
     /**
      * Revokes all app passwords of a user (returns how many). The hook point for a fraud report
      * ("this wasn't me") and for administrators.
@@ -102,7 +130,19 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
   options.wakeup.onConnectionChange?.(({ connected, error }) => {
     emit(connected ? { type: 'wakeup.reconnected', userId: null } : { type: 'wakeup.disconnected', userId: null, reason: error?.message });
   });
-  const store = refuseAbsentFacets(storeAsGiven);
+  const complete = refuseAbsentFacets(storeAsGiven);
+  const sessions = new SessionGenerations({
+    generations: complete.sessionGenerations,
+    factors: complete.core,
+    wakeup: options.wakeup,
+    clock: options.clock,
+    cacheMs: options.sessionCheckCacheMs,
+  });
+  const store: CompleteStore = { ...complete, core: sessions.watchRemovals(complete.core) };
+  const revokeSessions = async (userId: string, reason: string): Promise<void> => {
+    await sessions.revoke(userId);
+    emit({ type: 'sessions.revoked', userId, reason });
+  };
   const attempts = new AttemptRunner({ lockout: new LockoutPolicy(store, options.lockout, options.clock), emit });
   const revokeAppPasswords = async (userId: string, reason: string): Promise<number> => {
     const revoked = await appPasswordsOf(registry).revokeAll(userId);
@@ -110,12 +150,16 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
     return revoked;
   };
   const registry: MethodRegistry = new MethodRegistry(methods, {
-    options, store, storeAsGiven, box: new SecretBox(options.keys, options.random), attempts, emit, revokeAppPasswords,
+    options, store, storeAsGiven, box: new SecretBox(options.keys, options.random), attempts, emit, revokeAppPasswords, revokeSessions,
   });
+  // After the methods' own needs, so that a store lacking a method's facet hears about that first.
+  requireFacets(options.store, [{ feature: 'ending sessions ("Sign out everywhere", revocations; always on)', facets: ['sessionGenerations'], orElse: 'use MemoryStore or SqliteStore' }]);
   const pages: Pages = {
     options,
     store,
     registry,
+    sessions,
+    revokeSessions,
     emit,
     views: new ViewRenderer({
       overrideDir: options.views,
@@ -128,18 +172,26 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
     resetFactors: async (userId) => {
       const factors = await store.core.listFactors(userId);
       for (const f of factors) await store.core.deleteFactor(userId, f.id);
+      await revokeSessions(userId, 'factors_reset');
       return factors.length;
     },
-    onPasswordReset: (user) => revokeAppPasswords(options.getUserId(user), 'password_reset'),
+    onPasswordReset: async (user, { keep } = {}) => {
+      const userId = options.getUserId(user);
+      await revokeSessions(userId, 'password_reset');
+      if (keep) await keepSignedIn(sessions, keep, userId);
+      return revokeAppPasswords(userId, 'password_reset');
+    },
+    revokeSessions: (userId) => revokeSessions(userId, 'admin'),
     revokeAppPasswords: (userId) => revokeAppPasswords(userId, 'revoked_all'),
   };
-  const strategy = createMfaStrategy({ registry, options });
+  const strategy = createMfaStrategy({ registry, options, sessions });
   options.passport.use(options.strategyName, strategy);
   return {
     router: createRouter(pages, push ? deviceRoutes({ options, store, push }) : null),
     streams: createPushStreams({ options, store, push }),
     strategy,
     requireSecondFactor: createGuard(pages),
+    status: (req) => sessionStatus(sessions, options, req),
     csrf: { token: (req) => csrfToken(req, options.random), verify: requireCsrf },
     admin,
     appPasswordStrategy: createAppPasswordStrategy({ options, store, appPasswords: appPasswordsOf(registry), emit }),

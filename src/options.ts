@@ -67,6 +67,19 @@ export interface MfaOptions {
    * older sessions verify again first. @default 900000 (15 minutes)
    */
   reverifyAfterMs?: number;
+  /**
+   * Let users delete their last sign-in method on Security info, turning their account back into
+   * password-only (whoever signs in next with the password can then enroll their own). Off, the
+   * last method can only be replaced: added-to first, then deleted. @default false
+   */
+  allowRemovingLastMethod?: boolean;
+  /**
+   * How long, in ms (0 to 1000), an app instance trusts what it read of a user's sessions (the
+   * generation "Sign out everywhere" moves on, the factors they signed in with) before reading
+   * the store again. Wake-ups make a revocation immediate on every instance; this bounds it when
+   * one is lost. 0 reads the store on every request. @default 1000
+   */
+  sessionCheckCacheMs?: number;
   /** Lockout after consecutive failures, counted per user in the store. */
   lockout?: {
     /** Failures that trigger each lock. @default 5 */
@@ -161,6 +174,8 @@ export const DEFAULTS = {
   strategyName: 'mfa',
   pendingTtlMs: 10 * 60_000,
   reverifyAfterMs: 15 * 60_000,
+  allowRemovingLastMethod: false,
+  sessionCheckCacheMs: 1000,
   lockout: { threshold: 5, durationMs: 15 * 60_000, hardLimit: 100 },
   totp: { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 } satisfies TotpSettings,
   phone: { codeDigits: 6, codeTtlMs: 5 * 60_000, sendsPerUserPerHour: 5, sendsPerIpPerHour: 10, allowedCountries: GEOGRAPHIC_COUNTRIES } satisfies PhoneSettings,
@@ -188,6 +203,8 @@ export interface CoreResolvedOptions {
   getAccountName: (user: Express.User) => string;
   pendingTtlMs: number;
   reverifyAfterMs: number;
+  allowRemovingLastMethod: boolean;
+  sessionCheckCacheMs: number;
   lockout: { threshold: number; durationMs: number; hardLimit: number };
   totp: TotpSettings;
   views: string | undefined;
@@ -228,6 +245,8 @@ const coreSchema = z.object({
   getAccountName: optionalFunction<(user: Express.User) => string>('user => account name'),
   pendingTtlMs: z.number().int().min(60_000).max(60 * 60_000).optional(),
   reverifyAfterMs: z.number().int().min(60_000).optional(),
+  allowRemovingLastMethod: z.boolean().optional(),
+  sessionCheckCacheMs: z.number().int().min(0).max(1000, 'must be at most 1000: a revocation must reach every instance within a second').optional(),
   lockout: z.object({
     threshold: z.number().int().min(1).max(100).optional(),
     durationMs: z.number().int().min(1000).optional(),
@@ -302,6 +321,8 @@ export function resolveOptions(input: MfaOptions, methods: readonly SecondFactor
       }),
     pendingTtlMs: o.pendingTtlMs ?? DEFAULTS.pendingTtlMs,
     reverifyAfterMs: o.reverifyAfterMs ?? DEFAULTS.reverifyAfterMs,
+    allowRemovingLastMethod: o.allowRemovingLastMethod ?? DEFAULTS.allowRemovingLastMethod,
+    sessionCheckCacheMs: o.sessionCheckCacheMs ?? DEFAULTS.sessionCheckCacheMs,
     lockout: { ...DEFAULTS.lockout, ...o.lockout },
     totp: { ...DEFAULTS.totp, ...o.totp },
     views: o.views,

@@ -65,6 +65,10 @@ describe('createMfa options', () => {
     ['pendingTtlMs', { pendingTtlMs: 2 * 60 * 60_000 }],
     ['pendingTtlMs', { pendingTtlMs: '600000' }],
     ['reverifyAfterMs', { reverifyAfterMs: 1000 }],
+    ['allowRemovingLastMethod', { allowRemovingLastMethod: 'yes' }],
+    ['sessionCheckCacheMs', { sessionCheckCacheMs: 1001 }, /within a second/],
+    ['sessionCheckCacheMs', { sessionCheckCacheMs: -1 }],
+    ['sessionCheckCacheMs', { sessionCheckCacheMs: 0.5 }],
     ['lockout', { lockout: 5 }],
     ['lockout', { lockout: { attempts: 5 } }, /attempts/],
     ['lockout.threshold', { lockout: { threshold: 0 } }],
@@ -110,6 +114,8 @@ describe('createMfa options', () => {
         strategyName: resolved.strategyName,
         pendingTtlMs: resolved.pendingTtlMs,
         reverifyAfterMs: resolved.reverifyAfterMs,
+        allowRemovingLastMethod: resolved.allowRemovingLastMethod,
+        sessionCheckCacheMs: resolved.sessionCheckCacheMs,
         lockout: resolved.lockout,
         totp: resolved.totp,
         phone: {
@@ -133,6 +139,8 @@ describe('createMfa options', () => {
     // The values the README and docs/options.md promise, so DEFAULTS cannot drift silently.
     assert.deepEqual(DEFAULTS.lockout, { threshold: 5, durationMs: 15 * 60_000, hardLimit: 100 });
     assert.equal(DEFAULTS.pendingTtlMs, 10 * 60_000);
+    assert.equal(DEFAULTS.allowRemovingLastMethod, false);
+    assert.equal(DEFAULTS.sessionCheckCacheMs, 1000);
     assert.deepEqual(DEFAULTS.totp, { algorithm: 'sha1', digits: 6, period: 30, window: 1, secretBytes: 20 });
     assert.equal(resolved.push.sender, null, 'no Web Push unless configured');
     assert.ok(resolved.wakeup instanceof InProcessWakeup, 'one instance needs no shared wake-up');

@@ -111,6 +111,17 @@ function wireCard(card: HTMLElement, account: AuthenticatorAccount, challenge: P
   card.querySelectorAll<HTMLButtonElement>('button[type=button][data-decision]').forEach((button) => {
     button.addEventListener('click', () => void answer(card, account, challenge, button.dataset.decision as Decision));
   });
+  // "This wasn't me" pauses the account's sign-ins, so it asks first, in the card itself.
+  const ask = card.querySelector<HTMLButtonElement>('[data-fraud-ask]')!;
+  const confirm = card.querySelector<HTMLElement>('[data-fraud-confirm]')!;
+  const showConfirm = (open: boolean) => {
+    confirm.hidden = !open;
+    ask.hidden = open;
+    ask.setAttribute('aria-expanded', String(open));
+    (open ? confirm.querySelector<HTMLButtonElement>('[data-decision=fraud]')! : ask).focus();
+  };
+  ask.addEventListener('click', () => showConfirm(true));
+  card.querySelector('[data-fraud-cancel]')!.addEventListener('click', () => showConfirm(false));
 }
 
 const OUTCOME: Record<string, string> = {

@@ -4,7 +4,7 @@ import type { MfaError } from '../errors.js';
 import type { EventStream, MethodPage, MethodRoute } from '../methods/page.js';
 import type { RegisteredMethod } from '../methods/registry.js';
 import { formBody } from '../second-step/form-body.js';
-import { pendingFor, sessionState } from '../second-step/session-state.js';
+import { pendingFor, sessionState, survivesRemovalOf } from '../second-step/session-state.js';
 import type { PendingSecondFactor } from '../second-step/session-state.js';
 import { verifySecondStep } from '../second-step/verify-second-step.js';
 import type { FactorRecord } from '../stores/facets/core.js';
@@ -147,7 +147,15 @@ export class ExpressMethodPage implements MethodPage {
     state.methods = value === undefined ? others : { ...others, [this.#method.id]: { userId: this.userId, value } };
   }
 
-  async verify(): Promise<MfaError | null> {
+  removedHere(factorId: string): void {
+    survivesRemovalOf(this.#req, factorId);
+  }
+
+  notify(message: string): void {
+    sessionState(this.#req).notice = message;
+  }
+
+  async verify(then: { then?: string } = {}): Promise<MfaError | null> {
     const { pending, enroll } = this.#access;
     if (!pending) throw new PendingExpiredError();
     const result = await verifySecondStep(this.#pages, this.#req, this.#req.user!, pending, this.#method, enroll);
@@ -156,9 +164,17 @@ export class ExpressMethodPage implements MethodPage {
       return result.error;
     }
     const { options } = this.#pages;
-    const location = enroll ? options.basePath + this.nextSetupPage() : safeReturnTo(result.returnTo, options.defaultReturnTo);
+    const location = enroll
+      ? options.basePath + this.nextSetupPage()
+      : then.then !== undefined
+        ? options.basePath + then.then
+        : safeReturnTo(result.returnTo, options.defaultReturnTo);
     redirect(this.#req, this.#res, location);
     return null;
+  }
+
+  get returnTo(): string {
+    return safeReturnTo(sessionState(this.#req).pending?.returnTo ?? sessionState(this.#req).returnTo, this.#pages.options.defaultReturnTo);
   }
 
   nextSetupPage(): string {

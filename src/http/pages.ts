@@ -1,6 +1,7 @@
 import type { Emit } from '../events.js';
 import type { MethodRegistry } from '../methods/registry.js';
 import type { ResolvedOptions } from '../options.js';
+import type { SessionGenerations } from '../policy/session-generation.js';
 import type { CompleteStore } from '../stores/guarded-store.js';
 import type { ViewRenderer } from './views.js';
 
@@ -11,5 +12,9 @@ export interface Pages {
   store: CompleteStore;
   views: ViewRenderer;
   registry: MethodRegistry;
+  /** The per-user session generations: checks, stamps and revocations. */
+  sessions: SessionGenerations;
+  /** Ends every signed-in session of a user and reports it (`reason` goes into the event). */
+  revokeSessions(userId: string, reason: string): Promise<void>;
   emit: Emit;
 }

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { MfaError, retryAfterSeconds, StoreUnavailableError } from '../errors.js';
+import { MfaError, NotSignedInError, retryAfterSeconds, SessionRevokedError, StoreUnavailableError } from '../errors.js';
 import { saveSession } from '../second-step/session-state.js';
 import { csrfToken } from './csrf.js';
 import { errorTitle } from './error-title.js';
@@ -32,7 +32,7 @@ export async function sendError(pages: Renders, req: Request, res: Response, thr
   setRetryAfter(res, error);
   const message = error.expose ? error.message : 'Something went wrong. Try again.';
   if (res.headersSent) return;
-  if (error.code === 'not_signed_in' && !wantsJson(req)) {
+  if ((error instanceof NotSignedInError || error instanceof SessionRevokedError) && !wantsJson(req)) {
     res.redirect(303, pages.options.loginPath);
     return;
   }

@@ -2,7 +2,9 @@ import type { Request, Response } from 'express';
 import type { MfaError } from '../errors.js';
 import type { SignInUser, ViewPart } from '../methods/method.js';
 import type { RegisteredMethod } from '../methods/registry.js';
+import { activeLock } from '../policy/lockout.js';
 import type { FactorRecord } from '../stores/facets/core.js';
+import { pendingFor } from '../second-step/session-state.js';
 import { csrfToken } from './csrf.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
@@ -24,9 +26,26 @@ export function signInUser(pages: Pages, method: RegisteredMethod, userId: strin
   return { userId, factors, own: pages.registry.acceptedFactors(method, factors) };
 }
 
-/** The methods the verify page offers this user, strongest first. */
-async function offers(pages: Pages, userId: string, factors: readonly FactorRecord[]): Promise<Offer[]> {
-  const offered = await Promise.all(pages.registry.signInMethods().map(async (method) => {
+/** The shared lockout of this user's second step in force now, or null. */
+export async function lockOf(pages: Pages, userId: string): Promise<{ until: number | null } | null> {
+  return activeLock(await pages.store.core.getLockout(userId), pages.options.clock());
+}
+
+/**
+ * The verify page's methods for this user, in order: the method of their default factor first
+ * ("Make default"), then strongest first. Only phishing-resistant ones for a step-up that needs them.
+ */
+export function signInOrder(pages: Pages, factors: readonly FactorRecord[], phishingResistantOnly = false): RegisteredMethod[] {
+  const { registry } = pages;
+  const first = registry.defaultFactor(factors);
+  const firstId = first ? registry.ownerOf(first.factor)?.id : undefined;
+  const methods = registry.signInMethods().filter((m) => !phishingResistantOnly || registry.isPhishingResistant(m));
+  return [...methods.filter((m) => m.id === firstId), ...methods.filter((m) => m.id !== firstId)];
+}
+
+/** The methods the verify page offers this user (see signInOrder). */
+async function offers(pages: Pages, userId: string, factors: readonly FactorRecord[], phishingResistantOnly = false): Promise<Offer[]> {
+  const offered = await Promise.all(signInOrder(pages, factors, phishingResistantOnly).map(async (method) => {
     const signIn = method.parts.signIn!;
     const part = await signIn.offer(signInUser(pages, method, userId, factors));
     return part ? { method, noun: signIn.noun, part } : null;
@@ -53,20 +72,41 @@ export async function renderSignInPage(
   listed?: readonly FactorRecord[],
 ): Promise<void> {
   const factors = listed ?? (await confirmedFactors(pages, userId));
+  // Locked: every method would be refused, so none is offered; the page says until when, on every visit.
+  const lock = await lockOf(pages, userId);
+  if (lock) {
+    await renderPage(pages, req, res, 'verify-locked', {
+      title: 'Verification locked',
+      until: lock.until === null ? null : new Date(lock.until).toISOString(),
+    }, error?.status ?? 200);
+    return;
+  }
   const methods = pages.registry.signInMethods();
   const notices = (await Promise.all(methods.map((m) => m.parts.signIn!.notices?.(userId) ?? []))).flat();
-  const offered = await offers(pages, userId, factors);
+  const pending = pendingFor(req, userId, pages.options.clock(), pages.options.pendingTtlMs);
+  const phishingResistantOnly = pending?.phishingResistant === true;
+  const offered = await offers(pages, userId, factors, phishingResistantOnly);
   const token = csrfToken(req, pages.options.random);
   const part = ({ view, locals }: ViewPart, extra: Record<string, unknown>) => pages.views.renderPart(view, { ...locals, ...extra, csrfToken: token });
   await renderPage(pages, req, res, 'verify', {
     title: 'Verify your identity',
     error: error?.message ?? null,
+    phishingResistantOnly,
+    reverify: pending?.reverify === true,
     notices: notices.map((n) => part(n, {})),
-    options: offered.map((o, i) => part(o.part, {
-      error: error?.message ?? null,
-      last: i === offered.length - 1,
-      // The first method offered before this one, for "Can't use your mobile app?".
-      previousNoun: i === 0 ? null : offered[0]!.noun,
+    // The user's default may come first ("Make default"), so a block cannot assume its neighbours:
+    // each learns whether the next one is another way to use the same thing ("Or enter a code"),
+    // and the page separates blocks of different things.
+    options: offered.map((o, i) => ({
+      html: part(o.part, {
+        error: error?.message ?? null,
+        last: i === offered.length - 1,
+        sameNext: offered[i + 1]?.noun === o.noun,
+        // The first method offered before this one, for "Can't use your mobile app?".
+        previousNoun: i === 0 ? null : offered[0]!.noun,
+      }),
+      first: i === 0,
+      separate: i > 0 && offered[i - 1]!.noun !== o.noun,
     })),
   }, error?.status ?? 200);
 }

@@ -2,7 +2,7 @@ import { alreadyDone, goToPage, livePending, requireUserId } from './flow.js';
 import { handle } from './handle.js';
 import { ExpressMethodPage } from './method-page.js';
 import type { Pages } from './pages.js';
-import { confirmedFactors, renderSignInPage, signInUser } from './sign-in-page.js';
+import { confirmedFactors, lockOf, renderSignInPage, signInOrder, signInUser } from './sign-in-page.js';
 import { PageRoutes } from './page-routes.js';
 
 /** GET /verify: the second step of every later sign-in (and re-verification before changing security info). */
@@ -17,9 +17,14 @@ export function verifyRoutes(pages: Pages): PageRoutes {
     const factors = await confirmedFactors(pages, userId);
     if (factors.length === 0) return goToPage(options, req, res, '/setup');
     const pending = await livePending(options, req, userId);
-    for (const method of registry.signInMethods()) {
+    // Nothing is sent (e.g. an automatic notification) while every answer would be refused.
+    if (await lockOf(pages, userId)) return renderSignInPage(pages, req, res, userId, null, factors);
+    // A method may answer at once (a notification sent without "Contact me"), unless the user
+    // made another method their default.
+    const chosen = registry.defaultFactor(factors)?.chosen === true;
+    for (const [index, method] of signInOrder(pages, factors, pending.phishingResistant === true).entries()) {
       const start = method.parts.signIn!.start;
-      if (!start) continue;
+      if (!start || (chosen && index > 0)) continue;
       const page = new ExpressMethodPage(pages, method, req, res, { userId, pending, enrolling: null, enroll: false });
       if (await start(page, signInUser(pages, method, userId, factors))) return;
     }

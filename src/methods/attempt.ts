@@ -1,6 +1,7 @@
 import { PendingExpiredError } from '../errors.js';
 import type { MfaError } from '../errors.js';
 import type { Emit } from '../events.js';
+import type { AmrValue } from '../policy/assurance.js';
 import type { LockoutPolicy } from '../policy/lockout.js';
 import type { CheckResult } from './method.js';
 
@@ -20,7 +21,7 @@ export interface Attempt {
 }
 
 export type AttemptOutcome =
-  | { ok: true; factorId: string; method: string; enrolled: boolean }
+  | { ok: true; factorId: string; method: string; enrolled: boolean; amr?: AmrValue[] }
   | { ok: false; error: MfaError; reason: string };
 
 /** What a failure is reported with: `reason` is the event's, the rest is added to it when known. */
@@ -73,7 +74,7 @@ export class AttemptRunner {
     }
     await this.#lockout.succeed(userId, state);
     this.#emit({ type: 'second_factor.succeeded', userId, ip, factorId, method });
-    return { ok: true, factorId, method, enrolled: attempt.confirm !== undefined };
+    return { ok: true, factorId, method, enrolled: attempt.confirm !== undefined, ...(result.amr ? { amr: result.amr } : {}) };
   }
 
   /**

@@ -2,6 +2,7 @@ import type { ZodType } from 'zod';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { MfaError } from '../errors.js';
 import type { Emit } from '../events.js';
+import type { AmrValue, Assurance } from '../policy/assurance.js';
 import type { CoreResolvedOptions, ResolvedOptions } from '../options.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import type { CompleteStore } from '../stores/guarded-store.js';
@@ -40,6 +41,12 @@ export interface SecondFactorMethod {
   readonly setup?: SetupPlacement;
   /** Place on the verify page: lower first. The strongest method comes first. Absent: never offered there. */
   readonly signInRank?: number;
+  /**
+   * What a sign-in completed with it proves (mfa.status(req), step-up): RFC 8176 `amr` values and
+   * whether it resists phishing. Required with `signInRank`; checked at startup. A check may
+   * report more precise values for one attempt (CheckResult `amr`).
+   */
+  readonly assurance?: Assurance;
   /**
    * Ids of other methods whose check also accepts this method's factors (a push factor carries a
    * TOTP seed, so TOTP codes from the companion app are accepted too).
@@ -117,6 +124,8 @@ export interface MethodServices {
   emit: Emit;
   /** Revokes all app passwords of a user (a fraud report does); 0 when the instance has none. */
   revokeAppPasswords(userId: string, reason: string): Promise<number>;
+  /** Ends every signed-in session of a user (a fraud report does); `reason` goes into the event. */
+  revokeSessions(userId: string, reason: string): Promise<void>;
 }
 
 /** A template of views/ (without the layout) and what it is rendered with. */
@@ -174,7 +183,7 @@ export interface VerifyInput {
  * lockout; one that does not (nothing was guessed: "not approved yet") is only reported.
  */
 export type CheckResult =
-  | { ok: true; factorId: string }
+  | { ok: true; factorId: string; /** This attempt's own amr values, instead of the method's `assurance.amr`. */ amr?: AmrValue[] }
   | { ok: false; reason: string; error: MfaError; counts: boolean };
 
 /** The user the verify page is built for: one read of their confirmed factors serves every method. */
@@ -204,6 +213,8 @@ export interface SignInParts {
 export type InfoAction = { label: string; href: string } | { label: string; action: string; fields?: Readonly<Record<string, string>> };
 
 export interface SecurityInfoParts {
+  /** Offer "Rename" for its factors (apps and keys the user tells apart by name; not a phone, named by its number). */
+  renamable?: boolean;
   /** The detail shown beside the method name on a factor's row (e.g. the masked number, a key's name), and its extra actions. */
   row?(factor: FactorRecord): Promise<{ detail: string | null; actions: readonly InfoAction[] }>;
   /** A link beside "Add method", when the user can add one of these here (null: not now). */

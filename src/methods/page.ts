@@ -56,15 +56,26 @@ export interface MethodPage {
   sessionState<T>(): T | undefined;
   /** Replaces it (undefined deletes it). Saved with the answer. */
   setSessionState(value: unknown): void;
+  /**
+   * This request deleted `factorId` (e.g. a phone number replaced): every other session that
+   * signed in with it ends, but this one stays signed in.
+   */
+  removedHere(factorId: string): void;
+  /** What Security info confirms once, the next time it is shown ("App password … revoked."). */
+  notify(message: string): void;
 
   /**
    * Proves this method with the submitted form: runs the attempt runner (an enrollment with
    * `enrolling` access, else a sign-in), and on success completes the step: a new session id, the
-   * completed factor recorded, and a redirect to the next setup page or the sign-in's returnTo.
-   * On failure nothing is answered yet and the error is returned for the page to show; an
-   * expired sign-in or setup is thrown (the error page says to start again).
+   * completed factor recorded, and a redirect to the next setup page or the sign-in's returnTo
+   * (or, for a sign-in, to `then`: a page of the method's own under basePath that tells the user
+   * something first and links on to `returnTo`). On failure nothing is answered yet and the
+   * error is returned for the page to show; an expired sign-in or setup is thrown (the error
+   * page says to start again).
    */
-  verify(): Promise<MfaError | null>;
+  verify(options?: { then?: string }): Promise<MfaError | null>;
+  /** Where the user goes once the second step is done: the remembered same-origin returnTo, else defaultReturnTo. */
+  readonly returnTo: string;
   /** The wizard's page after this method's own setup step (follow-ups), under basePath. */
   nextSetupPage(): string;
   /** How the user's other sign-in options name themselves ('your mobile app'), best first. */

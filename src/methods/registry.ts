@@ -2,6 +2,8 @@ import { ConfigurationError, InvalidInputError, PendingExpiredError } from '../e
 import type { FactorRecord } from '../stores/facets/core.js';
 import type { CompleteStore } from '../stores/guarded-store.js';
 import { requireFacets } from '../stores/require-facets.js';
+import { checkAssurance } from '../policy/assurance.js';
+import type { AmrValue, Assurance } from '../policy/assurance.js';
 import type { AttemptOutcome, AttemptRunner } from './attempt.js';
 import type { MethodParts, MethodServices, SecondFactorMethod, SetupPlacement } from './method.js';
 
@@ -41,6 +43,7 @@ export class MethodRegistry {
   readonly #store: CompleteStore;
   readonly #attempts: AttemptRunner;
   readonly #clock: () => number;
+  readonly #assurance: ReadonlyMap<string, Assurance>;
   /** The wizard's pages: those that start it (a chosen method's setup page) and the follow-ups, in order. */
   readonly wizard: { readonly firstPages: readonly string[]; readonly followUps: readonly string[] };
 
@@ -57,6 +60,21 @@ export class MethodRegistry {
     this.wizard = wizardOf(enabled, options);
     assertOneStrategyDefault(this.methods);
     assertDistinctRoutes(this.methods);
+    this.#assurance = assurances(this.methods);
+  }
+
+  /**
+   * What a step completed with `method` proves: its declared assurance, with the attempt's own
+   * amr values when its check reported some.
+   */
+  /** Whether a step completed with `method` resists phishing (a security key or passkey). */
+  isPhishingResistant(method: RegisteredMethod): boolean {
+    return this.#assurance.get(method.id)?.phishingResistant === true;
+  }
+
+  assuranceOf(method: RegisteredMethod, amr?: AmrValue[]): Assurance {
+    const declared = this.#assurance.get(method.id)!;
+    return amr ? checkAssurance(method.id, { amr, phishingResistant: declared.phishingResistant }) : declared;
   }
 
   get(id: unknown): RegisteredMethod | undefined {
@@ -84,6 +102,20 @@ export class MethodRegistry {
   /** The wizard page after `current` (a method's setup page or a follow-up): the next follow-up, or '/setup/done'. */
   nextSetupPage(current: string): string {
     return nextSetupStep(current, this.wizard);
+  }
+
+  /**
+   * The factor the verify page offers first: the one the user made default most recently
+   * ("Make default"), else the first factor of the strongest method. `chosen` says which. Null
+   * when none of `factors` can sign in here.
+   */
+  defaultFactor(factors: readonly FactorRecord[]): { factor: FactorRecord; chosen: boolean } | null {
+    const rank = (f: FactorRecord) => this.#byId.get(f.type)?.definition.signInRank;
+    const usable = factors.filter((f) => f.confirmedAt !== null && rank(f) !== undefined && this.#byId.get(f.type)!.parts.signIn);
+    const chosen = usable.filter((f) => typeof f.preferredAt === 'number').sort((a, b) => b.preferredAt! - a.preferredAt!)[0];
+    if (chosen) return { factor: chosen, chosen: true };
+    const strongest = [...usable].sort((a, b) => rank(a)! - rank(b)!)[0];
+    return strongest ? { factor: strongest, chosen: false } : null;
   }
 
   /** The method that owns factors of this type, if it is enabled here. */
@@ -178,6 +210,17 @@ function indexDefinitions(definitions: readonly SecondFactorMethod[]): Map<strin
     if (!ID.test(d.id)) throw new ConfigurationError(`passport-mfa: method id "${d.id}" must be lowercase letters, digits and _`);
     if (byId.has(d.id)) throw new ConfigurationError(`passport-mfa: two methods are registered as "${d.id}"`);
     byId.set(d.id, d);
+  }
+  return byId;
+}
+
+/** Every method that can complete a second step declares what that proves (checked here, at startup). */
+function assurances(methods: readonly RegisteredMethod[]): Map<string, Assurance> {
+  const byId = new Map<string, Assurance>();
+  for (const { id, definition, parts } of methods) {
+    if (!parts.verify) continue;
+    if (!definition.assurance) throw new ConfigurationError(`passport-mfa: method "${id}" can complete a second step but declares no assurance (amr values)`);
+    byId.set(id, checkAssurance(id, definition.assurance));
   }
   return byId;
 }

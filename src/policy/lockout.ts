@@ -49,9 +49,15 @@ export class LockoutPolicy {
   }
 
   #lockError(state: LockoutState): LockedOutError | null {
-    if (state.hardLocked) return new LockedOutError(null);
     const now = this.clock();
-    if (state.lockedUntil !== null && now < state.lockedUntil) return new LockedOutError((state.lockedUntil - now) / 1000);
-    return null;
+    const lock = activeLock(state, now);
+    if (!lock) return null;
+    return new LockedOutError(lock.until === null ? null : (lock.until - now) / 1000);
   }
+}
+
+/** The lock in force at `now`: until when (null: until an administrator unlocks it), or null when there is none. */
+export function activeLock(state: LockoutState, now: number): { until: number | null } | null {
+  if (state.hardLocked) return { until: null };
+  return state.lockedUntil !== null && now < state.lockedUntil ? { until: state.lockedUntil } : null;
 }

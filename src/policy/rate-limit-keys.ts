@@ -33,4 +33,6 @@ export const rateLimitKeys = {
   attemptsByIp: (name: string, ip: string | undefined) => `attempts:${name}:ip:${ipBucket(ip)}`,
   /** A host's password checks for one username, folded like basicFailureByUsername. */
   attemptsByUsername: (name: string, username: string) => `attempts:${name}:user:${username.normalize('NFKC').toLowerCase()}`,
+  /** One WebAuthn challenge, spent by its first answer (a reservation of one). */
+  webauthnChallenge: (challenge: string) => `webauthn-challenge:${challenge}`,
 } as const;

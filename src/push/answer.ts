@@ -22,6 +22,8 @@ export interface AnswerDeps {
   onFraudReport: (report: FraudReport) => void | Promise<void>;
   /** Revokes the user's app passwords after a fraud report. */
   revokeAppPasswords: (userId: string, reason: string) => Promise<number>;
+  /** Ends the user's signed-in sessions after a fraud report. */
+  revokeSessions: (userId: string, reason: string) => Promise<void>;
 }
 
 /**
@@ -90,8 +92,14 @@ async function reportFraud(deps: AnswerDeps, report: FraudReport): Promise<void>
   } catch (error) {
     console.error('passport-mfa: onFraudReport hook failed', error);
   }
-  // Whoever has the password may have made app passwords too. The report is already recorded
-  // and notifications blocked, so a failure here is logged, not sent to the device.
+  // Whoever has the password may be signed in already (a code read over the shoulder, a
+  // session taken over) and may have made app passwords. The report is already recorded and
+  // notifications blocked, so a failure here is logged, not sent to the device.
+  try {
+    await deps.revokeSessions(report.userId, 'fraud_report');
+  } catch (error) {
+    console.error('passport-mfa: signing the user out everywhere after a fraud report failed', error);
+  }
   try {
     await deps.revokeAppPasswords(report.userId, 'fraud_report');
   } catch (error) {

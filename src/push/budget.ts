@@ -3,6 +3,13 @@ import { rateLimitKeys as keys } from '../policy/rate-limit-keys.js';
 import type { StoreWith } from '../stores/mfa-store.js';
 import type { ResolvedPushOptions } from './push-options.js';
 
+/** A pause of notifications: its error code, its end, and the sentence that explains it. */
+export interface PushPause {
+  code: 'push_blocked' | 'push_cooldown';
+  until: number;
+  reason: string;
+}
+
 /**
  * The push-bombing defences, counted per user in the store (so every instance and session sees
  * the same numbers): a notification budget per window, a cooldown after repeated denials, and a
@@ -17,15 +24,22 @@ export class PushBudget {
 
   /** Throws RateLimitedError (code push_blocked / push_cooldown) while notifications are paused. */
   async assertNotPaused(userId: string): Promise<void> {
+    const pause = await this.pause(userId);
+    if (pause) throw new RateLimitedError((pause.until - this.clock()) / 1000, `${pause.reason} Use a verification code instead.`, pause.code);
+  }
+
+  /** Why and until when notifications to this user are paused now, or null when they are not. */
+  async pause(userId: string): Promise<PushPause | null> {
     const now = this.clock();
     const fraud = await this.store.rateLimits.get(keys.pushFraudBlockByUser(userId), now);
     if (fraud.resetAt !== null) {
-      throw new RateLimitedError((fraud.resetAt - now) / 1000, 'Notifications are paused because a request was reported as "This wasn\'t me". Use a verification code instead.', 'push_blocked');
+      return { code: 'push_blocked', until: fraud.resetAt, reason: 'Notifications are paused because a request was reported as "This wasn\'t me".' };
     }
     const cooldown = await this.store.rateLimits.get(keys.pushCooldownByUser(userId), now);
     if (cooldown.resetAt !== null) {
-      throw new RateLimitedError((cooldown.resetAt - now) / 1000, 'Several requests were denied, so notifications are paused for a while. Use a verification code instead.', 'push_cooldown');
+      return { code: 'push_cooldown', until: cooldown.resetAt, reason: 'Several requests were denied, so notifications are paused for a while.' };
     }
+    return null;
   }
 
   /**

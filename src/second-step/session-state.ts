@@ -1,10 +1,17 @@
 import type { Request } from 'express';
 import { ConfigurationError } from '../errors.js';
+import type { Assurance } from '../policy/assurance.js';
+import type { SessionStamp } from '../policy/session-generation.js';
 
-/** A completed second factor, bound to the user it was completed for. */
-export interface CompletedFactor {
+/**
+ * A completed second factor, bound to the user it was completed for, with what is checked on
+ * every later request (the generation and the factor: see policy/session-generation.ts) and what
+ * mfa.status() reports (the method's assurance).
+ */
+export interface CompletedFactor extends SessionStamp, Assurance {
   userId: string;
-  factorId: string;
+  /** The factor that completed the step; null once this very session deleted it (the session stays). */
+  factorId: string | null;
   method: string;
   at: number;
 }
@@ -16,8 +23,10 @@ export interface PendingSecondFactor {
   returnTo: string;
   /** The unconfirmed factor being set up, if an enrollment is under way. */
   enrollFactorId?: string;
-  /** A signed-in user verifying again before changing security info. */
+  /** A signed-in user verifying again (before changing security info, or for a step-up). */
   reverify?: boolean;
+  /** A step-up that only a phishing-resistant method can complete (requireSecondFactor({ phishingResistant: true })). */
+  phishingResistant?: boolean;
   /** Each method's state in this sign-in, by method id (e.g. the notification it waits on). */
   methods?: Record<string, unknown>;
 }
@@ -28,6 +37,8 @@ export interface MfaSessionState {
   pending?: PendingSecondFactor;
   /** Where "Done" leads after a completed setup. */
   returnTo?: string;
+  /** What Security info confirms once, on the page after a change ("Renamed to …"). */
+  notice?: string;
   /** Each method's own session data, by method id, bound to the user it was made for. */
   methods?: Record<string, { userId: string; value: unknown }>;
 }
@@ -50,6 +61,16 @@ export function sessionState(req: Request): MfaSessionState {
 export function completedFor(req: Request, userId: string): CompletedFactor | null {
   const completed = req.session?.mfa?.completed;
   return completed && completed.userId === userId ? completed : null;
+}
+
+/**
+ * This session deleted `factorId`: had it completed its step with that factor, it stays signed in
+ * (the user is right here and passed a fresh step to delete it), while every other session that
+ * did is ended by the factor check.
+ */
+export function survivesRemovalOf(req: Request, factorId: string): void {
+  const completed = req.session?.mfa?.completed;
+  if (completed && completed.factorId === factorId) completed.factorId = null;
 }
 
 /** The pending state if it belongs to `userId` and has not expired; otherwise null. */

@@ -1,14 +1,18 @@
 import type { Request } from 'express';
+import { PhishingResistantRequiredError } from '../errors.js';
 import type { MfaError } from '../errors.js';
+import type { SessionGenerations } from '../policy/session-generation.js';
 import type { ResolvedOptions } from '../options.js';
 import type { MethodRegistry, RegisteredMethod } from '../methods/registry.js';
 import { completeSecondFactor } from './complete-second-factor.js';
 import { formBody } from './form-body.js';
-import type { PendingSecondFactor } from './session-state.js';
+import type { CompletedFactor, PendingSecondFactor } from './session-state.js';
 
 export interface SecondStepDeps {
   registry: MethodRegistry;
   options: Pick<ResolvedOptions, 'getUserId' | 'clock'>;
+  /** Stamps the completed step with the user's session generation. */
+  sessions: Pick<SessionGenerations, 'stamp'>;
 }
 
 export type SecondStepResult =
@@ -30,6 +34,10 @@ export async function verifySecondStep(
   enroll: boolean,
 ): Promise<SecondStepResult> {
   const userId = deps.options.getUserId(user);
+  // A step-up for a phishing-resistant page: another method would only lead back here.
+  if (pending.phishingResistant && !deps.registry.isPhishingResistant(method)) {
+    return { ok: false, error: new PhishingResistantRequiredError() };
+  }
   const outcome = await deps.registry.attempt(method, {
     userId,
     ip: req.ip,
@@ -38,7 +46,13 @@ export async function verifySecondStep(
     enrollFactorId: enroll ? pending.enrollFactorId : undefined,
   });
   if (!outcome.ok) return outcome;
-  const completed = { userId, factorId: outcome.factorId, method: outcome.method, at: deps.options.clock() };
+  const completed: CompletedFactor = {
+    userId,
+    method: outcome.method,
+    at: deps.options.clock(),
+    ...(await deps.sessions.stamp(userId, outcome.factorId)),
+    ...deps.registry.assuranceOf(method, outcome.amr),
+  };
   await completeSecondFactor(req, user, completed, pending.returnTo);
   return { ok: true, factorId: outcome.factorId, method: outcome.method, enrolled: outcome.enrolled, returnTo: pending.returnTo };
 }

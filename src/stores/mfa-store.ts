@@ -64,7 +64,8 @@ export const FACETS: { readonly [F in FacetName]: FacetInfo<StoreFacets[F]> } = 
   core: {
     about: 'factors, time steps and lockout',
     methods: {
-      createFactor: true, getFactor: true, listFactors: true, confirmFactor: true, deleteFactor: true, deleteUnconfirmedFactors: true,
+      createFactor: true, getFactor: true, listFactors: true, confirmFactor: true, deleteFactor: true, deleteFactorUnlessLast: true,
+      renameFactor: true, preferFactor: true, deleteUnconfirmedFactors: true,
       consumeTimeStep: true, getLockout: true, recordFailure: true, resetFailures: true,
     },
   },

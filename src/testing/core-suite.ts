@@ -93,6 +93,39 @@ export function coreSuite(store: SuiteStore, closes: boolean): void {
       assert.equal(await store.core.deleteFactor('alice', factor.id), false);
     });
 
+    it('deleteFactorUnlessLast keeps the user’s last confirmed factor and deletes only the owner’s', async () => {
+      const first = makeFactor({ confirmedAt: T0 });
+      const second = makeFactor({ confirmedAt: T0 });
+      const unconfirmed = makeFactor();
+      for (const f of [first, second, unconfirmed]) await store.core.createFactor(f);
+
+      assert.equal(await store.core.deleteFactorUnlessLast('mallory', first.id), 'not_found');
+      assert.equal(await store.core.deleteFactorUnlessLast('alice', 'nope'), 'not_found');
+      assert.equal(await store.core.deleteFactorUnlessLast('alice', first.id), 'deleted');
+      assert.equal(await store.core.deleteFactorUnlessLast('alice', second.id), 'last', 'an unconfirmed factor does not count');
+      assert.deepEqual(await store.core.getFactor(second.id), second);
+      assert.equal(await store.core.deleteFactorUnlessLast('alice', unconfirmed.id), 'deleted', 'an unconfirmed one always goes');
+      assert.deepEqual(await store.core.listFactors('alice'), [second]);
+    });
+
+    it('renames and makes default only a confirmed factor of its owner', async () => {
+      const factor = makeFactor({ confirmedAt: T0 });
+      const unconfirmed = makeFactor();
+      for (const f of [factor, unconfirmed]) await store.core.createFactor(f);
+
+      assert.equal(await store.core.renameFactor('mallory', factor.id, 'Mine now'), false);
+      assert.equal(await store.core.preferFactor('mallory', factor.id, T0 + 1), false);
+      assert.equal(await store.core.renameFactor('alice', unconfirmed.id, 'Half set up'), false);
+      assert.equal(await store.core.preferFactor('alice', unconfirmed.id, T0 + 1), false);
+      assert.equal(await store.core.renameFactor('alice', 'nope', 'x'), false);
+      assert.deepEqual(await store.core.getFactor(factor.id), factor);
+      assert.deepEqual(await store.core.getFactor(unconfirmed.id), unconfirmed);
+
+      assert.equal(await store.core.renameFactor('alice', factor.id, 'Work phone ☎'), true);
+      assert.equal(await store.core.preferFactor('alice', factor.id, T0 + 2), true);
+      assert.deepEqual(await store.core.getFactor(factor.id), { ...factor, label: 'Work phone ☎', preferredAt: T0 + 2 });
+    });
+
     it('deleteUnconfirmedFactors without a cutoff removes all of the user’s unconfirmed factors only', async () => {
       const pending1 = makeFactor({ createdAt: T0 });
       const pending2 = makeFactor({ createdAt: T0 + 1_000 });
@@ -235,6 +268,15 @@ export function coreSuite(store: SuiteStore, closes: boolean): void {
       assert.equal(results.filter(Boolean).length, 1);
     });
 
+    it('deleteFactorUnlessLast: of parallel deletions of every confirmed factor, all but one delete', async () => {
+      const factors = Array.from({ length: PARALLEL }, () => makeFactor({ confirmedAt: T0 }));
+      for (const f of factors) await store.core.createFactor(f);
+      const results = await Promise.all(factors.map((f) => store.core.deleteFactorUnlessLast('alice', f.id)));
+      assert.equal(results.filter((r) => r === 'deleted').length, PARALLEL - 1);
+      assert.equal(results.filter((r) => r === 'last').length, 1);
+      assert.equal((await store.core.listFactors('alice')).length, 1);
+    });
+
     it('recordFailure: no failure is lost and each caller sees a distinct count', async () => {
       const states = await Promise.all(
         Array.from({ length: PARALLEL }, () => store.core.recordFailure('alice', policy(T0))),
@@ -256,6 +298,9 @@ export function coreSuite(store: SuiteStore, closes: boolean): void {
       listFactors: () => store.core.listFactors('alice'),
       confirmFactor: () => store.core.confirmFactor('alice', factor.id, T0),
       deleteFactor: () => store.core.deleteFactor('alice', factor.id),
+      deleteFactorUnlessLast: () => store.core.deleteFactorUnlessLast('alice', factor.id),
+      renameFactor: () => store.core.renameFactor('alice', factor.id, 'x'),
+      preferFactor: () => store.core.preferFactor('alice', factor.id, T0),
       deleteUnconfirmedFactors: () => store.core.deleteUnconfirmedFactors('alice'),
       consumeTimeStep: () => store.core.consumeTimeStep(factor.id, 1, T0),
       getLockout: () => store.core.getLockout('alice'),

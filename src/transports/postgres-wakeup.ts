@@ -2,7 +2,7 @@ import pg from 'pg';
 import { ConfigurationError } from '../errors.js';
 import { clientConfig, IDENTIFIER, openPool, quoteIdentifier } from '../stores/postgres/pool.js';
 import type { PostgresConnectionOptions } from '../stores/postgres/pool.js';
-import { SharedWakeup } from './shared-wakeup.js';
+import { checkHealthCheckMs, SharedWakeup } from './shared-wakeup.js';
 import type { Listener, ReconnectOptions } from './shared-wakeup.js';
 
 export interface PostgresWakeupOptions extends PostgresConnectionOptions, ReconnectOptions {
@@ -38,14 +38,11 @@ export class PostgresWakeup extends SharedWakeup {
     if (typeof channel !== 'string' || !IDENTIFIER.test(channel)) {
       throw new ConfigurationError(`PostgresWakeup: \`channel\` must be letters, digits and underscores, not starting with a digit (got ${JSON.stringify(channel)}).`);
     }
-    if (!Number.isInteger(healthCheckMs) || healthCheckMs < 1_000 || healthCheckMs > 600_000) {
-      throw new ConfigurationError(`PostgresWakeup: \`healthCheckMs\` must be an integer from 1000 to 600000 (got ${JSON.stringify(healthCheckMs)}).`);
-    }
     const { pool, owned } = openPool('PostgresWakeup', options);
     this.#pool = pool;
     this.#ownsPool = owned;
     this.#channel = channel;
-    this.#healthCheckMs = healthCheckMs;
+    this.#healthCheckMs = checkHealthCheckMs('PostgresWakeup', healthCheckMs);
   }
 
   /** Connects and starts listening; rejects (a wrong URL, no server) instead of starting disconnected. */

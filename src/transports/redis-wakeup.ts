@@ -1,7 +1,7 @@
 import { createClient } from 'redis';
 import type { RedisClientOptions } from 'redis';
 import { ConfigurationError } from '../errors.js';
-import { SharedWakeup } from './shared-wakeup.js';
+import { checkHealthCheckMs, SharedWakeup } from './shared-wakeup.js';
 import type { Listener, ReconnectOptions } from './shared-wakeup.js';
 
 export interface RedisWakeupOptions extends ReconnectOptions {
@@ -46,15 +46,12 @@ export class RedisWakeup extends SharedWakeup<RedisListener> {
     if (typeof channel !== 'string' || channel.length === 0 || channel.length > 200) {
       throw new ConfigurationError(`RedisWakeup: \`channel\` must be a string of 1 to 200 characters (got ${JSON.stringify(channel)}).`);
     }
-    if (!Number.isInteger(healthCheckMs) || healthCheckMs < 1_000 || healthCheckMs > 600_000) {
-      throw new ConfigurationError(`RedisWakeup: \`healthCheckMs\` must be an integer from 1000 to 600000 (got ${JSON.stringify(healthCheckMs)}).`);
-    }
     // Reconnection is SharedWakeup's (fresh connections each time), so these clients never retry,
     // and publishing fails fast instead of queueing while Redis is away.
     this.#options = {
       ...clientOptions,
       url,
-      pingInterval: healthCheckMs,
+      pingInterval: checkHealthCheckMs('RedisWakeup', healthCheckMs),
       disableOfflineQueue: true,
       socket: { ...clientOptions.socket, reconnectStrategy: false },
     };

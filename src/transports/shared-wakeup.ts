@@ -18,6 +18,14 @@ export interface ReconnectOptions {
 
 export const RECONNECT_DEFAULTS = { reconnectMinDelayMs: 100, reconnectMaxDelayMs: 5_000, connectTimeoutMs: 5_000 } as const;
 
+/** How often a shared transport's connections prove they are alive, in ms: `healthCheckMs` checked, ConfigurationError otherwise. */
+export function checkHealthCheckMs(name: string, value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) < 1_000 || (value as number) > 600_000) {
+    throw new ConfigurationError(`${name}: \`healthCheckMs\` must be an integer from 1000 to 600000 (got ${JSON.stringify(value)}).`);
+  }
+  return value as number;
+}
+
 /** The listening side of a shared channel, open until close() or until it reports itself lost. */
 export interface Listener {
   close(): Promise<void>;

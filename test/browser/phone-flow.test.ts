@@ -4,7 +4,8 @@ import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { axeViolations } from '../support/axe.js';
+import { passRecoveryCodes, screenshotOnPhone, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 import { codeIn, UK_MOBILE } from '../support/phone.js';
@@ -28,6 +29,7 @@ describe('backup phone in a real browser (Chromium)', { skip: chromiumSkipReason
     await page.getByRole('button', { name: 'Set up' }).click();
     const secret = (await page.locator('.mfa-secret').innerText()).replace(/\s/g, '');
     await submitCode(page, h.codeFor(secret));
+    await passRecoveryCodes(page);
 
     await page.getByRole('heading', { name: 'Add a backup phone' }).waitFor();
     assert.equal(await page.getByLabel('Country').inputValue(), 'US', 'Chromium sends Accept-Language en-US');
@@ -39,6 +41,16 @@ describe('backup phone in a real browser (Chromium)', { skip: chromiumSkipReason
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('alert').filter({ hasText: 'cannot receive sign-in codes' }).waitFor();
     await browser.screenshot('phone-02-premium-refused');
+
+    // A number typed with "+" for another country is refused, and its country selected to confirm.
+    await page.getByLabel('Country').selectOption({ label: 'United States (+1)' });
+    await page.getByLabel('Mobile phone number').fill('+44 7400 123456');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('alert').filter({ hasText: 'That number is in United Kingdom (+44), not United States (+1).' }).waitFor();
+    assert.equal(await page.getByLabel('Country').inputValue(), 'GB');
+    await browser.screenshot('phone-02b-other-country');
+    await screenshotOnPhone(browser, 'phone-02b-other-country-390');
+    assert.deepEqual(await axeViolations(page), []);
 
     await page.getByLabel('Mobile phone number').fill(UK_MOBILE.typed);
     await page.getByRole('button', { name: 'Next' }).click();

@@ -4,7 +4,8 @@ import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import { buildEnrollmentUri } from '../../src/push/enrollment-uri.js';
 import { chromiumSkipReason, openBrowser } from '../support/browser.js';
-import { signIn, skipOptionalSetupSteps, submitCode } from '../support/browser-steps.js';
+import { assertAccessible, axeViolations } from '../support/axe.js';
+import { screenshotOnPhone, signIn, skipOptionalSetupSteps, submitCode } from '../support/browser-steps.js';
 import type { BrowserSession } from '../support/browser.js';
 import { startPushHarness, withoutClosedEventStreams } from '../support/push.js';
 import type { PushHarness } from '../support/push.js';
@@ -144,6 +145,40 @@ describe('push sign-in approved on the /authenticator page (Chromium, two pages)
     await page.getByRole('heading', { name: `Signed in as ${DEMO_USER.username}` }).waitFor();
   });
 
+  it('"This wasn\'t me" asks first; then the browser says notifications are paused until when, offers codes instead, and keeps saying it after a reload', async () => {
+    await signOutAndIn(page);
+    await contactMe(page);
+    const card = await request(phone);
+    await card.getByRole('button', { name: "This wasn't me" }).click();
+    const report = card.getByRole('button', { name: 'Report it' });
+    await report.waitFor();
+    assert.ok(await report.evaluate((el) => el === document.activeElement), 'the confirmation takes the focus');
+    await card.getByText('Report this request as not yours?').waitFor();
+    await browser.screenshot('push-15-phone-report-confirm', phone);
+    await assertAccessible(phone, 'push-15-phone-report-confirm');
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await card.getByRole('button', { name: "This wasn't me" }).click();
+    await phone.keyboard.press('Enter'); // on the focused "Report it"
+    await phone.getByRole('status').filter({ hasText: 'Thanks for reporting it.' }).waitFor();
+
+    await page.getByText('Notifications are paused because a request was reported as "This wasn\'t me".').waitFor();
+    for (const when of ['push-16-browser-reported', 'push-17-browser-reported-reloaded']) {
+      await page.getByText('You can send a notification again after').waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Send another notification' }).count(), 0);
+      await page.getByRole('link', { name: 'Use a verification code' }).waitFor();
+      await browser.screenshot(when);
+      await screenshotOnPhone(browser, `${when}-390px`);
+      await assertAccessible(page, when);
+      await page.reload();
+    }
+    await page.getByRole('link', { name: 'Use a verification code' }).click();
+    await page.getByText('You can send a notification again after').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Contact me' }).count(), 0, 'Contact me would fail: it is not offered');
+    await browser.screenshot('push-18-browser-verify-paused');
+    await screenshotOnPhone(browser, 'push-18-browser-verify-paused-390px');
+    await assertAccessible(page, 'push-18-browser-verify-paused');
+  });
+
   it('ran both pages without console errors, CSP violations or failed loads', () => {
     assert.deepEqual(withoutClosedEventStreams(browser.problems), []);
   });
@@ -198,8 +233,11 @@ describe('push approval with a PIN on the /authenticator page (Chromium, two pag
     await card.getByRole('button', { name: 'Approve' }).click();
     await phone.getByRole('status').filter({ hasText: 'That PIN is not correct, so the sign-in was blocked. 9 attempts left before this account is disabled.' }).waitFor();
     await browser.screenshot('push-14-phone-wrong-pin', phone);
+    assert.deepEqual(await axeViolations(phone), []);
     await page.getByRole('alert').filter({ hasText: 'A wrong number or PIN was entered in the app' }).waitFor();
     await browser.screenshot('push-14b-wrong-pin-refused', page);
+    await screenshotOnPhone(browser, 'push-14b-wrong-pin-refused-390');
+    assert.deepEqual(await axeViolations(page), []);
 
     await page.getByRole('button', { name: 'Send another notification' }).click();
     const retryNumber = (await page.getByLabel('Number to enter').innerText()).trim();

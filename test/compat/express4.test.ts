@@ -39,7 +39,10 @@ describe('on an Express 4 host', () => {
     secret = await beginTotpSetup(a);
     const done = await submitCode(a, '/mfa/setup/totp', totpCode(secret, clock.now()));
     assert.equal(done.status, 303);
-    assert.equal(done.headers.location, '/mfa/setup/done', 'no sms transport and no appPasswords.findUser: no optional steps');
+    assert.equal(done.headers.location, '/mfa/setup/recovery-codes', 'no sms transport and no appPasswords.findUser: recovery codes only');
+    const codes = await a.get('/mfa/setup/recovery-codes');
+    assert.equal(codes.status, 200);
+    assert.match(codes.text, /href="\/mfa\/setup\/done">Done</);
     assert.match((await a.get('/mfa/setup/done')).text, />Done</);
     const account = await a.get('/account').redirects(0);
     assert.equal(account.status, 200);

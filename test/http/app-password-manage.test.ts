@@ -34,12 +34,15 @@ describe('app passwords on Security info (/mfa/manage)', () => {
     row = T_CREATED.exec((await alice.get('/mfa/manage')).text);
     assert.equal(row?.[2], `${new Date(h.clock.now()).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
 
-    const id = /action="\/mfa\/manage\/app-passwords\/([^/"]+)\/revoke"/.exec((await alice.get('/mfa/manage')).text)![1]!;
+    const id = /href="\/mfa\/manage\/app-passwords\/([^/"]+)\/revoke"/.exec((await alice.get('/mfa/manage')).text)![1]!;
     const token = await h.csrf(alice, '/mfa/manage');
     const revoked = await alice.post(`/mfa/manage/app-passwords/${id}/revoke`).type('form').send({ _csrf: token }).redirects(0);
     assert.equal(revoked.status, 303);
     assert.equal(revoked.headers.location, '/mfa/manage');
-    assert.doesNotMatch((await alice.get('/mfa/manage')).text, /Work laptop/);
+    const after = (await alice.get('/mfa/manage')).text;
+    assert.doesNotMatch(after, /<td>Work laptop<\/td>/);
+    assert.match(after, /role="status"><span class="mfa-check" aria-hidden="true"><\/span><p>App password “Work laptop” was revoked\.<\/p>/);
+    assert.doesNotMatch((await alice.get('/mfa/manage')).text, /Work laptop/, 'the message shows once');
     assert.equal(h.events.some((e) => e.type === 'app_password.revoked'), true);
 
     // Attack: a revoked (e.g. leaked) app password keeps working.
@@ -51,7 +54,7 @@ describe('app passwords on Security info (/mfa/manage)', () => {
     const bob = h.agent();
     await postForm(bob, '/signup', { username: 'bob', password: 'bob has a long password' });
     const { password } = await h.createAppPassword(alice, 'Phone mail');
-    const id = /action="\/mfa\/manage\/app-passwords\/([^/"]+)\/revoke"/.exec((await alice.get('/mfa/manage')).text)![1]!;
+    const id = /href="\/mfa\/manage\/app-passwords\/([^/"]+)\/revoke"/.exec((await alice.get('/mfa/manage')).text)![1]!;
 
     const noCsrf = await alice.post(`/mfa/manage/app-passwords/${id}/revoke`).type('form').send({}).redirects(0);
     assert.equal(noCsrf.status, 403);

@@ -124,7 +124,7 @@ describe('backup phone setup step', () => {
   it('Security info lists the phone masked, with Change and Delete; both are notified', async () => {
     await addPhone(a, () => transport.latestCode());
     const manage = await a.get('/mfa/manage');
-    assert.match(manage.text, /Backup phone <span class="mfa-detail">\+1 ••• ••• 0123<\/span>/);
+    assert.match(manage.text, /Backup phone <span class="mfa-factor-name">\+1 ••• ••• 0123<\/span>/);
     assert.ok(!manage.text.includes(US_NUMBER.e164), 'the full number is not shown');
     assert.match(manage.text, /href="\/mfa\/setup\/phone\?then=manage">Change</);
 

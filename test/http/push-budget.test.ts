@@ -78,13 +78,26 @@ describe('push-bombing defences and "This wasn\'t me"', () => {
     assert.ok(h.events.some((e) => e.type === 'push.fraud_reported' && (e as { challengeId?: string }).challengeId === challenge!.id));
     const result = await h.post(b, '/mfa/verify/push', { method: 'push' }, '/mfa/verify/push');
     assert.match(result.text, /reported as &#34;This wasn&#39;t me&#34;/);
+    for (const shown of [result.text, (await b.get('/mfa/verify/push')).text]) {
+      // After the answer and after a reload alike: why it ended, the pause, and codes as the way on.
+      assert.match(shown, /a request was reported as &#34;This wasn&#39;t me&#34;/);
+      assert.match(shown, /You can send a notification again after <time/);
+      assert.match(shown, /<a class="mfa-button" href="\/mfa\/verify">Use a verification code<\/a>/);
+      assert.doesNotMatch(shown, /Send another notification/);
+    }
 
     h.clock.advance(60_000);
     const next = await h.signInToVerify();
     const page = await next.get('/mfa/verify');
     assert.match(page.text, /A sign-in request was reported as "This wasn't me"/);
     assert.match(page.text, /IP address 127\.0\.0\.1/);
-    assert.doesNotMatch((await next.get('/mfa/verify')).text, /was reported as/, 'shown once');
+    const reloaded = (await next.get('/mfa/verify')).text;
+    assert.doesNotMatch(reloaded, /IP address 127\.0\.0\.1/, 'the report itself is shown once');
+    // The pause itself is said on every visit, with its end, and "Contact me" (which would fail) is gone.
+    const until = new Date(reports[0]!.blockedUntil).toISOString();
+    assert.ok(reloaded.includes(`You can send a notification again after <time datetime="${until}" data-local-time>`), 'says until when');
+    assert.doesNotMatch(reloaded, /Contact me/);
+    assert.match(reloaded, /Codes from your authenticator app still work\./);
     const blocked = await contactMe(next);
     assert.equal(blocked.status, 429);
     assert.match(blocked.text, /Notifications are paused/);

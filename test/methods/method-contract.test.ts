@@ -1,59 +1,30 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, it } from 'node:test';
-import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
-import session from 'express-session';
-import passport from 'passport';
 import request from 'supertest';
 import { ConfigurationError } from '../../src/errors.js';
 import { createMfa, MemoryStore } from '../../src/index.js';
-import type { MfaEvent, MfaOptions } from '../../src/index.js';
+import type { MfaEvent } from '../../src/index.js';
 import * as builtIn from '../../src/methods/built-in.js';
 import { buildMfa } from '../../src/mfa.js';
-import { DEMO_VIEWS, demoMethod } from '../support/demo-method.js';
+import { demoHost, demoMethod, DEMO_USER_ID as USER_ID, postJson } from '../support/demo-method.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { csrfIn } from '../support/mfa-flow.js';
 import type { Agent } from '../support/mfa-flow.js';
 
-const USER = { id: 'u1', username: 'alice' } as const;
-const CODE = '246810';
-
-/** A host whose passport-mfa has one method more than the built-in ones: the demo method of test/support. */
-function host(clock: FakeClock, events: Omit<MfaEvent, 'at'>[]) {
-  const pp = new passport.Passport();
-  pp.serializeUser<string>((user, done) => done(null, (user as typeof USER).id));
-  pp.deserializeUser<string>((id, done) => done(null, id === USER.id ? USER : false));
-  const store = new MemoryStore({ warn: () => {} });
-  const options: MfaOptions = {
-    issuer: 'Contoso', store, passport: pp, secretKey: randomBytes(32), clock: clock.now, views: DEMO_VIEWS, demo: { code: CODE },
-    onEvent: (e) => events.push(e),
-  };
-  const mfa = buildMfa(options, [...Object.values(builtIn), demoMethod]);
-  const app = express();
-  app.use(session({ secret: randomBytes(16).toString('hex'), resave: false, saveUninitialized: false }));
-  app.use(pp.initialize(), pp.session());
-  app.use(mfa.router);
-  app.post('/test-login', (req: Request, res: Response, next: NextFunction) => req.login(USER, (err) => (err ? next(err) : res.status(204).end())));
-  app.get('/account', mfa.requireSecondFactor(), (_req, res) => void res.json({ ok: true }));
-  return { app, store };
-}
-
-/** What a page's script sends: JSON with the CSRF token (from the layout's meta tag) in its header. */
-async function postJson(a: Agent, path: string, tokenPage: string, body: object) {
-  const token = /<meta name="mfa-csrf-token" content="([^"]+)">/.exec((await a.get(tokenPage)).text)![1]!;
-  return a.post(path).set('x-csrf-token', token).set('accept', 'application/json').send(body).redirects(0);
-}
+import { DEMO_CODE as CODE } from '../support/demo-method.js';
+/** Where the wizard goes after the demo method's setup: the one built-in follow-up this host offers (its MemoryStore keeps recovery codes). */
+const AFTER_SETUP = '/mfa/setup/recovery-codes';
 
 describe('a method written against the contract plugs in with its folder and one registration', () => {
   let clock: FakeClock;
   let events: Omit<MfaEvent, 'at'>[];
-  let h: ReturnType<typeof host>;
+  let h: ReturnType<typeof demoHost>;
 
   beforeEach(() => {
     clock = new FakeClock();
     events = [];
-    h = host(clock, events);
+    h = demoHost(clock, events);
   });
 
   async function signedIn(): Promise<Agent> {
@@ -67,7 +38,7 @@ describe('a method written against the contract plugs in with its folder and one
     const chosen = await a.post('/mfa/setup').type('form').send({ _csrf: csrfIn((await a.get('/mfa/setup')).text), contact: 'demo' }).redirects(0);
     assert.equal(chosen.headers.location, '/mfa/setup/demo');
     const done = await postJson(a, '/mfa/setup/demo', '/mfa/setup/demo', { code: CODE });
-    assert.deepEqual(done.body, { error: 'redirect', location: '/mfa/setup/done' });
+    assert.deepEqual(done.body, { error: 'redirect', location: AFTER_SETUP });
     return a;
   }
 
@@ -88,9 +59,9 @@ describe('a method written against the contract plugs in with its folder and one
     const wrong = await postJson(a, '/mfa/setup/demo', '/mfa/setup/demo', { code: '000000' });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.error, 'verification_failed');
-    assert.equal((await h.store.core.getLockout(USER.id)).failures, 1, 'a wrong code counts toward the shared lockout');
+    assert.equal((await h.store.core.getLockout(USER_ID)).failures, 1, 'a wrong code counts toward the shared lockout');
     const done = await postJson(a, '/mfa/setup/demo', '/mfa/setup/demo', { code: CODE });
-    assert.equal(done.body.location, '/mfa/setup/done');
+    assert.equal(done.body.location, AFTER_SETUP);
     assert.match((await a.get('/mfa/setup/done')).text, /The demo code is set up\./);
     assert.ok(events.some((e) => e.type === 'factor.enrolled' && e.method === 'demo'));
     assert.equal((await a.get('/account')).status, 200);
@@ -120,7 +91,7 @@ describe('a method written against the contract plugs in with its folder and one
     assert.match(asset.text, /demo method's browser script/);
     assert.equal((await a.get('/mfa/assets/demo/other.js')).status, 404);
     const info = await a.get('/mfa/manage');
-    assert.match(info.text, /Demo code <span class="mfa-detail">#/);
+    assert.match(info.text, /Demo code (<span class="mfa-badge">Default<\/span> )?<span class="mfa-factor-name">#/);
     assert.match(info.text, /action="\/mfa\/manage\/demo\/rename">\s*<input type="hidden" name="_csrf"[^>]*>\s*<input type="hidden" name="id" value="[^"]+">\s*<button[^>]*>Rename</);
   });
 });

@@ -3,9 +3,11 @@ import { describe, it } from 'node:test';
 import { nextSetupStep } from '../support/setup-wizard.js';
 
 describe('setup wizard order', () => {
-  it('goes from either mobile-app setup to the backup phone, then app passwords, then Done', () => {
-    assert.equal(nextSetupStep('/setup/totp'), '/setup/phone');
-    assert.equal(nextSetupStep('/setup/push'), '/setup/phone');
+  it('goes from any first method to the recovery codes, the backup phone, then app passwords, then Done', () => {
+    assert.equal(nextSetupStep('/setup/totp'), '/setup/recovery-codes');
+    assert.equal(nextSetupStep('/setup/push'), '/setup/recovery-codes');
+    assert.equal(nextSetupStep('/setup/security-key'), '/setup/recovery-codes');
+    assert.equal(nextSetupStep('/setup/recovery-codes'), '/setup/phone');
     assert.equal(nextSetupStep('/setup/phone'), '/setup/app-passwords');
     assert.equal(nextSetupStep('/setup/app-passwords'), '/setup/done');
   });

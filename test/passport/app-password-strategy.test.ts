@@ -9,10 +9,11 @@ const CHALLENGE = 'Basic realm="Contoso", charset="UTF-8"';
 describe('mfa.appPasswordStrategy on GET /api/mail', () => {
   let h: Harness;
   let alice: Agent;
+  let secret: string;
   let password: string;
   before(async () => {
     h = await startHarness();
-    ({ agent: alice } = await h.enrolledUser());
+    ({ agent: alice, secret } = await h.enrolledUser());
     password = (await h.createAppPassword(alice, 'Outlook')).password!;
   });
   after(async () => h.stop());
@@ -100,7 +101,10 @@ describe('mfa.appPasswordStrategy on GET /api/mail', () => {
     assert.equal((await mail(basic('alice', password))).status, 401);
     assert.equal((await mail(basic('alice', second))).status, 401);
     assert.equal(h.events.some((e) => e.type === 'app_password.revoked' && e.reason === 'password_reset'), true);
+    assert.equal((await alice.get('/mfa/manage').redirects(0)).headers.location, '/login', 'the signed-in session ended too');
+    alice = await h.fullySignedIn(secret);
     assert.equal(await h.mfa.admin.onPasswordReset(user), 0);
+    alice = await h.fullySignedIn(secret);
   });
 
   it('mfa.admin.revokeAppPasswords(userId) revokes all of them (the fraud-report hook)', async () => {

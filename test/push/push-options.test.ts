@@ -24,7 +24,7 @@ describe('push options', () => {
 
   it('refuses a store without the push facet unless push is disabled', () => {
     const store = new MemoryStore({ warn: () => {} });
-    const old = { core: store.core, rateLimits: store.rateLimits };
+    const old = { core: store.core, sessionGenerations: store.sessionGenerations, rateLimits: store.rateLimits };
     assert.throws(() => createMfa({ ...base(), store: old }), /lacks the `push` facet .*set push\.enabled = false/);
     assert.doesNotThrow(() => createMfa({ ...base(), store: old, push: { enabled: false } }));
   });

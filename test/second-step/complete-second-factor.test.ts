@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import type { Request } from 'express';
 import { describe, it } from 'node:test';
 import { completeSecondFactor } from '../../src/second-step/complete-second-factor.js';
+import type { CompletedFactor } from '../../src/second-step/session-state.js';
 
 const USER = { id: 'u1' };
-const COMPLETED = { userId: 'u1', factorId: 'f1', method: 'totp', at: 1 };
+const COMPLETED: CompletedFactor = { userId: 'u1', factorId: 'f1', method: 'totp', at: 1, generation: 0, amr: ['otp'], phishingResistant: false };
 
 /** A request whose session regenerates as express-session's does: a new, empty session object. */
 function fakeRequest(held: Record<string, unknown>) {

@@ -10,10 +10,15 @@ import { FakeClock } from '../support/fake-clock.js';
 import { createMinimalHost } from '../support/minimal-host.js';
 import { beginTotpSetup, submitCode, totpCode } from '../support/mfa-flow.js';
 
-describe('a store with only the core facet', () => {
+describe('a store with only the facets every instance needs (core, sessionGenerations)', () => {
   const clock = new FakeClock();
-  const { core } = new MemoryStore({ warn: () => {} });
-  const { app } = createMinimalHost({ express, store: { core }, guarded: true, clock: clock.now, push: { enabled: false } });
+  const { core, sessionGenerations } = new MemoryStore({ warn: () => {} });
+  const { app } = createMinimalHost({ express, store: { core, sessionGenerations }, guarded: true, clock: clock.now, push: { enabled: false } });
+
+  it('is refused at startup without sessionGenerations, naming the facet', () => {
+    assert.throws(() => createMinimalHost({ express, store: { core }, guarded: true, clock: clock.now, push: { enabled: false } }), (e: unknown) =>
+      e instanceof ConfigurationError && /lacks the `sessionGenerations` facet/.test(e.message));
+  });
 
   it('serves TOTP setup and sign-in when push is off (the verify page reads no push facet)', async () => {
     const a = request.agent(app);

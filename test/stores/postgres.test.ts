@@ -20,12 +20,15 @@ after(async () => server?.destroy());
 
 if (server) {
   const url = await server.createDatabase('conformance');
-  let schemas = 0;
-  // A fresh schema per test: migrated on open, dropped after the test.
+  // One migrated schema, emptied before each test: much faster than a new schema per test.
+  let tables: string | null = null;
   storeConformance('PostgresStore', async () => {
-    const schema = `conformance_${++schemas}`;
-    const store = await PostgresStore.open({ connectionString: url, schema, sweepIntervalMs: 0 });
-    return { store, cleanup: async () => void (await server.query(`DROP SCHEMA ${schema} CASCADE`, [], 'conformance')) };
+    if (tables) await server.query(`TRUNCATE ${tables} RESTART IDENTITY`, [], 'conformance');
+    const store = await PostgresStore.open({ connectionString: url, sweepIntervalMs: 0 });
+    tables ??= (await server.query<{ name: string }>(
+      "SELECT string_agg(quote_ident(tablename), ', ') AS name FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'mfa\\_%' AND tablename <> 'mfa_schema_version'",
+      [], 'conformance'))[0]!.name;
+    return store;
   });
 }
 

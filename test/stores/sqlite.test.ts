@@ -89,14 +89,14 @@ describe('SqliteStore', () => {
     assert.throws(() => open(), ConfigurationError);
   });
 
-  it('upgrades a database of schema version 5 to the credential, recovery-code and session-generation tables, keeping its data', async () => {
+  it('upgrades a database of schema version 5 to the credential, recovery-code and session-generation tables and the default factor, keeping its data', async () => {
     const factor = makeFactor();
     const first = open();
     await first.core.createFactor(factor);
     await first.close();
-    // What the previous release left: version 5, without migration 6's tables.
+    // What the previous release left: version 5, without migration 6's tables and 7's column.
     const raw = new Database(filename);
-    raw.exec('DROP TABLE mfa_credentials; DROP TABLE mfa_recovery_codes; DROP TABLE mfa_session_generations');
+    raw.exec('DROP TABLE mfa_credentials; DROP TABLE mfa_recovery_codes; DROP TABLE mfa_session_generations; ALTER TABLE mfa_factors DROP COLUMN preferred_at');
     raw.prepare('UPDATE mfa_schema_version SET version = 5').run();
     raw.close();
 
@@ -109,6 +109,9 @@ describe('SqliteStore', () => {
     assert.equal(await upgraded.sessionGenerations.bump('alice'), 1);
     assert.deepEqual(await upgraded.credentials.findByCredentialId(credential.credentialId), credential);
     assert.equal(await upgraded.recoveryCodes.countRemaining('alice'), 2);
+    await upgraded.core.confirmFactor('alice', factor.id, 5);
+    assert.equal(await upgraded.core.preferFactor('alice', factor.id, 6), true);
+    assert.equal((await upgraded.core.getFactor(factor.id))?.preferredAt, 6);
   });
 
   it('opens a file in WAL mode', async () => {

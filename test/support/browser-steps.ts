@@ -8,7 +8,7 @@ import { openBrowser } from './browser.js';
 import type { BrowserSession } from './browser.js';
 import { startHarness } from './harness.js';
 import type { Harness } from './harness.js';
-import { listenOnLocalhost } from './local-server.js';
+import { freePort, listenOnLocalhost } from './local-server.js';
 
 // jsqr's types declare an ES default export, but the package is CommonJS whose module.exports is
 // the function itself, which is what Node hands an ES import.
@@ -16,7 +16,7 @@ const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
 
 export interface BrowserHarness {
   h: Harness;
-  /** http://127.0.0.1:<port>, without a trailing slash. */
+  /** Where the browser visits the app (http://127.0.0.1:<port>, or http://localhost:<port> with securityKeys), without a trailing slash. */
   base: string;
   browser: BrowserSession;
   page: Page;
@@ -24,10 +24,20 @@ export interface BrowserHarness {
   stop(): Promise<void>;
 }
 
-/** The test harness's example app served on 127.0.0.1 and a headless Chromium to visit it. */
-export async function startBrowserHarness(overrides: Partial<ExampleAppOptions> = {}): Promise<BrowserHarness> {
-  const h = await startHarness(overrides);
-  const server = await listenOnLocalhost(h.app).catch(async (err: unknown) => {
+/**
+ * The test harness's example app served on 127.0.0.1 and a headless Chromium to visit it. With
+ * `securityKeys` the browser visits it as http://localhost:<port>, the origin its security keys
+ * are bound to (WebAuthn refuses IP addresses).
+ */
+export async function startBrowserHarness(
+  overrides: Partial<ExampleAppOptions> | ((origin: string) => Partial<ExampleAppOptions>) = {},
+  setup: { securityKeys?: boolean } = {},
+): Promise<BrowserHarness> {
+  const port = setup.securityKeys ? await freePort() : 0;
+  const origin = `http://localhost:${port}`;
+  const own = typeof overrides === 'function' ? overrides(origin) : overrides;
+  const h = await startHarness(setup.securityKeys ? { origin, ...own } : own);
+  const server = await listenOnLocalhost(h.app, port).catch(async (err: unknown) => {
     await h.stop();
     throw err;
   });
@@ -41,7 +51,7 @@ export async function startBrowserHarness(overrides: Partial<ExampleAppOptions> 
   });
   return {
     h,
-    base: server.base,
+    base: setup.securityKeys ? origin : server.base,
     browser,
     page: browser.page,
     async stop() {
@@ -105,8 +115,29 @@ export async function assertFitsCard(page: Page, name: string): Promise<void> {
   assert.deepEqual(outside, [], `${name}: everything stays inside the card`);
 }
 
-/** Skips the wizard's optional steps after the mobile app: the backup phone, then app passwords. */
+/**
+ * From the home page: the password step, then Mobile app → One-time password → Set up, the QR
+ * code read from the screen and the app's code typed in. Returns the secret.
+ */
+export async function setUpOneTimePassword(page: Page, base: string, codeFor: (secret: string) => string): Promise<string> {
+  await page.goto(`${base}/`);
+  await signIn(page);
+  await page.getByRole('radio', { name: 'One-time password' }).check();
+  await page.getByRole('button', { name: 'Set up' }).click();
+  const secret = new URL(await scanQr(page.getByAltText('QR code'))).searchParams.get('secret') ?? '';
+  await submitCode(page, codeFor(secret));
+  return secret;
+}
+
+/** The wizard's "Recovery codes" step after the first method: shown once, then Done (test/browser/recovery-codes-flow.test.ts covers it). */
+export async function passRecoveryCodes(page: Page): Promise<void> {
+  await page.getByRole('heading', { name: 'Recovery codes' }).waitFor();
+  await page.getByRole('link', { name: 'Done' }).click();
+}
+
+/** Skips the wizard's optional steps after the first method: past the recovery codes, the backup phone, then app passwords. */
 export async function skipOptionalSetupSteps(page: Page): Promise<void> {
+  await passRecoveryCodes(page);
   await page.getByRole('button', { name: 'Skip' }).click(); // test/browser/phone-flow.test.ts covers this step
   await page.getByRole('link', { name: 'Skip' }).click(); // test/browser/app-password-flow.test.ts covers this one
 }

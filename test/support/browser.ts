@@ -4,24 +4,28 @@ import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { toolOrSkip } from './requirements.js';
-
-/** Debian's Chromium (apt-get install chromium); Playwright never downloads a browser here. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+import { chromiumAvailable, chromiumBuild } from './chromium-build.js';
+import type { ChromiumBuild } from './chromium-build.js';
+import { missingRequirement } from './requirements.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** Tests run compiled from dist/test/support; screenshots belong in the repo's own test-results/. */
 const repoRoot = resolve(here, here.includes(`${sep}dist${sep}`) ? '../../..' : '../..');
 export const SCREENSHOT_DIR = join(repoRoot, 'test-results', 'screenshots');
 
-/** node:test's `skip` option for a browser suite: false when Chromium is there (throws in CI when it is not). */
+/**
+ * node:test's `skip` option for a browser suite: false when a Chromium is there, Debian's or the
+ * @sparticuz/chromium dev dependency's (so only an install without dev dependencies skips; in CI
+ * that throws).
+ */
 export function chromiumSkipReason(): string | false {
-  const found = toolOrSkip(CHROMIUM_PATH, 'apt-get install chromium');
-  return 'skip' in found ? found.skip : false;
+  return chromiumAvailable() ? false : missingRequirement('Chromium', 'npm install (the @sparticuz/chromium dev dependency), or apt-get install chromium');
 }
 
 export interface BrowserSession {
   page: Page;
+  /** Which Chromium runs: Debian's, or @sparticuz/chromium's bundled build. */
+  build: ChromiumBuild;
   /**
    * What a person would notice went wrong besides the page itself: console errors (CSP
    * violations land there), uncaught script errors and failed stylesheet/image loads.
@@ -34,14 +38,19 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Headless Chromium with a throwaway profile, at a laptop-sized viewport. */
-export async function openBrowser(): Promise<BrowserSession> {
+/**
+ * Headless Chromium with a throwaway profile, at a laptop-sized viewport: Debian's where it is
+ * installed, else the bundled build (`kind` forces one). Playwright never downloads a browser.
+ */
+export async function openBrowser(kind: 'auto' | 'bundled' = 'auto'): Promise<BrowserSession> {
+  const build = await chromiumBuild(kind);
   const userDataDir = mkdtempSync(join(tmpdir(), 'passport-mfa-chromium-'));
   // Playwright refuses --user-data-dir in args; a persistent context is how it takes a profile dir.
   const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: build.executablePath,
     args: [
-      '--headless',
+      // The bundled build is a headless shell and says so in its own flags.
+      ...(build.kind === 'bundled' ? build.args : ['--headless']),
       '--no-sandbox',
       '--disable-gpu',
       '--disable-quic',
@@ -73,6 +82,7 @@ export async function openBrowser(): Promise<BrowserSession> {
 
   return {
     page,
+    build,
     problems,
     async screenshot(name, target = page) {
       const path = join(SCREENSHOT_DIR, `${name}.png`);

@@ -1,9 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import passport from 'passport';
 import { z } from 'zod';
 import { randomId } from '../../src/crypto/random.js';
 import { safeEqual } from '../../src/crypto/safe-equal.js';
 import { VerificationFailedError } from '../../src/errors.js';
+import type { MfaEvent, MfaOptions } from '../../src/index.js';
+import * as builtIn from '../../src/methods/built-in.js';
 import type { SecondFactorMethod } from '../../src/methods/method.js';
+import { buildMfa } from '../../src/mfa.js';
+import { MemoryStore } from '../../src/stores/memory/memory-store.js';
+import type { FakeClock } from './fake-clock.js';
+import type { Agent } from './mfa-flow.js';
 
 /** Where the demo method's templates are: a host `views` directory (the package's own views/ stays untouched). */
 export const DEMO_VIEWS = fileURLToPath(new URL('../../../test/fixtures/demo-views/', import.meta.url));
@@ -42,6 +53,7 @@ export const demoMethod: SecondFactorMethod = {
   storeNeeds: () => [],
   setup: { kind: 'choice', contact: { value: 'demo', label: 'Demo code' }, position: 30, page: '/setup/demo', done: 'The demo code is set up.' },
   signInRank: 0,
+  assurance: { amr: ['otp'], phishingResistant: false },
   create({ options, store, emit }) {
     const settings = options.demo!;
     return {
@@ -100,3 +112,38 @@ export const demoMethod: SecondFactorMethod = {
     };
   },
 };
+
+export const DEMO_USER_ID = 'u1';
+/** The code of demoHost()'s demo method. */
+export const DEMO_CODE = '246810';
+
+/**
+ * A host whose passport-mfa has one method more than the built-in ones (`demo`, the demo method
+ * unless another definition is given, e.g. one that declares itself phishing-resistant): a
+ * test-only sign-in (POST /test-login) and GET /account behind mfa.requireSecondFactor().
+ */
+export function demoHost(clock: FakeClock, events: Omit<MfaEvent, 'at'>[], demo: SecondFactorMethod = demoMethod) {
+  const user = { id: DEMO_USER_ID, username: 'alice' };
+  const pp = new passport.Passport();
+  pp.serializeUser<string>((u, done) => done(null, (u as typeof user).id));
+  pp.deserializeUser<string>((id, done) => done(null, id === user.id ? user : false));
+  const store = new MemoryStore({ warn: () => {} });
+  const options: MfaOptions = {
+    issuer: 'Contoso', store, passport: pp, secretKey: randomBytes(32), clock: clock.now, views: DEMO_VIEWS, demo: { code: DEMO_CODE },
+    onEvent: (e) => events.push(e),
+  };
+  const mfa = buildMfa(options, [...Object.values(builtIn), demo]);
+  const app = express();
+  app.use(session({ secret: randomBytes(16).toString('hex'), resave: false, saveUninitialized: false }));
+  app.use(pp.initialize(), pp.session());
+  app.use(mfa.router);
+  app.post('/test-login', (req: Request, res: Response, next: NextFunction) => req.login(user, (err) => (err ? next(err) : res.status(204).end())));
+  app.get('/account', mfa.requireSecondFactor(), (_req, res) => void res.json({ ok: true }));
+  return { app, store, mfa };
+}
+
+/** What a page's script sends: JSON with the CSRF token (from the layout's meta tag) in its header. */
+export async function postJson(a: Agent, path: string, tokenPage: string, body: object) {
+  const token = /<meta name="mfa-csrf-token" content="([^"]+)">/.exec((await a.get(tokenPage)).text)![1]!;
+  return a.post(path).set('x-csrf-token', token).set('accept', 'application/json').send(body).redirects(0);
+}

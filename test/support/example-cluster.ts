@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { MemoryAccountStore } from '../../src/authenticator/account-store.js';
 import type { AuthenticatorAccount } from '../../src/authenticator/account-store.js';
 import { AuthenticatorClient } from '../../src/authenticator/client.js';
@@ -10,6 +11,7 @@ import { SECRET_KEY, SESSION_SECRET } from './harness.js';
 import { totpCode } from './mfa-flow.js';
 import { PostgresServer } from './postgres-server.js';
 import { RedisServer } from './redis-server.js';
+import { waitUntil } from './server-process.js';
 import { WebClient } from './web-client.js';
 
 /**
@@ -64,6 +66,21 @@ export async function startCluster(options: { redis: boolean; mfaOptions?: objec
   // stop() ends whichever instances the cluster holds then (a test may have replaced one).
   const cluster: Cluster = { pg, redis, databaseUrl, a, b, env, mfaOptions, stop: () => cleanup([cluster.a, cluster.b]) };
   return cluster;
+}
+
+/**
+ * Starts a cluster before the enclosing describe()'s tests and stops it after them. The tests
+ * read `cluster`, or skip with `skip` when a server is not installed.
+ */
+export function useCluster(options: { redis: boolean; mfaOptions?: object }): { cluster: Cluster; skip: string | false } {
+  const state = { cluster: undefined as unknown as Cluster, skip: false as string | false };
+  before(async () => {
+    const started = await startCluster(options);
+    if ('skip' in started) state.skip = started.skip;
+    else state.cluster = started;
+  });
+  after(async () => state.cluster?.stop());
+  return state;
 }
 
 /** Signs a new user up on `origin` (password step done, second step not set up). */
@@ -167,4 +184,38 @@ export async function pushAcrossInstances(c: Cluster, username: string, deadline
   assert.equal(done.status, 303);
   assert.equal((await browser.get(c.a.origin, '/')).status, 200);
   assert.equal((await browser.get(c.b.origin, '/')).status, 200, 'the session is shared: B knows the second step is done');
+}
+
+/**
+ * Stops PostgreSQL under a user enrolled on A and half-way through a sign-in on B: on both
+ * instances the second step answers 503 with Retry-After and the guarded page is refused; with
+ * PostgreSQL back, both recover without a restart and the sign-in completes. `whileDown` adds
+ * checks during the outage; it gets the enrolled user's fully signed-in browser.
+ */
+export async function postgresOutage(c: Cluster, username: string, whileDown: (signedIn: WebClient) => Promise<void> = async () => {}): Promise<void> {
+  const signedIn = new WebClient();
+  await signUp(signedIn, c.a.origin, username);
+  const secret = await enrollTotp(signedIn, c.a.origin);
+  const halfway = new WebClient();
+  await logIn(halfway, c.b.origin, username);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec((await halfway.get(c.b.origin, '/mfa/verify')).text)![1]!;
+  const submit = (origin: string) => halfway.post(origin, '/mfa/verify', { _csrf: csrf, code: totpCode(secret, Date.now(), 1) });
+
+  await c.pg.pause();
+  try {
+    for (const origin of [c.a.origin, c.b.origin]) {
+      const submitted = await submit(origin);
+      assert.equal(submitted.status, 503, `${origin}: the second step is refused, not skipped`);
+      assert.ok(submitted.headers.get('retry-after'), `${origin}: with Retry-After`);
+      assert.equal((await halfway.get(origin, '/')).status, 503, `${origin}: the guarded page is not let through`);
+    }
+    await whileDown(signedIn);
+  } finally {
+    await c.pg.resume();
+  }
+  // No restart: the pools reconnect on the next request.
+  await waitUntil('the instances did not recover after PostgreSQL came back', 20_000, async () =>
+    (await halfway.get(c.a.origin, '/mfa/verify')).status === 200 && (await halfway.get(c.b.origin, '/mfa/verify')).status === 200);
+  assert.equal((await submit(c.a.origin)).status, 303);
+  assert.equal((await halfway.get(c.b.origin, '/')).status, 200);
 }

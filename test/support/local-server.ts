@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
@@ -8,10 +9,19 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Serves `app` on a random port of 127.0.0.1, the real origin browsers and devices visit. */
-export async function listenOnLocalhost(app: Express): Promise<LocalServer> {
-  const server = await new Promise<Server>((ready) => {
-    const s = app.listen(0, '127.0.0.1', () => ready(s));
+/** A port of 127.0.0.1 that was free a moment ago (for an app that must know its origin before it listens). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((ready) => probe.listen(0, '127.0.0.1', ready));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((done) => probe.close(done));
+  return port;
+}
+
+/** Serves `app` on 127.0.0.1 (a random port unless given), the real origin browsers and devices visit. */
+export async function listenOnLocalhost(app: Express, port = 0): Promise<LocalServer> {
+  const server = await new Promise<Server>((ready, fail) => {
+    const s = app.listen(port, '127.0.0.1', () => ready(s)).once('error', fail);
   });
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -9,9 +9,9 @@ import { totpAt } from '../../src/methods/totp/totp-method.js';
 
 export type Agent = InstanceType<typeof TestAgent>;
 
-/** The CSRF token in a page's form, if it has one. */
+/** The CSRF token in a page's form, or in its meta tag (what the page scripts send). */
 export function csrfIn(html: string): string | undefined {
-  return /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? /<meta name="mfa-csrf-token" content="([^"]+)"/.exec(html)?.[1];
 }
 
 /** The CSRF token of the page at `path` (GET with this agent's session). */

@@ -49,3 +49,14 @@ export async function addPhone(a: Agent, latestCode: () => string, number: strin
   if (verified.status !== 303) throw new Error(`verifying failed: ${verified.status} ${verified.text.slice(0, 300)}`);
   return verified;
 }
+
+/**
+ * Completes the second step of a half-signed-in agent (on the verify page) with a code sent to
+ * the backup phone by `channel`, read from `latestCode`.
+ */
+export async function signInByPhone(a: Agent, latestCode: () => string, channel: 'sms' | 'voice' = 'sms'): Promise<void> {
+  const sent = await postForm(a, '/mfa/verify/phone/send', { channel }, '/mfa/verify');
+  if (sent.headers.location !== '/mfa/verify/phone') throw new Error(`sending failed: ${sent.status} ${sent.text.slice(0, 300)}`);
+  const done = await postForm(a, '/mfa/verify/phone', { code: latestCode() });
+  if (done.status !== 303) throw new Error(`phone sign-in failed: ${done.status} ${done.text.slice(0, 300)}`);
+}

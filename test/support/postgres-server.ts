@@ -21,13 +21,15 @@ export class PostgresServer {
     readonly dir: string,
     readonly port: number,
     private readonly owner: { uid: number; gid: number } | undefined,
+    private readonly durable: boolean,
   ) {}
 
   /**
    * initdb into a new temp folder and start the server on a free port; `{ skip }` (or a throw
-   * with CI=true) when PostgreSQL is not installed.
+   * with CI=true) when PostgreSQL is not installed. `durable`: commits wait for the disk, as in
+   * production (benchmarks); by default they do not (tests, where durability buys nothing).
    */
-  static async start(): Promise<PostgresServer | { skip: string }> {
+  static async start(options: { durable?: boolean } = {}): Promise<PostgresServer | { skip: string }> {
     const bin = findBinDir();
     if (!bin) return { skip: missingRequirement('PostgreSQL (initdb, postgres)', HOW_TO_INSTALL) };
     const dir = mkdtempSync(join(tmpdir(), 'passport-mfa-pg-'));
@@ -40,7 +42,7 @@ export class PostgresServer {
       ...(owner ?? {}),
     });
     if (init.status !== 0) throw new Error(`initdb failed (${init.status}): ${init.stderr || init.error?.message}`);
-    const server = new PostgresServer(bin, dir, await freePort(), owner);
+    const server = new PostgresServer(bin, dir, await freePort(), owner, options.durable ?? false);
     await server.resume();
     return server;
   }
@@ -89,9 +91,7 @@ export class PostgresServer {
         '-c', `unix_socket_directories=${this.dir}`,
         '-c', 'max_connections=300',
         // A throwaway cluster: durability buys nothing here and costs seconds per suite.
-        '-c', 'fsync=off',
-        '-c', 'synchronous_commit=off',
-        '-c', 'full_page_writes=off',
+        ...(this.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
       ],
       logFile: join(this.dir, 'postgres.log'),
       env: { ...process.env, LC_ALL: 'C' },

@@ -14,19 +14,22 @@ export function missingRequirement(what: string, howToInstall: string): string {
   return reason;
 }
 
-/**
- * The absolute path of an executable on PATH (or the given absolute path), or a skip reason
- * from missingRequirement().
- */
-export function toolOrSkip(binary: string, howToInstall = `apt-get install ${binary}`): { path: string } | { skip: string } {
+/** The absolute path of an executable on PATH (or the given absolute path), or null. */
+export function findTool(binary: string): string | null {
   const candidates = binary.includes('/') ? [binary] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, binary));
   for (const path of candidates) {
     try {
       accessSync(path, constants.X_OK);
-      if (statSync(path).isFile()) return { path };
+      if (statSync(path).isFile()) return path;
     } catch {
       // not here; try the next PATH entry
     }
   }
-  return { skip: missingRequirement(`the external tool "${binary}"`, howToInstall) };
+  return null;
+}
+
+/** findTool()'s path, or a skip reason from missingRequirement(). */
+export function toolOrSkip(binary: string, howToInstall = `apt-get install ${binary}`): { path: string } | { skip: string } {
+  const path = findTool(binary);
+  return path ? { path } : { skip: missingRequirement(`the external tool "${binary}"`, howToInstall) };
 }

@@ -22,7 +22,8 @@ export class WebClient {
   /** Posts a form with the CSRF token of the page at `pagePath` (fetched on the same instance). */
   async postForm(origin: string, path: string, fields: Record<string, string> = {}, pagePath = path): Promise<WebResponse> {
     const page = await this.get(origin, pagePath);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+    // A page without a form (e.g. the locked verify page) still carries it in its meta tag.
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? /<meta name="mfa-csrf-token" content="([^"]+)"/.exec(page.text)?.[1];
     if (!csrf) throw new Error(`no CSRF token on ${pagePath} (status ${page.status}): ${page.text.slice(0, 200)}`);
     return this.post(origin, path, { _csrf: csrf, ...fields });
   }

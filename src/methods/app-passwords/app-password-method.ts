@@ -1,29 +1,25 @@
-import { AppPasswordLimitError, ConfigurationError, InvalidInputError } from '../../errors.js';
+import { AppPasswordLimitError, ConfigurationError } from '../../errors.js';
 import { deriveSubkey } from '../../crypto/derive-key.js';
 import { hmacSha256 } from '../../crypto/hmac.js';
 import { randomId } from '../../crypto/random.js';
+import { ReadableCode } from '../../crypto/readable-code.js';
 import type { RandomSource } from '../../crypto/random.js';
 import type { SealingKey } from '../../crypto/secret-box.js';
 import type { ResolvedAppPasswordOptions } from '../../options.js';
 import type { AppPasswordRecord, AppPasswordStore } from '../../stores/facets/app-passwords.js';
 import { facetProblems, hasFacets } from '../../stores/mfa-store.js';
 import type { MfaStore } from '../../stores/mfa-store.js';
+import { validateDisplayName } from '../display-name.js';
 
 /** The id of the app-password credential: the `method` of its events and of the Basic strategy's success. */
 export const APP_PASSWORD_ID = 'app_password';
 
-/** 32 symbols, so each is exactly 5 bits: lowercase letters and digits without 0/o and 1/l. */
-const ALPHABET = '23456789abcdefghijkmnpqrstuvwxyz';
-const GROUPS = 7;
-const GROUP_LENGTH = 4;
-const LENGTH = GROUPS * GROUP_LENGTH;
-/** 28 symbols × log2(32) = 140 bits from the CSPRNG (≥ 128 required). */
-export const APP_PASSWORD_ENTROPY_BITS = LENGTH * 5;
-const CANONICAL = new RegExp(`^[${ALPHABET}]{${LENGTH}}$`);
+/** 7 groups of 4 symbols × 5 bits = 140 bits from the CSPRNG (≥ 128 required). */
+const CODE = new ReadableCode(7, 4);
+export const APP_PASSWORD_ENTROPY_BITS = CODE.entropyBits;
 const HMAC_KEY_PURPOSE = 'app-password-hmac/v1';
 /** A use is written at most this often per password: "last used" to the minute, not a write per request. */
 const TOUCH_EVERY_MS = 60_000;
-const NAME_MAX = 64;
 /** The store facets app passwords need: their own, and the rate limits of failed Basic attempts. */
 const FACETS = ['appPasswords', 'rateLimits'] as const;
 
@@ -59,7 +55,7 @@ export class AppPasswordMethod {
     const name = validateAppPasswordName(nameInput);
     const { settings, clock, random } = this.#options;
     const store = this.#store();
-    const canonical = generateCanonical(random);
+    const canonical = CODE.generate(random);
     const now = clock();
     const record: AppPasswordRecord = {
       id: randomId(random),
@@ -74,7 +70,7 @@ export class AppPasswordMethod {
     if (!(await store.create(record, { maxPerUser: settings.maxPerUser, now }))) {
       throw new AppPasswordLimitError(settings.maxPerUser);
     }
-    return { record, password: formatAppPassword(canonical) };
+    return { record, password: CODE.format(canonical) };
   }
 
   /** The stored record this password belongs to (expired or not), or null. */
@@ -128,41 +124,10 @@ export class AppPasswordMethod {
 
 /** Trimmed, 1 to 64 printable characters; throws InvalidInputError with a message for the form. */
 export function validateAppPasswordName(input: unknown): string {
-  const name = typeof input === 'string' ? input.normalize('NFC').trim() : '';
-  const length = [...name].length;
-  if (length < 1 || length > NAME_MAX) {
-    throw new InvalidInputError(`Give the app password a name of 1 to ${NAME_MAX} characters, e.g. "Outlook on my laptop".`, 'invalid_name');
-  }
-  // \p{C}: control, format (e.g. bidi overrides), surrogate, private-use and unassigned code points.
-  if (/\p{C}/u.test(name)) throw new InvalidInputError('The name can contain only printable characters.', 'invalid_name');
-  return name;
-}
-
-function generateCanonical(random: RandomSource): string {
-  const bytes = random(Math.ceil(APP_PASSWORD_ENTROPY_BITS / 8));
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5 && out.length < LENGTH) {
-      bits -= 5;
-      out += ALPHABET[(value >>> bits) & 31];
-    }
-    value &= (1 << bits) - 1;
-  }
-  return out;
-}
-
-/** xxxx-xxxx-xxxx-xxxx-xxxx-xxxx-xxxx */
-function formatAppPassword(canonical: string): string {
-  return canonical.match(new RegExp(`.{${GROUP_LENGTH}}`, 'g'))!.join('-');
+  return validateDisplayName(input, 'app password', 'Outlook on my laptop');
 }
 
 /** Accepts what users type or paste (any case, dashes or spaces between groups); null when it cannot be one. */
 export function canonicalAppPassword(input: string): string | null {
-  if (input.length > 2 * LENGTH) return null;
-  const canonical = input.toLowerCase().replace(/[-\s]/g, '');
-  return CANONICAL.test(canonical) ? canonical : null;
+  return CODE.canonical(input);
 }

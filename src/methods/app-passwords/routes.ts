@@ -3,10 +3,12 @@ import { AppPasswordLimitError, InvalidInputError, NotFoundError } from '../../e
 import type { Emit } from '../../events.js';
 import { formatDay } from '../../format-time.js';
 import type { RandomSource } from '../../crypto/random.js';
+import type { AppPasswordRecord } from '../../stores/facets/app-passwords.js';
 import type { MethodPage, MethodRoute } from '../page.js';
 import type { AppPasswordMethod } from './app-password-method.js';
 
 const SETUP_STEP = '/setup/app-passwords';
+const REVOKE = '/manage/app-passwords/:id/revoke';
 
 export interface AppPasswordPageDeps {
   appPasswords: AppPasswordMethod;
@@ -51,18 +53,43 @@ export function appPasswordRoutes(deps: AppPasswordPageDeps): MethodRoute[] {
     { method: 'POST', path: place.post, access: 'fresh', returnTo: place.get, handle: (page) => create(deps, page, place) },
   ]);
   routes.push({
-    method: 'POST',
-    path: '/manage/app-passwords/:id/revoke',
+    method: 'GET',
+    path: REVOKE,
     access: 'fresh',
     returnTo: '/manage',
     async handle(page) {
-      const id = page.params.id!;
-      if (!(await deps.appPasswords.revoke(page.userId, id))) throw new NotFoundError('That app password does not exist.');
-      deps.emit({ type: 'app_password.revoked', userId: page.userId, ip: page.ip, appPasswordId: id, reason: 'user' });
+      const record = await ownAppPassword(deps, page);
+      await page.render('manage-confirm', {
+        title: `Revoke “${record.name}”?`,
+        heading: `Revoke “${record.name}”?`,
+        consequence: `Apps that sign in with “${record.name}” will be refused from now on. You can create a new app password for them afterwards.`,
+        warnings: [],
+        action: page.url(`/manage/app-passwords/${encodeURIComponent(record.id)}/revoke`),
+        confirmLabel: 'Revoke',
+        cancelHref: page.url('/manage'),
+      });
+    },
+  }, {
+    method: 'POST',
+    path: REVOKE,
+    access: 'fresh',
+    returnTo: '/manage',
+    async handle(page) {
+      const record = await ownAppPassword(deps, page);
+      if (!(await deps.appPasswords.revoke(page.userId, record.id))) throw new NotFoundError('That app password does not exist.');
+      deps.emit({ type: 'app_password.revoked', userId: page.userId, ip: page.ip, appPasswordId: record.id, reason: 'user' });
+      page.notify(`App password “${record.name}” was revoked.`);
       await page.goTo('/manage');
     },
   });
   return routes;
+}
+
+/** The user's own app password named in the path; anyone else's, or none, is 404. */
+async function ownAppPassword(deps: AppPasswordPageDeps, page: MethodPage): Promise<AppPasswordRecord> {
+  const record = (await deps.appPasswords.list(page.userId)).find((p) => p.id === page.params.id);
+  if (!record) throw new NotFoundError('That app password does not exist.');
+  return record;
 }
 
 async function create(deps: AppPasswordPageDeps, page: MethodPage, place: FormPlace): Promise<void> {

@@ -4,6 +4,7 @@ import type { CheckResult, VerifyInput } from '../method.js';
 import { normalizeOtpCode } from '../otp-code.js';
 import { verifiedPhoneIn } from './phone-factor.js';
 import type { PhoneMethod } from './phone-method.js';
+import type { PhoneSignInState } from './verify-routes.js';
 
 /** A sign-in code sent to the user's verified phone; the store consumes it at most once. */
 export async function checkPhoneCode(deps: { phone: PhoneMethod; store: CompleteStore; clock: () => number }, input: VerifyInput): Promise<CheckResult> {
@@ -21,7 +22,9 @@ export async function checkPhoneCode(deps: { phone: PhoneMethod; store: Complete
   // Records lastUsedAt; the "step" is the time in ms, which only grows, so it never refuses a use.
   const now = deps.clock();
   await deps.store.core.consumeTimeStep(factor.id, now, now);
-  return { ok: true, factorId: factor.id };
+  // The live code is the one sent last (a resend replaces it), so its channel is the one recorded.
+  const byCall = (input.state as PhoneSignInState | undefined)?.channel === 'voice';
+  return { ok: true, factorId: factor.id, amr: [byCall ? 'tel' : 'sms'] };
 }
 
 /** The code that proves a number being added: null when it matches, else the failure. */

@@ -22,6 +22,8 @@ export const phoneMethod: SecondFactorMethod = {
   storeNeeds: () => [{ feature: 'the backup phone (`sms` is set)', facets: ['phoneCodes', 'rateLimits'], orElse: 'remove `sms`' }],
   setup: { kind: 'follow-up', page: '/setup/phone', position: 20 },
   signInRank: 30,
+  // RFC 8176: 'sms' (or 'tel' for a voice call, reported by the check); codes can be relayed.
+  assurance: { amr: ['sms'], phishingResistant: false },
   create({ options, store, emit, attempts }) {
     const phone = new PhoneMethod({
       store,

@@ -134,7 +134,7 @@ async function confirmPhone(deps: PhoneSetupDeps, page: MethodPage, factorId: st
   const userId = page.userId;
   const previous = verifiedPhoneIn(await store.core.listFactors(userId));
   if (!(await store.core.confirmFactor(userId, factorId, options.clock()))) return null;
-  if (previous) await store.core.deleteFactor(userId, previous.id);
+  if (previous && (await store.core.deleteFactor(userId, previous.id))) page.removedHere(previous.id);
   await notifyPhoneChanged(
     { emit: deps.emit, clock: options.clock, onPhoneChanged: options.onPhoneChanged },
     { userId, action: previous ? 'changed' : 'added', phone: e164, previousPhone: previous?.data.e164 ?? null, ip: page.ip },

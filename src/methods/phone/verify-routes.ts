@@ -19,8 +19,8 @@ export interface PhoneSignInDeps {
   clock: () => number;
 }
 
-/** How the last sign-in code was sent, for the wording of the code page. */
-interface PhoneSignInState {
+/** How the last sign-in code was sent: the wording of the code page, and the amr of the sign-in ('sms' or 'tel'). */
+export interface PhoneSignInState {
   channel: PhoneChannel;
   /** Set after "Text me again" / "Call me instead" on the code page, so the page says a new code went out. */
   resent?: boolean;
@@ -42,7 +42,7 @@ export function phoneVerifyRoutes(deps: PhoneSignInDeps): MethodRoute[] {
         // A locked user gets no code: it could not be used, and each message costs money.
         await deps.attempts.assertNotLocked(page.userId);
         const channel = parseChannel(page.body.channel);
-        const previous = page.sessionState<PhoneSignInState>();
+        const previous = page.pendingState<PhoneSignInState>();
         // A resend from the code page keeps that page when it fails: the code already sent still works.
         const resending = page.body.resend === '1' && previous !== undefined;
         const other = (await page.otherSignInNouns())[0];
@@ -55,7 +55,7 @@ export function phoneVerifyRoutes(deps: PhoneSignInDeps): MethodRoute[] {
             : sendFailedPage(page, { backHref: page.url('/verify'), otherHref: page.url('/verify'), otherLabel: other ? `Use ${other} instead` : 'Back' }),
         );
         if (!sent) return;
-        page.setSessionState({ channel, resent: resending } satisfies PhoneSignInState);
+        page.setPendingState({ channel, resent: resending } satisfies PhoneSignInState);
         await page.goTo('/verify/phone');
       },
     },
@@ -64,7 +64,7 @@ export function phoneVerifyRoutes(deps: PhoneSignInDeps): MethodRoute[] {
       path: '/verify/phone',
       access: 'sign-in',
       async handle(page) {
-        const state = page.sessionState<PhoneSignInState>();
+        const state = page.pendingState<PhoneSignInState>();
         await renderCodePage(deps, page, await phoneOf(deps, page), null, state?.resent ? { resent: true, failure: null } : null);
       },
     },
@@ -101,7 +101,7 @@ async function renderCodePage(
   await page.render('verify-phone', {
     title: 'Verify your identity',
     masked: maskPhone(factor.data.e164),
-    channel: page.sessionState<PhoneSignInState>()?.channel ?? 'sms',
+    channel: page.pendingState<PhoneSignInState>()?.channel ?? 'sms',
     digits: deps.phone.digits,
     other,
     error: error?.message ?? null,

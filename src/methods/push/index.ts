@@ -44,8 +44,12 @@ export const pushMethod: SecondFactorMethod = {
     done: "Your mobile app is set up. From now on we'll send a notification to it when you sign in; it also shows one-time codes for when you are offline.",
   },
   signInRank: 10,
+  // RFC 8176: proof of possession of a software-held key (the device signs its answer) and a
+  // second channel (the number typed on the phone). Approving a look-alike site's request is
+  // still possible, so not phishing-resistant.
+  assurance: { amr: ['pop', 'swk', 'mca'], phishingResistant: false },
   alsoVerifiedBy: [TOTP_ID],
-  create({ options, store, box, emit, attempts, revokeAppPasswords }) {
+  create({ options, store, box, emit, attempts, revokeAppPasswords, revokeSessions }) {
     const { push: settings, clock, random, issuer } = options;
     const totp = new TotpMethod({ store, box, issuer, settings: options.totp, clock, random });
     const push = new PushMethod({
@@ -56,7 +60,7 @@ export const pushMethod: SecondFactorMethod = {
       pins: new PinPolicy(store, { length: settings.pinLength, maxFailures: settings.maxPinFailures }, clock, random),
     });
     const deps = { push, store, clock, attempts, basePath: options.basePath, streamTokenKey: deriveSubkey(options.keys[0]!, 'push-stream-token/v1') };
-    const answerDeps = { store, push, attempts, clock, emit, onFraudReport: options.onFraudReport, revokeAppPasswords };
+    const answerDeps = { store, push, attempts, clock, emit, onFraudReport: options.onFraudReport, revokeAppPasswords, revokeSessions };
     const api: PushApi = {
       method: push,
       streamTokenKey: deps.streamTokenKey,
@@ -67,7 +71,11 @@ export const pushMethod: SecondFactorMethod = {
       verify: (input) => checkPushApproval(push, input),
       signIn: {
         noun: 'your mobile app',
-        offer: async ({ userId, own }) => ((await push.readyFactors(userId, own)).length > 0 ? { view: 'sign-in-push', locals: {} } : null),
+        async offer({ userId, own }) {
+          if ((await push.readyFactors(userId, own)).length === 0) return null;
+          const pause = await push.budget.pause(userId);
+          return { view: 'sign-in-push', locals: { paused: pause && { until: new Date(pause.until).toISOString(), reason: pause.reason } } };
+        },
         notices: (userId) => fraudNotices(store, clock, userId),
         async start(page, { userId, own }) {
           if (!settings.autoSend || page.query.code !== undefined || page.pendingState() !== undefined) return false;
@@ -77,7 +85,7 @@ export const pushMethod: SecondFactorMethod = {
           return true;
         },
       },
-      securityInfo: { row: async () => ({ detail: null, actions: [] }) },
+      securityInfo: { renamable: true },
       routes: [...pushSetupRoutes(deps), ...pushVerifyRoutes(deps)],
       api,
     };

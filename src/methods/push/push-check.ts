@@ -1,5 +1,6 @@
 import { PushNotApprovedError } from '../../errors.js';
 import type { PushNotApprovedCode } from '../../errors.js';
+import type { PushChallengeRecord } from '../../stores/push-records.js';
 import type { CheckResult, VerifyInput } from '../method.js';
 import type { PushCompletion, PushMethod } from './push-method.js';
 import type { PushState } from './wait-page.js';
@@ -12,6 +13,14 @@ const MESSAGES: Record<Exclude<PushCompletion, { ok: true }>['reason'], [PushNot
   expired: ['push_expired', 'The request expired before it was approved. Send another notification, or use a verification code.'],
   unavailable: ['push_unavailable', 'There is no notification waiting for this sign-in. Send a new one.'],
 };
+
+/** Why a notification that is no longer pending did not sign in, as the waiting page says it after a reload. */
+export function endedMessage(challenge: PushChallengeRecord, now: number): string | null {
+  const reason = challenge.status === 'fraud' ? 'reported'
+    : challenge.status === 'denied' || challenge.status === 'failed' ? challenge.status
+      : challenge.status === 'pending' && now >= challenge.expiresAt ? 'expired' : null;
+  return reason ? MESSAGES[reason][1] : null;
+}
 
 /**
  * The notification check: completes with the challenge this session sent (its id is in the

@@ -2,6 +2,8 @@ import { mintStreamToken } from '../../push/stream-token.js';
 import type { PushChallengeRecord } from '../../stores/push-records.js';
 import type { CompleteStore } from '../../stores/guarded-store.js';
 import type { MethodPage } from '../page.js';
+import { endedMessage } from './push-check.js';
+import type { PushMethod } from './push-method.js';
 
 /** The push method's state in the pending sign-in (or setup): the notification it waits on. */
 export interface PushState {
@@ -10,6 +12,8 @@ export interface PushState {
 
 export interface WaitPageDeps {
   store: CompleteStore;
+  /** Whether notifications are paused (the waiting page then offers codes, not another notification). */
+  push: Pick<PushMethod, 'budget'>;
   clock: () => number;
   /** MAC key of the result-stream tokens (see push/stream-token.ts). */
   streamTokenKey: Buffer;
@@ -45,10 +49,15 @@ export async function renderPushWait(
 ): Promise<void> {
   const waiting = p.challenge !== null && !p.outcome && p.challenge.status === 'pending' && deps.clock() < p.challenge.expiresAt;
   const paths = FLOWS[flow];
+  // Said again on a reload, from the store: why the last notification ended, and any pause in force.
+  const outcome = p.outcome ?? (p.challenge && !waiting ? endedMessage(p.challenge, deps.clock()) : null);
+  const pause = waiting ? null : await deps.push.budget.pause(page.userId);
   await page.render('push-wait', {
     title: 'Approve sign-in request',
     error: p.error ?? null,
-    outcome: p.outcome ?? null,
+    // The pause after a report says it all; the report's own sentence would only repeat it.
+    outcome: pause && p.challenge?.status === 'fraud' ? null : outcome,
+    paused: pause && { until: new Date(pause.until).toISOString(), reason: pause.reason },
     number: waiting ? p.challenge!.number : null,
     eventsPath: page.url('/verify/push/events'),
     // The session-free capability stream served by mfa.streams (the script falls back to eventsPath).

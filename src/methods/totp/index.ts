@@ -21,6 +21,8 @@ export const totpMethod: SecondFactorMethod = {
     done: "Your mobile app is set up. From now on we'll ask for a code from it when you sign in.",
   },
   signInRank: 20,
+  // RFC 8176: a one-time password; a relayed code works on a look-alike site, so not phishing-resistant.
+  assurance: { amr: ['otp'], phishingResistant: false },
   strategyDefault: true,
   create({ options, store, box }) {
     const totp = new TotpMethod({ store, box, issuer: options.issuer, settings: options.totp, clock: options.clock, random: options.random });
@@ -31,7 +33,7 @@ export const totpMethod: SecondFactorMethod = {
         noun: 'your mobile app',
         offer: async ({ own }) => (own.length > 0 ? { view: 'sign-in-totp', locals: { digits: totp.digits } } : null),
       },
-      securityInfo: { row: async () => ({ detail: null, actions: [] }) },
+      securityInfo: { renamable: true },
       routes: [...totpSetupRoutes(totp), totpVerifyRoute()],
     };
   },

@@ -34,6 +34,36 @@ export interface CoreStore {
   deleteFactor(userId: string, id: string): Promise<boolean>;
 
   /**
+   * ATOMIC. Delete one factor of this user unless it is the last confirmed factor they have
+   * (deleting it would turn the account back into password-only). Returns 'deleted',
+   * 'not_found' (none of this user's), or 'last' (nothing deleted). Of parallel calls deleting
+   * every confirmed factor of a user, all but one delete.
+   *
+   * `DELETE FROM factors WHERE id = :id AND user_id = :userId AND (confirmed_at IS NULL
+   *  OR EXISTS (SELECT 1 FROM factors WHERE user_id = :userId AND id <> :id AND confirmed_at IS NOT NULL))`
+   * is enough where writers are serialised (SQLite). Under PostgreSQL's READ COMMITTED two such
+   * DELETEs would each still see the other's row: run it in a transaction that first takes a
+   * per-user lock (`pg_advisory_xact_lock`, or `SELECT … FROM factors WHERE user_id = :userId FOR UPDATE`).
+   */
+  deleteFactorUnlessLast(userId: string, id: string): Promise<'deleted' | 'not_found' | 'last'>;
+
+  /**
+   * Rename a confirmed factor of this user (Security info's "Rename"). Returns false when there is none.
+   *
+   * `UPDATE factors SET label = :label WHERE id = :id AND user_id = :userId AND confirmed_at IS NOT NULL`
+   */
+  renameFactor(userId: string, id: string, label: string): Promise<boolean>;
+
+  /**
+   * Make a confirmed factor of this user their default (Security info's "Make default": the verify
+   * page offers it first) by setting its preferredAt to `now`; the default is the factor with the
+   * latest preferredAt. Returns false when there is none.
+   *
+   * `UPDATE factors SET preferred_at = :now WHERE id = :id AND user_id = :userId AND confirmed_at IS NOT NULL`
+   */
+  preferFactor(userId: string, id: string, now: number): Promise<boolean>;
+
+  /**
    * Delete this user's unconfirmed factors created before `createdBefore` (all of them when
    * omitted): abandoned enrollments. Returns how many were deleted.
    */
@@ -97,6 +127,8 @@ export interface FactorRecord {
   lastUsedAt: number | null;
   /** Highest accepted time step / counter (replay protection), null before the first use. */
   lastStep: number | null;
+  /** When the user made it their default (preferFactor); absent (or null) when never: stores may omit it. */
+  preferredAt?: number | null;
 }
 
 export interface LockoutState {

@@ -41,6 +41,34 @@ export class MemoryCore implements CoreStore {
     return this.#factors.delete(id);
   }
 
+  async deleteFactorUnlessLast(userId: string, id: string): Promise<'deleted' | 'not_found' | 'last'> {
+    this.ensureOpen();
+    const factor = this.#factors.get(id);
+    if (!factor || factor.userId !== userId) return 'not_found';
+    const another = [...this.#factors.values()].some((f) => f.userId === userId && f.id !== id && f.confirmedAt !== null);
+    if (factor.confirmedAt !== null && !another) return 'last';
+    this.#factors.delete(id);
+    return 'deleted';
+  }
+
+  async renameFactor(userId: string, id: string, label: string): Promise<boolean> {
+    const factor = this.#confirmed(userId, id);
+    if (factor) factor.label = label;
+    return factor !== null;
+  }
+
+  async preferFactor(userId: string, id: string, now: number): Promise<boolean> {
+    const factor = this.#confirmed(userId, id);
+    if (factor) factor.preferredAt = now;
+    return factor !== null;
+  }
+
+  #confirmed(userId: string, id: string): FactorRecord | null {
+    this.ensureOpen();
+    const factor = this.#factors.get(id);
+    return factor && factor.userId === userId && factor.confirmedAt !== null ? factor : null;
+  }
+
   async deleteUnconfirmedFactors(userId: string, createdBefore?: number): Promise<number> {
     this.ensureOpen();
     let deleted = 0;

@@ -2,11 +2,12 @@ import type { CoreStore, FactorRecord, FailurePolicy, LockoutState } from '../fa
 import { NO_LOCKOUT } from '../facets/core.js';
 import { selectList, statement } from './pg-db.js';
 import type { PgDb } from './pg-db.js';
+import { lockUser } from './postgres-locks.js';
 import type { PostgresNames } from './postgres-names.js';
 
 const FACTOR = selectList({
   id: 'id', userId: 'user_id', type: 'type', label: 'label', sealedSecret: 'sealed_secret', data: 'data',
-  createdAt: 'created_at', confirmedAt: 'confirmed_at', lastUsedAt: 'last_used_at', lastStep: 'last_step',
+  createdAt: 'created_at', confirmedAt: 'confirmed_at', lastUsedAt: 'last_used_at', lastStep: 'last_step', preferredAt: 'preferred_at',
 });
 const LOCKOUT = selectList({ failures: 'failures', lockedUntil: 'locked_until', hardLocked: 'hard_locked' });
 
@@ -17,25 +18,46 @@ const LOCKOUT = selectList({ failures: 'failures', lockedUntil: 'locked_until', 
  */
 export class PostgresCore implements CoreStore {
   readonly #db: PgDb;
+  readonly #n: PostgresNames;
   readonly #sql: ReturnType<typeof statements>;
 
   constructor(db: PgDb, n: PostgresNames) {
     this.#db = db;
+    this.#n = n;
     this.#sql = statements(n);
   }
 
   async createFactor(f: FactorRecord): Promise<void> {
     await this.#db.count(this.#sql.insertFactor, [
-      f.id, f.userId, f.type, f.label, f.sealedSecret, JSON.stringify(f.data), f.createdAt, f.confirmedAt, f.lastUsedAt, f.lastStep,
+      f.id, f.userId, f.type, f.label, f.sealedSecret, JSON.stringify(f.data), f.createdAt, f.confirmedAt, f.lastUsedAt, f.lastStep, f.preferredAt ?? null,
     ]);
   }
 
   async getFactor(id: string): Promise<FactorRecord | null> {
-    return (await this.#db.rows<FactorRecord>(this.#sql.getFactor, [id]))[0] ?? null;
+    const [row] = await this.#db.rows<FactorRecord>(this.#sql.getFactor, [id]);
+    return row ? toFactor(row) : null;
   }
 
-  listFactors(userId: string): Promise<FactorRecord[]> {
-    return this.#db.rows<FactorRecord>(this.#sql.listFactors, [userId]);
+  async listFactors(userId: string): Promise<FactorRecord[]> {
+    return (await this.#db.rows<FactorRecord>(this.#sql.listFactors, [userId])).map(toFactor);
+  }
+
+  deleteFactorUnlessLast(userId: string, id: string): Promise<'deleted' | 'not_found' | 'last'> {
+    // Under READ COMMITTED two DELETEs of a user's last two factors would each still see the
+    // other's row: the user's lock makes the second wait for the first and then see it gone.
+    return this.#db.transaction(async (tx) => {
+      await lockUser(tx, this.#n, 'factors', userId);
+      if ((await tx.count(this.#sql.deleteUnlessLast, [id, userId])) === 1) return 'deleted';
+      return (await tx.count(this.#sql.ownFactor, [id, userId])) === 1 ? 'last' : 'not_found';
+    });
+  }
+
+  async renameFactor(userId: string, id: string, label: string): Promise<boolean> {
+    return (await this.#db.count(this.#sql.renameFactor, [label, id, userId])) === 1;
+  }
+
+  async preferFactor(userId: string, id: string, now: number): Promise<boolean> {
+    return (await this.#db.count(this.#sql.preferFactor, [now, id, userId])) === 1;
   }
 
   async confirmFactor(userId: string, id: string, now: number): Promise<boolean> {
@@ -73,13 +95,20 @@ function statements(n: PostgresNames) {
   const lockouts = n.table('lockouts');
   return {
     insertFactor: statement(
-      `INSERT INTO ${factors} (id, user_id, type, label, sealed_secret, data, created_at, confirmed_at, last_used_at, last_step)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)`,
+      `INSERT INTO ${factors} (id, user_id, type, label, sealed_secret, data, created_at, confirmed_at, last_used_at, last_step, preferred_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)`,
     ),
     getFactor: statement(`SELECT ${FACTOR} FROM ${factors} WHERE id = $1`),
     listFactors: statement(`SELECT ${FACTOR} FROM ${factors} WHERE user_id = $1 ORDER BY created_at, seq`),
     confirmFactor: statement(`UPDATE ${factors} SET confirmed_at = $1 WHERE id = $2 AND user_id = $3 AND confirmed_at IS NULL`),
     deleteFactor: statement(`DELETE FROM ${factors} WHERE id = $1 AND user_id = $2`),
+    deleteUnlessLast: statement(
+      `DELETE FROM ${factors} WHERE id = $1 AND user_id = $2 AND (confirmed_at IS NULL
+         OR EXISTS (SELECT 1 FROM ${factors} WHERE user_id = $2 AND id <> $1 AND confirmed_at IS NOT NULL))`,
+    ),
+    ownFactor: statement(`SELECT 1 FROM ${factors} WHERE id = $1 AND user_id = $2`),
+    renameFactor: statement(`UPDATE ${factors} SET label = $1 WHERE id = $2 AND user_id = $3 AND confirmed_at IS NOT NULL`),
+    preferFactor: statement(`UPDATE ${factors} SET preferred_at = $1 WHERE id = $2 AND user_id = $3 AND confirmed_at IS NOT NULL`),
     deleteUnconfirmed: statement(
       `DELETE FROM ${factors} WHERE user_id = $1 AND confirmed_at IS NULL AND ($2::bigint IS NULL OR created_at < $2::bigint)`,
     ),
@@ -102,4 +131,11 @@ function statements(n: PostgresNames) {
     ),
     deleteLockout: statement(`DELETE FROM ${lockouts} WHERE user_id = $1`),
   };
+}
+
+/** A never-chosen factor comes back without `preferredAt`, as it was created. */
+function toFactor(row: FactorRecord): FactorRecord {
+  if (row.preferredAt !== null) return row;
+  const { preferredAt: _never, ...factor } = row;
+  return factor;
 }

@@ -133,6 +133,8 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       generation bigint NOT NULL
     );
   `,
+  // 2: the user's default method ("Make default" on Security info).
+  (n) => `ALTER TABLE ${n.table('factors')} ADD COLUMN preferred_at bigint;`,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;

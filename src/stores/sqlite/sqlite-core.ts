@@ -13,6 +13,7 @@ interface FactorRow {
   confirmed_at: number | null;
   last_used_at: number | null;
   last_step: number | null;
+  preferred_at: number | null;
 }
 
 interface LockoutRow {
@@ -22,13 +23,14 @@ interface LockoutRow {
 }
 
 /**
- * SqliteStore's core facet (tables `factors` and `lockouts`, schema migration 1). Every atomic
+ * SqliteStore's core facet (tables `factors` and `lockouts`, schema migrations 1 and 7). Every atomic
  * operation is one conditional statement or an IMMEDIATE transaction, so it holds across all
  * processes that open the same file, not only within this one.
  */
 export class SqliteCore implements CoreStore {
   readonly #sql: ReturnType<typeof prepareStatements>;
   readonly #recordFailure: (userId: string, policy: FailurePolicy) => LockoutState;
+  readonly #deleteUnlessLast: (userId: string, id: string) => 'deleted' | 'not_found' | 'last';
 
   constructor(db: Database.Database, prefix: string) {
     this.#sql = prepareStatements(db, prefix);
@@ -38,6 +40,11 @@ export class SqliteCore implements CoreStore {
       const next = nextLockout(this.#readLockout(userId), policy);
       this.#sql.upsertLockout.run(userId, next.failures, next.lockedUntil, next.hardLocked ? 1 : 0);
       return next;
+    }).immediate;
+    // The DELETE alone is atomic; the transaction only tells "not found" from "last" after it.
+    this.#deleteUnlessLast = db.transaction((userId: string, id: string) => {
+      if (this.#sql.deleteUnlessLast.run({ id, userId }).changes === 1) return 'deleted' as const;
+      return this.#sql.getFactor.get(id)?.user_id === userId ? ('last' as const) : ('not_found' as const);
     }).immediate;
   }
 
@@ -53,6 +60,7 @@ export class SqliteCore implements CoreStore {
       factor.confirmedAt,
       factor.lastUsedAt,
       factor.lastStep,
+      factor.preferredAt ?? null,
     );
   }
 
@@ -71,6 +79,18 @@ export class SqliteCore implements CoreStore {
 
   async deleteFactor(userId: string, id: string): Promise<boolean> {
     return this.#sql.deleteFactor.run(id, userId).changes === 1;
+  }
+
+  async deleteFactorUnlessLast(userId: string, id: string): Promise<'deleted' | 'not_found' | 'last'> {
+    return this.#deleteUnlessLast(userId, id);
+  }
+
+  async renameFactor(userId: string, id: string, label: string): Promise<boolean> {
+    return this.#sql.renameFactor.run(label, id, userId).changes === 1;
+  }
+
+  async preferFactor(userId: string, id: string, now: number): Promise<boolean> {
+    return this.#sql.preferFactor.run(now, id, userId).changes === 1;
   }
 
   async deleteUnconfirmedFactors(userId: string, createdBefore?: number): Promise<number> {
@@ -102,10 +122,10 @@ export class SqliteCore implements CoreStore {
 
 function prepareStatements(db: Database.Database, p: string) {
   const columns =
-    'id, user_id, type, label, sealed_secret, data, created_at, confirmed_at, last_used_at, last_step';
+    'id, user_id, type, label, sealed_secret, data, created_at, confirmed_at, last_used_at, last_step, preferred_at';
   return {
     insertFactor: db.prepare<unknown[]>(
-      `INSERT INTO ${p}factors (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${p}factors (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     getFactor: db.prepare<[string], FactorRow>(`SELECT ${columns} FROM ${p}factors WHERE id = ?`),
     // rowid breaks ties in insertion order, as the memory store's stable sort does.
@@ -116,6 +136,16 @@ function prepareStatements(db: Database.Database, p: string) {
       `UPDATE ${p}factors SET confirmed_at = ? WHERE id = ? AND user_id = ? AND confirmed_at IS NULL`,
     ),
     deleteFactor: db.prepare<[string, string]>(`DELETE FROM ${p}factors WHERE id = ? AND user_id = ?`),
+    deleteUnlessLast: db.prepare<{ id: string; userId: string }>(
+      `DELETE FROM ${p}factors WHERE id = @id AND user_id = @userId AND (confirmed_at IS NULL
+         OR EXISTS (SELECT 1 FROM ${p}factors WHERE user_id = @userId AND id <> @id AND confirmed_at IS NOT NULL))`,
+    ),
+    renameFactor: db.prepare<[string, string, string]>(
+      `UPDATE ${p}factors SET label = ? WHERE id = ? AND user_id = ? AND confirmed_at IS NOT NULL`,
+    ),
+    preferFactor: db.prepare<[number, string, string]>(
+      `UPDATE ${p}factors SET preferred_at = ? WHERE id = ? AND user_id = ? AND confirmed_at IS NOT NULL`,
+    ),
     deleteUnconfirmed: db.prepare<{ userId: string; createdBefore: number | null }>(
       `DELETE FROM ${p}factors WHERE user_id = @userId AND confirmed_at IS NULL
          AND (@createdBefore IS NULL OR created_at < @createdBefore)`,
@@ -149,5 +179,6 @@ function toFactor(row: FactorRow): FactorRecord {
     confirmedAt: row.confirmed_at,
     lastUsedAt: row.last_used_at,
     lastStep: row.last_step,
+    ...(row.preferred_at === null ? {} : { preferredAt: row.preferred_at }),
   };
 }

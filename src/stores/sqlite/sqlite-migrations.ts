@@ -138,6 +138,8 @@ export const MIGRATIONS: readonly Migration[] = [
       generation INTEGER NOT NULL
     );
   `,
+  // 7: the user's default method ("Make default" on Security info).
+  (p) => `ALTER TABLE ${p}factors ADD COLUMN preferred_at INTEGER;`,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

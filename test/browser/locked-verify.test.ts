@@ -1,0 +1,52 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { chromiumSkipReason } from '../support/browser.js';
+import type { BrowserSession } from '../support/browser.js';
+import { assertAccessible } from '../support/axe.js';
+import { screenshotOnPhone, signIn, skipOptionalSetupSteps, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import type { BrowserHarness } from '../support/browser-steps.js';
+import type { Harness } from '../support/harness.js';
+
+describe('the verify page while locked (Chromium)', { skip: chromiumSkipReason() }, () => {
+  let t: BrowserHarness;
+  let h: Harness;
+  let base: string;
+  let browser: BrowserSession;
+  let page: Page;
+  let secret: string;
+
+  before(async () => {
+    t = await startBrowserHarness();
+    ({ h, base, browser, page } = t);
+    await page.goto(`${base}/`);
+    await signIn(page);
+    await page.getByRole('button', { name: 'Set up' }).click();
+    secret = (await page.locator('.mfa-secret').innerText()).replace(/\s/g, '');
+    await submitCode(page, h.codeFor(secret));
+    await skipOptionalSetupSteps(page);
+    await page.getByRole('link', { name: 'Done' }).click();
+  });
+  after(() => t?.stop());
+
+  it('after too many wrong codes offers nothing that would fail and says until when, also after a reload', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page);
+    for (let i = 0; i < 5; i++) await submitCode(page, h.wrongCode(secret));
+    for (const name of ['locked-01-verify', 'locked-02-verify-reloaded']) {
+      await page.getByRole('heading', { name: 'Too many failed attempts' }).waitFor();
+      await page.getByText('Try again after').waitFor();
+      assert.match(await page.locator('time[data-local-time]').innerText(), /^\d{1,2}:\d\d/, 'the time in the reader\'s own form');
+      assert.equal(await page.getByLabel('Verification code').count(), 0);
+      assert.equal(await page.getByRole('button').count(), 0, 'no button that would fail');
+      await browser.screenshot(name);
+      await screenshotOnPhone(browser, `${name}-390px`);
+      await assertAccessible(page, name);
+      await page.reload();
+    }
+  });
+
+  it('ran every page without console errors, CSP violations or failed loads', () => {
+    assert.deepEqual(browser.problems.filter((p) => !p.includes('HTTP 429')), []);
+  });
+});
