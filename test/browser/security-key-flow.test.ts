@@ -5,7 +5,7 @@ import { DEMO_USER } from '../../example-app/app.js';
 import { axeViolations } from '../support/axe.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { passRecoveryCodes, screenshotOnPhone, signIn, startBrowserHarness } from '../support/browser-steps.js';
+import { pageContent, passRecoveryCodes, screenshotOnPhone, signIn, startBrowserHarness } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 import { listenOnLocalhost } from '../support/local-server.js';
@@ -96,7 +96,7 @@ describe('security keys in a real browser (Chromium, DevTools virtual authentica
   it('signs in with "Use security key", offered first', async () => {
     await passwordAgain(page, base);
     await look(browser, 'key-03-verify');
-    const first = page.locator('.mfa-card button').first();
+    const first = pageContent(page).locator('button').first();
     assert.equal(await first.innerText(), 'Use security key');
     await page.getByRole('button', { name: 'Use security key' }).click();
     await page.getByRole('heading', { name: `Signed in as ${DEMO_USER.username}` }).waitFor();

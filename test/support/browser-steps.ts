@@ -61,6 +61,11 @@ export async function startBrowserHarness(
   };
 }
 
+/** The page's own content: the card without its top bar (the brand, and the account bar's "Sign out"). */
+export function pageContent(page: Page): Locator {
+  return page.locator('.mfa-card > :not(.mfa-top)');
+}
+
 /** The demo user's password step on /login. */
 export async function signIn(page: Page): Promise<void> {
   await page.getByLabel('Username').fill(DEMO_USER.username);
