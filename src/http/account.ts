@@ -6,8 +6,11 @@ import { completedFor } from '../second-step/session-state.js';
 export interface AccountContext {
   /** The host's name for the user (`getAccountName`), e.g. 'alice'. */
   name: string;
-  /** Whether this session completed the second step ("Signed in as") or is still in it ("Signing in as"). */
-  signedIn: boolean;
+  /**
+   * Whether this session completed the second step ("Signed in as") or is still in it ("Signing
+   * in as"); null on an error page, where it may be the very thing that could not be checked.
+   */
+  signedIn: boolean | null;
   /** "Sign out" POSTs here (the host's route, `logoutPath`); false hides it. */
   logoutPath: string | false;
   /** "Back to the app": only once signed in, since the app would send a half-signed-in visitor straight back. */
@@ -16,14 +19,18 @@ export interface AccountContext {
 
 type AccountOptions = Pick<ResolvedOptions, 'getUserId' | 'getAccountName' | 'logoutPath' | 'defaultReturnTo'>;
 
-/** The account bar for this request, or null when nobody has passed the host's first step. */
-export function accountContext(options: AccountOptions, req: Request): AccountContext | null {
+/**
+ * The account bar for this request, or null when nobody has passed the host's first step. On an
+ * error page (`errorPage`) it names the account and offers "Sign out" but claims nothing more: the
+ * error may be that the session could not be checked (a store outage).
+ */
+export function accountContext(options: AccountOptions, req: Request, errorPage = false): AccountContext | null {
   if (!req.user) return null;
-  const signedIn = completedFor(req, options.getUserId(req.user)) !== null;
+  const signedIn = errorPage ? null : completedFor(req, options.getUserId(req.user)) !== null;
   return {
     name: options.getAccountName(req.user),
     signedIn,
     logoutPath: options.logoutPath,
-    appPath: signedIn ? options.defaultReturnTo : null,
+    appPath: signedIn === true ? options.defaultReturnTo : null,
   };
 }

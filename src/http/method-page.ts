@@ -196,7 +196,10 @@ export class ExpressMethodPage implements MethodPage {
 
   renderSignIn(error: MfaError): Promise<void> {
     this.retryAfter(error);
-    return renderSignInPage(this.#pages, this.#req, this.#res, this.userId, error);
+    // The method whose form was sent stays the main action, so its field is there to try again;
+    // unless it is the one that cannot be used for now (429: its limit, a pause), then another is.
+    const focus = error.status === 429 ? { avoid: this.#method } : { wanted: this.#method };
+    return renderSignInPage(this.#pages, this.#req, this.#res, this.userId, error, undefined, focus);
   }
 
   goTo(path: string, status?: number, code?: string): Promise<void> {

@@ -43,7 +43,7 @@ export async function sendError(pages: Renders, req: Request, res: Response, thr
   }
   try {
     // A signed-in visitor keeps the account bar, so "Sign out" is there on an error page too.
-    const account = accountContext(pages.options, req);
+    const account = accountContext(pages.options, req, true);
     const csrf = account ? { csrfToken: csrfToken(req, pages.options.random) } : {};
     const html = await pages.views.render('error', { title: errorTitle(error), message, status: error.status, error: null, account, ...csrf });
     res.status(error.status).type('html').send(html);

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { MfaError } from '../errors.js';
-import type { SignInUser, ViewPart } from '../methods/method.js';
+import type { SignInOffer, SignInUser, ViewPart } from '../methods/method.js';
 import type { RegisteredMethod } from '../methods/registry.js';
 import { activeLock } from '../policy/lockout.js';
 import type { FactorRecord } from '../stores/facets/core.js';
@@ -13,7 +13,7 @@ import { renderPage } from './respond.js';
 interface Offer {
   method: RegisteredMethod;
   noun: string;
-  part: ViewPart;
+  part: SignInOffer;
 }
 
 /** The user's confirmed factors, read once for the whole page. */
@@ -53,6 +53,29 @@ async function offers(pages: Pages, userId: string, factors: readonly FactorReco
   return offered.filter((o): o is Offer => o !== null);
 }
 
+/** Which method the page should make its main action (`wanted`) or not (`avoid`), when offered. */
+export interface SignInFocus {
+  wanted?: RegisteredMethod | undefined;
+  avoid?: RegisteredMethod | undefined;
+}
+
+/**
+ * The method whose block is the page's one main action: the one the user picked ("Use a
+ * verification code", `?use=`) or whose form was just sent, if it is offered; else the first
+ * offered (the default method) that can be used now, a paused or just refused one only when
+ * nothing else is left.
+ */
+function mainOffer(offered: readonly Offer[], focus: SignInFocus): Offer | undefined {
+  return offered.find((o) => o.method === focus.wanted)
+    ?? offered.find((o) => o.part.blocked !== true && o.method !== focus.avoid)
+    ?? offered[0];
+}
+
+/** The method a `?use=` query names, if the page offers one by that id (anything else is ignored). */
+export function usedMethod(pages: Pages, use: unknown): RegisteredMethod | undefined {
+  return typeof use === 'string' && use.length <= 32 ? pages.registry.get(use) : undefined;
+}
+
 /** How the user's other sign-in options name themselves (e.g. 'your mobile app'), best first, each once. */
 export async function signInNouns(pages: Pages, userId: string, except: RegisteredMethod): Promise<string[]> {
   const others = (await offers(pages, userId, await confirmedFactors(pages, userId))).filter((o) => o.method !== except);
@@ -60,8 +83,9 @@ export async function signInNouns(pages: Pages, userId: string, except: Register
 }
 
 /**
- * "Verify your identity": every method the user can sign in with, each in its own block from its
- * own template, strongest first, below the methods' notices and the error, if any.
+ * "Verify your identity": one main action, the default method's (or the one the user picked or
+ * just used, see mainOffer), below the methods' notices and the error, if any; every other method the
+ * user can sign in with as a quiet line under "Other ways to verify", strongest first.
  */
 export async function renderSignInPage(
   pages: Pages,
@@ -70,6 +94,7 @@ export async function renderSignInPage(
   userId: string,
   error: MfaError | null,
   listed?: readonly FactorRecord[],
+  focus: SignInFocus = { wanted: usedMethod(pages, req.query.use) },
 ): Promise<void> {
   const factors = listed ?? (await confirmedFactors(pages, userId));
   // Locked: every method would be refused, so none is offered; the page says until when, on every visit.
@@ -86,27 +111,25 @@ export async function renderSignInPage(
   const pending = pendingFor(req, userId, pages.options.clock(), pages.options.pendingTtlMs);
   const phishingResistantOnly = pending?.phishingResistant === true;
   const offered = await offers(pages, userId, factors, phishingResistantOnly);
+  const main = mainOffer(offered, focus);
   const token = csrfToken(req, pages.options.random);
-  const part = ({ view, locals }: ViewPart, extra: Record<string, unknown>) => pages.views.renderPart(view, { ...locals, ...extra, csrfToken: token });
+  const { basePath } = pages.options;
+  // Each method's template draws either its full block (`main`) or its one quiet line among the
+  // other ways; `useHref` makes it the main action instead.
+  const part = ({ view, locals }: ViewPart, o: Offer | null) => pages.views.renderPart(view, {
+    ...locals,
+    csrfToken: token,
+    error: o === main ? (error?.message ?? null) : null,
+    main: o === main,
+    useHref: o ? `${basePath}/verify?use=${encodeURIComponent(o.method.id)}` : null,
+  });
   await renderPage(pages, req, res, 'verify', {
     title: 'Verify your identity',
     error: error?.message ?? null,
     phishingResistantOnly,
     reverify: pending?.reverify === true,
-    notices: notices.map((n) => part(n, {})),
-    // The user's default may come first ("Make default"), so a block cannot assume its neighbours:
-    // each learns whether the next one is another way to use the same thing ("Or enter a code"),
-    // and the page separates blocks of different things.
-    options: offered.map((o, i) => ({
-      html: part(o.part, {
-        error: error?.message ?? null,
-        last: i === offered.length - 1,
-        sameNext: offered[i + 1]?.noun === o.noun,
-        // The first method offered before this one, for "Can't use your mobile app?".
-        previousNoun: i === 0 ? null : offered[0]!.noun,
-      }),
-      first: i === 0,
-      separate: i > 0 && offered[i - 1]!.noun !== o.noun,
-    })),
+    notices: notices.map((n) => part(n, null)),
+    main: main ? part(main.part, main) : null,
+    others: offered.filter((o) => o !== main).map((o) => part(o.part, o)),
   }, error?.status ?? 200);
 }

@@ -2,7 +2,7 @@ import { alreadyDone, goToPage, livePending, requireUserId } from './flow.js';
 import { handle } from './handle.js';
 import { ExpressMethodPage } from './method-page.js';
 import type { Pages } from './pages.js';
-import { confirmedFactors, lockOf, renderSignInPage, signInOrder, signInUser } from './sign-in-page.js';
+import { confirmedFactors, lockOf, renderSignInPage, signInOrder, signInUser, usedMethod } from './sign-in-page.js';
 import { PageRoutes } from './page-routes.js';
 
 /** GET /verify: the second step of every later sign-in (and re-verification before changing security info). */
@@ -20,11 +20,12 @@ export function verifyRoutes(pages: Pages): PageRoutes {
     // Nothing is sent (e.g. an automatic notification) while every answer would be refused.
     if (await lockOf(pages, userId)) return renderSignInPage(pages, req, res, userId, null, factors);
     // A method may answer at once (a notification sent without "Contact me"), unless the user
-    // made another method their default.
+    // made another method their default, or picked another one on this page ("Use a verification code").
     const chosen = registry.defaultFactor(factors)?.chosen === true;
+    const used = usedMethod(pages, req.query.use);
     for (const [index, method] of signInOrder(pages, factors, pending.phishingResistant === true).entries()) {
       const start = method.parts.signIn!.start;
-      if (!start || (chosen && index > 0)) continue;
+      if (!start || (chosen && index > 0) || (used !== undefined && used !== method)) continue;
       const page = new ExpressMethodPage(pages, method, req, res, { userId, pending, enrolling: null, enroll: false });
       if (await start(page, signInUser(pages, method, userId, factors))) return;
     }

@@ -195,11 +195,22 @@ export interface SignInUser {
   own: readonly FactorRecord[];
 }
 
+/**
+ * A method's part of the verify page. Its template is rendered with `main: true` as the page's
+ * one main action (the full form, its button primary), or with `main: false` as one quiet line
+ * under "Other ways to verify" (a link or a link-styled button); `useHref` is the verify page
+ * with this method as the main action, `error` the page's error when it is the main one.
+ */
+export interface SignInOffer extends ViewPart {
+  /** Offered but unusable now (notifications paused): not the main action while another method can be used. */
+  blocked?: boolean;
+}
+
 export interface SignInParts {
   /** How another method's page names this one, e.g. 'your mobile app' ("Use your mobile app instead"). */
   noun: string;
-  /** Its block on the verify page for this user, or null when it cannot be offered to them. */
-  offer(user: SignInUser): Promise<ViewPart | null>;
+  /** Its part of the verify page for this user (see SignInOffer), or null when it cannot be offered to them. */
+  offer(user: SignInUser): Promise<SignInOffer | null>;
   /** Notices shown at the top of the verify page, offered or not (e.g. "This wasn't me" reports). */
   notices?(userId: string): Promise<ViewPart[]>;
   /**

@@ -84,9 +84,11 @@ describe('backup phone in a real browser (Chromium)', { skip: chromiumSkipReason
     await signIn(page);
     assert.equal(new URL(page.url()).pathname, '/mfa/verify');
     assert.ok(await page.getByLabel('Verification code').evaluate((el) => el === document.activeElement), 'the app code field has the focus');
-    await page.getByText(/SIM swap/).waitFor();
+    // The phone is one of the other ways, below the app's code field (its SIM-swap warning shows where it is the main action).
+    const other = page.getByRole('region', { name: 'Other ways to verify' });
+    await other.getByText(UK_MOBILE.masked).waitFor();
     await browser.screenshot('phone-05-verify-choices');
-    await page.getByRole('button', { name: 'Call me' }).click();
+    await other.getByRole('button', { name: 'Call me' }).click();
     await page.getByText(`We are calling ${UK_MOBILE.masked}`).waitFor();
     await submitCode(page, h.latestCode());
     await page.getByRole('heading', { name: `Signed in as ${DEMO_USER.username}` }).waitFor();

@@ -97,12 +97,12 @@ describe('Security info, sessions that end and step-up in a real browser (Chromi
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page);
     assert.equal(path(), '/mfa/verify');
-    const order = await page.evaluate(() => {
-      const html = document.body.innerHTML;
-      return { phone: html.indexOf('Text me'), code: html.indexOf('Verification code') };
-    });
-    assert.ok(order.phone >= 0 && order.phone < order.code, 'the phone comes before the code field');
+    // The phone is the one main action; the app's code waits behind a link.
+    await page.locator('.mfa-main').getByRole('button', { name: 'Text me' }).waitFor();
+    assert.equal(await page.getByLabel('Verification code').count(), 0);
+    await page.getByText('SIM swap', { exact: false }).waitFor();
     await capture('verify-phone-default');
+    await page.getByRole('link', { name: 'Use a verification code' }).click();
   });
 
   it('sends a stale step to verify again on Billing, and back to Billing afterwards', async () => {
@@ -119,6 +119,7 @@ describe('Security info, sessions that end and step-up in a real browser (Chromi
     assert.equal(path(), '/mfa/verify');
     await page.getByRole('heading', { name: 'Verify your identity' }).waitFor();
     await capture('billing-step-up');
+    await page.getByRole('link', { name: 'Use a verification code' }).click();
     await submitCode(page, h.codeFor(secret));
     await page.getByRole('heading', { name: 'Billing' }).waitFor();
     assert.equal(path(), '/billing');

@@ -49,8 +49,10 @@ describe('sign-in with a code sent to the backup phone', () => {
     assert.match(page.text, />Text me</);
     assert.match(page.text, />Call me</);
     assert.ok(page.text.includes(US_NUMBER.masked));
-    assert.match(page.text, /SIM swap/);
-    assert.match(page.text, /intercepts the message/);
+    // Said where the phone is the main action (its default, or picked with ?use=phone).
+    const picked = (await b.get('/mfa/verify?use=phone')).text;
+    assert.match(picked, /SIM swap/);
+    assert.match(picked, /intercepts the message/);
   });
 
   it('a texted code completes the second step through the mfa strategy', async () => {

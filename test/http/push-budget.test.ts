@@ -82,7 +82,7 @@ describe('push-bombing defences and "This wasn\'t me"', () => {
       // After the answer and after a reload alike: why it ended, the pause, and codes as the way on.
       assert.match(shown, /a request was reported as &#34;This wasn&#39;t me&#34;/);
       assert.match(shown, /You can send a notification again after <time/);
-      assert.match(shown, /<a class="mfa-button" href="\/mfa\/verify">Use a verification code<\/a>/);
+      assert.match(shown, /<a class="mfa-button" href="\/mfa\/verify\?use=totp">Use a verification code<\/a>/);
       assert.doesNotMatch(shown, /Send another notification/);
     }
 
@@ -97,7 +97,7 @@ describe('push-bombing defences and "This wasn\'t me"', () => {
     const until = new Date(reports[0]!.blockedUntil).toISOString();
     assert.ok(reloaded.includes(`You can send a notification again after <time datetime="${until}" data-local-time>`), 'says until when');
     assert.doesNotMatch(reloaded, /Contact me/);
-    assert.match(reloaded, /Codes from your authenticator app still work\./);
+    assert.match(reloaded, /<div class="mfa-main">[\s\S]*?<label for="mfa-code">Verification code<\/label>/, 'what still works is the main action');
     const blocked = await contactMe(next);
     assert.equal(blocked.status, 429);
     assert.match(blocked.text, /Notifications are paused/);

@@ -33,7 +33,7 @@ describe('push sign-in outcomes: deny, expiry, number mismatch, no-JS fallback',
     const { b, number, challengeId } = await contactMe();
     const early = await complete(b);
     assert.equal(early.status, 409);
-    assert.match(early.text, /not received your approval yet/);
+    assert.match(early.text, /role="status"><strong>Not approved yet\.<\/strong>/);
     assert.match(early.text, /aria-label="Number to enter"/, 'still waiting: the number stays on the page');
     await phone.answer(account, challengeId, 'approve', { number });
     const done = await complete(b);
@@ -47,7 +47,7 @@ describe('push sign-in outcomes: deny, expiry, number mismatch, no-JS fallback',
     assert.equal(res.status, 401);
     assert.match(res.text, /denied in the app/);
     assert.match(res.text, />Send another notification</);
-    assert.match(res.text, /href="\/mfa\/verify"[^>]*>Use a verification code instead</);
+    assert.match(res.text, /href="\/mfa\/verify\?use=totp"[^>]*>Use a verification code instead</);
     assert.equal((await b.get('/').redirects(0)).status, 303, 'still not signed in');
   });
 

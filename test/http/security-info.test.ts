@@ -83,7 +83,9 @@ describe('Security info', () => {
 
     const after = await h.halfSignedIn();
     const verify = (await after.get('/mfa/verify')).text;
-    assert.ok(verify.indexOf('/verify/phone/send') < verify.indexOf('name="code"'), 'the phone comes first now');
+    assert.match(verify, /<div class="mfa-main">[\s\S]*?>Text me<\/button>[\s\S]*?<\/div>/, 'the phone is the main action now');
+    assert.doesNotMatch(verify, /name="code"/, 'the code field waits behind "Use a verification code"');
+    assert.match(verify, /href="\/mfa\/verify\?use=totp">Use a verification code</);
   });
 
   // Attack: changing, renaming or deleting another user's method by sending its id.

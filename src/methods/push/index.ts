@@ -74,7 +74,7 @@ export const pushMethod: SecondFactorMethod = {
         async offer({ userId, own }) {
           if ((await push.readyFactors(userId, own)).length === 0) return null;
           const pause = await push.budget.pause(userId);
-          return { view: 'sign-in-push', locals: { paused: pause && { until: new Date(pause.until).toISOString(), reason: pause.reason } } };
+          return { view: 'sign-in-push', locals: { paused: pause && { until: new Date(pause.until).toISOString(), reason: pause.reason } }, blocked: Boolean(pause) };
         },
         notices: (userId) => fraudNotices(store, clock, userId),
         async start(page, { userId, own }) {

@@ -101,11 +101,13 @@ export function completeRoute(deps: PushPageDeps, flow: 'setup' | 'verify'): Met
 
 async function renderOutcome(deps: PushPageDeps, page: MethodPage, flow: 'setup' | 'verify', error: MfaError): Promise<void> {
   page.retryAfter(error);
-  const stillWaiting = error.code === 'push_pending' || error.code === 'locked_out';
+  const notYet = error.code === 'push_pending';
+  const stillWaiting = notYet || error.code === 'locked_out';
   await renderPushWait(deps, page, flow, {
     challenge: await sessionChallenge(deps, page),
-    error: stillWaiting ? error.message : null,
+    error: stillWaiting && !notYet ? error.message : null,
     outcome: stillWaiting ? null : error.message,
+    notYet,
     status: error.status,
   });
 }

@@ -22,7 +22,8 @@ export interface WaitPageDeps {
 /** Where the waiting page's forms go: the setup flow or the sign-in flow (paths under basePath). */
 const FLOWS = {
   setup: { complete: '/setup/push/wait', resend: '/setup/push/contact', otp: '/setup' },
-  verify: { complete: '/verify/push', resend: '/verify/push/send', otp: '/verify' },
+  // The verify page with codes as its main action, so that a notification is not what it offers first.
+  verify: { complete: '/verify/push', resend: '/verify/push/send', otp: '/verify?use=totp' },
 } as const;
 
 /** The notification this session is waiting on, if it is the signed-in user's own and the sign-in is live. */
@@ -45,7 +46,7 @@ export async function renderPushWait(
   deps: WaitPageDeps,
   page: MethodPage,
   flow: keyof typeof FLOWS,
-  p: { challenge: PushChallengeRecord | null; error?: string | null; outcome?: string | null; status?: number },
+  p: { challenge: PushChallengeRecord | null; error?: string | null; outcome?: string | null; notYet?: boolean; status?: number },
 ): Promise<void> {
   const waiting = p.challenge !== null && !p.outcome && p.challenge.status === 'pending' && deps.clock() < p.challenge.expiresAt;
   const paths = FLOWS[flow];
@@ -55,6 +56,8 @@ export async function renderPushWait(
   await page.render('push-wait', {
     title: 'Approve sign-in request',
     error: p.error ?? null,
+    // "I approved it" pressed before the phone answered: nothing went wrong, the page keeps waiting.
+    notYet: waiting && p.notYet === true ? 'Approve the request in the app, then select “I approved it” again.' : null,
     // The pause after a report says it all; the report's own sentence would only repeat it.
     outcome: pause && p.challenge?.status === 'fraud' ? null : outcome,
     paused: pause && { until: new Date(pause.until).toISOString(), reason: pause.reason },
