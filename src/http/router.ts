@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { addMethodRoutes } from './add-method-routes.js';
 import { requireCsrf } from './csrf.js';
 import { manageRoutes } from './manage-routes.js';
 import { methodRoutes } from './method-routes.js';
@@ -39,6 +40,7 @@ export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   router.use(endRevokedSessions(pages));
   router.use(requireCsrf);
   router.use(setupRoutes(pages));
+  router.use(addMethodRoutes(pages));
   router.use(verifyRoutes(pages));
   router.use(manageRoutes(pages));
   router.use(removalRoutes(pages));
