@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import type { Request, Response } from 'express';
 import { InvalidInputError, MfaError } from '../errors.js';
 import type { AddChoice } from '../methods/registry.js';
@@ -8,6 +7,7 @@ import { requireFreshSecondFactor } from './access.js';
 import { beginEnrollment } from './begin-enrollment.js';
 import { goToPage, requireUserId } from './flow.js';
 import { handle } from './handle.js';
+import { PageRoutes } from './page-routes.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
 import { addFlow } from './setup-flow.js';
@@ -19,8 +19,8 @@ const ADD = '/manage/add-method';
  * back to Security info ("Mobile app added"). Every page has Cancel, which discards the
  * half-set-up method. Like every change there it needs a recent second step on this session.
  */
-export function addMethodRoutes(pages: Pages): Router {
-  const router = Router();
+export function addMethodRoutes(pages: Pages): PageRoutes {
+  const router = new PageRoutes();
   const { options, store, registry } = pages;
   const fresh = (req: Request, res: Response) => requireFreshSecondFactor(pages, req, res, options.basePath + ADD);
 

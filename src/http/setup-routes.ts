@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import type { Request, Response } from 'express';
 import { InvalidInputError } from '../errors.js';
 import type { ChoicePlacement, RegisteredMethod } from '../methods/registry.js';
@@ -12,6 +11,7 @@ import { handle } from './handle.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
+import { PageRoutes } from './page-routes.js';
 
 /**
  * The first-run wizard, Additional security verification: "How should we contact you?", the
@@ -19,8 +19,8 @@ import { safeReturnTo } from './safe-return-to.js';
  * passwords), then one closing summary with Done. A user who is enrolled already adds a method
  * from Security info instead (add-method-routes.ts), never through the wizard.
  */
-export function setupRoutes(pages: Pages): Router {
-  const router = Router();
+export function setupRoutes(pages: Pages): PageRoutes {
+  const router = new PageRoutes();
   const { options, store, registry } = pages;
 
   router.get('/setup', handle(pages, async (req, res) => {
