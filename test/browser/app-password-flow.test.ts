@@ -42,7 +42,7 @@ describe('app passwords in a real browser (Chromium)', { skip: chromiumSkipReaso
     await page.getByRole('button', { name: 'Skip' }).click();
 
     assert.equal(new URL(page.url()).pathname, '/mfa/setup/app-passwords');
-    await page.getByText("Now it's time to set up app passwords for non-browser apps").waitFor();
+    await page.getByText("Last, set up app passwords for apps that can't ask for a second step.").waitFor();
     await browser.screenshot('apppw-01-step');
     await assertFitsCard(page, 'apppw-01-step');
     await screenshotOnPhone(browser, 'apppw-01-step-390px');
