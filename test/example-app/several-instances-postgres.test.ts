@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { enrollTotp, logIn, postgresOutage, pushAcrossInstances, signUp, submitCode, useCluster } from '../support/example-cluster.js';
+import { enrollTotp, logIn, postgresOutage, pushAcrossInstances, revocationAcrossInstances, signUp, submitCode, useCluster } from '../support/example-cluster.js';
 import { totpCode, wrongCode } from '../support/mfa-flow.js';
 import { WebClient } from '../support/web-client.js';
 
@@ -37,6 +37,12 @@ describe('two instances on PostgreSQL (sessions and LISTEN/NOTIFY wake-ups in it
     await logIn(third, a.origin, 'sam');
     assert.equal((await submitCode(third, a.origin, wrongCode(secret, Date.now()))).status, 429, "A counts B's failures: the fifth locks");
     assert.equal((await submitCode(onB, b.origin, totpCode(secret, Date.now(), -1))).status, 429, 'and B sees the lock A set');
+  });
+
+  it('a session revoked on A ("Sign out everywhere") is refused on B within 1 s: a browser is sent to sign in, a script gets 401', { timeout: 60_000 }, async (t) => {
+    if (s.skip) return t.skip(s.skip);
+    await revocationAcrossInstances(s.cluster, 'rob', 'browser', 1_000);
+    await revocationAcrossInstances(s.cluster, 'roz', 'script', 1_000);
   });
 
   it('PostgreSQL stopped: every instance refuses the second step with 503 (never skipped) and recovers by itself', { timeout: 60_000 }, async (t) => {

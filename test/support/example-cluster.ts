@@ -187,6 +187,34 @@ export async function pushAcrossInstances(c: Cluster, username: string, deadline
 }
 
 /**
+ * A new user signs up on A; another session of theirs, a browser or a script asking for JSON,
+ * signs in on B, and B serves it. Then the user's session on A signs out everywhere: within
+ * `deadlineMs` B refuses the other session (the browser is sent to sign in, the script gets 401
+ * `session_revoked`), while the session that asked stays signed in on both instances.
+ */
+export async function revocationAcrossInstances(c: Cluster, username: string, client: 'browser' | 'script', deadlineMs: number): Promise<void> {
+  const owner = new WebClient();
+  await signUp(owner, c.a.origin, username);
+  const secret = await enrollTotp(owner, c.a.origin);
+  const other = new WebClient();
+  await logIn(other, c.b.origin, username);
+  // Setup used the current step; the next one is within the window and unused.
+  assert.equal((await submitCode(other, c.b.origin, totpCode(secret, Date.now(), 1))).status, 303);
+  const onB = () => other.get(c.b.origin, '/', client === 'script' ? { accept: 'application/json' } : undefined);
+  assert.equal((await onB()).status, 200, 'B serves the other session (and now holds what it read about it)');
+
+  const signedOut = await owner.postForm(c.a.origin, '/mfa/manage/sign-out-everywhere', {}, '/mfa/manage');
+  assert.deepEqual([signedOut.status, signedOut.location], [303, '/mfa/manage'], `sign out everywhere on A: ${signedOut.text.slice(0, 200)}`);
+  const refused = await waitUntil(`B still served the session revoked on A`, deadlineMs, async () => {
+    const res = await onB();
+    return res.status === 200 ? null : res;
+  });
+  if (client === 'browser') assert.deepEqual([refused.status, refused.location], [303, '/login'], 'the browser is sent to sign in');
+  else assert.deepEqual([refused.status, JSON.parse(refused.text).error], [401, 'session_revoked'], 'the script gets 401');
+  for (const origin of [c.a.origin, c.b.origin]) assert.equal((await owner.get(origin, '/')).status, 200, `${origin}: the session that asked stays signed in`);
+}
+
+/**
  * Stops PostgreSQL under a user enrolled on A and half-way through a sign-in on B: on both
  * instances the second step answers 503 with Retry-After and the guarded page is refused; with
  * PostgreSQL back, both recover without a restart and the sign-in completes. `whileDown` adds
