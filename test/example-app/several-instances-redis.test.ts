@@ -42,6 +42,10 @@ describe('two instances on PostgreSQL with sessions and wake-ups in Redis', () =
     const number = await shownNumber(waiting, c.a.origin, '/mfa/verify/push');
     const stream = /data-stream="([^"]+)"/.exec((await waiting.get(c.a.origin, '/mfa/verify/push')).text)![1]!;
     const [challenge] = await phone.waitForChallenges(account, 0);
+    // The browser on A already waits (its next re-read 25 s away) when Redis goes.
+    const events = await fetch(c.a.origin + stream);
+    assert.equal(events.status, 200);
+    const result = events.text();
 
     await c.redis!.pause();
     try {
@@ -56,9 +60,6 @@ describe('two instances on PostgreSQL with sessions and wake-ups in Redis', () =
       }
       // The waiting page's stream needs no session. The approval given through B cannot be
       // published; A's stream finds it by re-reading the store every second meanwhile.
-      const events = await fetch(c.a.origin + stream);
-      assert.equal(events.status, 200);
-      const result = events.text();
       await phone.answer(account, challenge!.id, 'approve', { number });
       assert.match(await within(10_000, result, 'the stream on A did not find the approval by polling'), /"status":"approved"/);
     } finally {

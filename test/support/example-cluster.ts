@@ -139,6 +139,22 @@ export async function shownNumber(client: WebClient, origin: string, path: strin
   return number;
 }
 
+/**
+ * The first `result` event of the waiting page's stream at `url`, opened again when it ends
+ * without one (after a store failure), as the page's EventSource does; rejects after `giveUpMs`.
+ */
+export async function streamResult(url: string, giveUpMs: number): Promise<string> {
+  const deadline = Date.now() + giveUpMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(url, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
+    if (res.status !== 200) throw new Error(`the stream answered ${res.status}`);
+    const text = await res.text();
+    if (text.includes('event: result')) return text;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no result on the stream within ${giveUpMs} ms`);
+}
+
 /** `promise`, or a rejection saying `what` if it has not settled within `ms`. */
 export async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
