@@ -45,6 +45,10 @@ describe('PostgresStore', () => {
     const stores = await Promise.all(Array.from({ length: 6 }, () => PostgresStore.open({ connectionString: url, sweepIntervalMs: 0 })));
     await Promise.all(stores.map((s) => s.close()));
     assert.deepEqual(await server!.query('SELECT id, version FROM mfa_schema_version', [], `t${databases}`), [{ id: 1, version: POSTGRES_SCHEMA_VERSION }]);
+    // The deploy-step migration, six at once on another fresh database: one migrates, five find nothing to do.
+    const again = await database();
+    const results = await Promise.all(Array.from({ length: 6 }, () => PostgresStore.migrate({ connectionString: again })));
+    assert.deepEqual(results.map((r) => r.from).sort((x, y) => x - y), [0, ...Array(5).fill(POSTGRES_SCHEMA_VERSION)]);
   });
 
   it('keeps stores with another schema or tablePrefix apart in one database', async (t) => {
