@@ -157,7 +157,7 @@ export interface MethodParts {
    * installed package): absolute paths, resolved at startup.
    */
   assets?: Readonly<Record<string, string>>;
-  /** Called after the user removed one of its factors on Security info. */
+  /** Called after one of its factors was removed: by the user on Security info, or by mfa.admin.resetFactors(). */
   factorRemoved?(factor: FactorRecord, ip: string | undefined): Promise<void>;
   /** The method's domain object, for the parts of the package outside its folder that need it (see the folder's index.ts). */
   api?: unknown;
