@@ -24,6 +24,11 @@ const BODY_LIMIT = '16kb';
  */
 export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   const router = Router();
+  // Assets are cacheable (the pages' headers would make them no-store), but never sniffed as another type.
+  router.use('/assets', (_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   router.use('/assets', express.static(join(packageRoot(), 'views', 'assets'), { index: false, fallthrough: true }));
   for (const method of pages.registry.methods) {
     for (const [name, file] of Object.entries(method.parts.assets ?? {})) {

@@ -41,6 +41,7 @@ describe('security keys over HTTP', () => {
     const library = await a.get('/mfa/assets/security_key/simplewebauthn-browser.js');
     assert.equal(library.status, 200);
     assert.match(String(library.headers['content-type']), /javascript/);
+    assert.equal(library.headers['x-content-type-options'], 'nosniff');
     assert.match(library.text, /SimpleWebAuthnBrowser/, 'the installed @simplewebauthn/browser bundle');
 
     const options = await ceremonyOptions(a, '/mfa/setup/security-key/options', '/mfa/setup/security-key');
