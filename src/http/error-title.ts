@@ -20,6 +20,11 @@ const TITLES: Record<string, string> = {
   body_too_large: 'Check what you entered',
   bad_request: 'Check what you entered',
   app_password_limit: 'Too many app passwords',
+  untrusted_host: 'Wrong address',
+  session_revoked: 'You were signed out',
+  last_method: "This method can't be deleted",
+  phishing_resistant_required: 'A security key is needed',
+  challenge_unavailable: 'This request has ended',
 };
 
 export function errorTitle(error: Pick<MfaError, 'code' | 'status'>): string {

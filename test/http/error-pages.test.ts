@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LockedOutError, PinIncorrectError, RateLimitedError } from '../../src/errors.js';
+import { LastMethodError, LockedOutError, PhishingResistantRequiredError, PinIncorrectError, RateLimitedError, SessionRevokedError, UntrustedHostError } from '../../src/errors.js';
 import { errorTitle } from '../../src/http/error-title.js';
 import { startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
@@ -32,6 +32,13 @@ describe('error pages say what happened', () => {
     assert.equal(errorTitle({ code: 'pending_expired', status: 409 }), 'This sign-in step expired');
     assert.equal(errorTitle({ code: 'store_unavailable', status: 503 }), 'Temporarily unavailable');
     assert.equal(errorTitle({ code: 'something_new', status: 500 }), 'Something went wrong');
+  });
+
+  it('titles the refusals a browser can land on for what they are', () => {
+    assert.equal(errorTitle(new UntrustedHostError()), 'Wrong address');
+    assert.equal(errorTitle(new SessionRevokedError()), 'You were signed out');
+    assert.equal(errorTitle(new LastMethodError()), "This method can't be deleted");
+    assert.equal(errorTitle(new PhishingResistantRequiredError()), 'A security key is needed');
   });
 
   it('writes counts as words with real plurals, never "minute(s)"', () => {
