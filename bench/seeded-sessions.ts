@@ -23,13 +23,18 @@ export class SeededSessions {
 
   /** Takes the session of `agent` (signed in with the password, on the verify page) as the template. */
   async capture(agent: Agent, host: string): Promise<void> {
+    this.#template = await this.sessionOf(agent, host);
+    if (!this.#template.mfa?.pending || !this.#template.mfa.csrf) throw new Error('the template session has no pending second step');
+  }
+
+  /** The data of `agent`'s session (its cookie for `host`) in this store. */
+  async sessionOf(agent: Agent, host: string): Promise<SessionData> {
     const jar = (agent as unknown as { jar: { getCookies(o: object): { name: string; value: string }[] } }).jar;
     const cookie = jar.getCookies({ domain: host, path: '/', secure: false, script: false }).find((c) => c.name === this.cookieName);
-    if (!cookie) throw new Error('the template agent has no session cookie');
+    if (!cookie) throw new Error('the agent has no session cookie');
     const sid = /^s:([^.]+)\./.exec(decodeURIComponent(cookie.value))?.[1];
-    this.#template = await new Promise<SessionData>((resolve, reject) =>
-      this.store.get(sid!, (err, data) => (err || !data ? reject(err ?? new Error('template session not found')) : resolve(data))));
-    if (!this.#template.mfa?.pending || !this.#template.mfa.csrf) throw new Error('the template session has no pending second step');
+    return new Promise<SessionData>((resolve, reject) =>
+      this.store.get(sid!, (err, data) => (err || !data ? reject(err ?? new Error('session not found')) : resolve(data))));
   }
 
   /** The CSRF token every seeded session carries (copied from the template). */
@@ -41,7 +46,7 @@ export class SeededSessions {
   async seed(now: number, pushChallengeId?: string): Promise<string> {
     const data = structuredClone(this.#template!);
     data.mfa!.pending = { ...data.mfa!.pending!, startedAt: now, ...(pushChallengeId ? { methods: { push: { challengeId: pushChallengeId } } } : {}) };
-    return this.#add(data);
+    return this.add(data);
   }
 
   /** seed() for another user: every mention of the template's user id names `userId` instead. */
@@ -49,10 +54,11 @@ export class SeededSessions {
     const from = JSON.stringify(this.#template!.mfa!.pending!.userId);
     const data = JSON.parse(JSON.stringify(this.#template).split(from).join(JSON.stringify(userId))) as SessionData;
     data.mfa!.pending!.startedAt = now;
-    return this.#add(data);
+    return this.add(data);
   }
 
-  async #add(data: SessionData): Promise<string> {
+  /** Stores `data` as a new session with a fresh id; returns its Cookie header. */
+  async add(data: SessionData): Promise<string> {
     const sid = randomBytes(18).toString('base64url');
     await new Promise<void>((resolve, reject) => this.store.set(sid, data, (err) => (err ? reject(err) : resolve())));
     return signedSessionCookie(this.cookieName, this.secret, sid);

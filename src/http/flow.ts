@@ -53,7 +53,7 @@ export async function goTo(req: Request, res: Response, location: string, status
 }
 
 /**
- * goTo() without saving first: for a session that req.login just regenerated, which
+ * goTo() without saving first: for a session that completeSecondFactor just regenerated, which
  * express-session writes (once) before the response ends.
  */
 export function redirect(req: Request, res: Response, location: string, status = 200, code = 'redirect'): void {
@@ -61,7 +61,8 @@ export function redirect(req: Request, res: Response, location: string, status =
     res.status(status).json({ error: code, location });
     return;
   }
-  res.redirect(303, location);
+  // No body: res.redirect() would negotiate the Accept header again for a page no browser shows.
+  res.location(location).status(303).end();
 }
 
 /** Where a GET request wanted to go, if it is a safe same-origin path. */

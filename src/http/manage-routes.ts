@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import type { Request, Response } from 'express';
 import { LastMethodError, NotFoundError } from '../errors.js';
 import type { MfaError } from '../errors.js';
@@ -14,6 +13,7 @@ import { describeFactor } from './removal-routes.js';
 import { handle } from './handle.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
+import { PageRoutes } from './page-routes.js';
 import { keepSignedIn } from './session-check.js';
 
 /**
@@ -21,8 +21,8 @@ import { keepSignedIn } from './session-check.js';
  * Delete), adding more, each method's own section (app passwords, ...), and "Sign out
  * everywhere". Every page and change needs a recent second step on this session.
  */
-export function manageRoutes(pages: Pages): Router {
-  const router = Router();
+export function manageRoutes(pages: Pages): PageRoutes {
+  const router = new PageRoutes();
   const { options, store, registry } = pages;
   const managePath = `${options.basePath}/manage`;
   const fresh = (req: Request, res: Response) => requireFreshSecondFactor(pages, req, res, managePath);

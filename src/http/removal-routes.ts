@@ -1,8 +1,8 @@
-import { Router } from 'express';
 import { LastMethodError, NotFoundError } from '../errors.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import { requireFreshSecondFactor } from './access.js';
 import { handle } from './handle.js';
+import { PageRoutes } from './page-routes.js';
 import type { Pages } from './pages.js';
 import { removalWarnings } from './removal-warnings.js';
 import { renderPage } from './respond.js';
@@ -12,8 +12,8 @@ import { renderPage } from './respond.js';
  * without JavaScript and no browser dialog hides what will change). Its form posts to the
  * delete route in manage-routes.ts.
  */
-export function removalRoutes(pages: Pages): Router {
-  const router = Router();
+export function removalRoutes(pages: Pages): PageRoutes {
+  const router = new PageRoutes();
   const { options, store, registry } = pages;
 
   router.get('/manage/factors/:id/delete', handle(pages, async (req, res) => {

@@ -5,6 +5,7 @@ import { packageRoot } from '../package-root.js';
 import { requireCsrf } from './csrf.js';
 import { manageRoutes } from './manage-routes.js';
 import { methodRoutes } from './method-routes.js';
+import { pageDispatcher } from './page-routes.js';
 import type { Pages } from './pages.js';
 import { removalRoutes } from './removal-routes.js';
 import { NotFoundError } from '../errors.js';
@@ -23,19 +24,22 @@ const BODY_LIMIT = '16kb';
  * before it. The push device API (`deviceApi`) authenticates by signature, not cookies, so it comes before CSRF.
  */
 export function createRouter(pages: Pages, deviceApi: Router | null): Router {
-  const router = Router();
-  // Assets are cacheable (the pages' headers would make them no-store), but never sniffed as another type.
-  router.use('/assets', (_req, res, next) => {
+  // The assets under one prefix: every other request passes them with a single path check.
+  const assets = Router();
+  // Cacheable (the pages' headers would make them no-store), but never sniffed as another type.
+  assets.use((_req, res, next) => {
     res.set('X-Content-Type-Options', 'nosniff');
     next();
   });
-  router.use('/assets', express.static(join(packageRoot(), 'views', 'assets'), { index: false, fallthrough: true }));
+  assets.use(express.static(join(packageRoot(), 'views', 'assets'), { index: false, fallthrough: true }));
   for (const method of pages.registry.methods) {
     for (const [name, file] of Object.entries(method.parts.assets ?? {})) {
-      router.get(`/assets/${method.id}/${name}`, (_req, res, next) => res.sendFile(file, { headers: { 'Cache-Control': 'no-cache' } }, (err) => err && next(err)));
+      assets.get(`/${method.id}/${name}`, (_req, res, next) => res.sendFile(file, { headers: { 'Cache-Control': 'no-cache' } }, (err) => err && next(err)));
     }
   }
-  router.use('/assets', (_req, res) => void res.status(404).type('text').send('Not Found'));
+  assets.use((_req, res) => void res.status(404).type('text').send('Not Found'));
+  const router = Router();
+  router.use('/assets', assets);
   router.use(securityHeaders);
   // The device API reads its own JSON bodies, so that unreadable ones still get its JSON errors.
   if (deviceApi) router.use('/device', deviceApi);
@@ -43,11 +47,7 @@ export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   router.use(express.json({ limit: BODY_LIMIT }));
   router.use(endRevokedSessions(pages));
   router.use(requireCsrf);
-  router.use(setupRoutes(pages));
-  router.use(verifyRoutes(pages));
-  router.use(manageRoutes(pages));
-  router.use(removalRoutes(pages));
-  router.use(methodRoutes(pages));
+  router.use(pageDispatcher(setupRoutes(pages), verifyRoutes(pages), manageRoutes(pages), removalRoutes(pages), methodRoutes(pages)));
   // basePath belongs to this router: an unknown address gets the package's own styled page, not the host's bare 404.
   router.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('There is no page at this address. Check the link, or start again from Security info.')));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import type { Request, Response } from 'express';
 import { InvalidInputError } from '../errors.js';
 import type { ChoicePlacement, RegisteredMethod } from '../methods/registry.js';
@@ -10,10 +9,11 @@ import { handle } from './handle.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
+import { PageRoutes } from './page-routes.js';
 
 /** Additional security verification: "How should we contact you?", then the chosen method's own setup pages, then Done. */
-export function setupRoutes(pages: Pages): Router {
-  const router = Router();
+export function setupRoutes(pages: Pages): PageRoutes {
+  const router = new PageRoutes();
   const { options, store, registry } = pages;
 
   router.get('/setup', handle(pages, async (req, res) => {

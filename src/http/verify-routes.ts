@@ -1,13 +1,13 @@
-import { Router } from 'express';
 import { alreadyDone, goToPage, livePending, requireUserId } from './flow.js';
 import { handle } from './handle.js';
 import { ExpressMethodPage } from './method-page.js';
 import type { Pages } from './pages.js';
 import { confirmedFactors, lockOf, renderSignInPage, signInOrder, signInUser } from './sign-in-page.js';
+import { PageRoutes } from './page-routes.js';
 
 /** GET /verify: the second step of every later sign-in (and re-verification before changing security info). */
-export function verifyRoutes(pages: Pages): Router {
-  const router = Router();
+export function verifyRoutes(pages: Pages): PageRoutes {
+  const router = new PageRoutes();
   const { options, registry } = pages;
 
   router.get('/verify', handle(pages, async (req, res) => {

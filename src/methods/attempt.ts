@@ -1,4 +1,4 @@
-import { LockedOutError, PendingExpiredError } from '../errors.js';
+import { PendingExpiredError } from '../errors.js';
 import type { MfaError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { AmrValue } from '../policy/assurance.js';
@@ -53,7 +53,7 @@ export class AttemptRunner {
   async run(attempt: Attempt): Promise<AttemptOutcome> {
     const { userId, ip, method } = attempt;
     const report = { userId, ip, method };
-    const locked = await this.#lockError(userId);
+    const { state, locked } = await this.#lockout.check(userId);
     if (locked) return this.#reject({ ...report, reason: 'locked_out' }, locked);
 
     const result = await attempt.check();
@@ -72,7 +72,7 @@ export class AttemptRunner {
       factorId = confirmed;
       this.#emit({ type: 'factor.enrolled', userId, ip, factorId, method });
     }
-    await this.#lockout.succeed(userId);
+    await this.#lockout.succeed(userId, state);
     this.#emit({ type: 'second_factor.succeeded', userId, ip, factorId, method });
     return { ok: true, factorId, method, enrolled: attempt.confirm !== undefined, ...(result.amr ? { amr: result.amr } : {}) };
   }
@@ -97,16 +97,6 @@ export class AttemptRunner {
   #reject(report: FailureReport, error: MfaError): AttemptOutcome {
     this.#emit({ type: 'second_factor.failed', ...report });
     return { ok: false, error, reason: report.reason };
-  }
-
-  async #lockError(userId: string): Promise<LockedOutError | null> {
-    try {
-      await this.#lockout.assertNotLocked(userId);
-      return null;
-    } catch (error) {
-      if (error instanceof LockedOutError) return error;
-      throw error;
-    }
   }
 }
 

@@ -74,7 +74,7 @@ async function verify(deps: MfaStrategyDeps, req: Request, options: MfaStrategyO
   const named = formBody(req).method;
   const method = named === undefined ? registry.strategyDefault : registry.get(named);
   if (!method) return registry.refuseUnknown({ userId, ip: req.ip, method: named });
-  // On success req.login regenerated the session; express-session writes it, completed factor
+  // On success the session was regenerated; express-session writes it, completed factor
   // included, once, before the host's response ends.
   const result = await verifySecondStep(deps, req, req.user, pending, method, enroll);
   if (!result.ok) return result;

@@ -19,11 +19,16 @@ export class LockoutPolicy {
     private readonly clock: () => number,
   ) {}
 
+  /** The user's lockout state, and the LockedOutError it means now (null when not locked). */
+  async check(userId: string): Promise<{ state: LockoutState; locked: LockedOutError | null }> {
+    const state = await this.store.core.getLockout(userId);
+    return { state, locked: this.#lockError(state) };
+  }
+
   /** Throws LockedOutError while the user is locked. */
   async assertNotLocked(userId: string): Promise<void> {
-    const state = await this.store.core.getLockout(userId);
-    const error = this.#lockError(state);
-    if (error) throw error;
+    const { locked } = await this.check(userId);
+    if (locked) throw locked;
   }
 
   /** Counts a failure; returns the LockedOutError that now applies, if any. */
@@ -33,7 +38,13 @@ export class LockoutPolicy {
     return this.#lockError(state);
   }
 
-  async succeed(userId: string): Promise<void> {
+  /**
+   * After a success: clears the failure count. When `before` (read by check() at the start of the
+   * attempt) shows nothing to clear, no write is made; a failure counted meanwhile by another
+   * session then stays counted, which only ever errs toward the lockout.
+   */
+  async succeed(userId: string, before?: LockoutState): Promise<void> {
+    if (before && before.failures === 0 && before.lockedUntil === null && !before.hardLocked) return;
     await this.store.core.resetFailures(userId);
   }
 

@@ -32,14 +32,20 @@ export function refuseAbsentFacets(store: MfaStore): CompleteStore {
 
 function guardFacet(facet: object, name: FacetName, onFailure: (error: unknown) => void): object {
   const target = facet as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  return Object.fromEntries(facetMethods(name).map((method) => [method, async (...args: unknown[]) => {
+  const refuse = (error: unknown): never => {
+    if (error instanceof StoreUnavailableError) throw error;
+    onFailure(error);
+    throw new StoreUnavailableError(error);
+  };
+  // Not async functions: one promise per call rather than three (every request makes several).
+  return Object.fromEntries(facetMethods(name).map((method) => [method, (...args: unknown[]) => {
+    let result: Promise<unknown>;
     try {
-      return await target[method]!(...args);
+      result = Promise.resolve(target[method]!(...args));
     } catch (error) {
-      if (error instanceof StoreUnavailableError) throw error;
-      onFailure(error);
-      throw new StoreUnavailableError(error);
+      result = Promise.reject(error);
     }
+    return result.catch(refuse);
   }]));
 }
 

@@ -43,6 +43,7 @@ export class AppPasswordMethod {
   readonly #options: AppPasswordMethodOptions;
   /** One HMAC key per sealing key, current first, so passwords survive a key rotation. */
   readonly #hmacKeys: Buffer[];
+  #checked: AppPasswordStore | undefined;
 
   constructor(options: AppPasswordMethodOptions) {
     this.#options = options;
@@ -109,13 +110,15 @@ export class AppPasswordMethod {
     return hasFacets(this.#options.store, FACETS);
   }
 
+  /** The store's app-password facet, checked on first use (not on every Basic request). */
   #store(): AppPasswordStore {
+    if (this.#checked) return this.#checked;
     const { store } = this.#options;
     const problems = facetProblems(store, FACETS);
     if (!store.appPasswords || problems.length > 0) {
       throw new ConfigurationError(`passport-mfa: app passwords need the store's appPasswords and rateLimits facets, but it ${problems.join('; ')} (MemoryStore and SqliteStore have them).`);
     }
-    return store.appPasswords;
+    return (this.#checked = store.appPasswords);
   }
 }
 

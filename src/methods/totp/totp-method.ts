@@ -1,8 +1,8 @@
-import { generateSync, generateURI } from 'otplib';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { generateURI } from 'otplib';
 import { base32 } from '@otplib/plugin-base32-scure';
 import { randomId } from '../../crypto/random.js';
 import type { RandomSource } from '../../crypto/random.js';
-import { safeEqual } from '../../crypto/safe-equal.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { FactorRecord } from '../../stores/facets/core.js';
 import type { MfaStore } from '../../stores/mfa-store.js';
@@ -134,10 +134,13 @@ export class TotpMethod {
     const p = factorParams(factor);
     const seed = this.#seed(factor);
     const current = Math.floor(nowSeconds / p.period);
+    const submitted = Buffer.from(code, 'latin1');
     let found: number | null = null;
     for (let step = current - this.#o.settings.window; step <= current + this.#o.settings.window; step++) {
-      const expected = totpAt(seed, step * p.period, p);
-      if (safeEqual(expected, code) && found === null) found = step;
+      // Both are ASCII digits, the expected code exactly p.digits long: compared byte for byte in
+      // constant time. Only a code of another length (public: the factor's digit count) stops early.
+      const expected = Buffer.from(totpAt(seed, step * p.period, p), 'latin1');
+      if (expected.length === submitted.length && timingSafeEqual(expected, submitted) && found === null) found = step;
     }
     return found;
   }
@@ -148,19 +151,24 @@ export class TotpMethod {
   }
 }
 
-/** The RFC 6238 code of `seed` at `epochSeconds`. */
+/**
+ * The RFC 6238 code of `seed` at `epochSeconds`: the RFC 4226 value (HMAC of the big-endian
+ * 64-bit step counter, dynamic truncation, decimal digits) of step floor(epoch / period).
+ * Node's HMAC rather than otplib's portable JavaScript one: a code check computes three of them.
+ */
 export function totpAt(
   seed: Uint8Array,
   epochSeconds: number,
   p: { algorithm: TotpAlgorithm; digits: number; period: number },
 ): string {
-  return generateSync({
-    secret: seed,
-    epoch: epochSeconds,
-    algorithm: p.algorithm,
-    digits: p.digits as 6 | 7 | 8,
-    period: p.period,
-  });
+  const counter = Math.floor(epochSeconds / p.period);
+  const message = Buffer.alloc(8);
+  message.writeUInt32BE(Math.floor(counter / 2 ** 32), 0);
+  message.writeUInt32BE(counter % 2 ** 32, 4);
+  const mac = createHmac(p.algorithm, seed).update(message).digest();
+  const offset = mac[mac.length - 1]! & 0x0f;
+  const value = ((mac[offset]! & 0x7f) << 24) | (mac[offset + 1]! << 16) | (mac[offset + 2]! << 8) | mac[offset + 3]!;
+  return String(value % 10 ** p.digits).padStart(p.digits, '0');
 }
 
 function factorParams(factor: FactorRecord): { algorithm: TotpAlgorithm; digits: number; period: number } {
