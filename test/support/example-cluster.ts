@@ -206,7 +206,9 @@ export async function pushAcrossInstances(c: Cluster, username: string, deadline
  * A new user signs up on A; another session of theirs, a browser or a script asking for JSON,
  * signs in on B, and B serves it. Then the user's session on A signs out everywhere: within
  * `deadlineMs` B refuses the other session (the browser is sent to sign in, the script gets 401
- * `session_revoked`), while the session that asked stays signed in on both instances.
+ * `session_revoked`), while the session that asked stays signed in on both instances. (B would
+ * also re-read the store once its 1 s cache expires; that the wake-up channel alone carries the
+ * revocation is shown with a frozen clock in test/http/security/revocation-across-instances.test.ts.)
  */
 export async function revocationAcrossInstances(c: Cluster, username: string, client: 'browser' | 'script', deadlineMs: number): Promise<void> {
   const owner = new WebClient();
