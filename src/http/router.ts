@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { addMethodRoutes } from './add-method-routes.js';
 import { requireCsrf } from './csrf.js';
 import { manageRoutes } from './manage-routes.js';
 import { methodRoutes } from './method-routes.js';
@@ -26,6 +27,11 @@ const BODY_LIMIT = '16kb';
 export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   // The assets under one prefix: every other request passes them with a single path check.
   const assets = Router();
+  // Cacheable (the pages' headers would make them no-store), but never sniffed as another type.
+  assets.use((_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   assets.use(express.static(join(packageRoot(), 'views', 'assets'), { index: false, fallthrough: true }));
   for (const method of pages.registry.methods) {
     for (const [name, file] of Object.entries(method.parts.assets ?? {})) {
@@ -42,7 +48,7 @@ export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   router.use(express.json({ limit: BODY_LIMIT }));
   router.use(endRevokedSessions(pages));
   router.use(requireCsrf);
-  router.use(pageDispatcher(setupRoutes(pages), verifyRoutes(pages), manageRoutes(pages), removalRoutes(pages), methodRoutes(pages)));
+  router.use(pageDispatcher(setupRoutes(pages), addMethodRoutes(pages), verifyRoutes(pages), manageRoutes(pages), removalRoutes(pages), methodRoutes(pages)));
   // basePath belongs to this router: an unknown address gets the package's own styled page, not the host's bare 404.
   router.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('There is no page at this address. Check the link, or start again from Security info.')));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
