@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromiumSkipReason } from '../support/browser.js';
-import { screenshotOnPhone, signIn, startBrowserHarness } from '../support/browser-steps.js';
+import { pageContent, screenshotOnPhone, signIn, startBrowserHarness } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 
 // Error pages a person can land on, seen in a browser: each says what happened in its title and
@@ -33,7 +33,7 @@ describe('error pages in a browser: an unknown address, an expired form (Chromiu
     await signIn(page);
     await page.getByRole('heading', { name: 'Additional security verification' }).waitFor();
     // What a tab left open across a sign-out and a new sign-in sends: a token of an older session.
-    await page.locator('input[name=_csrf]').evaluate((input: HTMLInputElement) => {
+    await pageContent(page).locator('input[name=_csrf]').evaluate((input: HTMLInputElement) => {
       input.value = 'a-token-of-another-session';
     });
     const response = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/mfa/setup');
