@@ -153,7 +153,7 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
     options, store, storeAsGiven, box: new SecretBox(options.keys, options.random), attempts, emit, revokeAppPasswords, revokeSessions,
   });
   // After the methods' own needs, so that a store lacking a method's facet hears about that first.
-  requireFacets(options.store, [{ feature: 'ending sessions ("Sign out everywhere", revocations; always on)', facets: ['sessionGenerations'], orElse: 'use MemoryStore or SqliteStore' }]);
+  requireFacets(options.store, [{ feature: 'ending sessions ("Sign out everywhere", revocations; always on)', facets: ['sessionGenerations'], orElse: 'use MemoryStore, SqliteStore or PostgresStore' }]);
   const pages: Pages = {
     options,
     store,

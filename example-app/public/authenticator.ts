@@ -21,12 +21,14 @@ const client = new AuthenticatorClient({ store: new IndexedDbAccountStore(), tot
 let accounts: AuthenticatorAccount[] = [];
 const polling = new Set<string>();
 const cards = new Map<string, HTMLElement>();
-/** Pollers holding back while a request is on screen; an answer lets them ask again at once. */
-const holds = new Set<() => void>();
-const answered = (): void => {
-  holds.forEach((release) => release());
-  holds.clear();
-};
+/**
+ * How often an account with a request on screen asks again: the server answers at once while a
+ * request is open, so a waiting long-poll cannot tell of a second request or of one answered in
+ * another app until then (the server's own re-read interval, 2 s by default).
+ */
+const RECHECK_MS = 2000;
+/** Per device id: asks that account's poller to look again now (one of its requests was answered or expired). */
+const recheck = new Map<string, () => void>();
 
 type Tone = 'ok' | 'info' | 'error';
 const TONE_CLASS: Record<Tone, string> = { ok: 'mfa-success', info: 'mfa-note', error: 'mfa-error' };
@@ -74,8 +76,13 @@ async function poll(account: AuthenticatorAccount): Promise<void> {
       continue;
     }
     showRequests(account, challenges);
-    // The server answers at once while a request is open; wait for the user instead of asking again.
-    if (challenges.length > 0) await Promise.race([new Promise<void>((resolve) => holds.add(resolve)), pause(5000)]);
+    if (challenges.length > 0) {
+      await new Promise<void>((resolve) => {
+        recheck.set(account.deviceId, resolve);
+        setTimeout(resolve, RECHECK_MS);
+      });
+      recheck.delete(account.deviceId);
+    }
   }
 }
 
@@ -97,9 +104,13 @@ function showRequests(account: AuthenticatorAccount, challenges: PendingChalleng
   }
 }
 
+/** Removes a request's card; its account's poller then looks again at once, for the next request. */
 function dropCard(id: string): void {
-  cards.get(id)?.remove();
+  const card = cards.get(id);
+  if (!card) return;
+  card.remove();
   cards.delete(id);
+  recheck.get(card.dataset.device!)?.();
 }
 
 function wireCard(card: HTMLElement, account: AuthenticatorAccount, challenge: PendingChallenge): void {
@@ -142,11 +153,9 @@ async function answer(card: HTMLElement, account: AuthenticatorAccount, challeng
     dropCard(challenge.id);
     // A denial or a report is what the user asked for, but not a success: it is not shown in green.
     status(OUTCOME[result] ?? `Answer sent (${result}).`, result === 'approved' ? 'ok' : 'info');
-    answered();
   } catch (thrown) {
     const code = thrown instanceof AuthenticatorError ? thrown.code : '';
     dropCard(challenge.id);
-    answered();
     const left = thrown instanceof AuthenticatorError ? thrown.attemptsLeft : undefined;
     status(code === 'number_mismatch' ? "That number didn't match the one in your browser, so the sign-in was blocked. Start again from your browser."
       : code === 'pin_incorrect' ? `That PIN is not correct, so the sign-in was blocked.${left === undefined ? '' : ` ${left} ${left === 1 ? 'attempt' : 'attempts'} left before this account is disabled.`} Start again from your browser.`

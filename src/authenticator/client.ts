@@ -169,7 +169,10 @@ export class AuthenticatorClient {
 
   async #send(origin: string, method: DeviceRequest['method'], path: string, deviceId: string | null, key: CryptoKey, body: unknown): Promise<unknown> {
     const init = await signedRequestInit(this.#crypto, key, { method, path, deviceId, body, timestamp: this.#clock(), nonce: newNonce(this.#crypto) });
-    const response = await this.#fetch(origin + path, init);
+    // Never through the HTTP cache: a browser lets only one request per URL use a cache entry at a
+    // time, so a second account's long-poll to the same `challenges?wait=25` would stall behind the
+    // first for up to 20 s (Chromium's cache lock) whatever the response's Cache-Control says.
+    const response = await this.#fetch(origin + path, { ...init, cache: 'no-store' });
     const payload = (await response.json().catch(() => ({}))) as { error?: string; message?: string; attemptsLeft?: number };
     if (!response.ok) {
       throw new AuthenticatorError(response.status, payload.error ?? 'http_error', payload.message ?? `HTTP ${response.status}`, payload.attemptsLeft);

@@ -11,8 +11,10 @@ export class IndexedDbAccountStore implements AccountStore {
 
   constructor(private readonly name = 'passport-mfa-authenticator', private readonly factory: IDBFactory = globalThis.indexedDB) {}
 
+  /** In the order they were added (IndexedDB itself returns them by device id, which is random). */
   async list(): Promise<AuthenticatorAccount[]> {
-    return (await this.#request('readonly', (s) => s.getAll())) as AuthenticatorAccount[];
+    const accounts = (await this.#request('readonly', (s) => s.getAll())) as AuthenticatorAccount[];
+    return accounts.sort((a, b) => a.activatedAt - b.activatedAt);
   }
 
   async save(account: AuthenticatorAccount): Promise<void> {

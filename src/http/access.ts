@@ -25,14 +25,17 @@ export async function requireFreshSecondFactor(pages: Pages, req: Request, res: 
 /**
  * For setup pages: a user who is not enrolled yet may set up a first method during sign-in;
  * an enrolled user must pass the second step (recently) before adding another, or anyone who
- * knows the password could add their own authenticator.
+ * knows the password could add their own authenticator. Says whether the user is enrolled (and
+ * so adding a method, not in the first-run wizard).
  */
-export async function requireSetupAccess(pages: Pages, req: Request, res: Response): Promise<string | null> {
+export async function requireSetupAccess(pages: Pages, req: Request, res: Response): Promise<{ userId: string; enrolled: boolean } | null> {
   const { options } = pages;
   const userId = requireUserId(options, req);
-  if (!completedFor(req, userId) && !(await isEnrolled(pages.store, userId))) {
+  const enrolled = await isEnrolled(pages.store, userId);
+  if (!completedFor(req, userId) && !enrolled) {
     await livePending(options, req, userId);
-    return userId;
+    return { userId, enrolled };
   }
-  return requireFreshSecondFactor(pages, req, res, `${options.basePath}/setup`);
+  const fresh = await requireFreshSecondFactor(pages, req, res, `${options.basePath}/setup`);
+  return fresh === null ? null : { userId, enrolled };
 }

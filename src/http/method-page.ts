@@ -13,6 +13,8 @@ import { alreadyDone, goToPage, livePending, redirect, requireUserId } from './f
 import type { Pages } from './pages.js';
 import { renderPage, setRetryAfter } from './respond.js';
 import { safeReturnTo } from './safe-return-to.js';
+import { addFlow, wizardFlow } from './setup-flow.js';
+import type { SetupFlow } from './setup-flow.js';
 import { renderSignInPage, signInNouns } from './sign-in-page.js';
 
 /** Who passed a route's access check, and what the check read. */
@@ -165,12 +167,21 @@ export class ExpressMethodPage implements MethodPage {
     }
     const { options } = this.#pages;
     const location = enroll
-      ? options.basePath + this.nextSetupPage()
+      ? options.basePath + (pending.adding ? '/manage' : this.nextSetupPage())
       : then.then !== undefined
         ? options.basePath + then.then
         : safeReturnTo(result.returnTo, options.defaultReturnTo);
+    if (enroll) this.notify(this.#enrolledNotice(pending.adding === true));
     redirect(this.#req, this.#res, location);
     return null;
+  }
+
+  /** "Mobile app added" back on Security info; in the wizard, "Mobile app verified." and what that means from now on. */
+  #enrolledNotice(adding: boolean): string {
+    const setup = this.#method.definition.setup;
+    const name = setup?.kind === 'choice' ? setup.contact.label : this.#method.definition.name;
+    if (adding) return `${name} added.`;
+    return setup?.kind === 'choice' ? `${name} verified. ${setup.done}` : `${name} verified.`;
   }
 
   get returnTo(): string {
@@ -190,8 +201,23 @@ export class ExpressMethodPage implements MethodPage {
     return this.#pages.options.basePath + path;
   }
 
-  render(view: string, locals: Record<string, unknown>, status = 200): Promise<void> {
-    return renderPage(this.#pages, this.#req, this.#res, view, locals, status);
+  async render(view: string, locals: Record<string, unknown>, status = 200, place: { wizardStep?: boolean } = {}): Promise<void> {
+    const setupFlow = await this.#setupFlow(place.wizardStep === true);
+    return renderPage(this.#pages, this.#req, this.#res, view, { setupFlow, ...locals }, status);
+  }
+
+  #setupFlow(wizardStep: boolean): Promise<SetupFlow | null> | SetupFlow | null {
+    const { enroll, pending, userId } = this.#access;
+    if (enroll) return pending?.adding ? addFlow(this.#pages) : wizardFlow(this.#pages, this.#req, userId, 0, this.#method);
+    if (!wizardStep) return null;
+    const index = this.#pages.registry.followUpSteps.findIndex((s) => s.method.id === this.#method.id);
+    return index < 0 ? null : wizardFlow(this.#pages, this.#req, userId, index + 1, this.#completedMethod());
+  }
+
+  /** The method that completed this session's second step (in the wizard: the one just set up). */
+  #completedMethod(): RegisteredMethod | undefined {
+    const completed = this.#req.session?.mfa?.completed;
+    return completed?.userId === this.userId ? this.#pages.registry.get(completed.method) : undefined;
   }
 
   renderSignIn(error: MfaError): Promise<void> {

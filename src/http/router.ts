@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { addMethodRoutes } from './add-method-routes.js';
 import { requireCsrf } from './csrf.js';
 import { manageRoutes } from './manage-routes.js';
 import { methodRoutes } from './method-routes.js';
@@ -44,7 +45,7 @@ export function createRouter(pages: Pages, deviceApi: Router | null): Router {
     express.json({ limit: BODY_LIMIT }),
     endRevokedSessions(pages),
     requireCsrf,
-    pageDispatcher(setupRoutes(pages), verifyRoutes(pages), manageRoutes(pages), removalRoutes(pages), methodRoutes(pages)),
+    pageDispatcher(setupRoutes(pages), addMethodRoutes(pages), verifyRoutes(pages), manageRoutes(pages), removalRoutes(pages), methodRoutes(pages)),
   ));
   // basePath belongs to this router: an unknown address gets the package's own styled page, not the host's bare 404.
   router.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('There is no page at this address. Check the link, or start again from Security info.')));

@@ -91,17 +91,27 @@ export type SetupPlacement =
       contact: { value: string; label: string };
       /** The `mode` radio within the contact entry; absent when the entry has one way only. */
       mode?: { value: string; label: string; hint: string };
+      /** What the method is, under its name on Add method (Security info), when it has no `mode` (whose hint says it). */
+      hint?: string;
       /** Order of the choices (and of the modes within one contact entry): lower first. */
       position: number;
       /** The page the wizard moves on from after this method's setup, e.g. '/setup/totp'. */
       page: string;
-      /** What the Done page says after it, following "Verification successful." */
+      /** What the wizard says once it is verified, after "<contact label> verified." */
       done: string;
     }
   | {
       kind: 'follow-up';
       page: string;
+      /** The step's name in the wizard's step indicator and closing summary, e.g. 'Backup phone'. */
+      label: string;
       position: number;
+      /**
+       * Offered on Add method (Security info) too, as a choice named `label`: what it is, and the
+       * page that sets it up from there (under basePath; its Cancel leads back to Security info).
+       * `offered` says whether it can be added now (e.g. no backup phone yet). @default not offered there
+       */
+      add?: { hint: string; page: string; offered(factors: readonly FactorRecord[]): boolean };
       /** Whether these options offer the step (e.g. app passwords only with `appPasswords.findUser`). @default always */
       offered?(options: ResolvedOptions): boolean;
     };
@@ -157,6 +167,11 @@ export interface MethodParts {
    * installed package): absolute paths, resolved at startup.
    */
   assets?: Readonly<Record<string, string>>;
+  /**
+   * What its follow-up step of the wizard has set up for the user, for the step indicator and the
+   * closing summary (e.g. '10 recovery codes'); null when nothing (the step was skipped).
+   */
+  setupSummary?(userId: string): Promise<string | null>;
   /** Called after the user removed one of its factors on Security info. */
   factorRemoved?(factor: FactorRecord, ip: string | undefined): Promise<void>;
   /** The method's domain object, for the parts of the package outside its folder that need it (see the folder's index.ts). */

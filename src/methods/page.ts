@@ -69,7 +69,8 @@ export interface MethodPage {
    * `enrolling` access, else a sign-in), and on success completes the step: a new session id, the
    * completed factor recorded, and a redirect to the next setup page or the sign-in's returnTo
    * (or, for a sign-in, to `then`: a page of the method's own under basePath that tells the user
-   * something first and links on to `returnTo`). On failure nothing is answered yet and the
+   * something first and links on to `returnTo`; for a method added from Security info, back
+   * there, saying it was added). On failure nothing is answered yet and the
    * error is returned for the page to show; an expired sign-in or setup is thrown (the error
    * page says to start again).
    */
@@ -83,8 +84,13 @@ export interface MethodPage {
 
   /** basePath + path. */
   url(path: string): string;
-  /** Renders a template of views/ in the layout (with the CSRF token), Cache-Control: no-store. */
-  render(view: string, locals: Record<string, unknown>, status?: number): Promise<void>;
+  /**
+   * Renders a template of views/ in the layout (with the CSRF token), Cache-Control: no-store.
+   * Its `setupFlow` local (views/setup-flow.ejs) says where the page is: on an enrolling page, the
+   * first-run wizard's first step or Add method's Cancel; with `place.wizardStep`, the method's
+   * follow-up step of the wizard (the step indicator and the last step's confirmation); else null.
+   */
+  render(view: string, locals: Record<string, unknown>, status?: number, place?: { wizardStep?: boolean }): Promise<void>;
   /** The verify page with an error, e.g. when a notification could not be sent. */
   renderSignIn(error: MfaError): Promise<void>;
   /** Sends the visitor (303) to a page under basePath; scripts get `{ error: code, location }` with `status`. */

@@ -26,6 +26,21 @@ export interface MethodAttempt {
 }
 
 export type ChoicePlacement = Extract<SetupPlacement, { kind: 'choice' }>;
+export type FollowUpPlacement = Extract<SetupPlacement, { kind: 'follow-up' }>;
+
+/** One of the wizard's steps after the first method (recovery codes, backup phone, ...). */
+export interface FollowUpStep {
+  method: RegisteredMethod;
+  placement: FollowUpPlacement;
+}
+
+/**
+ * An answer to "Which method do you want to add?" on Security info: a method chosen as on the
+ * wizard's first page (`choice`), or a follow-up step that sets one up on its own page.
+ */
+export type AddChoice =
+  | { kind: 'choice'; method: RegisteredMethod; label: string; hint: string; choice: ChoicePlacement }
+  | { kind: 'page'; method: RegisteredMethod; label: string; hint: string; page: string };
 
 const ID = /^[a-z][a-z0-9_]{0,31}$/;
 
@@ -46,6 +61,8 @@ export class MethodRegistry {
   readonly #assurance: ReadonlyMap<string, Assurance>;
   /** The wizard's pages: those that start it (a chosen method's setup page) and the follow-ups, in order. */
   readonly wizard: { readonly firstPages: readonly string[]; readonly followUps: readonly string[] };
+  /** The follow-up steps this instance offers, in the wizard's order. */
+  readonly followUpSteps: readonly FollowUpStep[];
 
   constructor(definitions: readonly SecondFactorMethod[], services: MethodServices) {
     this.#definitions = indexDefinitions(definitions);
@@ -57,7 +74,8 @@ export class MethodRegistry {
     this.#store = services.store;
     this.#attempts = services.attempts;
     this.#clock = options.clock;
-    this.wizard = wizardOf(enabled, options);
+    this.followUpSteps = followUpsOf(this.methods, options);
+    this.wizard = { firstPages: this.setupChoices().map((c) => c.choice.page), followUps: this.followUpSteps.map((s) => s.placement.page) };
     assertOneStrategyDefault(this.methods);
     assertDistinctRoutes(this.methods);
     this.#assurance = assurances(this.methods);
@@ -91,6 +109,23 @@ export class MethodRegistry {
     return this.methods
       .flatMap((method) => (method.definition.setup?.kind === 'choice' ? [{ method, choice: method.definition.setup }] : []))
       .sort((a, b) => a.choice.position - b.choice.position);
+  }
+
+  /**
+   * What Add method (Security info) offers a user with these factors, strongest first: every
+   * wizard choice by its method's name, and the follow-ups that set up a method of their own.
+   */
+  addChoices(factors: readonly FactorRecord[]): AddChoice[] {
+    const choices: AddChoice[] = this.setupChoices().map(({ method, choice }) => ({
+      kind: 'choice', method, label: method.definition.name, hint: choice.mode?.hint ?? choice.hint ?? '', choice,
+    }));
+    for (const { method, placement } of this.followUpSteps) {
+      if (placement.add?.offered(factors)) {
+        choices.push({ kind: 'page', method, label: placement.label, hint: placement.add.hint, page: placement.add.page });
+      }
+    }
+    const rank = (c: AddChoice) => c.method.definition.signInRank ?? Number.MAX_SAFE_INTEGER;
+    return choices.sort((a, b) => rank(a) - rank(b));
   }
 
   /** The methods of the verify page, strongest first. */
@@ -194,14 +229,13 @@ export function nextSetupStep(current: string, wizard: { firstPages: readonly st
   return wizard.followUps[index] ?? '/setup/done';
 }
 
-function wizardOf(enabled: readonly SecondFactorMethod[], options: MethodServices['options']) {
-  const firstPages: string[] = [];
-  const followUps: { page: string; position: number }[] = [];
-  for (const { setup } of enabled) {
-    if (setup?.kind === 'choice') firstPages.push(setup.page);
-    if (setup?.kind === 'follow-up' && (setup.offered?.(options) ?? true)) followUps.push(setup);
-  }
-  return { firstPages, followUps: followUps.sort((a, b) => a.position - b.position).map((f) => f.page) };
+function followUpsOf(methods: readonly RegisteredMethod[], options: MethodServices['options']): FollowUpStep[] {
+  return methods
+    .flatMap((method) => {
+      const setup = method.definition.setup;
+      return setup?.kind === 'follow-up' && (setup.offered?.(options) ?? true) ? [{ method, placement: setup }] : [];
+    })
+    .sort((a, b) => a.placement.position - b.placement.position);
 }
 
 function indexDefinitions(definitions: readonly SecondFactorMethod[]): Map<string, SecondFactorMethod> {

@@ -23,6 +23,8 @@ export interface PendingSecondFactor {
   returnTo: string;
   /** The unconfirmed factor being set up, if an enrollment is under way. */
   enrollFactorId?: string;
+  /** The enrollment was started from Add method on Security info (not the first-run wizard): Cancel and success lead back there. */
+  adding?: boolean;
   /** A signed-in user verifying again (before changing security info, or for a step-up). */
   reverify?: boolean;
   /** A step-up that only a phishing-resistant method can complete (requireSecondFactor({ phishingResistant: true })). */
@@ -37,7 +39,7 @@ export interface MfaSessionState {
   pending?: PendingSecondFactor;
   /** Where "Done" leads after a completed setup. */
   returnTo?: string;
-  /** What Security info confirms once, on the page after a change ("Renamed to …"). */
+  /** What the next page confirms once, after a change: Security info ("Renamed to …") or the wizard's next step ("Mobile app verified."). */
   notice?: string;
   /** Each method's own session data, by method id, bound to the user it was made for. */
   methods?: Record<string, { userId: string; value: unknown }>;

@@ -214,5 +214,8 @@ export abstract class SharedWakeup<L extends Listener = Listener> implements Wak
         // A monitoring hook must not break reconnection.
       }
     }
+    // Waiters armed while connected would otherwise sleep through the outage for their whole
+    // re-read interval, and wake-ups published while this listener was away are gone for good.
+    this.#local.wakeAll();
   }
 }

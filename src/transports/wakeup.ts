@@ -23,7 +23,9 @@ export interface Wakeup {
   /**
    * Shared transports only: false while wake-ups from other instances cannot arrive (the
    * connection is lost and being re-established). Waiters then re-read the store every second.
-   * Absent or true: wake-ups arrive.
+   * Absent or true: wake-ups arrive. Each change wakes every subscriber of this instance once,
+   * without payload: when it is lost, so that those already waiting re-read and start polling;
+   * when it is back, so that they find what was published meanwhile.
    */
   readonly connected?: boolean;
   /** Shared transports only: calls `listener` whenever `connected` changes; returns its removal. */
@@ -67,6 +69,11 @@ export class InProcessWakeup implements Wakeup {
   subscribe(topic: string, listener: (payload: string | undefined) => void): () => void {
     this.#events.on(topic, listener);
     return () => this.#events.off(topic, listener);
+  }
+
+  /** Calls every listener of every topic once, without payload: "re-read the store, something may have been missed". */
+  wakeAll(): void {
+    for (const topic of this.#events.eventNames()) this.#events.emit(topic);
   }
 
   /** How many listeners wait on a topic (for tests and metrics). */

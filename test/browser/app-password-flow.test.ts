@@ -42,7 +42,7 @@ describe('app passwords in a real browser (Chromium)', { skip: chromiumSkipReaso
     await page.getByRole('button', { name: 'Skip' }).click();
 
     assert.equal(new URL(page.url()).pathname, '/mfa/setup/app-passwords');
-    await page.getByText("Now it's time to set up app passwords for non-browser apps").waitFor();
+    await page.getByText("Last, set up app passwords for apps that can't ask for a second step.").waitFor();
     await browser.screenshot('apppw-01-step');
     await assertFitsCard(page, 'apppw-01-step');
     await screenshotOnPhone(browser, 'apppw-01-step-390px');
@@ -70,8 +70,10 @@ describe('app passwords in a real browser (Chromium)', { skip: chromiumSkipReaso
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), password);
     await browser.screenshot('apppw-03-copied');
 
-    await page.getByRole('link', { name: 'Done' }).click();
+    // Continue, not a second Done: the closing summary after it has the one Done.
+    await page.getByRole('link', { name: 'Continue' }).click();
     await page.getByText('Verification successful.').waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'App passwords' }).getByText(`1 app password: “${APP_NAME}”`).waitFor();
     await page.getByRole('link', { name: 'Done' }).click();
     await page.getByRole('heading', { name: `Signed in as ${DEMO_USER.username}` }).waitFor();
   });

@@ -32,7 +32,6 @@ async function contactMe(page: Page): Promise<string> {
 async function startNotificationSetup(page: Page, origin: string): Promise<{ code: string; url: string }> {
   await page.goto(`${origin}/`);
   await signIn(page);
-  await page.getByLabel('How should we contact you?').selectOption({ label: 'Mobile app' });
   await page.getByRole('radio', { name: 'Notification' }).check();
   await page.getByRole('button', { name: 'Set up' }).click();
   await page.getByRole('heading', { name: 'Configure mobile app' }).waitFor();

@@ -41,7 +41,6 @@ describe('pages that refuse: too many sign-in attempts, an address the app is no
     const { page, base } = t;
     await page.goto(`${base}/`);
     await signIn(page);
-    await page.getByLabel('How should we contact you?').selectOption({ label: 'Mobile app' });
     await page.getByRole('radio', { name: 'Notification' }).check();
     const response = page.waitForResponse((r) => r.url() === `${base}/mfa/setup/push`);
     await page.getByRole('button', { name: 'Set up' }).click();

@@ -77,11 +77,13 @@ describe('security keys in a real browser (Chromium, DevTools virtual authentica
 
     await page.getByLabel('Name').fill('YubiKey on my keyring');
     await page.getByRole('button', { name: 'Register security key' }).click();
+    // Confirmed on the next step of the wizard, then listed with its name in the closing summary.
+    await page.getByRole('status').filter({ hasText: 'Security key verified. Your security key is registered.' }).waitFor();
     await passRecoveryCodes(page);
     await page.getByRole('button', { name: 'Skip' }).click();
     await page.getByRole('link', { name: 'Skip' }).click();
     await page.getByText('Verification successful.').waitFor();
-    await page.getByText('Your security key is registered.').waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'Security key' }).getByText('YubiKey on my keyring').waitFor();
     await page.getByRole('link', { name: 'Done' }).click();
     await page.getByRole('heading', { name: `Signed in as ${DEMO_USER.username}` }).waitFor();
 

@@ -39,7 +39,6 @@ describe('one-time password flow in a real browser (Chromium)', { skip: chromium
   });
 
   it('enrolls the authenticator app by scanning the QR code the page shows', async () => {
-    await page.getByLabel('How should we contact you?').selectOption({ label: 'Mobile app' });
     await page.getByRole('radio', { name: 'One-time password' }).check();
     await page.getByRole('button', { name: 'Set up' }).click();
     await page.getByRole('heading', { name: 'Configure mobile app' }).waitFor();

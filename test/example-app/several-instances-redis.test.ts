@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryAccountStore } from '../../src/authenticator/account-store.js';
 import { AuthenticatorClient } from '../../src/authenticator/client.js';
-import { enrollPush, logIn, postgresOutage, pushAcrossInstances, shownNumber, signUp, useCluster, within } from '../support/example-cluster.js';
+import { enrollPush, logIn, postgresOutage, pushAcrossInstances, revocationAcrossInstances, shownNumber, signUp, useCluster, within } from '../support/example-cluster.js';
 import { waitUntil } from '../support/server-process.js';
 import { WebClient } from '../support/web-client.js';
 
@@ -16,6 +16,12 @@ describe('two instances on PostgreSQL with sessions and wake-ups in Redis', () =
   it('a push sign-in started on A and answered through B completes within 1 s of the answer', { timeout: 60_000 }, async (t) => {
     if (s.skip) return t.skip(s.skip);
     await pushAcrossInstances(s.cluster, 'pat', 1_000);
+  });
+
+  it('a session revoked on A ("Sign out everywhere") is refused on B within 1 s: a browser is sent to sign in, a script gets 401', { timeout: 60_000 }, async (t) => {
+    if (s.skip) return t.skip(s.skip);
+    await revocationAcrossInstances(s.cluster, 'rob', 'browser', 1_000);
+    await revocationAcrossInstances(s.cluster, 'roz', 'script', 1_000);
   });
 
   it('PostgreSQL stopped: the second step answers 503 (the sessions in Redis still work) and recovers by itself', { timeout: 60_000 }, async (t) => {
@@ -36,6 +42,10 @@ describe('two instances on PostgreSQL with sessions and wake-ups in Redis', () =
     const number = await shownNumber(waiting, c.a.origin, '/mfa/verify/push');
     const stream = /data-stream="([^"]+)"/.exec((await waiting.get(c.a.origin, '/mfa/verify/push')).text)![1]!;
     const [challenge] = await phone.waitForChallenges(account, 0);
+    // The browser on A already waits (its next re-read 25 s away) when Redis goes.
+    const events = await fetch(c.a.origin + stream);
+    assert.equal(events.status, 200);
+    const result = events.text();
 
     await c.redis!.pause();
     try {
@@ -50,9 +60,6 @@ describe('two instances on PostgreSQL with sessions and wake-ups in Redis', () =
       }
       // The waiting page's stream needs no session. The approval given through B cannot be
       // published; A's stream finds it by re-reading the store every second meanwhile.
-      const events = await fetch(c.a.origin + stream);
-      assert.equal(events.status, 200);
-      const result = events.text();
       await phone.answer(account, challenge!.id, 'approve', { number });
       assert.match(await within(10_000, result, 'the stream on A did not find the approval by polling'), /"status":"approved"/);
     } finally {

@@ -17,10 +17,11 @@ describe('app passwords in the setup wizard', () => {
   });
   after(async () => h.stop());
 
-  it('follows the mobile app, and shows a new password once, with Copy and Done', async () => {
+  it('follows the mobile app, and shows a new password once, with Copy and Continue (the closing summary has the one Done)', async () => {
     const page = await alice.get('/mfa/setup/app-passwords');
     assert.equal(page.status, 200);
-    assert.match(page.text, /Now it's time to set up app passwords for non-browser apps/);
+    assert.match(page.text, /Last, set up app passwords for apps that can't ask for a second step/);
+    assert.match(page.text, /<li class="mfa-progress-current" aria-current="step">App passwords<\/li>/, 'the last step of the indicator');
     assert.match(page.text, /<label for="mfa-app-password-name">Name<\/label>/);
     assert.match(page.text, />Create app password</);
     assert.match(page.text, />Skip</);
@@ -35,7 +36,8 @@ describe('app passwords in the setup wizard', () => {
     assert.match(res.text, /<script src="\/mfa\/assets\/copy\.js" defer><\/script>/);
     assert.doesNotMatch(res.text, /<script>|<script(?![^>]*src=)[^>]*>/, 'no inline script under the CSP');
     assert.match(res.headers['content-security-policy'] as string, /script-src 'self'/);
-    assert.match(res.text, /href="\/mfa\/setup\/done"[^>]*>Done</);
+    assert.match(res.text, /href="\/mfa\/setup\/done"[^>]*>Continue</);
+    assert.doesNotMatch(res.text, />Done</, 'no "Done" right before the summary\'s "Done"');
 
     const script = await alice.get('/mfa/assets/copy.js');
     assert.equal(script.status, 200);

@@ -170,8 +170,8 @@ describe('requireSecondFactor({ phishingResistant: true }) with a phishing-resis
     await setup.post('/test-login');
     const secret = await beginTotpSetup(setup);
     assert.equal((await submitCode(setup, '/mfa/setup/totp', totpCode(secret, clock.now()))).status, 303);
-    assert.equal((await postForm(setup, '/mfa/setup', { contact: 'demo' })).headers.location, '/mfa/setup/demo');
-    assert.equal((await postJson(setup, '/mfa/setup/demo', '/mfa/setup/demo', { code: DEMO_CODE })).body.location, '/mfa/setup/recovery-codes');
+    assert.equal((await postForm(setup, '/mfa/manage/add-method', { method: 'demo' })).headers.location, '/mfa/setup/demo');
+    assert.equal((await postJson(setup, '/mfa/setup/demo', '/mfa/setup/demo', { code: DEMO_CODE })).body.location, '/mfa/manage', 'added from Security info: back there');
 
     clock.advance(30_000);
     const a = request.agent(app) as unknown as Agent;

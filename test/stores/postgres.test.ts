@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { storeConformance } from 'passport-mfa/testing';
+import { makeChallenge, makeDevice } from '../../src/testing/records.js';
+import { PARALLEL } from '../../src/testing/store-per-test.js';
 import { ConfigurationError } from '../../src/errors.js';
 import { POSTGRES_SCHEMA_VERSION } from '../../src/stores/postgres/postgres-migrations.js';
 import { PostgresStore } from '../../src/stores/postgres/postgres-store.js';
@@ -43,6 +45,10 @@ describe('PostgresStore', () => {
     const stores = await Promise.all(Array.from({ length: 6 }, () => PostgresStore.open({ connectionString: url, sweepIntervalMs: 0 })));
     await Promise.all(stores.map((s) => s.close()));
     assert.deepEqual(await server!.query('SELECT id, version FROM mfa_schema_version', [], `t${databases}`), [{ id: 1, version: POSTGRES_SCHEMA_VERSION }]);
+    // The deploy-step migration, six at once on another fresh database: one migrates, five find nothing to do.
+    const again = await database();
+    const results = await Promise.all(Array.from({ length: 6 }, () => PostgresStore.migrate({ connectionString: again })));
+    assert.deepEqual(results.map((r) => r.from).sort((x, y) => x - y), [0, ...Array(5).fill(POSTGRES_SCHEMA_VERSION)]);
   });
 
   it('keeps stores with another schema or tablePrefix apart in one database', async (t) => {
@@ -91,6 +97,49 @@ describe('PostgresStore', () => {
     await (await PostgresStore.open({ connectionString, sweepIntervalMs: 0 })).close();
     await server!.query(`UPDATE mfa_schema_version SET version = ${POSTGRES_SCHEMA_VERSION + 1}`, [], `t${databases}`);
     await assert.rejects(PostgresStore.open({ connectionString }), /Upgrade passport-mfa/);
+  });
+
+  // Attack: a phone's approvals (or a sign-in completing with one) race the removal of that phone.
+  it('answers and sign-ins that wait on a device being disabled see it disabled once that commits (30 of each)', { timeout: 30_000 }, async (t) => {
+    if (skip) return t.skip(skip);
+    const connectionString = await database();
+    const pool = new pg.Pool({ connectionString, max: 2 * PARALLEL });
+    const store = await PostgresStore.open({ pool, sweepIntervalMs: 0 });
+    const disabling = new pg.Client({ connectionString });
+    await disabling.connect();
+    try {
+      const device = makeDevice({ activatedAt: T0, publicKey: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' } });
+      await store.push.createDevice(device);
+      const pending = makeChallenge();
+      const approved = makeChallenge({ status: 'approved', resolvedBy: device.id, resolvedAt: T0 });
+      await store.push.createChallenge(pending);
+      await store.push.createChallenge(approved);
+
+      await disabling.query('BEGIN');
+      await disabling.query('UPDATE mfa_push_devices SET disabled_at = $1 WHERE id = $2', [T0, device.id]);
+      const calls = Promise.all([
+        ...Array.from({ length: PARALLEL }, () => store.push.resolveChallenge(pending.id, { status: 'approved', deviceId: device.id, evidence: null, now: T0 + 1 })),
+        ...Array.from({ length: PARALLEL }, () => store.push.consumeChallenge(approved.id, T0 + 1)),
+      ]);
+      // Every call is under way and waits on the device row that the uncommitted disable holds.
+      let settled: boolean[] | null = null;
+      void calls.then((results) => (settled = results));
+      await waitUntil('the calls did not all wait on the device row', 20_000, async () => {
+        if (settled) return true;
+        const [row] = await server!.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", [], `t${databases}`);
+        return row!.n === 2 * PARALLEL;
+      });
+      assert.equal(settled, null, 'the calls ended without waiting for the disable (a device check that takes no lock)');
+      await disabling.query('COMMIT');
+      assert.deepEqual((await calls).filter(Boolean), []);
+      assert.equal((await store.push.getChallenge(pending.id))?.status, 'pending');
+      assert.equal((await store.push.getChallenge(approved.id))?.consumedAt, null);
+    } finally {
+      await disabling.end();
+      await store.close();
+      await pool.end();
+    }
   });
 
   it('says what to fix in wrong options', async () => {

@@ -139,6 +139,22 @@ export async function shownNumber(client: WebClient, origin: string, path: strin
   return number;
 }
 
+/**
+ * The first `result` event of the waiting page's stream at `url`, opened again when it ends
+ * without one (after a store failure), as the page's EventSource does; rejects after `giveUpMs`.
+ */
+export async function streamResult(url: string, giveUpMs: number): Promise<string> {
+  const deadline = Date.now() + giveUpMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(url, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
+    if (res.status !== 200) throw new Error(`the stream answered ${res.status}`);
+    const text = await res.text();
+    if (text.includes('event: result')) return text;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no result on the stream within ${giveUpMs} ms`);
+}
+
 /** `promise`, or a rejection saying `what` if it has not settled within `ms`. */
 export async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -184,6 +200,36 @@ export async function pushAcrossInstances(c: Cluster, username: string, deadline
   assert.equal(done.status, 303);
   assert.equal((await browser.get(c.a.origin, '/')).status, 200);
   assert.equal((await browser.get(c.b.origin, '/')).status, 200, 'the session is shared: B knows the second step is done');
+}
+
+/**
+ * A new user signs up on A; another session of theirs, a browser or a script asking for JSON,
+ * signs in on B, and B serves it. Then the user's session on A signs out everywhere: within
+ * `deadlineMs` B refuses the other session (the browser is sent to sign in, the script gets 401
+ * `session_revoked`), while the session that asked stays signed in on both instances. (B would
+ * also re-read the store once its 1 s cache expires; that the wake-up channel alone carries the
+ * revocation is shown with a frozen clock in test/http/security/revocation-across-instances.test.ts.)
+ */
+export async function revocationAcrossInstances(c: Cluster, username: string, client: 'browser' | 'script', deadlineMs: number): Promise<void> {
+  const owner = new WebClient();
+  await signUp(owner, c.a.origin, username);
+  const secret = await enrollTotp(owner, c.a.origin);
+  const other = new WebClient();
+  await logIn(other, c.b.origin, username);
+  // Setup used the current step; the next one is within the window and unused.
+  assert.equal((await submitCode(other, c.b.origin, totpCode(secret, Date.now(), 1))).status, 303);
+  const onB = () => other.get(c.b.origin, '/', client === 'script' ? { accept: 'application/json' } : undefined);
+  assert.equal((await onB()).status, 200, 'B serves the other session (and now holds what it read about it)');
+
+  const signedOut = await owner.postForm(c.a.origin, '/mfa/manage/sign-out-everywhere', {}, '/mfa/manage');
+  assert.deepEqual([signedOut.status, signedOut.location], [303, '/mfa/manage'], `sign out everywhere on A: ${signedOut.text.slice(0, 200)}`);
+  const refused = await waitUntil(`B still served the session revoked on A`, deadlineMs, async () => {
+    const res = await onB();
+    return res.status === 200 ? null : res;
+  });
+  if (client === 'browser') assert.deepEqual([refused.status, refused.location], [303, '/login'], 'the browser is sent to sign in');
+  else assert.deepEqual([refused.status, JSON.parse(refused.text).error], [401, 'session_revoked'], 'the script gets 401');
+  for (const origin of [c.a.origin, c.b.origin]) assert.equal((await owner.get(origin, '/')).status, 200, `${origin}: the session that asked stays signed in`);
 }
 
 /**

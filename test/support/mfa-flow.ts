@@ -22,9 +22,19 @@ export async function csrfOf(a: Agent, path: string): Promise<string> {
   return token;
 }
 
-/** Chooses Mobile app → One-time password → Set up; returns the base32 secret the setup page offers. */
+/**
+ * Chooses a method as the pages do: on the wizard's first page (`wizardFields`: its contact and
+ * mode) or, for a user who has a method already (whom /mfa/setup sends there), on Add method.
+ */
+export async function chooseMethod(a: Agent, method: string, wizardFields: Record<string, string>) {
+  const wizard = await a.get('/mfa/setup').redirects(0);
+  if (wizard.status === 303 && wizard.headers.location === '/mfa/manage/add-method') return postForm(a, '/mfa/manage/add-method', { method });
+  return postForm(a, '/mfa/setup', wizardFields);
+}
+
+/** Chooses Mobile app → One-time password → Set up (or Add method); returns the base32 secret the setup page offers. */
 export async function beginTotpSetup(a: Agent): Promise<string> {
-  const res = await postForm(a, '/mfa/setup', { contact: 'mobile_app', mode: 'otp' });
+  const res = await chooseMethod(a, 'totp', { contact: 'mobile_app', mode: 'otp' });
   if (res.status !== 303) throw new Error(`setup failed: ${res.status} ${res.text.slice(0, 300)}`);
   const page = await a.get('/mfa/setup/totp');
   const match = /otpauth:\/\/totp\/[^"<\s]*?[?;]secret=([A-Z2-7]+)/.exec(page.text);

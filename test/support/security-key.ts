@@ -1,5 +1,5 @@
 import type { Response } from 'supertest';
-import { csrfOf, postForm } from './mfa-flow.js';
+import { chooseMethod, csrfOf, postForm } from './mfa-flow.js';
 import type { Agent } from './mfa-flow.js';
 import type { SoftAuthenticator } from './soft-authenticator.js';
 
@@ -15,9 +15,12 @@ export async function ceremonyOptions(a: Agent, path: string, pagePath: string):
   return { status: res.status, challenge: typeof body.challenge === 'string' ? body.challenge : '', body };
 }
 
-/** Security key → Set up, as the wizard's first page does; the agent is then on /mfa/setup/security-key. */
-export async function chooseSecurityKey(a: Agent): Promise<Response> {
-  return postForm(a, '/mfa/setup', { contact: 'security_key' });
+/**
+ * Security key → Set up on the wizard's first page or, for a user who has a method already (whom
+ * /mfa/setup sends there), Security key → Next on Add method; the agent is then on /mfa/setup/security-key.
+ */
+export function chooseSecurityKey(a: Agent): Promise<Response> {
+  return chooseMethod(a, 'security_key', { contact: 'security_key' });
 }
 
 /** The registration form's POST with what the authenticator answered (`response` as the page script fills it). */

@@ -103,6 +103,9 @@ export function sharedWakeupSuite(name: string, setup: WakeupSuiteSetup): void {
     it('reports a lost server, keeps local wake-ups and publishing working, and reconnects by itself', async (t) => {
       if (skip) return t.skip(skip);
       assert.equal(a.connected, true);
+      // A waiter armed while connected (its re-read timer set for the long interval).
+      const wokenOnB: (string | undefined)[] = [];
+      const stopWaiter = b.subscribe('challenge:waiting', (payload) => wokenOnB.push(payload));
       const lostA = nextChange(a, false);
       const lostB = nextChange(b, false);
       await server!.pause();
@@ -110,6 +113,7 @@ export function sharedWakeupSuite(name: string, setup: WakeupSuiteSetup): void {
       await lostB;
       assert.equal(a.connected, false);
       assert.ok(change.error instanceof Error, 'the change says why');
+      assert.deepEqual(wokenOnB, [undefined], 'the loss wakes every waiter once, so it re-reads and starts polling');
       // Publishing while the server is away neither throws nor rejects, and this process still hears it.
       const local = nextWakeup(a, 'user:bob');
       assert.doesNotThrow(() => a.publish('user:bob', 'offline'));
@@ -120,6 +124,8 @@ export function sharedWakeupSuite(name: string, setup: WakeupSuiteSetup): void {
       await server!.resume();
       await Promise.all([backA, backB]);
       assert.equal(a.connected, true);
+      assert.deepEqual(wokenOnB, [undefined, undefined], 'the return wakes it again: what was published meanwhile is found in the store');
+      stopWaiter();
       const onA = nextWakeup(a, 'user:carol');
       b.publish('user:carol', 'after');
       assert.equal(await onA, 'after', 'wake-ups cross instances again after reconnecting');

@@ -15,8 +15,9 @@ export class WebClient {
 
   constructor(readonly cookieName = 'example.sid') {}
 
-  async get(origin: string, path: string): Promise<WebResponse> {
-    return this.#send(origin, path, { method: 'GET' });
+  /** `headers`: e.g. `{ accept: 'application/json' }` to ask as a script does. */
+  async get(origin: string, path: string, headers?: Record<string, string>): Promise<WebResponse> {
+    return this.#send(origin, path, { method: 'GET', ...(headers ? { headers } : {}) });
   }
 
   /** Posts a form with the CSRF token of the page at `pagePath` (fetched on the same instance). */

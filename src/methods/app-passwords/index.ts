@@ -1,4 +1,5 @@
 import { formatDay, formatMinute } from '../../format-time.js';
+import { plural } from '../../plural.js';
 import type { MethodRegistry } from '../registry.js';
 import type { SecondFactorMethod } from '../method.js';
 import { APP_PASSWORD_ID, AppPasswordMethod } from './app-password-method.js';
@@ -16,7 +17,7 @@ export const appPasswordMethod: SecondFactorMethod = {
   // Optional in the store: a store without them still serves every other method, and the
   // section stays hidden (AppPasswordMethod refuses to work with a ConfigurationError).
   storeNeeds: () => [],
-  setup: { kind: 'follow-up', page: '/setup/app-passwords', position: 30, offered: (options) => options.appPasswords.findUser !== undefined },
+  setup: { kind: 'follow-up', page: '/setup/app-passwords', label: 'App passwords', position: 30, offered: (options) => options.appPasswords.findUser !== undefined },
   create({ options, storeAsGiven, emit }) {
     const appPasswords = new AppPasswordMethod({ store: storeAsGiven, keys: options.keys, settings: options.appPasswords, clock: options.clock, random: options.random });
     return {
@@ -33,6 +34,11 @@ export const appPasswordMethod: SecondFactorMethod = {
           }));
           return { view: 'manage-app-passwords', locals: { appPasswords: rows } };
         },
+      },
+      async setupSummary(userId) {
+        if (!appPasswords.supported()) return null;
+        const names = (await appPasswords.list(userId)).map((p) => `“${p.name}”`);
+        return names.length === 0 ? null : `${plural(names.length, 'app password')}: ${names.join(', ')}`;
       },
       routes: appPasswordRoutes({ appPasswords, emit, random: options.random, maxPerUser: options.appPasswords.maxPerUser }),
       api: appPasswords,

@@ -19,6 +19,8 @@ export interface AppPasswordPageDeps {
 
 /** Where one of the two app-password forms posts and where its other buttons lead (paths under basePath). */
 interface FormPlace {
+  /** A step of the first-run wizard (its step indicator; "Continue" on to the summary, not a second "Done"). */
+  wizardStep: boolean;
   /** The form page (GET) and its action (POST). */
   get: string;
   post: string;
@@ -29,12 +31,14 @@ interface FormPlace {
 }
 
 const WIZARD: FormPlace = {
+  wizardStep: true,
   get: SETUP_STEP,
   post: SETUP_STEP,
   done: (page) => page.nextSetupPage(),
   leave: (page) => ({ href: page.nextSetupPage(), label: 'Skip' }),
 };
 const MANAGE: FormPlace = {
+  wizardStep: false,
   get: '/manage/app-passwords/new',
   post: '/manage/app-passwords',
   done: () => '/manage',
@@ -114,7 +118,8 @@ async function create(deps: AppPasswordPageDeps, page: MethodPage, place: FormPl
     accountName: page.accountName,
     expiresAt: created.record.expiresAt === null ? null : formatDay(created.record.expiresAt),
     doneHref: page.url(place.done(page)),
-  }, 201);
+    doneLabel: place.wizardStep ? 'Continue' : 'Done',
+  }, 201, { wizardStep: place.wizardStep });
 }
 
 async function renderForm(deps: AppPasswordPageDeps, page: MethodPage, place: FormPlace, error: InvalidInputError | AppPasswordLimitError | null, name = ''): Promise<void> {
@@ -129,5 +134,5 @@ async function renderForm(deps: AppPasswordPageDeps, page: MethodPage, place: Fo
     action: page.url(place.post),
     leave: { href: page.url(leave.href), label: leave.label },
     maxPerUser: deps.maxPerUser,
-  }, error?.status ?? 200);
+  }, error?.status ?? 200, { wizardStep: place.wizardStep });
 }

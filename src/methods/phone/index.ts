@@ -20,7 +20,14 @@ export const phoneMethod: SecondFactorMethod = {
   name: 'Backup phone',
   enabled: (options) => options.sms !== undefined,
   storeNeeds: () => [{ feature: 'the backup phone (`sms` is set)', facets: ['phoneCodes', 'rateLimits'], orElse: 'remove `sms`' }],
-  setup: { kind: 'follow-up', page: '/setup/phone', position: 20 },
+  setup: {
+    kind: 'follow-up',
+    page: '/setup/phone',
+    label: 'Backup phone',
+    position: 20,
+    // One backup phone per user: a second number replaces the first, through its row's "Change".
+    add: { hint: "Codes by text message or phone call, for when you can't use your app.", page: CHANGE, offered: (factors) => !verifiedPhoneIn(factors) },
+  },
   signInRank: 30,
   // RFC 8176: 'sms' (or 'tel' for a voice call, reported by the check); codes can be relayed.
   assurance: { amr: ['sms'], phishingResistant: false },
@@ -49,6 +56,10 @@ export const phoneMethod: SecondFactorMethod = {
         // The label is the masked number: it says which phone this is.
         row: async (factor) => ({ detail: factor.label, actions: [{ label: 'Change', href: CHANGE }] }),
         addAction: (factors) => (verifiedPhoneIn(factors) ? null : { label: 'Add backup phone', href: CHANGE }),
+      },
+      setupSummary: async (userId) => {
+        const factor = verifiedPhoneIn(await store.core.listFactors(userId));
+        return factor ? maskPhone(factor.data.e164) : null;
       },
       factorRemoved: (factor, ip) =>
         notifyPhoneChanged({ emit, clock, onPhoneChanged }, { userId: factor.userId, action: 'removed', phone: null, previousPhone: String(factor.data.e164), ip }),

@@ -62,7 +62,11 @@ export function phoneSetupRoutes(deps: PhoneSetupDeps): MethodRoute[] {
     route('POST', STEP, async (page) => {
       const { body } = page;
       const then = body.then === 'manage' ? 'manage' : 'wizard';
-      if (body.action === 'skip') return page.goTo(after(page, then));
+      if (body.action === 'skip') {
+        // Skip (wizard) or Cancel (Security info): a number still being proved is forgotten.
+        page.setSessionState(undefined);
+        return page.goTo(after(page, then));
+      }
       const parsed = parseMobileNumber(body.number, body.country, deps.options.phone.allowedCountries);
       const channel = parseChannel(body.channel);
       if (!parsed.ok) {
@@ -88,6 +92,7 @@ export function phoneSetupRoutes(deps: PhoneSetupDeps): MethodRoute[] {
     route('POST', `${STEP}/verify`, async (page) => {
       const setup = await proving(page);
       if (!setup) return;
+      const replacing = verifiedPhoneIn(await deps.store.core.listFactors(page.userId)) !== null;
       const outcome = await deps.attempts.run({
         userId: page.userId,
         ip: page.ip,
@@ -97,6 +102,7 @@ export function phoneSetupRoutes(deps: PhoneSetupDeps): MethodRoute[] {
       });
       if (!outcome.ok) return renderCodePage(deps, page, setup, outcome.error, null);
       page.setSessionState(undefined);
+      page.notify(setup.then === 'wizard' ? 'Backup phone verified.' : replacing ? 'Backup phone changed.' : 'Backup phone added.');
       await page.goTo(after(page, setup.then));
     }),
 
@@ -162,7 +168,7 @@ async function renderNumberPage(deps: PhoneSetupDeps, page: MethodPage, locals: 
     then: locals.then,
     current: current ? maskPhone(current.data.e164) : null,
     error: locals.error ?? null,
-  }, status);
+  }, status, { wizardStep: locals.then === 'wizard' });
 }
 
 async function renderCodePage(
@@ -181,5 +187,6 @@ async function renderCodePage(
     digits: deps.phone.digits,
     error: error?.message ?? null,
     notice,
-  }, status);
+    then: setup.then,
+  }, status, { wizardStep: setup.then === 'wizard' });
 }

@@ -1,4 +1,5 @@
 import './recovery-events.js';
+import { plural } from '../../plural.js';
 import { hasFacets } from '../../stores/mfa-store.js';
 import type { SecondFactorMethod } from '../method.js';
 import { checkRecoveryCode, RECOVERY_CODE_ID } from './check-recovery-code.js';
@@ -17,7 +18,7 @@ export const recoveryCodeMethod: SecondFactorMethod = {
   // facet still serves every other method.
   enabled: (options) => hasFacets(options.store, ['recoveryCodes']),
   storeNeeds: () => [],
-  setup: { kind: 'follow-up', page: '/setup/recovery-codes', position: 5 },
+  setup: { kind: 'follow-up', page: '/setup/recovery-codes', label: 'Recovery codes', position: 5 },
   // Last: the way in when nothing else is at hand.
   signInRank: 90,
   // RFC 8176: a single-use code; it can be relayed like any code, so not phishing-resistant.
@@ -32,6 +33,10 @@ export const recoveryCodeMethod: SecondFactorMethod = {
       },
       securityInfo: {
         section: async (userId) => ({ view: 'manage-recovery-codes', locals: { remaining: await codes.remaining(userId), count: RECOVERY_CODE_COUNT } }),
+      },
+      setupSummary: async (userId) => {
+        const left = await codes.remaining(userId);
+        return left > 0 ? `${plural(left, 'single-use code')} for when nothing else works` : null;
       },
       routes: recoveryRoutes({ codes, emit, issuer: options.issuer, clock: options.clock }),
       api: codes,

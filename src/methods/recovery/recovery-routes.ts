@@ -26,7 +26,7 @@ export function recoveryRoutes(deps: RecoveryPageDeps): MethodRoute[] {
         // Only a user without codes gets a set here: adding a second method must not silently
         // replace codes already written down, and a reload must not show new ones.
         if ((await deps.codes.remaining(page.userId)) > 0) return page.goTo(page.nextSetupPage());
-        await showNewCodes(deps, page, page.nextSetupPage());
+        await showNewCodes(deps, page, page.nextSetupPage(), true);
       },
     },
     {
@@ -59,7 +59,7 @@ export function recoveryRoutes(deps: RecoveryPageDeps): MethodRoute[] {
 }
 
 /** Makes a new set (the old one stops working) and shows it, in this response only. */
-async function showNewCodes(deps: RecoveryPageDeps, page: MethodPage, doneHref: string): Promise<void> {
+async function showNewCodes(deps: RecoveryPageDeps, page: MethodPage, doneHref: string, wizardStep = false): Promise<void> {
   const codes = await deps.codes.generate(page.userId);
   deps.emit({ type: 'recovery_codes.generated', userId: page.userId, ip: page.ip });
   const date = formatDay(deps.clock());
@@ -80,7 +80,7 @@ async function showNewCodes(deps: RecoveryPageDeps, page: MethodPage, doneHref: 
     downloadHref: `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`,
     downloadName: `${deps.issuer.replace(/[^A-Za-z0-9._-]+/g, '-')}-recovery-codes.txt`,
     doneHref: page.url(doneHref),
-  });
+  }, 200, { wizardStep });
 }
 
 async function renderSignIn(page: MethodPage, error: MfaError | null): Promise<void> {

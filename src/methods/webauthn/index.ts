@@ -22,6 +22,7 @@ export const securityKeyMethod: SecondFactorMethod = {
   setup: {
     kind: 'choice',
     contact: { value: 'security_key', label: 'Security key' },
+    hint: 'A hardware key (such as a YubiKey) or a passkey: the strongest way to sign in.',
     // After the mobile app in the list (its modes show below the list); first at sign-in.
     position: 30,
     page: '/setup/security-key',
@@ -71,7 +72,7 @@ export const securityKeyMethod: SecondFactorMethod = {
         offer: async ({ own }) => (own.length > 0 ? { view: 'sign-in-security-key', locals: {} } : null),
       },
       securityInfo: {
-        addAction: () => ({ label: 'Add security key', action: '/setup', fields: { contact: 'security_key' } }),
+        addAction: () => ({ label: 'Add security key', action: '/manage/add-method', fields: { method: SECURITY_KEY_ID } }),
         async row(factor) {
           const key = (await keys.list(factor.userId)).find((k) => k.id === factor.id);
           return { detail: key?.name ?? null, actions: [{ label: 'Rename', href: `/manage/security-keys/${encodeURIComponent(factor.id)}/rename` }] };

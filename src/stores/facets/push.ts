@@ -46,7 +46,8 @@ export interface PushStore {
    * ATOMIC. End a pending challenge: only if its status is 'pending', `now < expiresAt` and the
    * device `resolution.deviceId` exists and is not disabled, set status, resolvedAt = now,
    * resolvedBy and evidence. Returns whether it did; of 30 parallel answers exactly one wins, the
-   * stored answer is the winner's, and a device disabled by a parallel request wins nothing.
+   * stored answer is the winner's, and no answer applied after the device's disable wins (the
+   * device check and the update are one atomic step: an answer that waits on the disable sees it).
    *
    * `UPDATE push_challenges SET status = :status, resolved_at = :now, resolved_by = :deviceId,
    *  evidence = :evidence WHERE id = :id AND status = 'pending' AND :now < expires_at

@@ -47,6 +47,19 @@ describe('CSRF protection', () => {
     assert.equal((await a.get('/mfa/setup/totp').redirects(0)).headers.location, '/mfa/setup');
   });
 
+  it('POST /mfa/manage/add-method and its Cancel: start nothing, discard nothing', async () => {
+    const { agent: a } = await h.enrolledUser();
+    const before = await factors();
+    for (const [, f] of forged) await postForged(a, '/mfa/manage/add-method', f, { method: 'totp' });
+    assert.deepEqual(await factors(), before);
+    const token = await h.csrf(a, '/mfa/manage/add-method');
+    assert.equal((await a.post('/mfa/manage/add-method').type('form').send({ _csrf: token, method: 'totp' }).redirects(0)).status, 303);
+    const started = await factors();
+    for (const [, f] of forged) await postForged(a, '/mfa/manage/add-method/cancel', f, {});
+    assert.deepEqual(await factors(), started, 'the method being added is still there');
+    assert.equal((await a.get('/mfa/setup/totp')).status, 200);
+  });
+
   it('POST /mfa/setup/totp: confirms nothing, even with the right code', async () => {
     const a = h.agent();
     await h.login(a);

@@ -9,9 +9,14 @@ import { createExampleApp } from '../../../example-app/app.js';
 import { InProcessWakeup } from '../../../src/transports/wakeup.js';
 import type { Wakeup } from '../../../src/transports/wakeup.js';
 import { SqliteStore } from '../../../src/stores/sqlite/sqlite-store.js';
+import { PostgresWakeup } from '../../../src/transports/postgres-wakeup.js';
+import { RedisWakeup } from '../../../src/transports/redis-wakeup.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { SECRET_KEY, SESSION_SECRET } from '../../support/harness.js';
 import { beginTotpSetup, postForm, submitCode, totpCode } from '../../support/mfa-flow.js';
+import { PostgresServer } from '../../support/postgres-server.js';
+import { RedisServer } from '../../support/redis-server.js';
+import { waitUntil } from '../../support/server-process.js';
 import { DEMO_USER } from '../../../example-app/app.js';
 
 /** Drops every wake-up: an instance whose shared channel lost a message. */
@@ -21,11 +26,11 @@ const lostWakeups: Wakeup = { publish() {}, subscribe: () => () => {} };
  * Two instances of the example app behind one load balancer: one SQLite file, one session store,
  * one clock, and the wake-up channel given (shared, or one that loses every message).
  */
-async function twoInstances(wakeupOf: (shared: Wakeup) => [Wakeup, Wakeup]) {
+async function twoInstances(wakeupOf: (shared: Wakeup) => [Wakeup, Wakeup] | Promise<[Wakeup, Wakeup]>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'passport-mfa-instances-'));
   const clock = new FakeClock();
   const sessionStore = new session.MemoryStore();
-  const [wakeupA, wakeupB] = wakeupOf(new InProcessWakeup());
+  const [wakeupA, wakeupB] = await wakeupOf(new InProcessWakeup());
   const make = (wakeup: Wakeup) => createExampleApp({
     dataDir, secretKey: SECRET_KEY, sessionSecret: SESSION_SECRET, clock: clock.now, sessionStore, onEvent: () => {},
     store: new SqliteStore({ filename: join(dataDir, 'mfa.db') }),
@@ -100,4 +105,58 @@ describe('a revocation reaches every instance', () => {
       assert.equal((await request(s.b.app).get('/').set('Cookie', fresh.cookie)).status, 200);
     });
   });
+
+  // Attack: as above, with each instance on its own connection to a real shared channel. The
+  // clock never moves, so B's cached verdict never expires: only the channel can end the session.
+  for (const channel of [
+    {
+      name: 'PostgreSQL LISTEN/NOTIFY',
+      start: () => PostgresServer.start(),
+      connect: (server: PostgresServer | RedisServer) => PostgresWakeup.connect({ connectionString: (server as PostgresServer).url() }),
+    },
+    {
+      name: 'Redis pub/sub',
+      start: () => RedisServer.start(),
+      connect: (server: PostgresServer | RedisServer) => RedisWakeup.connect({ url: (server as RedisServer).url }),
+    },
+  ]) {
+    describe(`over ${channel.name}, one connection per instance`, () => {
+      let server: PostgresServer | RedisServer | null = null;
+      let skip: string | false = false;
+      let s: Awaited<ReturnType<typeof twoInstances>> | undefined;
+      const wakeups: (PostgresWakeup | RedisWakeup)[] = [];
+      before(async () => {
+        const started = await channel.start();
+        if ('skip' in started) {
+          skip = started.skip;
+          return;
+        }
+        server = started;
+        s = await twoInstances(async () => {
+          wakeups.push(await channel.connect(started), await channel.connect(started));
+          return [wakeups[0]!, wakeups[1]!];
+        });
+      });
+      after(async () => {
+        await s?.stop();
+        for (const wakeup of wakeups) await wakeup.close();
+        await server?.destroy();
+      });
+
+      it('is refused on the other instance within 1 s, with no clock advance', async (t) => {
+        if (skip) return t.skip(skip);
+        const { a, b, clock } = s!;
+        const html = await signInOnA(a.app, clock);
+        const json = await signInOnA(a.app, clock, html.secret);
+        for (const { cookie } of [html, json]) {
+          assert.equal((await request(b.app).get('/').set('Cookie', cookie)).status, 200, 'instance B serves the session and holds its verdict');
+        }
+        await a.mfa.admin.revokeSessions(a.users.findByUsername('alice')!.id);
+        await waitUntil('instance B still served the revoked session', 1_000, async () =>
+          (await request(b.app).get('/').set('Cookie', html.cookie).redirects(0)).headers.location === '/login');
+        const script = await request(b.app).get('/').set('Cookie', json.cookie).set('Accept', 'application/json');
+        assert.deepEqual([script.status, script.body.error], [401, 'session_revoked'], 'a JSON client gets 401');
+      });
+    });
+  }
 });

@@ -224,10 +224,13 @@ describe('security keys under attack', () => {
     const user = await newUser(h);
     const secret = await beginTotpSetup(user.agent);
     assert.equal((await submitCode(user.agent, '/mfa/setup/totp', h.codeFor(secret))).status, 303);
-    const token = await csrfOf(user.agent, '/mfa/setup');
+    const token = await csrfOf(user.agent, '/mfa/manage/add-method');
     h.clock.advance(16 * 60_000);
-    const stale = await user.agent.post('/mfa/setup').type('form').send({ _csrf: token, contact: 'security_key' }).redirects(0);
-    assert.equal(stale.status, 303);
-    assert.match(stale.headers.location as string, /^\/mfa\/verify/, 'an old second factor verifies again first');
+    for (const [path, fields] of [['/mfa/manage/add-method', { method: 'security_key' }], ['/mfa/setup', { contact: 'security_key' }]] as const) {
+      const stale = await user.agent.post(path).type('form').send({ _csrf: token, ...fields }).redirects(0);
+      assert.equal(stale.status, 303);
+      assert.match(stale.headers.location as string, /^\/mfa\/verify/, `${path}: an old second factor verifies again first`);
+    }
+    assert.equal((await h.store.core.listFactors(user.userId)).length, 1, 'no key was started');
   });
 });
