@@ -6,16 +6,18 @@ import type { Page } from 'playwright-core';
 let source: string | null = null;
 
 /**
- * axe-core's WCAG 2.x A/AA violations on the page as it is now, one line each. axe is evaluated
- * through the DevTools protocol, which the pages' CSP (no inline scripts) does not apply to.
+ * axe-core's WCAG 2.x A/AA violations on the page as it is now, one line each with its impact
+ * (every one fails a test, not only the serious and critical ones). axe is evaluated through the
+ * DevTools protocol, which the pages' CSP (no inline scripts) does not apply to.
  */
 export async function axeViolations(page: Page): Promise<string[]> {
   source ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   await page.evaluate(source);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(o: object): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    type Violation = { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] };
+    const axe = (window as unknown as { axe: { run(o: object): Promise<{ violations: Violation[] }> } }).axe;
     const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    return result.violations.map((v) => `${v.id} (${v.impact ?? 'no impact given'}): ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   });
   return violations;
 }

@@ -4,6 +4,7 @@ import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { assertAccessible } from './axe.js';
 import { chromiumAvailable, chromiumBuild } from './chromium-build.js';
 import type { ChromiumBuild } from './chromium-build.js';
 import { missingRequirement } from './requirements.js';
@@ -31,7 +32,11 @@ export interface BrowserSession {
    * violations land there), uncaught script errors and failed stylesheet/image loads.
    */
   problems: string[];
-  /** Saves a PNG of the whole page (or one element) as test-results/screenshots/<name>.png. */
+  /**
+   * Saves a PNG of the whole page (or one element) as test-results/screenshots/<name>.png, then
+   * fails, naming the state, on any axe-core violation of that page: every state of the app a test
+   * looks at (at each width it is shown in) is checked for accessibility too.
+   */
   screenshot(name: string, target?: Page | Locator): Promise<string>;
   /** Another tab in the same browser (e.g. a phone page beside the sign-in page), watched for problems too. */
   openPage(viewport?: { width: number; height: number }): Promise<Page>;
@@ -88,6 +93,9 @@ export async function openBrowser(kind: 'auto' | 'bundled' = 'auto'): Promise<Br
       const path = join(SCREENSHOT_DIR, `${name}.png`);
       if ('goto' in target) await target.screenshot({ path, fullPage: true });
       else await target.screenshot({ path });
+      const shown = 'goto' in target ? target : target.page();
+      // Chromium's own pages (chrome-error:, e.g. "Confirm Form Resubmission") are not the app's to fix.
+      if (/^https?:/.test(shown.url())) await assertAccessible(shown, name);
       return path;
     },
     async openPage(viewport) {
