@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createMfa, OutboxTransport, RateLimitedError, retryAfterSeconds, safeReturnTo, securityHeaders, SqliteStore } from '../src/index.js';
 import type { AppPasswordOptions, AttemptLimitOptions, MfaEvent, MfaOptions, MfaStore, SmsTransport } from '../src/index.js';
 import { authenticatorRoutes } from './authenticator-routes.js';
+import { securityKeysAt } from './security-key-origin.js';
 import { endStaleSessions, markSignedIn, SESSION_LIFETIME } from './session-lifetime.js';
 import type { SessionLifetime } from './session-lifetime.js';
 import { UserDirectory } from './users.js';
@@ -52,8 +53,9 @@ export interface ExampleAppOptions<U extends Users = UserDirectory> {
   trustProxy?: boolean | number | string;
   /**
    * The origin people reach the app at, e.g. 'http://localhost:3000' or 'https://demo.example.com':
-   * security keys are registered for its host (webauthn.rpId) and accepted only from it.
-   * @default none (security keys are not offered)
+   * security keys are registered for its host (webauthn.rpId) and accepted only from it. Off
+   * (see `securityKeysOff`) for an origin browsers refuse keys on: an IP address, or plain http
+   * other than localhost. @default none (security keys are not offered)
    */
   origin?: string;
   /** Mount mfa.streams before the session (tests turn it off to check the waiting page's fallback). @default true */
@@ -78,6 +80,7 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
   const pp = new passport.Passport();
   // Development only: codes are kept in memory and shown to anyone at /outbox.
   const outbox = new OutboxTransport({ clock: options.clock });
+  const keys = options.origin ? securityKeysAt(options.origin) : null;
   const mfa = createMfa({
     issuer: 'Contoso',
     store,
@@ -93,8 +96,7 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
       dummyPasswordCheck: (password) => users.dummyCheck(password),
       ...options.appPasswords,
     },
-    // A malformed origin gets an empty rpId, so createMfa() names the problem in its ConfigurationError.
-    ...(options.origin ? { webauthn: { rpId: URL.canParse(options.origin) ? new URL(options.origin).hostname : '', origin: options.origin } } : {}),
+    ...(keys && 'webauthn' in keys ? { webauthn: keys.webauthn } : {}),
     ...options.mfaOptions,
     push: { ...(options.publicOrigin ? { publicOrigin: options.publicOrigin } : {}), ...options.mfaOptions?.push },
   });
@@ -251,6 +253,8 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
     users,
     store,
     outbox,
+    /** Why security keys are off for `origin` (an IP address, plain http), or null. */
+    securityKeysOff: keys && 'off' in keys ? keys.off : null,
     async close() {
       users.close();
       await store.close?.();

@@ -59,7 +59,7 @@ export async function startExampleServer(env: NodeJS.ProcessEnv, mfaOptions: Par
   return {
     url: origin,
     dataDir,
-    summary: deployment.summary,
+    summary: example.securityKeysOff ? `${deployment.summary}; ${example.securityKeysOff}` : deployment.summary,
     async close() {
       server.closeAllConnections();
       await new Promise((done) => server.close(done));

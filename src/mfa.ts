@@ -16,6 +16,7 @@ import { appPasswordsOf } from './methods/app-passwords/index.js';
 import { AttemptRunner } from './methods/attempt.js';
 import * as builtIn from './methods/built-in.js';
 import { pushApiOf } from './methods/push/index.js';
+import { recoveryCodesOf } from './methods/recovery/index.js';
 import type { SecondFactorMethod } from './methods/method.js';
 import { MethodRegistry } from './methods/registry.js';
 import { resolveOptions } from './options.js';
@@ -70,8 +71,9 @@ export interface Mfa {
     /** Clear a user's failure count and lock (including the hard lock after 100 failures). */
     unlock(userId: string): Promise<void>;
     /**
-     * Remove every second factor of a user (e.g. after identity re-proofing) and end all their
-     * sessions; returns how many factors were removed.
+     * Remove every second factor of a user (e.g. after identity re-proofing), their security keys'
+     * credentials and their recovery codes, and end all their sessions; returns how many factors
+     * were removed. App passwords stay: revokeAppPasswords() ends them.
      */
     resetFactors(userId: string): Promise<number>;
     /**
@@ -171,7 +173,13 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
     unlock: (userId) => store.core.resetFailures(userId),
     resetFactors: async (userId) => {
       const factors = await store.core.listFactors(userId);
-      for (const f of factors) await store.core.deleteFactor(userId, f.id);
+      for (const f of factors) {
+        const deleted = await store.core.deleteFactor(userId, f.id);
+        // As when the user deletes it on Security info (a key's credential goes, the host hears of a phone).
+        if (deleted && f.confirmedAt !== null) await registry.ownerOf(f)?.parts.factorRemoved?.(f, undefined);
+      }
+      // Codes made before the reset (perhaps by whoever took the account over) must not outlive it.
+      await recoveryCodesOf(registry)?.clear(userId);
       await revokeSessions(userId, 'factors_reset');
       return factors.length;
     },

@@ -27,6 +27,11 @@ const BODY_LIMIT = '16kb';
 export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   // The assets under one prefix: every other request passes them with a single path check.
   const assets = Router();
+  // Cacheable (the pages' headers would make them no-store), but never sniffed as another type.
+  assets.use((_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   assets.use(express.static(join(packageRoot(), 'views', 'assets'), { index: false, fallthrough: true }));
   for (const method of pages.registry.methods) {
     for (const [name, file] of Object.entries(method.parts.assets ?? {})) {

@@ -172,7 +172,7 @@ export interface MethodParts {
    * closing summary (e.g. '10 recovery codes'); null when nothing (the step was skipped).
    */
   setupSummary?(userId: string): Promise<string | null>;
-  /** Called after the user removed one of its factors on Security info. */
+  /** Called after one of its factors was removed: by the user on Security info, or by mfa.admin.resetFactors(). */
   factorRemoved?(factor: FactorRecord, ip: string | undefined): Promise<void>;
   /** The method's domain object, for the parts of the package outside its folder that need it (see the folder's index.ts). */
   api?: unknown;

@@ -39,7 +39,7 @@ export function checkAssurance(methodId: string, assurance: Assurance): Assuranc
 /** What `mfa.status(req)` answers for a session that completed the second step. */
 export interface MfaStatus {
   userId: string;
-  /** Id of the method that completed the step ('totp', 'push', 'phone', 'webauthn', ...). */
+  /** Id of the method that completed the step ('totp', 'push', 'phone', 'security_key', 'recovery_code', ...). */
   method: string;
   /** The factor (the app, device, phone or key) that completed it; null for a recovery code, and once that factor was deleted in this very session. */
   factorId: string | null;

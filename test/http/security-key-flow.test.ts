@@ -41,6 +41,7 @@ describe('security keys over HTTP', () => {
     const library = await a.get('/mfa/assets/security_key/simplewebauthn-browser.js');
     assert.equal(library.status, 200);
     assert.match(String(library.headers['content-type']), /javascript/);
+    assert.equal(library.headers['x-content-type-options'], 'nosniff');
     assert.match(library.text, /SimpleWebAuthnBrowser/, 'the installed @simplewebauthn/browser bundle');
 
     const options = await ceremonyOptions(a, '/mfa/setup/security-key/options', '/mfa/setup/security-key');
@@ -93,6 +94,10 @@ describe('security keys over HTTP', () => {
     const a = user.agent;
     await chooseSecurityKey(a);
     assert.equal((await registerWith(a, second, 'Desk drawer')).status, 303);
+    const signIn = await halfSignedInAs(h, user);
+    const options = await ceremonyOptions(signIn, '/mfa/verify/security-key/options', '/mfa/verify');
+    assert.deepEqual((options.body.allowCredentials as { id: string }[]).map((c) => c.id).sort(), [first.credentialId, second.credentialId].sort(), 'allowCredentials lists both keys');
+    assert.equal(options.body.userVerification, 'preferred');
     const manage = await a.get('/mfa/manage');
     assert.match(manage.text, /Security key (<span class="mfa-badge">Default<\/span> )?<span class="mfa-factor-name">Keyring<\/span>/);
     assert.match(manage.text, /Security key (<span class="mfa-badge">Default<\/span> )?<span class="mfa-factor-name">Desk drawer<\/span>/);
@@ -115,7 +120,6 @@ describe('security keys over HTTP', () => {
     assert.equal(deleted.status, 303);
     assert.equal((await credentials().list(user.userId)).some((c) => c.id === id), false, 'its credential goes with it');
 
-    const signIn = await halfSignedInAs(h, user);
     const res = await postAssertion(signIn, await assertionFor(signIn, first));
     assert.equal(res.status, 401, 'a deleted key no longer signs in');
     assert.match(res.text, /not registered to your account/);

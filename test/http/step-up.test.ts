@@ -145,6 +145,28 @@ describe('status() and phishingResistant on a host of its own', () => {
     assert.equal((await agent.get('/account')).status, 200, 'pages without the requirement are unaffected');
   });
 
+  // Attack: a recovery code (which a look-alike site can relay like any code) passes a page that needs a security key.
+  it('reports a recovery-code sign-in as amr otp, and never takes a code for a phishing-resistant page', async () => {
+    const codes = [...(await agent.get('/mfa/setup/recovery-codes')).text.matchAll(/<code class="mfa-secret">([^<]+)<\/code>/g)].map((m) => m[1]!);
+    assert.equal(codes.length, 10, 'the wizard showed the codes after the first method');
+    const other = request.agent(app);
+    await other.post('/test-login');
+    await other.get('/account');
+    assert.equal((await postForm(other, '/mfa/verify/recovery', { code: codes[0] })).status, 303);
+    assert.deepEqual((await other.get('/status')).body, {
+      userId: 'u1', method: 'recovery_code', factorId: null, at: clock.now(), amr: ['otp', 'mfa'], phishingResistant: false,
+    });
+
+    assert.equal((await other.get('/keys-only').redirects(0)).headers.location, '/mfa/verify');
+    assert.doesNotMatch((await other.get('/mfa/verify')).text, /Use a recovery code/);
+    const res = await postForm(other, '/mfa/verify/recovery', { code: codes[1] }, '/mfa/manage');
+    assert.equal(res.status, 403);
+    assert.equal((await other.get('/status')).body.method, 'recovery_code', 'the step was not redone');
+    assert.equal((await other.get('/keys-only').redirects(0)).status, 303);
+    const manage = await other.get('/mfa/manage');
+    assert.match(manage.text, /<strong>9<\/strong> of 10 left/, 'the refused code was not used up');
+  });
+
   it('reports null for a session that was revoked, and keeps reporting the one that asked', async () => {
     const other = request.agent(app);
     await other.post('/test-login');

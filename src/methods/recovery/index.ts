@@ -2,6 +2,7 @@ import './recovery-events.js';
 import { plural } from '../../plural.js';
 import { hasFacets } from '../../stores/mfa-store.js';
 import type { SecondFactorMethod } from '../method.js';
+import type { MethodRegistry } from '../registry.js';
 import { checkRecoveryCode, RECOVERY_CODE_ID } from './check-recovery-code.js';
 import { RECOVERY_CODE_COUNT, RecoveryCodes } from './recovery-codes.js';
 import { recoveryRoutes } from './recovery-routes.js';
@@ -43,3 +44,8 @@ export const recoveryCodeMethod: SecondFactorMethod = {
     };
   },
 };
+
+/** The recovery codes of this instance, or null when the store does not keep them. */
+export function recoveryCodesOf(registry: MethodRegistry): RecoveryCodes | null {
+  return (registry.get(RECOVERY_CODE_ID)?.parts.api as RecoveryCodes | undefined) ?? null;
+}

@@ -55,6 +55,11 @@ export class RecoveryCodes {
     return { ok: false, reason: 'invalid_code' };
   }
 
+  /** Ends the user's set: no code works any more, and the wizard shows a new set after the next first method. */
+  clear(userId: string): Promise<void> {
+    return this.#o.store.replace(userId, []);
+  }
+
   remaining(userId: string): Promise<number> {
     return this.#o.store.countRemaining(userId);
   }

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import express from 'express';
 import session from 'express-session';
 import request from 'supertest';
+import { MemoryStore } from '../../../src/index.js';
 import type { SessionData } from 'express-session';
 import { FailingStore } from '../../support/failing-store.js';
 import { formTokenIn, startHarness } from '../../support/harness.js';
 import type { Agent, Harness } from '../../support/harness.js';
-import { csrfIn, postForm } from '../../support/mfa-flow.js';
+import { FakeClock } from '../../support/fake-clock.js';
+import { createMinimalHost } from '../../support/minimal-host.js';
+import { beginTotpSetup, csrfIn, postForm, submitCode, totpCode } from '../../support/mfa-flow.js';
 import { addPhone, signInByPhone } from '../../support/phone.js';
 
 /** Signs a new browser in as alice with a code texted to her backup phone. */
@@ -148,5 +152,36 @@ describe('the session check against stale and unreadable records', () => {
     } finally {
       await h.stop();
     }
+  });
+});
+
+describe('mfa.admin.onPasswordReset(user, { keep: req }) from the host\'s own password-change route', () => {
+  // Attack: someone signed in with the old password (and a second factor) stays signed in after
+  // the owner changed it; the owner's own session must not be thrown out with theirs.
+  it('ends every other session and keeps the one that changed the password', async () => {
+    const clock = new FakeClock();
+    const host = createMinimalHost({ express, store: new MemoryStore({ warn: () => {} }), guarded: true, clock: clock.now, push: { enabled: false } });
+    host.app.post('/password-changed', async (req, res) => {
+      await host.mfa.admin.onPasswordReset(req.user!, { keep: req });
+      res.status(204).end();
+    });
+    const owner = request.agent(host.app);
+    await owner.post('/test-login');
+    const secret = await beginTotpSetup(owner);
+    assert.equal((await submitCode(owner, '/mfa/setup/totp', totpCode(secret, clock.now()))).status, 303);
+    clock.advance(30_000);
+    const intruder = request.agent(host.app);
+    await intruder.post('/test-login');
+    await intruder.get('/account');
+    assert.equal((await submitCode(intruder, '/mfa/verify', totpCode(secret, clock.now()))).status, 303);
+    assert.equal((await intruder.get('/account')).status, 200);
+
+    assert.equal((await owner.post('/password-changed')).status, 204);
+    assert.equal((await owner.get('/account')).status, 200, 'the session that changed the password stays');
+    assert.equal((await owner.get('/mfa/manage')).status, 200);
+    const ended = await intruder.get('/account').set('Accept', 'application/json').redirects(0);
+    assert.equal(ended.status, 401);
+    assert.equal(ended.body.error, 'session_revoked');
+    assert.equal((await intruder.get('/account').redirects(0)).status, 401, 'signed out for good');
   });
 });
