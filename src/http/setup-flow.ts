@@ -81,7 +81,7 @@ export async function wizardSummary(pages: Pages, userId: string): Promise<Summa
   const followUps = await Promise.all(registry.followUpSteps.map(async ({ method, placement }): Promise<SummaryItem> => {
     const summary = (await method.parts.setupSummary?.(userId)) ?? null;
     return summary === null
-      ? { label: placement.label, detail: 'Skipped. You can add it any time on Security info.', done: false }
+      ? { label: placement.label, detail: 'Skipped. You can set this up any time on Security info.', done: false }
       : { label: placement.label, detail: summary, done: true };
   }));
   return [...methods, ...followUps];

@@ -9,6 +9,7 @@ import { scanQr, screenshotOnPhone, signIn, startBrowserHarness, submitCode } fr
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 import { US_NUMBER } from '../support/phone.js';
+import { VirtualAuthenticator } from '../support/virtual-authenticator.js';
 
 describe('first-run setup wizard and Add method in a real browser (Chromium)', { skip: chromiumSkipReason() }, () => {
   let t: BrowserHarness;
@@ -158,33 +159,92 @@ describe('first-run setup wizard and Add method in a real browser (Chromium)', {
   });
 });
 
-describe('the first-run wizard with security keys too (Chromium)', { skip: chromiumSkipReason() }, () => {
+describe('the first-run wizard and Add method with security keys (Chromium, DevTools virtual authenticator)', { skip: chromiumSkipReason() }, () => {
   let t: BrowserHarness;
+  let page: Page;
+  let browser: BrowserSession;
+  let key: VirtualAuthenticator;
   before(async () => {
     t = await startBrowserHarness({}, { securityKeys: true });
+    ({ page, browser } = t);
+    key = await VirtualAuthenticator.attach(page);
   });
   after(() => t?.stop());
 
+  async function look(name: string): Promise<void> {
+    await browser.screenshot(`wizard-${name}`);
+    await screenshotOnPhone(browser, `wizard-${name}-390px`);
+    await assertAccessible(page, name);
+  }
+
   it('offers the list of contacts, showing only the chosen one\'s options', async () => {
-    const { page, base, browser } = t;
-    await page.goto(`${base}/`);
+    await page.goto(`${t.base}/`);
     await signIn(page);
     const contact = page.getByLabel('How should we contact you?');
     assert.deepEqual(await contact.locator('option').allInnerTexts(), ['Mobile app', 'Security key']);
     await page.getByRole('radio', { name: 'Notification' }).waitFor();
-    await browser.screenshot('wizard-choice-several');
-    await screenshotOnPhone(browser, 'wizard-choice-several-390px');
-    await assertAccessible(page, 'choice-several');
+    assert.equal(await page.locator('[aria-current="step"]').innerText(), 'Sign-in method');
+    await look('choice-several');
     await contact.selectOption({ label: 'Security key' });
     assert.equal(await page.getByRole('radio').count(), 0, "the mobile app's options hide");
     await page.getByText('A hardware key (such as a YubiKey) or a passkey').waitFor();
-    await browser.screenshot('wizard-choice-security-key');
-    await assertAccessible(page, 'choice-security-key');
+    await look('choice-security-key');
+  });
+
+  it('registers the key as the first method, then recovery codes, and the summary names it', async () => {
     await page.getByRole('button', { name: 'Set up' }).click();
     await page.getByRole('heading', { name: 'Register security key' }).waitFor();
     assert.equal(await page.locator('[aria-current="step"]').innerText(), 'Security key');
-    await browser.screenshot('wizard-security-key');
-    await screenshotOnPhone(browser, 'wizard-security-key-390px');
-    await assertAccessible(page, 'security-key');
+    assert.equal(await page.getByRole('button', { name: 'Cancel' }).count(), 0);
+    await look('security-key');
+    await page.getByLabel('Name', { exact: true }).fill('YubiKey');
+    await page.getByRole('button', { name: 'Register security key' }).click();
+    await page.getByRole('status').filter({ hasText: 'Security key verified.' }).waitFor();
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Skip' }).click();
+    await page.getByRole('link', { name: 'Skip' }).click();
+    await page.getByRole('listitem').filter({ hasText: 'Security key' }).getByText('YubiKey').waitFor();
+    await page.getByRole('link', { name: 'Done' }).click();
+  });
+
+  it('Add method → Security key: Cancel beside Register, then a second key, "Security key added."', async () => {
+    await page.goto(`${t.base}/mfa/manage`);
+    await page.getByRole('link', { name: 'Add method' }).click();
+    await page.getByRole('radio', { name: /^Security key/ }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Register security key' }).waitFor();
+    assert.equal(await page.getByText(/Step \d of/).count(), 0);
+    await look('add-security-key');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('heading', { name: 'Security info' }).waitFor();
+    assert.equal((await key.credentials()).length, 1, 'Cancel before Register: the key made no credential');
+
+    // Another key: the first one refuses a second registration for the same account (excludeCredentials).
+    await key.detach();
+    const second = await VirtualAuthenticator.attach(page);
+    await page.getByRole('link', { name: 'Add method' }).click();
+    await page.getByRole('radio', { name: /^Security key/ }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Laptop passkey');
+    await page.getByRole('button', { name: 'Register security key' }).click();
+    await page.getByRole('status').filter({ hasText: 'Security key added.' }).waitFor();
+    assert.equal((await second.credentials()).length, 1);
+    await page.getByRole('row').filter({ hasText: 'Laptop passkey' }).waitFor();
+  });
+
+  it('Add method → Backup phone: its pages have Cancel, which keeps nothing', async () => {
+    await page.getByRole('link', { name: 'Add method' }).click();
+    await page.getByRole('radio', { name: /^Backup phone/ }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Add a backup phone' }).waitFor();
+    await look('add-phone');
+    await page.getByLabel('Mobile phone number').fill(US_NUMBER.typed);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText(`We texted a code to ${US_NUMBER.masked}`).waitFor();
+    await look('add-phone-code');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('heading', { name: 'Security info' }).waitFor();
+    assert.equal(await page.getByRole('row').filter({ hasText: 'Backup phone' }).count(), 0);
+    assert.deepEqual(browser.problems, [], 'no console errors, CSP violations or failed loads');
   });
 });

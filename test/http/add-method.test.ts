@@ -4,6 +4,8 @@ import { startHarness } from '../support/harness.js';
 import type { Agent, Harness } from '../support/harness.js';
 import { csrfIn, postForm, submitCode } from '../support/mfa-flow.js';
 import { US_NUMBER } from '../support/phone.js';
+import { chooseSecurityKey, KEY_ORIGIN, KEY_RP_ID, registerWith } from '../support/security-key.js';
+import { SoftAuthenticator } from '../support/soft-authenticator.js';
 
 const ADD = '/mfa/manage/add-method';
 const CANCEL = '/mfa/manage/add-method/cancel';
@@ -143,5 +145,29 @@ describe('Add method from Security info', () => {
     assert.match(res.headers.location as string, /^\/mfa\/verify/);
     assert.deepEqual(await factors(), inProgress, 'the other session\'s setup is untouched');
     assert.equal((await alice.get('/mfa/setup/totp')).status, 200);
+  });
+});
+
+describe('Add method → Security key', () => {
+  let h: Harness;
+  afterEach(async () => h.stop());
+
+  it('registers a key beside the app and says "Security key added."; at the limit it says why on the same page, with Cancel', async () => {
+    h = await startHarness({ origin: KEY_ORIGIN, mfaOptions: { webauthn: { rpId: KEY_RP_ID, origin: KEY_ORIGIN, maxPerUser: 1 } } });
+    const { agent } = await h.enrolledUser();
+    const page = (await agent.get(ADD)).text;
+    assert.ok(page.indexOf('value="security_key"') < page.indexOf('value="push"'), 'the strongest method first');
+    assert.equal((await chooseSecurityKey(agent)).headers.location, '/mfa/setup/security-key');
+    assert.match((await agent.get('/mfa/setup/security-key')).text, /form="mfa-add-cancel"[^>]*>Cancel</);
+    const added = await registerWith(agent, new SoftAuthenticator(), 'YubiKey');
+    assert.equal(added.headers.location, '/mfa/manage');
+    assert.match((await agent.get('/mfa/manage')).text, /Security key added\./);
+
+    const again = await postForm(agent, ADD, { method: 'security_key' });
+    assert.equal(again.status, 409);
+    assert.match(again.text, /You already have the most security keys allowed \(1\)/);
+    assert.match(again.text, /<h1 id="mfa-title">Add a method<\/h1>/);
+    assert.match(again.text, /form="mfa-add-cancel"[^>]*>Cancel</);
+    assert.equal((await h.store.core.listFactors(await h.userId())).length, 2, 'nothing was started');
   });
 });

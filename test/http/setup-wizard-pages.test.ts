@@ -100,7 +100,7 @@ describe('the first-run setup wizard', () => {
     assert.deepEqual(items, [
       'done|Mobile app: one-time password|Authenticator app',
       'done|Recovery codes|10 single-use codes for when nothing else works',
-      'skipped|Backup phone|Skipped. You can add it any time on Security info.',
+      'skipped|Backup phone|Skipped. You can set this up any time on Security info.',
       'done|App passwords|1 app password: “Outlook”',
     ]);
     assert.doesNotMatch(summary.text, /mfa-progress/, 'the summary lists the steps itself');
