@@ -244,8 +244,6 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
     res.status(status).type('text').send(message);
   };
 
-  app.use((req, res) => problem(req, res, 404, 'Page not found', 'There is no page at this address.'));
-
   app.use((err: { status?: number; message?: string }, req: Request, res: Response, _next: NextFunction) => {
     const retryAfter = retryAfterSeconds(err);
     // A store outage (503) is answered as such, with Retry-After, like the MFA pages do.
@@ -262,6 +260,8 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
     users,
     store,
     outbox,
+    /** The app's 404 page: `app.use(notFound)` after the last route (start.ts does; tests add routes of their own first). */
+    notFound: (req: Request, res: Response) => problem(req, res, 404, 'Page not found', 'There is no page at this address.'),
     /** Why security keys are off for `origin` (an IP address, plain http), or null. */
     securityKeysOff: keys && 'off' in keys ? keys.off : null,
     async close() {

@@ -7,6 +7,7 @@ describe('example app: its own refusals', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();
+    h.app.use(h.notFound);
   });
   after(async () => h.stop());
 
