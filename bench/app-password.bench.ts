@@ -9,7 +9,8 @@
  * target of 10 000/s per core; it does not assert on speed. It exits non-zero only if the
  * measurement is invalid (a response other than 200 means the success path was not what got
  * measured). With --cpu-prof=DIR it then profiles the server under each endpoint's load alone and
- * writes DIR/no-auth.cpuprofile and DIR/app-password.cpuprofile.
+ * writes DIR/no-auth.cpuprofile and DIR/app-password.cpuprofile, and profiles the check itself
+ * (DIR/check.cpuprofile).
  */
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
@@ -61,7 +62,13 @@ async function main(): Promise<number> {
         console.log(`CPU profile of ${endpoint.label}: node scripts/cpu-profile-summary.mjs ${file} --requests=${run!.requests}`);
       }
     }
+    if (profileDir) startProfile(server);
     const micro = await ask<AppPasswordServerMessage, 'micro'>(server, 'micro', 'micro');
+    if (profileDir) {
+      const file = join(profileDir, 'check.cpuprofile');
+      await stopProfile(server, file);
+      console.log(`CPU profile of the check itself: node scripts/cpu-profile-summary.mjs ${file} --requests=${micro.checks + micro.warmUp}`);
+    }
     console.log(
       `check itself (one core, SqliteStore): ${Math.round(micro.perSecond)} checks/s over ${micro.checks} checks; ` +
         `target >= ${TARGET_CHECKS_PER_SECOND}: ${micro.perSecond >= TARGET_CHECKS_PER_SECOND ? 'met' : 'NOT met'}`,

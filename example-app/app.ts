@@ -246,13 +246,20 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
     });
   });
 
+  /** The app's own refusals look like its pages in a browser; scripts get the plain sentence. */
+  const problem = (req: Request, res: Response, status: number, title: string, message: string) => {
+    if (req.accepts(['text', 'html']) === 'html') return void res.status(status).render('problem', { title, message });
+    res.status(status).type('text').send(message);
+  };
+
   app.use((err: { status?: number; message?: string }, req: Request, res: Response, _next: NextFunction) => {
     const retryAfter = retryAfterSeconds(err);
     // A store outage (503) is answered as such, with Retry-After, like the MFA pages do.
     const status = typeof err.status === 'number' && ((err.status >= 400 && err.status < 500) || (err.status === 503 && retryAfter !== null)) ? err.status : 500;
     if (status === 500) console.error(err);
     if (retryAfter !== null) res.set('Retry-After', String(Math.ceil(retryAfter)));
-    res.status(status).type('text').send(status === 500 ? 'Something went wrong.' : (err.message ?? 'Bad request'));
+    if (status === 500) return problem(req, res, 500, 'Something went wrong', 'Something went wrong. Try again in a moment.');
+    problem(req, res, status, status === 503 ? 'Temporarily unavailable' : "That didn't work", err.message ?? 'Bad request');
   });
 
   return {
@@ -261,6 +268,8 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
     users,
     store,
     outbox,
+    /** The app's 404 page: `app.use(notFound)` after the last route (start.ts does; tests add routes of their own first). */
+    notFound: (req: Request, res: Response) => problem(req, res, 404, 'Page not found', 'There is no page at this address.'),
     /** Why security keys are off for `origin` (an IP address, plain http), or null. */
     securityKeysOff: keys && 'off' in keys ? keys.off : null,
     async close() {

@@ -53,6 +53,7 @@ export async function startExampleServer(env: NodeJS.ProcessEnv, mfaOptions: Par
     ...(env.TRUST_PROXY ? { trustProxy: /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY } : {}),
     mfaOptions: { ...(deployment.wakeup ? { wakeup: deployment.wakeup } : {}), ...mfaOptions },
   });
+  example.app.use(example.notFound);
   const server = await new Promise<Server>((ready) => {
     const s = example.app.listen(port, () => ready(s));
   });

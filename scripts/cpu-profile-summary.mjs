@@ -4,12 +4,16 @@
 // own code), by file or by function, as percentages of the time not idle. Used for the README's
 // "where the time goes" tables.
 // With --requests=N (the requests served while profiling) it also shows µs per request.
-// Usage: node scripts/cpu-profile-summary.mjs <file.cpuprofile> [--by=package|file|function] [--top=25] [--requests=N]
+// --by=concern charges each sample to what the request was doing (the TOTP check, a store
+// statement, the session, content negotiation, ...): the first frame from the leaf up that names
+// one; Node's crypto and native frames count for their caller (an HMAC for the TOTP check or for
+// the session cookie's signature), Node's other code is the HTTP server and its sockets.
+// Usage: node scripts/cpu-profile-summary.mjs <file.cpuprofile> [--by=package|file|function|concern] [--top=25] [--requests=N]
 import { readFileSync } from 'node:fs';
 
 const [file, ...flags] = process.argv.slice(2);
 if (!file) {
-  console.error('usage: node scripts/cpu-profile-summary.mjs <file.cpuprofile> [--by=package|file|function] [--top=25] [--requests=N]');
+  console.error('usage: node scripts/cpu-profile-summary.mjs <file.cpuprofile> [--by=package|file|function|concern] [--top=25] [--requests=N]');
   process.exit(2);
 }
 const option = (name, fallback) => flags.find((f) => f.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
@@ -19,6 +23,7 @@ const requests = Number(option('requests', '0'));
 
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parentOf = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((child) => [child, n])));
 // Self time of a node = its samples × the sampling interval; samples and timeDeltas are parallel.
 const self = new Map();
 profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
@@ -35,11 +40,38 @@ function group(frame) {
   return path.replace(/\/[^/]+$/, '/');
 }
 
+/** What the request was doing, by the script's address; the first that matches wins. */
+const CONCERNS = [
+  [/otplib|@noble\/hashes|\/notp\/|methods\/totp\//, 'TOTP code check (HMACs, comparison)'],
+  [/crypto\/secret-box/, 'unsealing the seed (AES-256-GCM)'],
+  [/stores\/sqlite\/|better-sqlite3|bench\/verify-host/, 'store statements (SQLite)'],
+  [/negotiator|\/accepts\/|wants-json/, 'content negotiation (Accept)'],
+  [/express-session|cookie-signature|uid-safe|random-bytes|\/cookie\//, 'session: load, regenerate, save, cookie'],
+  [/node_modules\/passport\//, 'Passport'],
+  [/node_modules\/(router|body-parser|qs|type-is|raw-body|parseurl|path-to-regexp|express|content-type|on-finished|on-headers|iconv-lite|media-typer|mime-types|mime-db|finalhandler|encodeurl|escape-html|forwarded|proxy-addr|statuses|depd|debug)\//, 'Express: routing, body parsing, response'],
+  [/dist\/src\//, 'passport-mfa: the rest of its own code'],
+  [/dist\/bench\//, 'benchmark server'],
+  [/^node:/, 'Node: HTTP server, sockets, timers'],
+];
+
+function concern(id) {
+  const leaf = byId.get(id).callFrame;
+  if (leaf.functionName === '(garbage collector)') return '(garbage collector)';
+  if (leaf.functionName === '(idle)') return '(idle)';
+  for (let node = byId.get(id); node; node = parentOf.get(node.id)) {
+    const { url } = node.callFrame;
+    if (!url || url.startsWith('node:internal/crypto')) continue;
+    const found = CONCERNS.find(([pattern]) => pattern.test(url));
+    if (found) return found[1];
+  }
+  return '(other)';
+}
+
 const totals = new Map();
 let all = 0;
 let idle = 0;
 for (const [id, micros] of self) {
-  const key = group(byId.get(id).callFrame);
+  const key = by === 'concern' ? concern(id) : group(byId.get(id).callFrame);
   if (key === '(idle)') {
     idle += micros;
     continue;

@@ -4,6 +4,7 @@
 import { AuthenticatorClient, AuthenticatorError, IndexedDbAccountStore } from '../../src/authenticator/index.js';
 import type { AuthenticatorAccount, Decision, PendingChallenge, TotpGenerator } from '../../src/authenticator/index.js';
 import { accountRow, browserSummary, field, requestCard, showCode } from './authenticator-view.js';
+import { PollSlots } from './poll-slots.js';
 
 /** The camera QR reader, where the browser has one (Chrome on Android and macOS, not desktop Linux). */
 interface BarcodeDetectorApi {
@@ -29,6 +30,14 @@ const cards = new Map<string, HTMLElement>();
 const RECHECK_MS = 2000;
 /** Per device id: asks that account's poller to look again now (one of its requests was answered or expired). */
 const recheck = new Map<string, () => void>();
+/** Two of the browser's six connections to an origin stay free, for answers and the app's own tabs. */
+const slots = new PollSlots(4);
+/**
+ * The long-poll's wait while every account of an origin has a slot to itself; once they fill the
+ * slots, short turns, so that an account added next, or waiting in line, is served within one.
+ */
+const WAIT_SECONDS = 25;
+const TURN_SECONDS = 5;
 
 type Tone = 'ok' | 'info' | 'error';
 const TONE_CLASS: Record<Tone, string> = { ok: 'mfa-success', info: 'mfa-note', error: 'mfa-error' };
@@ -66,7 +75,8 @@ async function poll(account: AuthenticatorAccount): Promise<void> {
   for (;;) {
     let challenges: PendingChallenge[];
     try {
-      challenges = await client.waitForChallenges(account, 25);
+      const sharing = accounts.filter((a) => a.origin === account.origin).length >= slots.perOrigin;
+      challenges = await slots.run(account.origin, () => client.waitForChallenges(account, sharing ? TURN_SECONDS : WAIT_SECONDS));
     } catch (error) {
       if (error instanceof AuthenticatorError && error.code === 'device_disabled') {
         status(`${account.issuer} (${account.accountName}) is disabled after too many wrong PINs. Set it up again from your browser.`, 'error');

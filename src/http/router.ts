@@ -12,6 +12,7 @@ import { removalRoutes } from './removal-routes.js';
 import { NotFoundError } from '../errors.js';
 import { sendError } from './respond.js';
 import { securityHeaders } from './security-headers.js';
+import { series } from './series.js';
 import { endRevokedSessions } from './session-check.js';
 import { setupRoutes } from './setup-routes.js';
 import { verifyRoutes } from './verify-routes.js';
@@ -44,11 +45,13 @@ export function createRouter(pages: Pages, deviceApi: Router | null): Router {
   router.use(securityHeaders);
   // The device API reads its own JSON bodies, so that unreadable ones still get its JSON errors.
   if (deviceApi) router.use('/device', deviceApi);
-  router.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }));
-  router.use(express.json({ limit: BODY_LIMIT }));
-  router.use(endRevokedSessions(pages));
-  router.use(requireCsrf);
-  router.use(pageDispatcher(setupRoutes(pages), addMethodRoutes(pages), verifyRoutes(pages), manageRoutes(pages), removalRoutes(pages), methodRoutes(pages)));
+  router.use(series(
+    express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 20 }),
+    express.json({ limit: BODY_LIMIT }),
+    endRevokedSessions(pages),
+    requireCsrf,
+    pageDispatcher(setupRoutes(pages), addMethodRoutes(pages), verifyRoutes(pages), manageRoutes(pages), removalRoutes(pages), methodRoutes(pages)),
+  ));
   // basePath belongs to this router: an unknown address gets the package's own styled page, not the host's bare 404.
   router.use((_req: Request, _res: Response, next: NextFunction) => next(new NotFoundError('There is no page at this address. Check the link, or start again from Security info.')));
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -171,7 +171,10 @@ describe('the first-run wizard and Add method with security keys (Chromium, DevT
   });
   after(() => t?.stop());
 
+  // Every page here finishes loading (scripts, styles) before the next click: a load cut off by
+  // leaving would count as a problem, and the last test asserts there were none.
   async function look(name: string): Promise<void> {
+    await page.waitForLoadState('load');
     await browser.screenshot(`wizard-${name}`);
     await screenshotOnPhone(browser, `wizard-${name}-390px`);
     await assertAccessible(page, name);
@@ -192,29 +195,38 @@ describe('the first-run wizard and Add method with security keys (Chromium, DevT
   });
 
   it('registers the key as the first method, then recovery codes, and the summary names it', async () => {
+    await page.waitForLoadState('load');
     await page.getByRole('button', { name: 'Set up' }).click();
     await page.getByRole('heading', { name: 'Register security key' }).waitFor();
     assert.equal(await page.locator('[aria-current="step"]').innerText(), 'Security key');
     assert.equal(await page.getByRole('button', { name: 'Cancel' }).count(), 0);
     await look('security-key');
     await page.getByLabel('Name', { exact: true }).fill('YubiKey');
+    await page.waitForLoadState('load');
     await page.getByRole('button', { name: 'Register security key' }).click();
     await page.getByRole('status').filter({ hasText: 'Security key verified.' }).waitFor();
+    await page.waitForLoadState('load');
     await page.getByRole('link', { name: 'Done' }).click();
+    await page.waitForLoadState('load');
     await page.getByRole('button', { name: 'Skip' }).click();
+    await page.waitForLoadState('load');
     await page.getByRole('link', { name: 'Skip' }).click();
     await page.getByRole('listitem').filter({ hasText: 'Security key' }).getByText('YubiKey').waitFor();
+    await page.waitForLoadState('load');
     await page.getByRole('link', { name: 'Done' }).click();
   });
 
   it('Add method → Security key: Cancel beside Register, then a second key, "Security key added."', async () => {
     await page.goto(`${t.base}/mfa/manage`);
+    await page.waitForLoadState('load');
     await page.getByRole('link', { name: 'Add method' }).click();
     await page.getByRole('radio', { name: /^Security key/ }).check();
+    await page.waitForLoadState('load');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('heading', { name: 'Register security key' }).waitFor();
     assert.equal(await page.getByText(/Step \d of/).count(), 0);
     await look('add-security-key');
+    await page.waitForLoadState('load');
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('heading', { name: 'Security info' }).waitFor();
     assert.equal((await key.credentials()).length, 1, 'Cancel before Register: the key made no credential');
@@ -222,10 +234,13 @@ describe('the first-run wizard and Add method with security keys (Chromium, DevT
     // Another key: the first one refuses a second registration for the same account (excludeCredentials).
     await key.detach();
     const second = await VirtualAuthenticator.attach(page);
+    await page.waitForLoadState('load');
     await page.getByRole('link', { name: 'Add method' }).click();
     await page.getByRole('radio', { name: /^Security key/ }).check();
+    await page.waitForLoadState('load');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Laptop passkey');
+    await page.waitForLoadState('load');
     await page.getByRole('button', { name: 'Register security key' }).click();
     await page.getByRole('status').filter({ hasText: 'Security key added.' }).waitFor();
     assert.equal((await second.credentials()).length, 1);
@@ -233,15 +248,19 @@ describe('the first-run wizard and Add method with security keys (Chromium, DevT
   });
 
   it('Add method → Backup phone: its pages have Cancel, which keeps nothing', async () => {
+    await page.waitForLoadState('load');
     await page.getByRole('link', { name: 'Add method' }).click();
     await page.getByRole('radio', { name: /^Backup phone/ }).check();
+    await page.waitForLoadState('load');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('heading', { name: 'Add a backup phone' }).waitFor();
     await look('add-phone');
     await page.getByLabel('Mobile phone number').fill(US_NUMBER.typed);
+    await page.waitForLoadState('load');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByText(`We texted a code to ${US_NUMBER.masked}`).waitFor();
     await look('add-phone-code');
+    await page.waitForLoadState('load');
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('heading', { name: 'Security info' }).waitFor();
     assert.equal(await page.getByRole('row').filter({ hasText: 'Backup phone' }).count(), 0);
