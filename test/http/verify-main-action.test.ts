@@ -54,6 +54,20 @@ describe('the verify page: one main action, the default method\'s; the others as
     assert.equal(sent.headers.location, '/mfa/verify/phone');
   });
 
+  it('names the resend buttons by the way the last code came: "again" for it, "instead" for the other', async () => {
+    const texted = await h.halfSignedIn();
+    await postForm(texted, '/mfa/verify/phone/send', { channel: 'sms' }, '/mfa/verify');
+    const byText = (await texted.get('/mfa/verify/phone')).text;
+    assert.match(byText, /value="sms">Text me again</);
+    assert.match(byText, /value="voice">Call me instead</);
+    h.clock.advance(60_000);
+    const called = await h.halfSignedIn();
+    await postForm(called, '/mfa/verify/phone/send', { channel: 'voice' }, '/mfa/verify');
+    const byCall = (await called.get('/mfa/verify/phone')).text;
+    assert.match(byCall, /value="sms">Text me instead</);
+    assert.match(byCall, /value="voice">Call me again</);
+  });
+
   it('keeps the code field main after a wrong code, marked invalid, with the error', async () => {
     const b = await h.halfSignedIn();
     const res = await submitCode(b, '/mfa/verify', h.wrongCode(secret));

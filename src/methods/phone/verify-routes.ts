@@ -22,7 +22,7 @@ export interface PhoneSignInDeps {
 /** How the last sign-in code was sent: the wording of the code page, and the amr of the sign-in ('sms' or 'tel'). */
 export interface PhoneSignInState {
   channel: PhoneChannel;
-  /** Set after "Text me again" / "Call me instead" on the code page, so the page says a new code went out. */
+  /** Set after "Text me again" / "Call me instead" (or "Call me again" / "Text me instead") on the code page, so the page says a new code went out. */
   resent?: boolean;
 }
 
