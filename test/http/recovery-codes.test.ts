@@ -114,6 +114,15 @@ describe('recovery codes over HTTP', () => {
     assert.doesNotMatch((await none.get('/mfa/verify')).text, /Use a recovery code/);
   });
 
+  it('tells a user without codes (enrolled before codes existed, or all used) to generate a set, without claiming any were used', async () => {
+    const user = await enrolled();
+    await h.store.recoveryCodes!.replace(user.userId, []);
+    const manage = (await user.agent.get('/mfa/manage')).text;
+    assert.match(manage, /You have no unused recovery codes\. Generate a set/);
+    assert.doesNotMatch(manage, /codes left/);
+    assert.match(manage, />Generate new codes<\/button>/);
+  });
+
   it('shows how many are left on Security info; "Generate new codes" needs a fresh second factor and ends the old set', async () => {
     const user = await enrolled();
     assert.equal((await useCode(user, user.codes[0])).res.status, 303);
