@@ -45,11 +45,20 @@ export async function sendError(pages: Renders, req: Request, res: Response, thr
     // A signed-in visitor keeps the account bar, so "Sign out" is there on an error page too.
     const account = accountContext(pages.options, req, true);
     const csrf = account ? { csrfToken: csrfToken(req, pages.options.random) } : {};
-    const html = await pages.views.render('error', { title: errorTitle(error), message, status: error.status, error: null, account, ...csrf });
+    const html = await pages.views.render('error', { title: errorTitle(error), message, status: error.status, error: null, account, retryPath: retryPath(pages.options.basePath, req.originalUrl.split('?')[0]!), ...csrf });
     res.status(error.status).type('html').send(html);
   } catch {
     res.status(error.status).type('text').send(message);
   }
+}
+
+/** Where "Try again" leads: back to the part of the pages the failed request came from (never a URL the request names). */
+function retryPath(basePath: string, path: string): string {
+  for (const part of ['/setup', '/manage']) {
+    const start = basePath + part;
+    if (path === start || path.startsWith(`${start}/`)) return start;
+  }
+  return `${basePath}/verify`;
 }
 
 function toMfaError(thrown: unknown): MfaError {

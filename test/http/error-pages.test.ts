@@ -20,6 +20,17 @@ describe('error pages say what happened', () => {
     assert.match(res.text, /href="\/mfa\/manage">Go to Security info</);
   });
 
+  it('leads "Try again" back to the part of the pages the expired form came from', async () => {
+    const { agent } = await h.enrolledUser();
+    const cases = [['/mfa/setup/totp', '/mfa/setup'], ['/mfa/manage/recovery-codes', '/mfa/manage'], ['/mfa/verify', '/mfa/verify']] as const;
+    for (const [path, back] of cases) {
+      const res = await agent.post(path).type('form').send({ _csrf: 'stale' }).redirects(0);
+      assert.equal(res.status, 403, path);
+      assert.match(res.text, /<title>This page expired · /, path);
+      assert.ok(res.text.includes(`href="${back}">Try again<`), `${path}: Try again leads to ${back}`);
+    }
+  });
+
   it('answers JSON clients with the JSON error instead', async () => {
     const res = await h.agent().get('/mfa/no-such-page').set('Accept', 'application/json');
     assert.equal(res.status, 404);
