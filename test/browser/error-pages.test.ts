@@ -12,6 +12,7 @@ describe('error pages in a browser: an unknown address, an expired form (Chromiu
 
   before(async () => {
     t = await startBrowserHarness();
+    t.h.app.use(t.h.notFound);
   });
   after(() => t?.stop());
 
@@ -25,6 +26,17 @@ describe('error pages in a browser: an unknown address, an expired form (Chromiu
     assert.ok(await page.locator('.mfa-card').isVisible(), 'inside the same card as every other page');
     await browser.screenshot('error-404');
     await screenshotOnPhone(browser, 'error-404-390px');
+  });
+
+  it("an unknown address of the sample app itself gets its styled \"Page not found\" with the way home", async () => {
+    const { page, base, browser } = t;
+    const response = await page.goto(`${base}/no-such-page`);
+    assert.equal(response?.status(), 404);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    assert.match(await page.title(), /^Page not found · Contoso/);
+    await page.getByRole('link', { name: 'Go to the home page' }).waitFor();
+    await browser.screenshot('example-app-404');
+    await screenshotOnPhone(browser, 'example-app-404-390px');
   });
 
   it('a form sent with a token the session no longer knows gets "This page expired", and nothing changes', async () => {

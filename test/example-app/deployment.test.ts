@@ -31,23 +31,10 @@ function shape(d: Deployment) {
 // The sample app reads MFA_STORE, MFA_STORE_URL and REDIS_URL; everything else is SQLite.
 describe('the sample app picks its store, sessions and wake-ups from its environment', () => {
   let dataDir: string;
-  let pgServer: PostgresServer | null = null;
-  let redis: RedisServer | null = null;
-  let skip: string | false = false;
-  before(async () => {
+  before(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'passport-mfa-deployment-'));
-    const startedPg = await PostgresServer.start();
-    if ('skip' in startedPg) return void (skip = startedPg.skip);
-    pgServer = startedPg;
-    const startedRedis = await RedisServer.start();
-    if ('skip' in startedRedis) return void (skip = startedRedis.skip);
-    redis = startedRedis;
   });
-  after(async () => {
-    await redis?.destroy();
-    await pgServer?.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   /** Opens the deployment `env` asks for, returns its shape, and closes it. */
   async function open(env: NodeJS.ProcessEnv) {
@@ -65,27 +52,6 @@ describe('the sample app picks its store, sessions and wake-ups from its environ
     assert.deepEqual((await open({ MFA_STORE: 'sqlite', MFA_STORE_URL: '', REDIS_URL: '' })).summary, 'SQLite store, in-memory sessions');
   });
 
-  it('MFA_STORE=postgres: store, accounts and sessions (connect-pg-simple) in PostgreSQL, wake-ups by LISTEN/NOTIFY', async (t) => {
-    if (skip) return t.skip(skip);
-    const env = { MFA_STORE: 'postgres', MFA_STORE_URL: await pgServer!.createDatabase('alone') };
-    assert.deepEqual(await open(env), {
-      store: PostgresStore.name, wakeup: PostgresWakeup.name, sessions: 'shared', users: 'postgres', summary: 'PostgreSQL store, sessions and LISTEN/NOTIFY wake-ups',
-    });
-    const [table] = await pgServer!.query<{ name: string | null }>("SELECT to_regclass('example_sessions')::text AS name", [], 'alone');
-    assert.equal(table!.name, 'example_sessions', "connect-pg-simple's table");
-  });
-
-  it('MFA_STORE=postgres with REDIS_URL: sessions (connect-redis) and wake-ups (pub/sub) in Redis', async (t) => {
-    if (skip) return t.skip(skip);
-    const env = { MFA_STORE: 'postgres', MFA_STORE_URL: await pgServer!.createDatabase('with_redis'), REDIS_URL: redis!.url };
-    assert.deepEqual(await open(env), {
-      store: PostgresStore.name, wakeup: RedisWakeup.name, sessions: 'shared', users: 'postgres', summary: 'PostgreSQL store, Redis sessions and wake-ups',
-    });
-    assert.deepEqual(await open({ REDIS_URL: redis!.url }), {
-      store: SqliteStore.name, wakeup: RedisWakeup.name, sessions: 'shared', users: 'sqlite', summary: 'SQLite store, Redis sessions and wake-ups',
-    });
-  });
-
   it('refuses settings that do not fit together, saying what to set', async () => {
     await assert.rejects(deploymentFromEnvironment({ MFA_STORE: 'mysql' }, dataDir), /MFA_STORE must be "sqlite" or "postgres" \(got "mysql"\)/);
     await assert.rejects(deploymentFromEnvironment({ MFA_STORE: 'postgres' }, dataDir), /MFA_STORE=postgres needs MFA_STORE_URL/);
@@ -99,5 +65,39 @@ describe('the sample app picks its store, sessions and wake-ups from its environ
     await assert.rejects(start({ MFA_STORE: 'mysql' }), failure(/^passport-mfa example app: MFA_STORE must be "sqlite" or "postgres"/));
     const nowhere = `postgres://mfa@127.0.0.1:${await freePort()}/mfa`;
     await assert.rejects(start({ MFA_STORE: 'postgres', MFA_STORE_URL: nowhere }), failure(/^passport-mfa example app: .*ECONNREFUSED/));
+  });
+
+  describe('with PostgreSQL and Redis servers', { skip: PostgresServer.missing() || RedisServer.missing() }, () => {
+    let pgServer: PostgresServer | null = null;
+    let redis: RedisServer | null = null;
+    before(async () => {
+      const startedPg = await PostgresServer.start();
+      const startedRedis = await RedisServer.start();
+      if ('skip' in startedPg || 'skip' in startedRedis) throw new Error('a server went missing after the suite was planned');
+      [pgServer, redis] = [startedPg, startedRedis];
+    });
+    after(async () => {
+      await redis?.destroy();
+      await pgServer?.destroy();
+    });
+
+    it('MFA_STORE=postgres: store, accounts and sessions (connect-pg-simple) in PostgreSQL, wake-ups by LISTEN/NOTIFY', async () => {
+      const env = { MFA_STORE: 'postgres', MFA_STORE_URL: await pgServer!.createDatabase('alone') };
+      assert.deepEqual(await open(env), {
+        store: PostgresStore.name, wakeup: PostgresWakeup.name, sessions: 'shared', users: 'postgres', summary: 'PostgreSQL store, sessions and LISTEN/NOTIFY wake-ups',
+      });
+      const [table] = await pgServer!.query<{ name: string | null }>("SELECT to_regclass('example_sessions')::text AS name", [], 'alone');
+      assert.equal(table!.name, 'example_sessions', "connect-pg-simple's table");
+    });
+
+    it('MFA_STORE=postgres with REDIS_URL: sessions (connect-redis) and wake-ups (pub/sub) in Redis', async () => {
+      const env = { MFA_STORE: 'postgres', MFA_STORE_URL: await pgServer!.createDatabase('with_redis'), REDIS_URL: redis!.url };
+      assert.deepEqual(await open(env), {
+        store: PostgresStore.name, wakeup: RedisWakeup.name, sessions: 'shared', users: 'postgres', summary: 'PostgreSQL store, Redis sessions and wake-ups',
+      });
+      assert.deepEqual(await open({ REDIS_URL: redis!.url }), {
+        store: SqliteStore.name, wakeup: RedisWakeup.name, sessions: 'shared', users: 'sqlite', summary: 'SQLite store, Redis sessions and wake-ups',
+      });
+    });
   });
 });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { MemoryAccountStore } from '../../src/authenticator/account-store.js';
 import { AuthenticatorClient } from '../../src/authenticator/client.js';
 import {
-  enrollPush, enrollTotp, logIn, postgresOutage, pushAcrossInstances, revocationAcrossInstances, shownNumber, signUp, streamResult, submitCode, useCluster, within,
+  enrollPush, enrollTotp, logIn, postgresOutage, pushAcrossInstances, revocationAcrossInstances, shownNumber, signUp, streamResult, submitCode, clusterMissing, useCluster, within,
 } from '../support/example-cluster.js';
 import { totpCode, wrongCode } from '../support/mfa-flow.js';
 import { waitUntil } from '../support/server-process.js';
@@ -12,16 +12,14 @@ import { WebClient } from '../support/web-client.js';
 // Two sample-app instances with MFA_STORE=postgres and no REDIS_URL: the MFA store, the sessions
 // (connect-pg-simple) and the wake-ups (LISTEN/NOTIFY) all in one PostgreSQL. Waiters re-read the
 // store only every 25 s here, so anything faster than that came through a wake-up.
-describe('two instances on PostgreSQL (sessions and LISTEN/NOTIFY wake-ups in it too)', () => {
+describe('two instances on PostgreSQL (sessions and LISTEN/NOTIFY wake-ups in it too)', { skip: clusterMissing({ redis: false }) }, () => {
   const s = useCluster({ redis: false, mfaOptions: { push: { pollIntervalMs: 25_000 } } });
 
-  it('a push sign-in started on A and answered through B completes within 1 s of the answer', { timeout: 60_000 }, async (t) => {
-    if (s.skip) return t.skip(s.skip);
+  it('a push sign-in started on A and answered through B completes within 1 s of the answer', { timeout: 60_000 }, async () => {
     await pushAcrossInstances(s.cluster, 'pat', 1_000);
   });
 
-  it('shares used time steps and the lockout count between the instances', { timeout: 60_000 }, async (t) => {
-    if (s.skip) return t.skip(s.skip);
+  it('shares used time steps and the lockout count between the instances', { timeout: 60_000 }, async () => {
     const { a, b } = s.cluster;
     const owner = new WebClient();
     await signUp(owner, a.origin, 'sam');
@@ -44,14 +42,12 @@ describe('two instances on PostgreSQL (sessions and LISTEN/NOTIFY wake-ups in it
     assert.equal((await submitCode(onB, b.origin, totpCode(secret, Date.now(), -1))).status, 429, 'and B sees the lock A set');
   });
 
-  it('a session revoked on A ("Sign out everywhere") is refused on B within 1 s: a browser is sent to sign in, a script gets 401', { timeout: 60_000 }, async (t) => {
-    if (s.skip) return t.skip(s.skip);
+  it('a session revoked on A ("Sign out everywhere") is refused on B within 1 s: a browser is sent to sign in, a script gets 401', { timeout: 60_000 }, async () => {
     await revocationAcrossInstances(s.cluster, 'rob', 'browser', 1_000);
     await revocationAcrossInstances(s.cluster, 'roz', 'script', 1_000);
   });
 
-  it('every connection to PostgreSQL cut at once: an answer given meanwhile still reaches the browser waiting on A, and instant wake-ups come back by themselves', { timeout: 60_000 }, async (t) => {
-    if (s.skip) return t.skip(s.skip);
+  it('every connection to PostgreSQL cut at once: an answer given meanwhile still reaches the browser waiting on A, and instant wake-ups come back by themselves', { timeout: 60_000 }, async () => {
     const c = s.cluster;
     const signedIn = new WebClient();
     await signUp(signedIn, c.b.origin, 'cid');
@@ -85,8 +81,7 @@ describe('two instances on PostgreSQL (sessions and LISTEN/NOTIFY wake-ups in it
     await pushAcrossInstances(c, 'cyd', 1_000);
   });
 
-  it('PostgreSQL stopped: every instance refuses the second step with 503 (never skipped) and recovers by itself', { timeout: 60_000 }, async (t) => {
-    if (s.skip) return t.skip(s.skip);
+  it('PostgreSQL stopped: every instance refuses the second step with 503 (never skipped) and recovers by itself', { timeout: 60_000 }, async () => {
     const { a, b } = s.cluster;
     await postgresOutage(s.cluster, 'kim', async (signedIn) => {
       for (const origin of [a.origin, b.origin]) {

@@ -34,13 +34,12 @@ if (server) {
   });
 }
 
-describe('PostgresStore', () => {
+describe('PostgresStore', { skip }, () => {
   let databases = 0;
   /** A fresh, empty database for one test. */
   const database = () => server!.createDatabase(`t${++databases}`);
 
-  it('instances opening a fresh database at once migrate it once (advisory lock), to the latest version', async (t) => {
-    if (skip) return t.skip(skip);
+  it('instances opening a fresh database at once migrate it once (advisory lock), to the latest version', async () => {
     const url = await database();
     const stores = await Promise.all(Array.from({ length: 6 }, () => PostgresStore.open({ connectionString: url, sweepIntervalMs: 0 })));
     await Promise.all(stores.map((s) => s.close()));
@@ -51,8 +50,7 @@ describe('PostgresStore', () => {
     assert.deepEqual(results.map((r) => r.from).sort((x, y) => x - y), [0, ...Array(5).fill(POSTGRES_SCHEMA_VERSION)]);
   });
 
-  it('keeps stores with another schema or tablePrefix apart in one database', async (t) => {
-    if (skip) return t.skip(skip);
+  it('keeps stores with another schema or tablePrefix apart in one database', async () => {
     const connectionString = await database();
     const plain = await PostgresStore.open({ connectionString, sweepIntervalMs: 0 });
     const prefixed = await PostgresStore.open({ connectionString, tablePrefix: 'tenant2_', sweepIntervalMs: 0 });
@@ -70,8 +68,7 @@ describe('PostgresStore', () => {
     }
   });
 
-  it('uses a pg.Pool passed in and leaves it open on close()', async (t) => {
-    if (skip) return t.skip(skip);
+  it('uses a pg.Pool passed in and leaves it open on close()', async () => {
     const pool = new pg.Pool({ connectionString: await database() });
     try {
       const store = await PostgresStore.open({ pool, sweepIntervalMs: 0 });
@@ -83,16 +80,14 @@ describe('PostgresStore', () => {
     }
   });
 
-  it('with migrate: false refuses tables that are not migrated, saying how to migrate them', async (t) => {
-    if (skip) return t.skip(skip);
+  it('with migrate: false refuses tables that are not migrated, saying how to migrate them', async () => {
     const connectionString = await database();
     await assert.rejects(PostgresStore.open({ connectionString, migrate: false }), (e: unknown) => e instanceof ConfigurationError && /schema version 0.*passport-mfa-migrate/s.test(e.message));
     await (await PostgresStore.open({ connectionString, sweepIntervalMs: 0 })).close();
     await (await PostgresStore.open({ connectionString, migrate: false, sweepIntervalMs: 0 })).close();
   });
 
-  it('refuses tables migrated by a newer version instead of running against them', async (t) => {
-    if (skip) return t.skip(skip);
+  it('refuses tables migrated by a newer version instead of running against them', async () => {
     const connectionString = await database();
     await (await PostgresStore.open({ connectionString, sweepIntervalMs: 0 })).close();
     await server!.query(`UPDATE mfa_schema_version SET version = ${POSTGRES_SCHEMA_VERSION + 1}`, [], `t${databases}`);
@@ -100,8 +95,7 @@ describe('PostgresStore', () => {
   });
 
   // Attack: a phone's approvals (or a sign-in completing with one) race the removal of that phone.
-  it('answers and sign-ins that wait on a device being disabled see it disabled once that commits (30 of each)', { timeout: 30_000 }, async (t) => {
-    if (skip) return t.skip(skip);
+  it('answers and sign-ins that wait on a device being disabled see it disabled once that commits (30 of each)', { timeout: 30_000 }, async () => {
     const connectionString = await database();
     const pool = new pg.Pool({ connectionString, max: 2 * PARALLEL });
     const store = await PostgresStore.open({ pool, sweepIntervalMs: 0 });
@@ -152,8 +146,7 @@ describe('PostgresStore', () => {
     await assert.rejects(PostgresStore.open({ connectionString: url, migrate: 'yes' as never }), /`migrate` must be true or false/);
   });
 
-  it('sweeps expired short-lived rows in bounded batches, keeping live rows, recent challenges and unseen fraud reports', async (t) => {
-    if (skip) return t.skip(skip);
+  it('sweeps expired short-lived rows in bounded batches, keeping live rows, recent challenges and unseen fraud reports', async () => {
     const now = T0 + 40 * 24 * 60 * 60_000;
     const store = await PostgresStore.open({ connectionString: await database(), sweepIntervalMs: 0, sweepBatchSize: 1_000, clock: () => now });
     try {
@@ -185,8 +178,7 @@ describe('PostgresStore', () => {
     }
   });
 
-  it('runs the sweep on its own timer until the backlog is gone', { timeout: 20_000 }, async (t) => {
-    if (skip) return t.skip(skip);
+  it('runs the sweep on its own timer until the backlog is gone', { timeout: 20_000 }, async () => {
     const connectionString = await database();
     const store = await PostgresStore.open({ connectionString, sweepIntervalMs: 50, sweepBatchSize: 100, clock: () => T0 });
     try {
@@ -200,8 +192,7 @@ describe('PostgresStore', () => {
     }
   });
 
-  it('`npx passport-mfa-migrate` checks and migrates a database, and says so', { timeout: 30_000 }, async (t) => {
-    if (skip) return t.skip(skip);
+  it('`npx passport-mfa-migrate` checks and migrates a database, and says so', { timeout: 30_000 }, async () => {
     const url = await database();
     const cli = (...args: string[]) => run(process.execPath, ['dist/src/cli/migrate.js', ...args], { env: { ...process.env, MFA_STORE_URL: url } });
     await assert.rejects(cli('--check'), (e: { code: number; stderr: string }) => e.code === 1 && /schema version 0/.test(e.stderr));

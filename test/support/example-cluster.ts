@@ -68,16 +68,21 @@ export async function startCluster(options: { redis: boolean; mfaOptions?: objec
   return cluster;
 }
 
+/** A skip reason for the describe() of a cluster whose servers are not installed (a throw with CI=true), else false. */
+export function clusterMissing(options: { redis: boolean }): string | false {
+  return PostgresServer.missing() || (options.redis && RedisServer.missing());
+}
+
 /**
- * Starts a cluster before the enclosing describe()'s tests and stops it after them. The tests
- * read `cluster`, or skip with `skip` when a server is not installed.
+ * Starts a cluster before the enclosing describe()'s tests and stops it after them; the describe()
+ * is skipped with `{ skip: clusterMissing(options) }` where a server is not installed.
  */
-export function useCluster(options: { redis: boolean; mfaOptions?: object }): { cluster: Cluster; skip: string | false } {
-  const state = { cluster: undefined as unknown as Cluster, skip: false as string | false };
+export function useCluster(options: { redis: boolean; mfaOptions?: object }): { cluster: Cluster } {
+  const state = { cluster: undefined as unknown as Cluster };
   before(async () => {
     const started = await startCluster(options);
-    if ('skip' in started) state.skip = started.skip;
-    else state.cluster = started;
+    if ('skip' in started) throw new Error(started.skip);
+    state.cluster = started;
   });
   after(async () => state.cluster?.stop());
   return state;

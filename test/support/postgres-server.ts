@@ -24,6 +24,11 @@ export class PostgresServer {
     private readonly durable: boolean,
   ) {}
 
+  /** A skip reason for node:test's `{ skip }` when PostgreSQL is not installed (a throw with CI=true), else false. */
+  static missing(): string | false {
+    return findBinDir() ? false : missingRequirement('PostgreSQL (initdb, postgres)', HOW_TO_INSTALL);
+  }
+
   /**
    * initdb into a new temp folder and start the server on a free port; `{ skip }` (or a throw
    * with CI=true) when PostgreSQL is not installed. `durable`: commits wait for the disk, as in
@@ -31,7 +36,7 @@ export class PostgresServer {
    */
   static async start(options: { durable?: boolean } = {}): Promise<PostgresServer | { skip: string }> {
     const bin = findBinDir();
-    if (!bin) return { skip: missingRequirement('PostgreSQL (initdb, postgres)', HOW_TO_INSTALL) };
+    if (!bin) return { skip: PostgresServer.missing() || 'PostgreSQL is missing' };
     const dir = mkdtempSync(join(tmpdir(), 'passport-mfa-pg-'));
     // PostgreSQL refuses to run as root: the cluster then belongs to an unprivileged account.
     const owner = process.getuid?.() === 0 ? unprivilegedAccount() : undefined;

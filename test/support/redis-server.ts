@@ -11,6 +11,12 @@ export class RedisServer {
 
   private constructor(private readonly binary: string, readonly dir: string, readonly port: number) {}
 
+  /** A skip reason for node:test's `{ skip }` when redis-server is not installed (a throw with CI=true), else false. */
+  static missing(): string | false {
+    const found = toolOrSkip('redis-server');
+    return 'skip' in found ? found.skip : false;
+  }
+
   /** Starts redis-server; `{ skip }` (or a throw with CI=true) when it is not installed. */
   static async start(): Promise<RedisServer | { skip: string }> {
     const found = toolOrSkip('redis-server');

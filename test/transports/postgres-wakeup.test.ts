@@ -9,6 +9,7 @@ import { sharedWakeupSuite } from '../support/wakeup-suite.js';
 const FAST = { reconnectMinDelayMs: 20, reconnectMaxDelayMs: 200, connectTimeoutMs: 1_000 };
 
 sharedWakeupSuite('PostgresWakeup (LISTEN/NOTIFY on a real server)', {
+  missing: () => PostgresServer.missing(),
   start: () => PostgresServer.start(),
   connect: (server) => PostgresWakeup.connect({ connectionString: (server as PostgresServer).url(), ...FAST }),
   connectNowhere: async () => PostgresWakeup.connect({ connectionString: `postgres://mfa@127.0.0.1:${await freePort()}/postgres`, ...FAST }),

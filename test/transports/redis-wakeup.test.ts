@@ -8,6 +8,7 @@ import { sharedWakeupSuite } from '../support/wakeup-suite.js';
 const FAST = { reconnectMinDelayMs: 20, reconnectMaxDelayMs: 200, connectTimeoutMs: 1_000 };
 
 sharedWakeupSuite('RedisWakeup (pub/sub on a real server)', {
+  missing: () => RedisServer.missing(),
   start: () => RedisServer.start(),
   connect: (server) => RedisWakeup.connect({ url: (server as RedisServer).url, ...FAST }),
   connectNowhere: async () => RedisWakeup.connect({ url: `redis://127.0.0.1:${await freePort()}`, ...FAST }),
