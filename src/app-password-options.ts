@@ -39,6 +39,14 @@ export interface AppPasswordOptions {
   };
   /** realm of the `WWW-Authenticate: Basic` challenge. @default the issuer */
   realm?: string;
+  /**
+   * How long, in ms, one instance answers a client repeating a correct app password from what it
+   * read, without asking the store. Revoking an app password and reaching a failure limit reach
+   * every instance through the wake-up channel at once; this is the longest they take should a
+   * wake-up be lost (as `sessionCheckCacheMs` for sessions). Wrong passwords always go to the
+   * store. 0 asks the store on every request. @default 1000
+   */
+  cacheMs?: number;
 }
 
 export const APP_PASSWORD_DEFAULTS = {
@@ -46,6 +54,7 @@ export const APP_PASSWORD_DEFAULTS = {
   maxAgeMs: null,
   scope: null,
   rateLimit: { windowMs: 15 * 60_000, perUsername: 10, perIp: 50 },
+  cacheMs: 1000,
 } as const;
 
 export interface ResolvedAppPasswordOptions {
@@ -57,6 +66,7 @@ export interface ResolvedAppPasswordOptions {
   dummyPasswordCheck: AppPasswordOptions['dummyPasswordCheck'];
   rateLimit: { windowMs: number; perUsername: number; perIp: number };
   realm: string;
+  cacheMs: number;
 }
 
 export const appPasswordOptionsSchema = z.object({
@@ -72,6 +82,7 @@ export const appPasswordOptionsSchema = z.object({
     perIp: z.number().int().min(1).max(100_000).optional(),
   }).strict().optional(),
   realm: z.string().min(1).max(64).regex(/^[^"\\\p{Cc}]*$/u, 'must not contain quotes, backslashes or control characters').optional(),
+  cacheMs: z.number().int().min(0).max(1000, 'must be at most 1000: a revocation must reach every instance within a second').optional(),
 }).strict().refine((o) => !o.verifyAccountPassword || o.dummyPasswordCheck, {
   path: ['dummyPasswordCheck'],
   message: 'is required with verifyAccountPassword: the same password check against a dummy hash, so failures for unknown or enrolled users take as long',
@@ -89,5 +100,6 @@ export function resolveAppPasswordOptions(o: AppPasswordOptions | undefined, iss
     dummyPasswordCheck: o?.dummyPasswordCheck,
     rateLimit: { ...d.rateLimit, ...o?.rateLimit },
     realm: o?.realm ?? issuer,
+    cacheMs: o?.cacheMs ?? d.cacheMs,
   };
 }

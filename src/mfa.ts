@@ -125,7 +125,10 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
       console.error('passport-mfa: onEvent hook threw', error);
     }
   };
+  // Set once the methods exist: what the Basic check trusts without the store ends with a store failure.
+  let forgetBasicChecks = (): void => {};
   const storeAsGiven = guardStore(options.store, (cause) => {
+    forgetBasicChecks();
     emit({ type: 'store.unavailable', userId: null, reason: cause instanceof Error ? cause.message : String(cause) });
   });
   // Meanwhile waiters re-read the store every second; the host's monitoring should still hear of it.
@@ -154,6 +157,7 @@ export function buildMfa(input: MfaOptions, methods: readonly SecondFactorMethod
   const registry: MethodRegistry = new MethodRegistry(methods, {
     options, store, storeAsGiven, box: new SecretBox(options.keys, options.random), attempts, emit, revokeAppPasswords, revokeSessions,
   });
+  forgetBasicChecks = () => appPasswordsOf(registry).cache?.clear();
   // After the methods' own needs, so that a store lacking a method's facet hears about that first.
   requireFacets(options.store, [{ feature: 'ending sessions ("Sign out everywhere", revocations; always on)', facets: ['sessionGenerations'], orElse: 'use MemoryStore, SqliteStore or PostgresStore' }]);
   const pages: Pages = {

@@ -41,7 +41,7 @@ type Outcome = { ok: true; user: Express.User; info: AppPasswordSuccessInfo } | 
  */
 export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): Strategy {
   const settings = deps.options.appPasswords;
-  const limiter = new BasicRateLimit(deps.store, settings.rateLimit, deps.options.clock);
+  const limiter = new BasicRateLimit(deps.store, settings.rateLimit, deps.options.clock, deps.appPasswords.cache);
   const challenge = `Basic realm="${settings.realm.replace(/["\\]/g, '\\$&')}", charset="UTF-8"`;
   return {
     name: APP_PASSWORD_STRATEGY_NAME,
@@ -69,7 +69,10 @@ async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req
   if (!parsed.ok && parsed.reason === 'missing') return { ok: false, error: null };
   const ip = req.ip ?? 'unknown';
   const username = parsed.ok ? parsed.credentials.username : null;
-  const limited = await limiter.check(ip, username);
+  // A password this instance found lately, with both failure counts lately below their limits:
+  // the store need not be asked again (a wrong password is never cached, so guesses always are).
+  const known = parsed.ok && limiter.clearInCache(ip, username) ? appPasswords.cached(parsed.credentials.password) : undefined;
+  const limited = known ? null : await limiter.check(ip, username);
   if (limited) {
     emit({ type: 'app_password.rate_limited', userId: null, ip });
     return { ok: false, error: limited };
@@ -81,13 +84,16 @@ async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req
 
   const { password } = parsed.credentials;
   // Both lookups run whether or not the user exists, so a miss costs the same either way.
-  const [user, record] = await Promise.all([findUser(parsed.credentials.username), appPasswords.find(password)]);
+  const [user, record] = known
+    ? [await findUser(parsed.credentials.username), known]
+    : await Promise.all([findUser(parsed.credentials.username), appPasswords.find(password)]);
   const userId = user ? options.getUserId(user) : null;
   const now = options.clock();
   if (user && record && record.userId === userId && !appPasswords.isExpired(record, now)) {
-    await appPasswords.recordUse(record, now);
+    const recording = appPasswords.recordUse(record, now);
+    if (recording) await recording;
     emit({ type: 'app_password.succeeded', userId, ip, appPasswordId: record.id, method: APP_PASSWORD_ID });
-    return { ok: true, user, info: { method: APP_PASSWORD_ID, appPasswordId: record.id, scope: record.scope } };
+    return { ok: true, user, info: { method: APP_PASSWORD_ID, appPasswordId: record.id, scope: record.scope && [...record.scope] } };
   }
   if (user && userId !== null && !record && verifyAccountPassword && !(await isEnrolled(deps.store, userId))) {
     if (await verifyAccountPassword(user, password)) {

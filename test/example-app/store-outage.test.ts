@@ -31,6 +31,16 @@ describe('example app during a store outage', () => {
     assert.equal((await h.agent().get('/api/mail').set('Authorization', basic('alice', password!))).status, 200);
   });
 
+  it('answers 503 to an app password used a moment ago, once a request has found the store failing', async () => {
+    const { agent } = await h.enrolledUser();
+    const { password } = await h.createAppPassword(agent, 'Mail');
+    const mail = (credentials: string) => h.agent().get('/api/mail').set('Authorization', credentials);
+    assert.equal((await mail(basic('alice', password!))).status, 200);
+    failing.fail('rateLimits.get', 'rateLimits.hit', 'appPasswords.findByHash');
+    assert.equal((await mail(basic('alice', 'wrong'))).status, 503);
+    assert.equal((await mail(basic('alice', password!))).status, 503, 'not answered from what was read before the outage');
+  });
+
   it('answers /login 503 with Retry-After when its attempt limit cannot be counted, and checks no password', async () => {
     failing.fail('rateLimits.hit');
     const a = h.agent();

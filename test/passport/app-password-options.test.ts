@@ -12,6 +12,8 @@ describe('appPasswords options', () => {
     ['more than 40 per user', { maxPerUser: 41 }, /appPasswords\.maxPerUser: must be at most 40/],
     ['a maxAgeMs under a minute', { maxAgeMs: 1000 }, /appPasswords\.maxAgeMs/],
     ['a realm with a quote', { realm: 'a"b' }, /appPasswords\.realm/],
+    ['a cacheMs over a second', { cacheMs: 1001 }, /appPasswords\.cacheMs: must be at most 1000: a revocation must reach every instance within a second/],
+    ['a negative cacheMs', { cacheMs: -1 }, /appPasswords\.cacheMs/],
     ['an unknown option', { maxPerUsr: 3 } as never, /appPasswords/],
     ['verifyAccountPassword without dummyPasswordCheck', { verifyAccountPassword: () => false }, /appPasswords\.dummyPasswordCheck: is required with verifyAccountPassword/],
   ];

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { AppPasswordLimitError, ConfigurationError } from '../../errors.js';
 import { deriveSubkey } from '../../crypto/derive-key.js';
 import { hmacSha256 } from '../../crypto/hmac.js';
@@ -5,6 +6,7 @@ import { randomId } from '../../crypto/random.js';
 import { ReadableCode } from '../../crypto/readable-code.js';
 import type { RandomSource } from '../../crypto/random.js';
 import type { SealingKey } from '../../crypto/secret-box.js';
+import type { BasicCheckCache } from '../../policy/basic-check-cache.js';
 import type { ResolvedAppPasswordOptions } from '../../options.js';
 import type { AppPasswordRecord, AppPasswordStore } from '../../stores/facets/app-passwords.js';
 import { facetProblems, hasFacets } from '../../stores/mfa-store.js';
@@ -30,6 +32,8 @@ export interface AppPasswordMethodOptions {
   settings: ResolvedAppPasswordOptions;
   clock: () => number;
   random: RandomSource;
+  /** Keeps records found by find(), emptied on every instance by revoke() and revokeAll(). @default none */
+  cache?: BasicCheckCache;
 }
 
 /**
@@ -78,31 +82,62 @@ export class AppPasswordMethod {
     const store = this.#store();
     const canonical = canonicalAppPassword(password);
     if (canonical === null) return null;
+    const { cache, clock } = this.#options;
+    const generation = cache?.generation ?? 0;
+    const readAt = clock();
     for (const key of this.#hmacKeys) {
       const record = await store.findByHash(hmacSha256(key, canonical));
-      if (record) return record;
+      if (record) {
+        cache?.put(cacheKey(canonical), record, readAt, generation);
+        return record;
+      }
     }
     return null;
+  }
+
+  /**
+   * The record find() returned for this password within the cache's lifetime, or undefined
+   * (only find() can tell). The caller must not change it.
+   */
+  cached(password: string): AppPasswordRecord | undefined {
+    const { cache } = this.#options;
+    if (!cache) return undefined;
+    const canonical = canonicalAppPassword(password);
+    return canonical === null ? undefined : cache.get<AppPasswordRecord>(cacheKey(canonical));
+  }
+
+  /** What find() keeps, shared with the Basic failure counters (BasicRateLimit). */
+  get cache(): BasicCheckCache | undefined {
+    return this.#options.cache;
   }
 
   isExpired(record: AppPasswordRecord, now = this.#options.clock()): boolean {
     return record.expiresAt !== null && now >= record.expiresAt;
   }
 
-  async recordUse(record: AppPasswordRecord, now: number): Promise<void> {
-    if (record.lastUsedAt === null || now - record.lastUsedAt >= TOUCH_EVERY_MS) await this.#store().touch(record.id, now);
+  /** Writes the use at most once a minute: the write's promise, or undefined when there is none to wait for. */
+  recordUse(record: AppPasswordRecord, now: number): Promise<void> | undefined {
+    if (record.lastUsedAt !== null && now - record.lastUsedAt < TOUCH_EVERY_MS) return undefined;
+    return this.#store().touch(record.id, now).then(() => {
+      // The cached copy too, or every use would write until it leaves the cache.
+      record.lastUsedAt = now;
+    });
   }
 
   list(userId: string): Promise<AppPasswordRecord[]> {
     return this.#store().list(userId);
   }
 
-  revoke(userId: string, id: string): Promise<boolean> {
-    return this.#store().delete(userId, id);
+  async revoke(userId: string, id: string): Promise<boolean> {
+    const revoked = await this.#store().delete(userId, id);
+    if (revoked) await this.#options.cache?.clearEverywhere();
+    return revoked;
   }
 
-  revokeAll(userId: string): Promise<number> {
-    return this.#store().deleteAll(userId);
+  async revokeAll(userId: string): Promise<number> {
+    const revoked = await this.#store().deleteAll(userId);
+    if (revoked > 0) await this.#options.cache?.clearEverywhere();
+    return revoked;
   }
 
   /** Whether the store has the app-password facets (a custom store may leave them out). */
@@ -120,6 +155,16 @@ export class AppPasswordMethod {
     }
     return (this.#checked = store.appPasswords);
   }
+}
+
+/**
+ * Where the cache keeps a password's record: a SHA-256 of it, never the password itself (memory
+ * may be dumped). The HMAC is for what the store keeps; in this process, where the key lives
+ * anyway, a one-shot hash of a 140-bit random secret is as unguessable and ten times cheaper.
+ * Records and failure counters share the cache: rate-limit keys never start with `app-password:`.
+ */
+function cacheKey(canonical: string): string {
+  return `app-password:${hash('sha256', canonical, 'base64url')}`;
 }
 
 /** Trimmed, 1 to 64 printable characters; throws InvalidInputError with a message for the form. */

@@ -1,5 +1,6 @@
 import { shownDay, shownMinute } from '../../format-time.js';
 import { plural } from '../../plural.js';
+import { BasicCheckCache } from '../../policy/basic-check-cache.js';
 import type { MethodRegistry } from '../registry.js';
 import type { SecondFactorMethod } from '../method.js';
 import { APP_PASSWORD_ID, AppPasswordMethod } from './app-password-method.js';
@@ -19,7 +20,8 @@ export const appPasswordMethod: SecondFactorMethod = {
   storeNeeds: () => [],
   setup: { kind: 'follow-up', page: '/setup/app-passwords', label: 'App passwords', position: 30, offered: (options) => options.appPasswords.findUser !== undefined },
   create({ options, storeAsGiven, emit }) {
-    const appPasswords = new AppPasswordMethod({ store: storeAsGiven, keys: options.keys, settings: options.appPasswords, clock: options.clock, random: options.random });
+    const cache = new BasicCheckCache({ wakeup: options.wakeup, clock: options.clock, ttlMs: options.appPasswords.cacheMs });
+    const appPasswords = new AppPasswordMethod({ store: storeAsGiven, keys: options.keys, settings: options.appPasswords, clock: options.clock, random: options.random, cache });
     return {
       securityInfo: {
         async section(userId) {

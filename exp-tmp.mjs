@@ -1,0 +1,22 @@
+import { parseBasicAuth } from './dist/src/passport/basic-auth.js';
+import { rateLimitKeys } from './dist/src/policy/rate-limit-keys.js';
+import { canonicalAppPassword } from './dist/src/methods/app-passwords/app-password-method.js';
+import { hmacSha256 } from './dist/src/crypto/hmac.js';
+import { isUtf8 } from 'node:buffer';
+const header = 'Basic ' + Buffer.from('alice:abcd-efgh-ijkm-npqr-stuv-wxyz-2345').toString('base64');
+const key = Buffer.alloc(32, 1);
+function bench(name, fn){ for(let i=0;i<50000;i++) fn(); const t=performance.now(); const n=300000; for(let i=0;i<n;i++) fn(); console.log(name.padEnd(20), ((performance.now()-t)*1000/n).toFixed(3),'µs'); }
+bench('parse', () => parseBasicAuth(header));
+bench('ipKey', () => rateLimitKeys.basicFailureByIp('127.0.0.1'));
+bench('userKey', () => rateLimitKeys.basicFailureByUsername('alice'));
+bench('canonical', () => canonicalAppPassword('abcd-efgh-ijkm-npqr-stuv-wxyz-2345'));
+bench('hmac', () => hmacSha256(key, 'abcdefghijkmnpqrstuvwxyz2345'));
+bench('normalize', () => 'abcd-efgh-ijkm-npqr-stuv-wxyz-2345'.normalize('NFKC'));
+const td = new TextDecoder('utf-8', { fatal: true }); const b = Buffer.from('alice:abcd-efgh-ijkm-npqr-stuv-wxyz-2345');
+bench('textdecoder', () => td.decode(b));
+bench('isUtf8+toString', () => isUtf8(b) && b.toString('utf8'));
+bench('b64 from', () => Buffer.from('YWxpY2U6YWJjZC1lZmdoLWlqa20tbnBxci1zdHV2LXd4eXotMjM0NQ==', 'base64'));
+bench('control re', () => /\p{Cc}/u.test('abcd-efgh-ijkm-npqr-stuv-wxyz-2345'));
+import { hash, createHash } from 'node:crypto';
+bench('crypto.hash', () => hash('sha256', 'abcdefghijkmnpqrstuvwxyz2345', 'base64url'));
+bench('createHash', () => createHash('sha256').update('abcdefghijkmnpqrstuvwxyz2345').digest('base64url'));

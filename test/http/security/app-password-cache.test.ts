@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { afterEach, describe, it } from 'node:test';
+import request from 'supertest';
+import { createExampleApp } from '../../../example-app/app.js';
+import { SqliteStore } from '../../../src/stores/sqlite/sqlite-store.js';
+import { InProcessWakeup } from '../../../src/transports/wakeup.js';
+import type { Wakeup } from '../../../src/transports/wakeup.js';
+import { basic, SECRET_KEY, SESSION_SECRET, startHarness } from '../../support/harness.js';
+import type { Harness } from '../../support/harness.js';
+
+const WRONG = 'abcd-efgh-ijkm-npqr-stuv-wxyz-2345';
+/** Drops every wake-up: an instance whose shared channel lost a message. */
+const lostWakeups: Wakeup = { publish() {}, subscribe: () => () => {} };
+
+/**
+ * Two instances behind one load balancer: the harness (A) and a second app (B) on the same SQLite
+ * file and clock, each with the wake-up channel given. The clock stands still unless a test moves
+ * it, so the 1 s cache never runs out by itself: only a wake-up can end what B holds.
+ */
+async function twoInstances(wakeups: [Wakeup, Wakeup]) {
+  const a = await startHarness({ mfaOptions: { wakeup: wakeups[0] } });
+  const b = await createExampleApp({
+    dataDir: a.dataDir, secretKey: SECRET_KEY, sessionSecret: SESSION_SECRET, clock: a.clock.now, onEvent: () => {},
+    store: new SqliteStore({ filename: join(a.dataDir, 'mfa.db') }),
+    mfaOptions: { wakeup: wakeups[1] },
+  });
+  const { agent } = await a.enrolledUser();
+  const { password } = await a.createAppPassword(agent, 'Mail');
+  const mailOn = (app: Harness['app'], pw = password!) => request(app).get('/api/mail').set('Authorization', basic('alice', pw));
+  // B has now read alice's password and her counters, and holds them.
+  assert.equal((await mailOn(b.app)).status, 200);
+  return { a, b, agent, password: password!, mailOn, async stop() { await b.close(); await a.stop(); } };
+}
+
+describe('what one instance holds of a correct app password', () => {
+  let setup: Awaited<ReturnType<typeof twoInstances>> | undefined;
+  afterEach(async () => setup?.stop());
+
+  // Attack: a revoked (leaked) app password keeps working on the instances that did not revoke it.
+  it('ends on every instance at once when it is revoked on one', async () => {
+    const shared = new InProcessWakeup();
+    setup = await twoInstances([shared, shared]);
+    const { a, b, agent, mailOn } = setup;
+    const id = /href="\/mfa\/manage\/app-passwords\/([^/"]+)\/revoke"/.exec((await agent.get('/mfa/manage')).text)![1]!;
+    const token = await a.csrf(agent, '/mfa/manage');
+    assert.equal((await agent.post(`/mfa/manage/app-passwords/${id}/revoke`).type('form').send({ _csrf: token }).redirects(0)).status, 303);
+    assert.equal((await mailOn(b.app)).status, 401);
+  });
+
+  // Attack: an account's app passwords revoked after a takeover (password reset) keep working elsewhere.
+  it('ends on every instance at once when all of the user’s are revoked', async () => {
+    const shared = new InProcessWakeup();
+    setup = await twoInstances([shared, shared]);
+    const { a, b, mailOn } = setup;
+    assert.equal(await a.mfa.admin.revokeAppPasswords(await a.userId()), 1);
+    assert.equal((await mailOn(b.app)).status, 401);
+  });
+
+  // Attack: guessing from one instance while the right password keeps working on another, so a
+  // lockout no longer hides whether a guess was right.
+  it('is refused on every instance once failures on one reach the limit', async () => {
+    const shared = new InProcessWakeup();
+    setup = await twoInstances([shared, shared]);
+    const { a, b, mailOn } = setup;
+    for (let i = 0; i < 10; i++) assert.equal((await mailOn(a.app, WRONG)).status, 401);
+    assert.equal((await mailOn(b.app)).status, 429);
+  });
+
+  it('is held at most appPasswords.cacheMs (1 s) where the wake-up is lost', async () => {
+    setup = await twoInstances([lostWakeups, lostWakeups]);
+    const { a, b, mailOn } = setup;
+    await a.mfa.admin.revokeAppPasswords(await a.userId());
+    assert.equal((await mailOn(b.app)).status, 200, 'still held by B: the documented bound');
+    a.clock.advance(1000);
+    assert.equal((await mailOn(b.app)).status, 401);
+  });
+
+  // Attack: guesses answered from memory, neither counted nor refused once the limit is reached.
+  it('never holds a wrong password: each one is counted in the store', async () => {
+    setup = await twoInstances([lostWakeups, lostWakeups]);
+    const { b, mailOn } = setup;
+    for (let i = 0; i < 10; i++) assert.equal((await mailOn(b.app, WRONG)).status, 401, `failure ${i + 1}`);
+    assert.equal((await mailOn(b.app, WRONG)).status, 429);
+    assert.equal((await mailOn(b.app)).status, 429, 'the right password too, so guessing cannot tell');
+  });
+});
+
+describe('a repeated correct app password and the store', () => {
+  let h: Harness | undefined;
+  afterEach(async () => h?.stop());
+
+  /** Counts the reads of the Basic check: failure counters and app-password lookups. */
+  function counting(store: SqliteStore) {
+    const reads = { count: 0 };
+    const count = <T extends object>(facet: T, method: keyof T & string): T => new Proxy(facet, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (typeof value !== 'function') return value;
+        const bound = (value as (...args: unknown[]) => unknown).bind(target);
+        return property === method ? (...args: unknown[]) => (reads.count++, bound(...args)) : bound;
+      },
+    });
+    const wrapped = { ...store, core: store.core, rateLimits: count(store.rateLimits, 'get'), appPasswords: count(store.appPasswords, 'findByHash'), close: () => store.close() };
+    return { reads, wrapped };
+  }
+
+  async function harness(cacheMs?: number) {
+    let reads = { count: 0 };
+    h = await startHarness(cacheMs === undefined ? {} : { appPasswords: { cacheMs } }, {
+      wrapStore: (base) => {
+        const c = counting(base as SqliteStore);
+        reads = c.reads;
+        return c.wrapped;
+      },
+    });
+    const { agent } = await h.enrolledUser();
+    const { password } = await h.createAppPassword(agent, 'Mail');
+    const mail = () => h!.agent().get('/api/mail').set('Authorization', basic('alice', password!));
+    return { h, reads, mail };
+  }
+
+  it('is answered from what was read within the last second, then read again', async () => {
+    const { h, reads, mail } = await harness();
+    assert.equal((await mail()).status, 200);
+    const first = reads.count;
+    assert.equal(first, 3, 'two failure counters and the lookup');
+    for (let i = 0; i < 5; i++) assert.equal((await mail()).status, 200);
+    assert.equal(reads.count, first, 'no read within the second');
+    h.clock.advance(1000);
+    assert.equal((await mail()).status, 200);
+    assert.equal(reads.count, 2 * first);
+  });
+
+  it('reads the store on every request with appPasswords.cacheMs: 0', async () => {
+    const { reads, mail } = await harness(0);
+    for (let i = 0; i < 3; i++) assert.equal((await mail()).status, 200);
+    assert.equal(reads.count, 9);
+  });
+});
