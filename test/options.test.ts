@@ -136,6 +136,7 @@ describe('createMfa options', () => {
           maxAgeMs: resolved.appPasswords.maxAgeMs,
           scope: resolved.appPasswords.scope,
           rateLimit: resolved.appPasswords.rateLimit,
+          cacheMs: resolved.appPasswords.cacheMs,
         },
         // wakeup is an instance; publicOrigin, allowedOrigins (null: loopback only) and sender have no default: none is in DEFAULTS.
         push: (({ wakeup: _wakeup, publicOrigin: _origin, allowedOrigins: _origins, sender: _sender, ...rest }) => rest)(resolved.push),
