@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import type { Strategy } from 'passport';
 import { ConfigurationError, retryAfterSeconds, StoreUnavailableError } from '../errors.js';
 import type { MfaError } from '../errors.js';
@@ -7,9 +6,11 @@ import type { AppPasswordMethod } from '../methods/app-passwords/app-password-me
 import { APP_PASSWORD_ID } from '../methods/app-passwords/app-password-method.js';
 import type { ResolvedOptions } from '../options.js';
 import { BasicRateLimit } from '../policy/basic-rate-limit.js';
+import type { AppPasswordRecord } from '../stores/facets/app-passwords.js';
 import type { CompleteStore } from '../stores/guarded-store.js';
 import { isEnrolled } from '../second-step/is-enrolled.js';
 import { parseBasicAuth } from './basic-auth.js';
+import type { BasicCredentials } from './basic-auth.js';
 
 /** Name to register it under: passport.use(APP_PASSWORD_STRATEGY_NAME, mfa.appPasswordStrategy). */
 export const APP_PASSWORD_STRATEGY_NAME = 'mfa-app-password';
@@ -51,51 +52,84 @@ export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): Strate
         if (req.res && retryAfter !== null) req.res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
         this.fail(challenge, error?.status ?? 401);
       };
-      check(deps, limiter, req).then((outcome) => {
-        if (outcome.ok) return this.success(outcome.user, outcome.info);
-        refuse(outcome.error);
-      }, (error: unknown) => (error instanceof StoreUnavailableError ? refuse(error) : this.error(error)));
+      const settle = (outcome: Outcome): void => (outcome.ok ? this.success(outcome.user, outcome.info) : refuse(outcome.error));
+      const failed = (error: unknown): void => (error instanceof StoreUnavailableError ? refuse(error) : this.error(error));
+      let outcome: Outcome | Promise<Outcome>;
+      try {
+        outcome = check({ deps, limiter, ip: req.ip ?? 'unknown' }, req.headers.authorization);
+      } catch (error) {
+        return failed(error);
+      }
+      // A held password with a synchronous findUser is answered without a promise (the common case of a busy client).
+      if (outcome instanceof Promise) outcome.then(settle, failed);
+      else settle(outcome);
     },
   };
 }
 
-async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req: Request): Promise<Outcome> {
-  const { options, appPasswords, emit } = deps;
-  const settings = options.appPasswords;
-  const { findUser, verifyAccountPassword, dummyPasswordCheck } = settings;
+interface Attempt {
+  deps: AppPasswordStrategyDeps;
+  limiter: BasicRateLimit;
+  ip: string;
+}
+
+function check(attempt: Attempt, authorization: string | undefined): Outcome | Promise<Outcome> {
+  const { deps: { appPasswords, options }, limiter, ip } = attempt;
+  const { findUser } = options.appPasswords;
   if (!findUser) throw new ConfigurationError('passport-mfa: mfa.appPasswordStrategy needs appPasswords.findUser(username) in createMfa() options.');
-  const parsed = parseBasicAuth(req.headers.authorization);
+  const parsed = parseBasicAuth(authorization);
   // No credentials yet is the normal first request of a Basic client: challenge, do not count.
   if (!parsed.ok && parsed.reason === 'missing') return { ok: false, error: null };
-  const ip = req.ip ?? 'unknown';
-  const username = parsed.ok ? parsed.credentials.username : null;
+  if (!parsed.ok) return checkInStore(attempt, null);
+  const { username, password } = parsed.credentials;
   // A password this instance found lately, with both failure counts lately below their limits:
   // the store need not be asked again (a wrong password is never cached, so guesses always are).
-  const known = parsed.ok && limiter.clearInCache(ip, username) ? appPasswords.cached(parsed.credentials.password) : undefined;
-  const limited = known ? null : await limiter.check(ip, username);
+  const known = limiter.clearInCache(ip, username) ? appPasswords.cached(password) : undefined;
+  if (!known) return checkInStore(attempt, parsed.credentials);
+  const user = findUser(username);
+  return isThenable(user)
+    ? Promise.resolve(user).then((found) => judge(attempt, parsed.credentials, found ?? null, known))
+    : judge(attempt, parsed.credentials, user ?? null, known);
+}
+
+/** Every attempt but a held password: the failure counters, then the password, read from the store. */
+async function checkInStore(attempt: Attempt, credentials: BasicCredentials | null): Promise<Outcome> {
+  const { deps: { appPasswords, options, emit }, limiter, ip } = attempt;
+  const limited = await limiter.check(ip, credentials?.username ?? null);
   if (limited) {
     emit({ type: 'app_password.rate_limited', userId: null, ip });
     return { ok: false, error: limited };
   }
-  if (!parsed.ok) {
-    await dummyPasswordCheck?.('');
-    return failure(deps, limiter, ip, null, null, 'malformed');
+  if (credentials === null) {
+    await options.appPasswords.dummyPasswordCheck?.('');
+    return failure(attempt, null, null, 'malformed');
   }
-
-  const { password } = parsed.credentials;
   // Both lookups run whether or not the user exists, so a miss costs the same either way.
-  const [user, record] = known
-    ? [await findUser(parsed.credentials.username), known]
-    : await Promise.all([findUser(parsed.credentials.username), appPasswords.find(password)]);
+  const [user, record] = await Promise.all([options.appPasswords.findUser!(credentials.username), appPasswords.find(credentials.password)]);
+  return judge(attempt, credentials, user ?? null, record);
+}
+
+/** Success when `record` is a live app password of `user`; otherwise the account password, or a counted failure. */
+function judge(attempt: Attempt, credentials: BasicCredentials, user: Express.User | null, record: AppPasswordRecord | null): Outcome | Promise<Outcome> {
+  const { deps: { appPasswords, options, emit }, ip } = attempt;
   const userId = user ? options.getUserId(user) : null;
   const now = options.clock();
   if (user && record && record.userId === userId && !appPasswords.isExpired(record, now)) {
+    const succeeded = (): Outcome => {
+      emit({ type: 'app_password.succeeded', userId, ip, appPasswordId: record.id, method: APP_PASSWORD_ID });
+      return { ok: true, user, info: { method: APP_PASSWORD_ID, appPasswordId: record.id, scope: record.scope && [...record.scope] } };
+    };
     const recording = appPasswords.recordUse(record, now);
-    if (recording) await recording;
-    emit({ type: 'app_password.succeeded', userId, ip, appPasswordId: record.id, method: APP_PASSWORD_ID });
-    return { ok: true, user, info: { method: APP_PASSWORD_ID, appPasswordId: record.id, scope: record.scope && [...record.scope] } };
+    return recording ? recording.then(succeeded) : succeeded();
   }
-  if (user && userId !== null && !record && verifyAccountPassword && !(await isEnrolled(deps.store, userId))) {
+  return refuseOrAccountPassword(attempt, credentials, user, userId, record);
+}
+
+async function refuseOrAccountPassword(attempt: Attempt, credentials: BasicCredentials, user: Express.User | null, userId: string | null, record: AppPasswordRecord | null): Promise<Outcome> {
+  const { deps: { options, emit, store }, ip } = attempt;
+  const { verifyAccountPassword, dummyPasswordCheck } = options.appPasswords;
+  const { password } = credentials;
+  if (user && userId !== null && !record && verifyAccountPassword && !(await isEnrolled(store, userId))) {
     if (await verifyAccountPassword(user, password)) {
       emit({ type: 'app_password.succeeded', userId, ip, method: 'account_password' });
       return { ok: true, user, info: { method: 'account_password', appPasswordId: null, scope: null } };
@@ -105,11 +139,16 @@ async function check(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, req
     await dummyPasswordCheck?.(password);
   }
   const reason = record === null ? 'invalid_password' : record.userId !== userId ? 'wrong_user' : 'expired';
-  return failure(deps, limiter, ip, username, userId, reason);
+  return failure(attempt, credentials.username, userId, reason);
 }
 
-async function failure(deps: AppPasswordStrategyDeps, limiter: BasicRateLimit, ip: string, username: string | null, userId: string | null, reason: string): Promise<Outcome> {
-  await limiter.fail(ip, username);
-  deps.emit({ type: 'app_password.failed', userId, ip, reason });
+async function failure(attempt: Attempt, username: string | null, userId: string | null, reason: string): Promise<Outcome> {
+  await attempt.limiter.fail(attempt.ip, username);
+  attempt.deps.emit({ type: 'app_password.failed', userId, ip: attempt.ip, reason });
   return { ok: false, error: null };
+}
+
+/** As `await` tells a promise (any library's) from a value. */
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
