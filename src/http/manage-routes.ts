@@ -9,7 +9,7 @@ import type { FactorRecord } from '../stores/facets/core.js';
 import { requireFreshSecondFactor } from './access.js';
 import { csrfToken } from './csrf.js';
 import { goToPage } from './flow.js';
-import { describeFactor } from './removal-routes.js';
+import { describeFactor, shownName } from './removal-routes.js';
 import { handle } from './handle.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
@@ -57,7 +57,7 @@ export function manageRoutes(pages: Pages): PageRoutes {
     const userId = await fresh(req, res);
     if (userId === null) return;
     const factor = await renamableFactor(pages, userId, req.params.id);
-    await renderRenamePage(pages, req, res, factor, factor.label, null);
+    await renderRenamePage(pages, req, res, factor, await shownName(pages, factor), null);
   }));
 
   router.post('/manage/factors/:id/rename', handle(pages, async (req, res) => {
@@ -157,7 +157,7 @@ async function renderRenamePage(pages: Pages, req: Request, res: Response, facto
   await renderPage(pages, req, res, 'manage-rename', {
     title: 'Rename',
     method: pages.registry.nameOf(factor.type),
-    current: factor.label,
+    current: await shownName(pages, factor),
     name,
     action: `${pages.options.basePath}/manage/factors/${encodeURIComponent(factor.id)}/rename`,
     error: error?.message ?? null,

@@ -50,8 +50,13 @@ export function removalRoutes(pages: Pages): PageRoutes {
 }
 
 /** "Backup phone (+1 555…)": the method, and which one of it. */
+/** The name Security info shows for a factor: its method's own detail (a phone's name until renamed), else its label. */
+export async function shownName(pages: Pages, factor: FactorRecord): Promise<string> {
+  return (await pages.registry.ownerOf(factor)?.parts.securityInfo?.row?.(factor))?.detail ?? factor.label;
+}
+
 export async function describeFactor(pages: Pages, factor: FactorRecord): Promise<string> {
-  const detail = (await pages.registry.ownerOf(factor)?.parts.securityInfo?.row?.(factor))?.detail ?? factor.label;
+  const detail = await shownName(pages, factor);
   const method = pages.registry.nameOf(factor.type);
   return detail && detail !== method ? `${method} (${detail})` : method;
 }

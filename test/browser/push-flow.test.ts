@@ -128,6 +128,18 @@ describe('push sign-in approved on the /authenticator page (Chromium, two pages)
     await browser.screenshot('push-11-browser-signed-in');
   });
 
+  it('Security info names the app by the phone\'s own name, and Rename starts from that name', async () => {
+    await page.goto(`${h.origin}/mfa/manage`);
+    // The phone page names itself after the browser it runs in.
+    const name = (await page.locator('.mfa-factor-name').first().textContent())!;
+    assert.match(name, /^Web authenticator \(/);
+    await page.getByRole('link', { name: 'Rename' }).click();
+    await page.getByRole('heading', { name: 'Rename', level: 1 }).waitFor();
+    assert.equal(await page.getByRole('textbox', { name: 'Name' }).inputValue(), name);
+    await browser.screenshot('push-11b-browser-rename');
+    await screenshotOnPhone(browser, 'push-11b-browser-rename-390px');
+  });
+
   it('a denied request says so in the browser, which then accepts the code the phone page shows', async () => {
     await signOutAndIn(page);
     await contactMe(page);

@@ -135,6 +135,9 @@ describe('the verify page for a notification user: "Contact me" main, no code fi
     const { browser } = await h.enrolledPushUser('bob', phone);
     const page = (await browser.get('/mfa/manage')).text;
     assert.match(page, /<span class="mfa-factor-name">Test phone<\/span> <span class="mfa-badge">Default<\/span> <span class="mfa-factor-method">Mobile app: notification<\/span>/);
+    const rename = (await browser.get(/href="(\/mfa\/manage\/factors\/[^"]+\/rename)"/.exec(page)![1]!)).text;
+    assert.match(rename, /Mobile app: notification: Test phone\./, 'the name the row shows, not the method’s default label');
+    assert.match(rename, /name="name" type="text"[^>]* value="Test phone"/);
   });
 
   it('"Use a verification code" makes the code field main and offers the notification as a link', async () => {
