@@ -163,10 +163,11 @@ export class MethodRegistry {
    * may accept (the one being enrolled, or the user's confirmed ones), the method's check,
    * confirming an enrollment, the reset and the events.
    */
-  attempt(method: RegisteredMethod, attempt: MethodAttempt): Promise<AttemptOutcome> {
+  attempt(method: RegisteredMethod, attempt: MethodAttempt): Promise<AttemptOutcome & { confirmed?: readonly FactorRecord[] }> {
     const { userId, ip, enrollFactorId } = attempt;
     const verify = method.parts.verify;
-    return this.#attempts.run({
+    let confirmed: readonly FactorRecord[] | undefined;
+    const outcome = this.#attempts.run({
       userId,
       ip,
       method: method.id,
@@ -174,10 +175,13 @@ export class MethodRegistry {
         if (!verify) return { ok: false, counts: true, reason: 'method_unavailable', error: new InvalidInputError('That method cannot be used here.') };
         const factors = await this.#candidates(method, userId, enrollFactorId);
         if (factors instanceof PendingExpiredError) return { ok: false, counts: false, reason: 'pending_expired', error: factors };
-        return verify({ userId, factors, enrolling: enrollFactorId !== undefined, body: attempt.body, state: attempt.state });
+        confirmed = factors.confirmed;
+        return verify({ userId, factors: factors.accepted, enrolling: enrollFactorId !== undefined, body: attempt.body, state: attempt.state });
       },
       confirm: enrollFactorId === undefined ? undefined : async () => ((await this.#store.core.confirmFactor(userId, enrollFactorId, this.#clock())) ? enrollFactorId : null),
     });
+    // The user's confirmed factors as read for the check (not for an enrollment, which read only its own).
+    return outcome.then((o) => (o.ok && confirmed ? { ...o, confirmed } : o));
   }
 
   /**
@@ -196,15 +200,16 @@ export class MethodRegistry {
     return outcome as Extract<AttemptOutcome, { ok: false }>;
   }
 
-  async #candidates(method: RegisteredMethod, userId: string, enrollFactorId: string | undefined): Promise<FactorRecord[] | PendingExpiredError> {
+  /** The factors `method` may accept, and (unless enrolling) all of the user's confirmed ones they were picked from. */
+  async #candidates(method: RegisteredMethod, userId: string, enrollFactorId: string | undefined): Promise<{ accepted: FactorRecord[]; confirmed?: FactorRecord[] } | PendingExpiredError> {
     if (enrollFactorId !== undefined) {
       const factor = await this.#store.core.getFactor(enrollFactorId);
       const live = factor && factor.userId === userId && factor.type === method.id && factor.confirmedAt === null;
-      return live ? [factor] : new PendingExpiredError('This setup expired. Start again.');
+      return live ? { accepted: [factor] } : new PendingExpiredError('This setup expired. Start again.');
     }
     const confirmed = (await this.#store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
     if (confirmed.length === 0) return new PendingExpiredError('No second factor is set up for this account.');
-    return this.acceptedFactors(method, confirmed);
+    return { accepted: this.acceptedFactors(method, confirmed), confirmed };
   }
 
   /** Those of `factors` that `method`'s check accepts: its own, and those of methods it `alsoVerifiedBy`. */

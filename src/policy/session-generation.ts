@@ -33,6 +33,13 @@ interface Snapshot {
   factorIds: ReadonlySet<string>;
 }
 
+/** From watch(), for stamp(): the user's entry and its version when the caller began reading. */
+export interface SessionWatch {
+  readonly entry: object;
+  readonly version: number;
+  readonly at: number;
+}
+
 interface Entry {
   snapshot: Snapshot | null;
   readAt: number;
@@ -62,13 +69,21 @@ export class SessionGenerations {
     this.#o = { maxUsers: DEFAULT_MAX_USERS, ...options };
   }
 
+  /** Where this instance's view of the user's sessions stands now: take it before reading factors to pass to stamp(). */
+  watch(userId: string): SessionWatch {
+    const entry = this.#entry(userId);
+    return { entry, version: entry.version, at: this.#o.clock() };
+  }
+
   /**
-   * The stamp to record now for `userId`, read from the store itself (never from the cache). A
-   * `factorId` that is no confirmed factor of the user (recovery codes keep no factor record) is
-   * not watched: the stamp's factorId is then null.
+   * The stamp to record now for `userId`, its generation read from the store itself (never from
+   * the cache). A `factorId` that is no confirmed factor of the user (recovery codes keep no
+   * factor record) is not watched: the stamp's factorId is then null. `read` is the user's
+   * factors as the caller read them after `since` (the second step's own check): they are used
+   * instead of a second read, so a factor deleted since that read still ends the session.
    */
-  async stamp(userId: string, factorId: string | null): Promise<SessionStamp> {
-    const snapshot = await this.#fresh(userId);
+  async stamp(userId: string, factorId: string | null, read?: { factors: readonly FactorRecord[]; since: SessionWatch }): Promise<SessionStamp> {
+    const snapshot = read ? await this.#withFactors(userId, read.factors, read.since) : await this.#fresh(userId);
     return { generation: snapshot.generation, factorId: factorId !== null && snapshot.factorIds.has(factorId) ? factorId : null };
   }
 
@@ -159,6 +174,18 @@ export class SessionGenerations {
     return { snapshot: await (entry.reading ?? this.#load(userId, entry)), fresh: true };
   }
 
+  /** The generation read now, with factors read since `since`; cached only if nothing changed since then. */
+  async #withFactors(userId: string, factors: readonly FactorRecord[], since: SessionWatch): Promise<Snapshot> {
+    const generation = await this.#o.generations.get(userId);
+    const snapshot: Snapshot = { generation, factorIds: confirmedIds(factors) };
+    const entry = this.#entries.get(userId);
+    if (entry === since.entry && entry.version === since.version && since.at >= entry.readAt) {
+      entry.snapshot = snapshot;
+      entry.readAt = since.at;
+    }
+    return snapshot;
+  }
+
   /** A read of the store that starts now (a read already in flight may predate a change). */
   #fresh(userId: string): Promise<Snapshot> {
     return this.#load(userId, this.#entry(userId));
@@ -172,7 +199,7 @@ export class SessionGenerations {
         this.#o.generations.get(userId),
         this.#o.factors.listFactors(userId),
       ]);
-      const snapshot: Snapshot = { generation, factorIds: new Set(factors.filter((f) => f.confirmedAt !== null).map((f) => f.id)) };
+      const snapshot: Snapshot = { generation, factorIds: confirmedIds(factors) };
       // Cached only if nothing changed while reading and no later read finished first.
       if (entry.version === version && startedAt >= entry.readAt) {
         entry.snapshot = snapshot;
@@ -210,6 +237,10 @@ export class SessionGenerations {
     // A read in flight began before the change: later callers must not join it.
     entry.reading = null;
   }
+}
+
+function confirmedIds(factors: readonly FactorRecord[]): ReadonlySet<string> {
+  return new Set(factors.filter((f) => f.confirmedAt !== null).map((f) => f.id));
 }
 
 /** 'current', 'stale' (revoked or its factor deleted), or 'unsure' (the stamp is newer than the snapshot). */

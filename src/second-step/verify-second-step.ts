@@ -12,7 +12,7 @@ export interface SecondStepDeps {
   registry: MethodRegistry;
   options: Pick<ResolvedOptions, 'getUserId' | 'clock'>;
   /** Stamps the completed step with the user's session generation. */
-  sessions: Pick<SessionGenerations, 'stamp'>;
+  sessions: Pick<SessionGenerations, 'stamp' | 'watch'>;
 }
 
 export type SecondStepResult =
@@ -38,6 +38,8 @@ export async function verifySecondStep(
   if (pending.phishingResistant && !deps.registry.isPhishingResistant(method)) {
     return { ok: false, error: new PhishingResistantRequiredError() };
   }
+  // Before the check reads the user's factors: the stamp below reuses them unless one changed since.
+  const since = deps.sessions.watch(userId);
   const outcome = await deps.registry.attempt(method, {
     userId,
     ip: req.ip,
@@ -50,7 +52,7 @@ export async function verifySecondStep(
     userId,
     method: outcome.method,
     at: deps.options.clock(),
-    ...(await deps.sessions.stamp(userId, outcome.factorId)),
+    ...(await deps.sessions.stamp(userId, outcome.factorId, outcome.confirmed && { factors: outcome.confirmed, since })),
     ...deps.registry.assuranceOf(method, outcome.amr),
   };
   await completeSecondFactor(req, user, completed, pending.returnTo);

@@ -31,7 +31,10 @@ class SharedState implements SessionGenerationStore {
     return next;
   }
 
+  factorReads = 0;
+
   async listFactors(userId: string): Promise<FactorRecord[]> {
+    this.factorReads++;
     return this.factors.filter((f) => f.userId === userId);
   }
 
@@ -137,6 +140,35 @@ describe('SessionGenerations', () => {
   });
 
   // Attack: a session signed in with the backup phone stays signed in after the phone was deleted.
+  it('stamps with the factors the second step read after watch(): one store read, kept for the guard', async () => {
+    const state = new SharedState();
+    state.addFactor('f1');
+    const sessions = instance(state, new FakeClock());
+    const since = sessions.watch('u1');
+    const factors = await state.listFactors('u1');
+    const stamp = await sessions.stamp('u1', 'f1', { factors, since });
+    assert.deepEqual(stamp, { generation: 0, factorId: 'f1' });
+    assert.deepEqual([state.reads, state.factorReads], [1, 1], 'the generation only: the factors were read already');
+    assert.equal(sessions.held('u1', stamp), true);
+  });
+
+  // Attack: deleting a method (another session, a stolen phone reported) while a sign-in with it
+  // is completing, so that the new session is not tied to it and survives the deletion.
+  it('keeps watching a factor deleted between the second step\'s read and the stamp, and ends the session', async () => {
+    const state = new SharedState();
+    state.addFactor('f1');
+    state.addFactor('f2');
+    const sessions = instance(state, new FakeClock());
+    const since = sessions.watch('u1');
+    const factors = await state.listFactors('u1');
+    state.removeFactor('f1');
+    await sessions.factorRemoved('u1');
+    const stamp = await sessions.stamp('u1', 'f1', { factors, since });
+    assert.equal(stamp.factorId, 'f1');
+    assert.equal(sessions.held('u1', stamp), undefined, 'what was read before the deletion is not kept');
+    assert.equal(await sessions.isCurrent('u1', stamp), false);
+  });
+
   it('refuses a session whose factor was deleted, and only that one', async () => {
     const state = new SharedState();
     state.addFactor('phone');

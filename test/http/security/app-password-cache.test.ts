@@ -6,6 +6,7 @@ import { createExampleApp } from '../../../example-app/app.js';
 import { SqliteStore } from '../../../src/stores/sqlite/sqlite-store.js';
 import { InProcessWakeup } from '../../../src/transports/wakeup.js';
 import type { Wakeup } from '../../../src/transports/wakeup.js';
+import { aroundStoreMethods } from '../../support/facet-proxy.js';
 import { basic, SECRET_KEY, SESSION_SECRET, startHarness } from '../../support/harness.js';
 import type { Harness } from '../../support/harness.js';
 
@@ -90,29 +91,14 @@ describe('a repeated correct app password and the store', () => {
   let h: Harness | undefined;
   afterEach(async () => h?.stop());
 
-  /** Counts the reads of the Basic check: failure counters and app-password lookups. */
-  function counting(store: SqliteStore) {
-    const reads = { count: 0 };
-    const count = <T extends object>(facet: T, method: keyof T & string): T => new Proxy(facet, {
-      get(target, property) {
-        const value: unknown = Reflect.get(target, property, target);
-        if (typeof value !== 'function') return value;
-        const bound = (value as (...args: unknown[]) => unknown).bind(target);
-        return property === method ? (...args: unknown[]) => (reads.count++, bound(...args)) : bound;
-      },
-    });
-    const wrapped = { ...store, core: store.core, rateLimits: count(store.rateLimits, 'get'), appPasswords: count(store.appPasswords, 'findByHash'), close: () => store.close() };
-    return { reads, wrapped };
-  }
-
   async function harness(cacheMs?: number) {
-    let reads = { count: 0 };
+    // The reads of the Basic check: failure counters and app-password lookups.
+    const reads = { count: 0 };
     h = await startHarness(cacheMs === undefined ? {} : { appPasswords: { cacheMs } }, {
-      wrapStore: (base) => {
-        const c = counting(base as SqliteStore);
-        reads = c.reads;
-        return c.wrapped;
-      },
+      wrapStore: (base) => aroundStoreMethods(base, (path, call) => {
+        if (path === 'rateLimits.get' || path === 'appPasswords.findByHash') reads.count++;
+        return call();
+      }),
     });
     const { agent } = await h.enrolledUser();
     const { password } = await h.createAppPassword(agent, 'Mail');
