@@ -26,8 +26,11 @@ export function signInUser(pages: Pages, method: RegisteredMethod, userId: strin
   return { userId, factors, own: pages.registry.acceptedFactors(method, factors) };
 }
 
+/** A lockout of the user's second step in force: until when (null: until an administrator lifts it). */
+export type ActiveLock = { until: number | null };
+
 /** The shared lockout of this user's second step in force now, or null. */
-export async function lockOf(pages: Pages, userId: string): Promise<{ until: number | null } | null> {
+export async function lockOf(pages: Pages, userId: string): Promise<ActiveLock | null> {
   return activeLock(await pages.store.core.getLockout(userId), pages.options.clock());
 }
 
@@ -82,6 +85,12 @@ export async function signInNouns(pages: Pages, userId: string, except: Register
   return [...new Set(others.map((o) => o.noun))];
 }
 
+/** What the caller already read for the page: the user's confirmed factors, and the lock in force (null: none). */
+export interface SignInReads {
+  factors: readonly FactorRecord[];
+  lock: ActiveLock | null;
+}
+
 /**
  * "Verify your identity": one main action, the default method's (or the one the user picked or
  * just used, see mainOffer), below the methods' notices and the error, if any; every other method the
@@ -93,12 +102,11 @@ export async function renderSignInPage(
   res: Response,
   userId: string,
   error: MfaError | null,
-  listed?: readonly FactorRecord[],
+  read?: SignInReads,
   focus: SignInFocus = { wanted: usedMethod(pages, req.query.use) },
 ): Promise<void> {
-  const factors = listed ?? (await confirmedFactors(pages, userId));
   // Locked: every method would be refused, so none is offered; the page says until when, on every visit.
-  const lock = await lockOf(pages, userId);
+  const lock = read ? read.lock : await lockOf(pages, userId);
   if (lock) {
     await renderPage(pages, req, res, 'verify-locked', {
       title: 'Verification locked',
@@ -106,6 +114,7 @@ export async function renderSignInPage(
     }, error?.status ?? 200);
     return;
   }
+  const factors = read?.factors ?? (await confirmedFactors(pages, userId));
   const methods = pages.registry.signInMethods();
   const notices = (await Promise.all(methods.map((m) => m.parts.signIn!.notices?.(userId) ?? []))).flat();
   const pending = pendingFor(req, userId, pages.options.clock(), pages.options.pendingTtlMs);

@@ -18,7 +18,9 @@ export function verifyRoutes(pages: Pages): PageRoutes {
     if (factors.length === 0) return goToPage(options, req, res, '/setup');
     const pending = await livePending(options, req, userId);
     // Nothing is sent (e.g. an automatic notification) while every answer would be refused.
-    if (await lockOf(pages, userId)) return renderSignInPage(pages, req, res, userId, null, factors);
+    // The page is drawn from the same reads: the lock is read once per view.
+    const read = { factors, lock: await lockOf(pages, userId) };
+    if (read.lock) return renderSignInPage(pages, req, res, userId, null, read);
     // A method may answer at once (a notification sent without "Contact me"), unless the user
     // made another method their default, or picked another one on this page ("Use a verification code").
     const chosen = registry.defaultFactor(factors)?.chosen === true;
@@ -29,7 +31,7 @@ export function verifyRoutes(pages: Pages): PageRoutes {
       const page = new ExpressMethodPage(pages, method, req, res, { userId, pending, enrolling: null, enroll: false });
       if (await start(page, signInUser(pages, method, userId, factors))) return;
     }
-    await renderSignInPage(pages, req, res, userId, null, factors);
+    await renderSignInPage(pages, req, res, userId, null, read);
   }));
 
   return router;
