@@ -7,6 +7,7 @@ import type { InfoAction, ViewPart } from '../methods/method.js';
 import { sessionState, survivesRemovalOf } from '../second-step/session-state.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import { requireFreshSecondFactor } from './access.js';
+import { confirmedFactors } from './confirmed-factors.js';
 import { csrfToken } from './csrf.js';
 import { goToPage } from './flow.js';
 import { describeFactor, shownName } from './removal-routes.js';
@@ -111,10 +112,10 @@ async function renamableFactor(pages: Pages, userId: string, id: unknown): Promi
 }
 
 async function renderManagePage(pages: Pages, req: Request, res: Response, userId: string, error: MfaError | null): Promise<void> {
-  const { options, store, registry } = pages;
+  const { options, registry } = pages;
   const action = (a: InfoAction) =>
     'href' in a ? { label: a.label, href: options.basePath + a.href } : { label: a.label, action: options.basePath + a.action, fields: Object.entries(a.fields ?? {}) };
-  const factors = (await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
+  const factors = await confirmedFactors(pages, userId);
   const now = options.clock();
   const byDefault = registry.defaultFactor(factors);
   const rows = await Promise.all(factors.map(async (f) => {

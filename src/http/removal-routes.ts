@@ -1,6 +1,7 @@
 import { LastMethodError, NotFoundError } from '../errors.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import { requireFreshSecondFactor } from './access.js';
+import { confirmedFactors } from './confirmed-factors.js';
 import { handle } from './handle.js';
 import { PageRoutes } from './page-routes.js';
 import type { Pages } from './pages.js';
@@ -14,13 +15,13 @@ import { renderPage } from './respond.js';
  */
 export function removalRoutes(pages: Pages): PageRoutes {
   const router = new PageRoutes();
-  const { options, store, registry } = pages;
+  const { options } = pages;
 
   router.get('/manage/factors/:id/delete', handle(pages, async (req, res) => {
     const path = `${options.basePath}/manage/factors/${encodeURIComponent(String(req.params.id))}/delete`;
     const userId = await requireFreshSecondFactor(pages, req, res, path);
     if (userId === null) return;
-    const confirmed = (await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
+    const confirmed = await confirmedFactors(pages, userId);
     const factor = confirmed.find((f) => f.id === req.params.id);
     if (!factor) throw new NotFoundError('That method does not exist.');
     const name = await describeFactor(pages, factor);

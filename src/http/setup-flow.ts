@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { RegisteredMethod } from '../methods/registry.js';
 import { sessionState } from '../second-step/session-state.js';
 import type { FactorRecord } from '../stores/facets/core.js';
+import { confirmedFactors } from './confirmed-factors.js';
 import type { Pages } from './pages.js';
 
 /** One step of the first-run wizard's indicator ("Mobile app › Recovery codes › Backup phone › App passwords"). */
@@ -70,9 +71,9 @@ export function takeNotice(req: Request): string | null {
  * older ones), then what each follow-up step set up, or that it was skipped.
  */
 export async function wizardSummary(pages: Pages, userId: string): Promise<SummaryItem[]> {
-  const { registry, store } = pages;
+  const { registry } = pages;
   const choiceIds = new Set(registry.setupChoices().map((c) => c.method.id));
-  const factors = (await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null && choiceIds.has(f.type));
+  const factors = (await confirmedFactors(pages, userId)).filter((f) => choiceIds.has(f.type));
   const methods = await Promise.all(factors.map(async (f: FactorRecord): Promise<SummaryItem> => ({
     label: registry.nameOf(f.type),
     detail: (await registry.ownerOf(f)?.parts.securityInfo?.row?.(f))?.detail ?? f.label,

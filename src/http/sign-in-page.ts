@@ -5,6 +5,7 @@ import type { RegisteredMethod } from '../methods/registry.js';
 import { activeLock } from '../policy/lockout.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import { pendingFor } from '../second-step/session-state.js';
+import { confirmedFactors } from './confirmed-factors.js';
 import { csrfToken } from './csrf.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
@@ -14,11 +15,6 @@ interface Offer {
   method: RegisteredMethod;
   noun: string;
   part: SignInOffer;
-}
-
-/** The user's confirmed factors, read once for the whole page. */
-export async function confirmedFactors(pages: Pages, userId: string): Promise<FactorRecord[]> {
-  return (await pages.store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
 }
 
 /** What a method's sign-in parts see of the user. */

@@ -1,8 +1,9 @@
+import { confirmedFactors } from './confirmed-factors.js';
 import { alreadyDone, goToPage, livePending, requireUserId } from './flow.js';
 import { handle } from './handle.js';
 import { ExpressMethodPage } from './method-page.js';
 import type { Pages } from './pages.js';
-import { confirmedFactors, lockOf, renderSignInPage, signInOrder, signInUser, usedMethod } from './sign-in-page.js';
+import { lockOf, renderSignInPage, signInOrder, signInUser, usedMethod } from './sign-in-page.js';
 import { PageRoutes } from './page-routes.js';
 
 /** GET /verify: the second step of every later sign-in (and re-verification before changing security info). */
