@@ -1,7 +1,7 @@
 import { LastMethodError, NotFoundError } from '../errors.js';
-import type { FactorRecord } from '../stores/facets/core.js';
 import { requireFreshSecondFactor } from './access.js';
 import { confirmedFactors } from './confirmed-factors.js';
+import { describeFactor } from './factor-names.js';
 import { handle } from './handle.js';
 import { PageRoutes } from './page-routes.js';
 import type { Pages } from './pages.js';
@@ -48,16 +48,4 @@ export function removalRoutes(pages: Pages): PageRoutes {
   }));
 
   return router;
-}
-
-/** "Backup phone (+1 555…)": the method, and which one of it. */
-/** The name Security info shows for a factor: its method's own detail (a phone's name until renamed), else its label. */
-export async function shownName(pages: Pages, factor: FactorRecord): Promise<string> {
-  return (await pages.registry.ownerOf(factor)?.parts.securityInfo?.row?.(factor))?.detail ?? factor.label;
-}
-
-export async function describeFactor(pages: Pages, factor: FactorRecord): Promise<string> {
-  const detail = await shownName(pages, factor);
-  const method = pages.registry.nameOf(factor.type);
-  return detail && detail !== method ? `${method} (${detail})` : method;
 }

@@ -3,6 +3,7 @@ import type { RegisteredMethod } from '../methods/registry.js';
 import { sessionState } from '../second-step/session-state.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import { confirmedFactors } from './confirmed-factors.js';
+import { shownName } from './factor-names.js';
 import type { Pages } from './pages.js';
 
 /** One step of the first-run wizard's indicator ("Mobile app › Recovery codes › Backup phone › App passwords"). */
@@ -76,7 +77,7 @@ export async function wizardSummary(pages: Pages, userId: string): Promise<Summa
   const factors = (await confirmedFactors(pages, userId)).filter((f) => choiceIds.has(f.type));
   const methods = await Promise.all(factors.map(async (f: FactorRecord): Promise<SummaryItem> => ({
     label: registry.nameOf(f.type),
-    detail: (await registry.ownerOf(f)?.parts.securityInfo?.row?.(f))?.detail ?? f.label,
+    detail: await shownName(pages, f),
     done: true,
   })));
   const followUps = await Promise.all(registry.followUpSteps.map(async ({ method, placement }): Promise<SummaryItem> => {
