@@ -4,7 +4,7 @@ import type { MfaError } from '../errors.js';
 import { shownDay, shownMinute } from '../format-time.js';
 import { validateDisplayName } from '../methods/display-name.js';
 import type { InfoAction, ViewPart } from '../methods/method.js';
-import { sessionState, survivesRemovalOf } from '../second-step/session-state.js';
+import { sessionState, survivesRemovalOf, takeNotice } from '../second-step/session-state.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import { requireFreshSecondFactor } from './access.js';
 import { confirmedFactors } from './confirmed-factors.js';
@@ -140,9 +140,7 @@ async function renderManagePage(pages: Pages, req: Request, res: Response, userI
   const parts = registry.methods.map((m) => m.parts.securityInfo).filter((p) => p !== undefined);
   const addActions = parts.flatMap((p) => p.addAction?.(factors) ?? []).map(action);
   const sections = (await Promise.all(parts.map((p) => p.section?.(userId) ?? null))).filter((s): s is ViewPart => s !== null);
-  const state = sessionState(req);
-  const notice = state.notice ?? null;
-  delete state.notice;
+  const notice = takeNotice(req);
   const token = csrfToken(req, options.random);
   await renderPage(pages, req, res, 'manage', {
     title: 'Security info',

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { RegisteredMethod } from '../methods/registry.js';
-import { sessionState } from '../second-step/session-state.js';
+import { takeNotice } from '../second-step/session-state.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import { confirmedFactors } from './confirmed-factors.js';
 import { shownName } from './factor-names.js';
@@ -57,14 +57,6 @@ export async function wizardFlow(pages: Pages, req: Request, userId: string, cur
 /** The Cancel of a method being added from Security info. */
 export function addFlow(pages: Pick<Pages, 'options'>): SetupFlow {
   return { kind: 'add', cancelAction: `${pages.options.basePath}/manage/add-method/cancel` };
-}
-
-/** What the page after a change confirms, once. */
-export function takeNotice(req: Request): string | null {
-  const state = sessionState(req);
-  const notice = state.notice ?? null;
-  delete state.notice;
-  return notice;
 }
 
 /**
