@@ -58,7 +58,7 @@ export function manageRoutes(pages: Pages): PageRoutes {
     const userId = await fresh(req, res);
     if (userId === null) return;
     const factor = await renamableFactor(pages, userId, req.params.id);
-    await renderRenamePage(pages, req, res, factor, await shownName(pages, factor), null);
+    await renderRenamePage(pages, req, res, factor, null, null);
   }));
 
   router.post('/manage/factors/:id/rename', handle(pages, async (req, res) => {
@@ -152,12 +152,14 @@ async function renderManagePage(pages: Pages, req: Request, res: Response, userI
   }, error?.status ?? 200);
 }
 
-async function renderRenamePage(pages: Pages, req: Request, res: Response, factor: FactorRecord, name: string, error: MfaError | null): Promise<void> {
+/** The Rename page; its field holds `name` (what was sent), or the current name when null. */
+async function renderRenamePage(pages: Pages, req: Request, res: Response, factor: FactorRecord, name: string | null, error: MfaError | null): Promise<void> {
+  const current = await shownName(pages, factor);
   await renderPage(pages, req, res, 'manage-rename', {
     title: 'Rename',
     method: pages.registry.nameOf(factor.type),
-    current: await shownName(pages, factor),
-    name,
+    current,
+    name: name ?? current,
     action: `${pages.options.basePath}/manage/factors/${encodeURIComponent(factor.id)}/rename`,
     error: error?.message ?? null,
   }, error?.status ?? 200);
