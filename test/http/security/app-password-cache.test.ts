@@ -9,10 +9,9 @@ import type { Wakeup } from '../../../src/transports/wakeup.js';
 import { aroundStoreMethods } from '../../support/facet-proxy.js';
 import { basic, SECRET_KEY, SESSION_SECRET, startHarness } from '../../support/harness.js';
 import type { Harness } from '../../support/harness.js';
+import { lostWakeups } from '../../support/lost-wakeups.js';
 
 const WRONG = 'abcd-efgh-ijkm-npqr-stuv-wxyz-2345';
-/** Drops every wake-up: an instance whose shared channel lost a message. */
-const lostWakeups: Wakeup = { publish() {}, subscribe: () => () => {} };
 
 /**
  * Two instances behind one load balancer: the harness (A) and a second app (B) on the same SQLite

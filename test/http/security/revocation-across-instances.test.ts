@@ -18,9 +18,7 @@ import { PostgresServer } from '../../support/postgres-server.js';
 import { RedisServer } from '../../support/redis-server.js';
 import { waitUntil } from '../../support/server-process.js';
 import { DEMO_USER } from '../../../example-app/app.js';
-
-/** Drops every wake-up: an instance whose shared channel lost a message. */
-const lostWakeups: Wakeup = { publish() {}, subscribe: () => () => {} };
+import { lostWakeups } from '../../support/lost-wakeups.js';
 
 /**
  * Two instances of the example app behind one load balancer: one SQLite file, one session store,
