@@ -19,6 +19,7 @@ import { RedisServer } from '../../support/redis-server.js';
 import { waitUntil } from '../../support/server-process.js';
 import { DEMO_USER } from '../../../example-app/app.js';
 import { lostWakeups } from '../../support/lost-wakeups.js';
+import { cookieHeaderOf } from '../../support/session-cookie.js';
 
 /**
  * Two instances of the example app behind one load balancer: one SQLite file, one session store,
@@ -59,9 +60,7 @@ async function signInOnA(app: Awaited<ReturnType<typeof twoInstances>>['a']['app
     assert.equal((await submitCode(agent, '/mfa/verify', totpCode(seed, clock.now()))).status, 303);
   }
   clock.advance(30_000);
-  const jar = (agent as unknown as { jar: { getCookies(o: object): { toValueString(): string }[] } }).jar;
-  const cookie = jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false }).map((c) => c.toValueString()).join('; ');
-  return { cookie, secret: seed };
+  return { cookie: cookieHeaderOf(agent), secret: seed };
 }
 
 describe('a revocation reaches every instance', () => {
