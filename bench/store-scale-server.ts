@@ -90,7 +90,7 @@ if (config.kind === 'bare') {
   const agent = request.agent(server.base) as unknown as Agent;
   await agent.post('/test-login?user=user-0');
   await agent.get('/mfa/verify'); // issues the session's CSRF token
-  await sessions.capture(agent, '127.0.0.1');
+  await sessions.capture(agent);
   ready = { secrets, fields: { _csrf: sessions.csrf } };
   seedCookie = (user) => sessions.seedFor(`user-${user}`, clock());
 }
