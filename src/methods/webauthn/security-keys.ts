@@ -3,6 +3,7 @@ import { rateLimitKeys } from '../../policy/rate-limit-keys.js';
 import type { CredentialRecord, CredentialStore } from '../../stores/facets/credentials.js';
 import type { RateLimitStore } from '../../stores/facets/rate-limits.js';
 import type { CoreStore, FactorRecord } from '../../stores/facets/core.js';
+import { validateDisplayName } from '../display-name.js';
 import type { NewKey, RegisteredKey, WebAuthnCeremony } from './webauthn-ceremony.js';
 import type { ResolvedWebAuthnOptions } from './webauthn-options.js';
 
@@ -171,6 +172,11 @@ export class SecurityKeys {
     const spent = await this.#o.rateLimits.hit(rateLimitKeys.webauthnChallenge(state.challenge), lifetime, now, 1);
     return spent.counted ? state.challenge : { ok: false, reason: 'challenge_used' };
   }
+}
+
+/** What the user calls a key: trimmed, 1 to 64 printable characters; InvalidInputError with a message for the form otherwise. */
+export function validateKeyName(input: unknown): string {
+  return validateDisplayName(input, 'security key', 'YubiKey on my keyring');
 }
 
 function isChallengeState(value: unknown): value is ChallengeState {
