@@ -62,10 +62,6 @@ export class SecurityKeys {
     this.#o = options;
   }
 
-  get settings(): ResolvedWebAuthnOptions {
-    return this.#o.settings;
-  }
-
   /** Options for registering one more key (the user's keys excluded) and the challenge to remember. */
   async registrationOptions(user: { userId: string; accountName: string }): Promise<{ options: PublicKeyCredentialCreationOptionsJSON; state: ChallengeState }> {
     const state = this.#newChallenge();
@@ -114,7 +110,7 @@ export class SecurityKeys {
 
   /** Options listing the keys of these confirmed factors (allowCredentials), and the challenge to remember. */
   async signInOptions(userId: string, factors: readonly FactorRecord[]): Promise<{ options: PublicKeyCredentialRequestOptionsJSON; state: ChallengeState } | null> {
-    const keys = await this.keysOf(userId, factors);
+    const keys = await this.#keysOf(userId, factors);
     if (keys.length === 0) return null;
     const state = this.#newChallenge();
     return { options: await this.#o.ceremony.authenticationOptions({ challenge: state.challenge, keys: keys.map(registeredKey) }), state };
@@ -124,7 +120,7 @@ export class SecurityKeys {
   async signIn(userId: string, factors: readonly FactorRecord[], input: { response: unknown; state: unknown }): Promise<SignInResult> {
     const challenge = await this.#spend(input.state);
     if (typeof challenge !== 'string') return challenge;
-    const keys = await this.keysOf(userId, factors);
+    const keys = await this.#keysOf(userId, factors);
     const result = await this.#o.ceremony.verifyAuthentication(input.response, challenge, keys.map(registeredKey));
     if (!result.ok) return result;
     const key = keys.find((k) => k.credentialId === result.credentialId)!;
@@ -138,11 +134,11 @@ export class SecurityKeys {
 
   /** The user's keys that count: those whose factor is confirmed. */
   async #confirmedKeys(userId: string): Promise<CredentialRecord[]> {
-    return this.keysOf(userId, await this.#o.core.listFactors(userId));
+    return this.#keysOf(userId, await this.#o.core.listFactors(userId));
   }
 
   /** The credentials of these (confirmed) factors of the user. */
-  async keysOf(userId: string, factors: readonly FactorRecord[]): Promise<CredentialRecord[]> {
+  async #keysOf(userId: string, factors: readonly FactorRecord[]): Promise<CredentialRecord[]> {
     const ids = new Set(factors.filter((f) => f.userId === userId && f.confirmedAt !== null).map((f) => f.id));
     return (await this.#o.credentials.list(userId)).filter((c) => ids.has(c.id));
   }
