@@ -1,4 +1,7 @@
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { randomId } from '../../crypto/random.js';
+import type { RandomSource } from '../../crypto/random.js';
+import { MfaError } from '../../errors.js';
 import { rateLimitKeys } from '../../policy/rate-limit-keys.js';
 import type { CredentialRecord, CredentialStore } from '../../stores/facets/credentials.js';
 import type { RateLimitStore } from '../../stores/facets/rate-limits.js';
@@ -46,6 +49,7 @@ export interface SecurityKeysOptions {
   core: CoreStore;
   settings: ResolvedWebAuthnOptions;
   clock: () => number;
+  random: RandomSource;
 }
 
 /**
@@ -60,6 +64,32 @@ export class SecurityKeys {
 
   constructor(options: SecurityKeysOptions) {
     this.#o = options;
+  }
+
+  /**
+   * An unconfirmed factor for the key about to be registered (it is confirmed once the key's
+   * answer verified); refused when the user already has `maxPerUser` keys.
+   */
+  async enroll(userId: string): Promise<FactorRecord> {
+    const { core, settings, clock, random } = this.#o;
+    const registered = (await core.listFactors(userId)).filter((f) => f.type === SECURITY_KEY_ID && f.confirmedAt !== null);
+    if (registered.length >= settings.maxPerUser) {
+      throw new MfaError(409, 'security_key_limit', `You already have the most security keys allowed (${settings.maxPerUser}). Delete one you no longer use on Security info, then add the new one.`);
+    }
+    const factor: FactorRecord = {
+      id: randomId(random),
+      userId,
+      type: SECURITY_KEY_ID,
+      label: 'Security key',
+      sealedSecret: null,
+      data: {},
+      createdAt: clock(),
+      confirmedAt: null,
+      lastUsedAt: null,
+      lastStep: null,
+    };
+    await core.createFactor(factor);
+    return factor;
   }
 
   /** Options for registering one more key (the user's keys excluded) and the challenge to remember. */
