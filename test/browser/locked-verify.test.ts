@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
 import { assertAccessible } from '../support/axe.js';
-import { pageContent, screenshotOnPhone, signIn, skipOptionalSetupSteps, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { enrollOneTimePassword, pageContent, screenshotOnPhone, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 
@@ -19,13 +19,7 @@ describe('the verify page while locked (Chromium)', { skip: chromiumSkipReason()
   before(async () => {
     t = await startBrowserHarness();
     ({ h, base, browser, page } = t);
-    await page.goto(`${base}/`);
-    await signIn(page);
-    await page.getByRole('button', { name: 'Set up' }).click();
-    secret = (await page.locator('.mfa-secret').innerText()).replace(/\s/g, '');
-    await submitCode(page, h.codeFor(secret));
-    await skipOptionalSetupSteps(page);
-    await page.getByRole('link', { name: 'Done' }).click();
+    secret = await enrollOneTimePassword(page, base, h.codeFor);
   });
   after(() => t?.stop());
 

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
 import { assertAccessible } from '../support/axe.js';
-import { screenshotOnPhone, signIn, skipOptionalSetupSteps, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { enrollOneTimePassword, screenshotOnPhone, startBrowserHarness } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 
@@ -29,13 +29,7 @@ describe('Security info asks before deleting or revoking (Chromium)', { skip: ch
     // The only method can be deleted only where the host allows it (test/browser/security-info-flow.test.ts shows the refusal).
     t = await startBrowserHarness({ mfaOptions: { allowRemovingLastMethod: true } });
     ({ h, base, browser, page } = t);
-    await page.goto(`${base}/`);
-    await signIn(page);
-    await page.getByRole('button', { name: 'Set up' }).click();
-    const secret = (await page.locator('.mfa-secret').innerText()).replace(/\s/g, '');
-    await submitCode(page, h.codeFor(secret));
-    await skipOptionalSetupSteps(page);
-    await page.getByRole('link', { name: 'Done' }).click();
+    await enrollOneTimePassword(page, base, h.codeFor);
     // The home page loads completely before the first test navigates away (an aborted stylesheet would count as a problem).
     await page.waitForURL(`${base}/`);
     await page.waitForLoadState('load');

@@ -134,6 +134,17 @@ export async function setUpOneTimePassword(page: Page, base: string, codeFor: (s
   return secret;
 }
 
+/**
+ * The demo user enrolled with the authenticator app alone (setUpOneTimePassword, then past the
+ * optional steps and Done): signed in, on her way to the home page. Returns the secret.
+ */
+export async function enrollOneTimePassword(page: Page, base: string, codeFor: (secret: string) => string): Promise<string> {
+  const secret = await setUpOneTimePassword(page, base, codeFor);
+  await skipOptionalSetupSteps(page);
+  await page.getByRole('link', { name: 'Done' }).click();
+  return secret;
+}
+
 /** The wizard's "Recovery codes" step after the first method: shown once, then Done (test/browser/recovery-codes-flow.test.ts covers it). */
 export async function passRecoveryCodes(page: Page): Promise<void> {
   await page.getByRole('heading', { name: 'Recovery codes' }).waitFor();
