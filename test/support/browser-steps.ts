@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import type { Locator, Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import type { ExampleAppOptions } from '../../example-app/app.js';
+import { assertAccessible } from './axe.js';
 import { openBrowser } from './browser.js';
 import type { BrowserSession } from './browser.js';
 import { startHarness } from './harness.js';
@@ -103,6 +104,13 @@ export async function screenshotOnPhone(browser: BrowserSession, name: string, c
   } finally {
     if (desktop) await browser.page.setViewportSize(desktop);
   }
+}
+
+/** The page as it is now: screenshots at 1280 px (`name`) and 390 px wide (`name`-390px), and axe-core finds no violation. */
+export async function lookAt(browser: BrowserSession, name: string): Promise<void> {
+  await browser.screenshot(name);
+  await screenshotOnPhone(browser, `${name}-390px`);
+  await assertAccessible(browser.page, name);
 }
 
 /** Fails when something on the page (a wide table, a long word, a button) sticks out of its card. */
