@@ -42,6 +42,8 @@ export function manageRoutes(pages: Pages): PageRoutes {
     const userId = await fresh(req, res);
     if (userId === null) return;
     const factor = await ownFactor(pages, userId, req.params.id);
+    // Named while it exists: a method's own record of it (a security key's name) goes with it.
+    const name = await describeFactor(pages, factor);
     const outcome = options.allowRemovingLastMethod
       ? ((await store.core.deleteFactor(userId, factor.id)) ? 'deleted' : 'not_found')
       : await store.core.deleteFactorUnlessLast(userId, factor.id);
@@ -51,7 +53,7 @@ export function manageRoutes(pages: Pages): PageRoutes {
     survivesRemovalOf(req, factor.id);
     pages.emit({ type: 'factor.removed', userId, ip: req.ip, factorId: factor.id, method: factor.type });
     await registry.ownerOf(factor)?.parts.factorRemoved?.(factor, req.ip);
-    await backToManage(req, res, `${await describeFactor(pages, factor)} was deleted. Anyone signed in with it was signed out.`);
+    await backToManage(req, res, `${name} was deleted. Anyone signed in with it was signed out.`);
   }));
 
   router.get('/manage/factors/:id/rename', handle(pages, async (req, res) => {

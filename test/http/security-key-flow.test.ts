@@ -118,6 +118,7 @@ describe('security keys over HTTP', () => {
     const deleted = await a.post(`/mfa/manage/factors/${encodeURIComponent(id)}/delete`).type('form').send({ _csrf: token }).redirects(0);
     assert.equal(deleted.status, 303);
     assert.equal((await credentials().list(user.userId)).some((c) => c.id === id), false, 'its credential goes with it');
+    assert.match((await a.get('/mfa/manage')).text, /Security key \(Yellow key\) was deleted\./, 'the notice names the key, as the page that asked did');
 
     const res = await postAssertion(signIn, await assertionFor(signIn, first));
     assert.equal(res.status, 401, 'a deleted key no longer signs in');
