@@ -33,7 +33,7 @@ export interface SummaryItem {
  * The first step's name: the chosen method's entry of "How should we contact you?" ('Mobile
  * app', 'Security key'); before a choice, the only entry there is, or 'Sign-in method'.
  */
-export function firstStepLabel(pages: Pick<Pages, 'registry'>, chosen: RegisteredMethod | undefined): string {
+function firstStepLabel(pages: Pick<Pages, 'registry'>, chosen: RegisteredMethod | undefined): string {
   const setup = chosen?.definition.setup;
   if (setup?.kind === 'choice') return setup.contact.label;
   const contacts = new Set(pages.registry.setupChoices().map((c) => c.choice.contact.label));

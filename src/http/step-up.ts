@@ -42,7 +42,7 @@ export async function stepUp(
  * RFC 9470's parameters for what is missing. `phr` is the phishing-resistant value of the OpenID
  * Extended Authentication Profile's ACR values; `max_age` is in seconds.
  */
-export function stepUpChallenge(requirement: StepUpRequirement, unmet: UnmetRequirement): string {
+function stepUpChallenge(requirement: StepUpRequirement, unmet: UnmetRequirement): string {
   const params = [`error="insufficient_user_authentication"`, `error_description="${DESCRIPTIONS[unmet]}"`];
   if (requirement.phishingResistant) params.push('acr_values="phr"');
   if (requirement.maxAgeMs !== null) params.push(`max_age="${Math.floor(requirement.maxAgeMs / 1000)}"`);
