@@ -1,7 +1,7 @@
 import type { Wakeup } from '../transports/wakeup.js';
 import type { CoreStore, FactorRecord } from '../stores/facets/core.js';
 import type { SessionGenerationStore } from '../stores/facets/session-generations.js';
-
+import { facetMethods } from '../stores/mfa-store.js';
 
 /** What a session records when a step completes (or a sign-in starts), to be checked later. */
 export interface SessionStamp {
@@ -132,8 +132,11 @@ export class SessionGenerations {
    * The core facet, with every factor deletion followed by factorRemoved(): however a factor goes (Security info, a replaced phone, a method's own
    * page), the sessions completed with it end on their next request, on every instance.
    */
-  watchRemovals<T extends CoreStore>(core: T): T {
-    const watched: Partial<CoreStore> = {
+  watchRemovals(core: CoreStore): CoreStore {
+    // Bound once here, not on every call: the result serves every request's factor reads.
+    const passThrough = Object.fromEntries(facetMethods('core').map((method) => [method, core[method].bind(core)])) as unknown as CoreStore;
+    return {
+      ...passThrough,
       deleteFactor: async (userId, id) => {
         const deleted = await core.deleteFactor(userId, id);
         if (deleted) await this.factorRemoved(userId);
@@ -145,14 +148,6 @@ export class SessionGenerations {
         return result;
       },
     };
-    return new Proxy(core, {
-      get(target, property) {
-        const own = watched[property as keyof CoreStore];
-        if (own) return own;
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
   }
 
   /** Stops listening for wake-ups (the instance is shutting down). */
