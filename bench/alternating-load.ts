@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { median } from './stats.js';
 
 // Shared by the HTTP benchmarks that compare endpoints of one machine against each other.
 export const CONNECTIONS = 10;
@@ -106,15 +107,14 @@ export async function loadInTurn<L extends string>(endpoints: Endpoint<L>[], col
  * bursts; so besides the mean there are the median and the best run.
  */
 export function rpsOf<L extends string>(runs: Run<L>[], label: L) {
-  const rps = runs.filter((r) => r.label === label).map((r) => r.rps).sort((a, b) => a - b);
-  const median = rps[Math.floor(rps.length / 2)]!;
-  return { mean: rps.reduce((sum, x) => sum + x, 0) / rps.length, median, best: rps[rps.length - 1]!, spread: (rps[rps.length - 1]! - rps[0]!) / median };
+  const rps = runs.filter((r) => r.label === label).map((r) => r.rps);
+  const mid = median(rps);
+  return { mean: rps.reduce((sum, x) => sum + x, 0) / rps.length, median: mid, best: Math.max(...rps), spread: (Math.max(...rps) - Math.min(...rps)) / mid };
 }
 
 /** The median server CPU time per request (µs) of one endpoint's runs. */
 export function cpuOf<L extends string>(runs: Run<L>[], label: L): number {
-  const cpu = runs.filter((r) => r.label === label && r.cpuPerRequest !== undefined).map((r) => r.cpuPerRequest!).sort((a, b) => a - b);
-  return cpu[Math.floor(cpu.length / 2)]!;
+  return median(runs.filter((r) => r.label === label && r.cpuPerRequest !== undefined).map((r) => r.cpuPerRequest!));
 }
 
 export const badResponses = (runs: Run<string>[]): number => runs.reduce((sum, r) => sum + r.bad, 0);

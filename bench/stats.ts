@@ -5,6 +5,11 @@ export function percentile(values: number[], q: number): number {
   return sorted[rank - 1]!;
 }
 
+/** The median; of an even count, the higher of the middle two. */
+export function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
 /** Reads a fetch body stream until `marker` has arrived; returns what was read. */
 export async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, marker: string): Promise<string> {
   const decoder = new TextDecoder();

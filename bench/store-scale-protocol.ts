@@ -1,27 +1,21 @@
 // What store-scale.bench.ts and its server processes (store-scale-server.ts) tell each other, and
 // the clock they share.
+import { countedNow as verifyCountedNow, PERIOD_MS, requestStep } from './verify-protocol.js';
 
 /** Users that verify during the runs: all of them with 1 000 enrolled, a thousandth of 1 000 000. */
 export const ACTIVE_USERS = 1_000;
 
-const PERIOD_MS = 30_000;
-
 /**
  * A user may use each time step once (replay refusal), so at real time 1 000 users could verify
- * about 1 000 times per 30 s. The servers therefore run on a counted clock: it moves one time step
- * per ACTIVE_USERS verification requests received, and the load generator sends the users in
- * turn, request k carrying user k mod ACTIVE_USERS's code of step requestStep(k), which is the
- * server's step or one ahead of it (few requests are in flight, and the server's steps change
- * half a turn apart from the generator's): always inside the ±1 window, each user's steps growing.
+ * about 1 000 times per 30 s. The servers therefore run on verify.bench.ts's counted clock
+ * (verify-protocol.ts: countedNow and requestStep with ACTIVE_USERS users): it moves one time step
+ * per ACTIVE_USERS verification requests received while the load generator sends the users in
+ * turn, so every code is inside the ±1 window and each user's steps only grow.
  */
-export function countedNow(origin: number, received: number): number {
-  return (Math.floor(origin / PERIOD_MS) + Math.floor((received + ACTIVE_USERS / 2) / ACTIVE_USERS)) * PERIOD_MS + PERIOD_MS / 2;
-}
+export const countedNow = (origin: number, received: number): number => verifyCountedNow(origin, received, ACTIVE_USERS);
 
 /** The time (ms) whose code the k-th verification request (from 0) to a server carries. */
-export function requestTime(origin: number, k: number): number {
-  return (Math.floor(origin / PERIOD_MS) + 1 + Math.floor(k / ACTIVE_USERS)) * PERIOD_MS;
-}
+export const requestTime = (origin: number, k: number): number => requestStep(origin, k, ACTIVE_USERS) * PERIOD_MS;
 
 export interface ServerConfig {
   kind: 'sqlite' | 'postgres' | 'bare';

@@ -25,7 +25,6 @@ import { TotpMethod } from '../src/methods/totp/totp-method.js';
 import { PostgresStore } from '../src/postgres.js';
 import { listenOnLocalhost } from '../test/support/local-server.js';
 import type { Agent } from '../test/support/mfa-flow.js';
-import { signedSessionCookie } from '../test/support/session-cookie.js';
 import { SeededSessions } from './seeded-sessions.js';
 import { ACTIVE_USERS, countedNow } from './store-scale-protocol.js';
 import type { ServerConfig, ServerMessage } from './store-scale-protocol.js';
@@ -72,11 +71,7 @@ if (config.kind === 'bare') {
     res.redirect(303, '/');
   });
   ready = { secrets, fields: {} };
-  seedCookie = async (user) => {
-    const sid = randomBytes(18).toString('base64url');
-    await new Promise<void>((resolve, reject) => sessions.store.set(sid, { cookie: new session.Cookie(), passport: { user: `user-${user}` } } as session.SessionData, (e) => (e ? reject(e) : resolve())));
-    return signedSessionCookie('bench.sid', SESSION_SECRET, sid);
-  };
+  seedCookie = (user) => sessions.add({ cookie: new session.Cookie(), passport: { user: `user-${user}` } } as session.SessionData);
 } else {
   const { store, fill, close } = await openStore();
   cleanup = close;

@@ -22,7 +22,7 @@ import { PostgresServer } from '../test/support/postgres-server.js';
 import { totpCode } from '../test/support/mfa-flow.js';
 import { abortAfter } from './alternating-load.js';
 import { ask } from './child-process.js';
-import { percentile } from './stats.js';
+import { median, percentile } from './stats.js';
 import { ACTIVE_USERS, requestTime } from './store-scale-protocol.js';
 import type { ServerConfig, ServerMessage } from './store-scale-protocol.js';
 
@@ -95,8 +95,6 @@ async function load(server: Server, count: number): Promise<Run> {
   }));
   return { label: server.label, rps: count / ((performance.now() - began) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), bad };
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   abortAfter(WATCHDOG_MS);

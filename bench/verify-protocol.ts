@@ -22,14 +22,17 @@ export type CodeClock = 'counted' | 'real';
 /** The time step the counted clock starts at (users enroll in it), from the bench's start time. */
 export const startStep = (origin: number): number => Math.floor(origin / PERIOD_MS);
 
-/** The counted clock (ms) of a server that has received `received` verification requests. */
-export function countedNow(origin: number, received: number): number {
-  return (startStep(origin) + Math.floor((received + USERS / 2) / USERS)) * PERIOD_MS + PERIOD_MS / 2;
+/**
+ * The counted clock (ms) of a server that has received `received` verification requests from
+ * `users` users in turn (store-scale.bench.ts runs the same clock with its own number of users).
+ */
+export function countedNow(origin: number, received: number, users = USERS): number {
+  return (startStep(origin) + Math.floor((received + users / 2) / users)) * PERIOD_MS + PERIOD_MS / 2;
 }
 
-/** The step whose code the k-th verification request (from 0) of a counted-clock server carries. */
-export function requestStep(origin: number, k: number): number {
-  return startStep(origin) + 1 + Math.floor(k / USERS);
+/** The step whose code the k-th verification request (from 0) of a counted-clock server of `users` users carries. */
+export function requestStep(origin: number, k: number, users = USERS): number {
+  return startStep(origin) + 1 + Math.floor(k / users);
 }
 
 /** One half-signed-in session (password step done, second step pending) of user `user`. */

@@ -6,7 +6,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMfa, OutboxTransport, RateLimitedError, retryAfterSeconds, safeReturnTo, securityHeaders, SqliteStore } from '../src/index.js';
-import type { AppPasswordOptions, AttemptLimitOptions, MfaEvent, MfaOptions, MfaStore, SmsTransport } from '../src/index.js';
+import type { AppPasswordOptions, AttemptLimitOptions, MfaEvent, MfaOptions, MfaStatus, MfaStore, SmsTransport } from '../src/index.js';
 import { authenticatorRoutes } from './authenticator-routes.js';
 import { secondStepPhrase } from './second-step-phrase.js';
 import { securityKeysAt } from './security-key-origin.js';
@@ -205,28 +205,26 @@ export async function createExampleApp<U extends Users = UserDirectory>(options:
     req.logout((err) => (err ? next(err) : res.redirect(303, '/login')));
   });
 
-  app.get('/', requireLogin, mfa.requireSecondFactor(), async (req, res, next) => {
-    try {
-      // The guard let the request through, so the step is complete; null only if it was revoked since.
-      const status = await mfa.status(req);
-      if (!status) return void res.redirect(303, '/login');
-      page(req, res, 'home', { username: (req.user as User).username, mfaBase: '/mfa', secondStep: secondStepPhrase(status) });
-    } catch (error) {
-      next(error);
-    }
-  });
+  /**
+   * A page behind the guard, shown with the session's second step (mfa.status). The guard let the
+   * request through, so the step is complete; null only if it was revoked since. Express 5 passes
+   * a rejection (the store down) to the error handler.
+   */
+  const withStatus = (show: (req: Request, res: Response, status: MfaStatus) => void) => async (req: Request, res: Response) => {
+    const status = await mfa.status(req);
+    if (!status) return res.redirect(303, '/login');
+    show(req, res, status);
+  };
+
+  app.get('/', requireLogin, mfa.requireSecondFactor(), withStatus((req, res, status) => {
+    page(req, res, 'home', { username: (req.user as User).username, mfaBase: '/mfa', secondStep: secondStepPhrase(status) });
+  }));
 
   // A sensitive page: the second step must be at most 5 minutes old (a step-up otherwise).
-  app.get('/billing', requireLogin, mfa.requireSecondFactor({ maxAge: '5m' }), async (req, res, next) => {
-    try {
-      const status = await mfa.status(req);
-      if (!status) return void res.redirect(303, '/login');
-      const verifiedAt = new Date(status.at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-      page(req, res, 'billing', { verifiedAt, method: status.method, amr: status.amr.join(' ') });
-    } catch (error) {
-      next(error);
-    }
-  });
+  app.get('/billing', requireLogin, mfa.requireSecondFactor({ maxAge: '5m' }), withStatus((req, res, status) => {
+    const verifiedAt = new Date(status.at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+    page(req, res, 'billing', { verifiedAt, method: status.method, amr: status.amr.join(' ') });
+  }));
 
   /** Development aid: what the outbox transport "sent", so the phone flow works on one machine. */
   app.get('/outbox', (req, res) => {
