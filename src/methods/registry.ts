@@ -81,15 +81,15 @@ export class MethodRegistry {
     this.#assurance = assurances(this.methods);
   }
 
-  /**
-   * What a step completed with `method` proves: its declared assurance, with the attempt's own
-   * amr values when its check reported some.
-   */
   /** Whether a step completed with `method` resists phishing (a security key or passkey). */
   isPhishingResistant(method: RegisteredMethod): boolean {
     return this.#assurance.get(method.id)?.phishingResistant === true;
   }
 
+  /**
+   * What a step completed with `method` proves: its declared assurance, with the attempt's own
+   * amr values when its check reported some.
+   */
   assuranceOf(method: RegisteredMethod, amr?: AmrValue[]): Assurance {
     const declared = this.#assurance.get(method.id)!;
     return amr ? checkAssurance(method.id, { amr, phishingResistant: declared.phishingResistant }) : declared;

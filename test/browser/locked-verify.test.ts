@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { assertAccessible } from '../support/axe.js';
-import { pageContent, screenshotOnPhone, signIn, skipOptionalSetupSteps, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { enrollOneTimePassword, lookAt, pageContent, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 
@@ -19,13 +18,7 @@ describe('the verify page while locked (Chromium)', { skip: chromiumSkipReason()
   before(async () => {
     t = await startBrowserHarness();
     ({ h, base, browser, page } = t);
-    await page.goto(`${base}/`);
-    await signIn(page);
-    await page.getByRole('button', { name: 'Set up' }).click();
-    secret = (await page.locator('.mfa-secret').innerText()).replace(/\s/g, '');
-    await submitCode(page, h.codeFor(secret));
-    await skipOptionalSetupSteps(page);
-    await page.getByRole('link', { name: 'Done' }).click();
+    secret = await enrollOneTimePassword(page, base, h.codeFor);
   });
   after(() => t?.stop());
 
@@ -39,9 +32,7 @@ describe('the verify page while locked (Chromium)', { skip: chromiumSkipReason()
       assert.match(await page.locator('time[data-local-time]').innerText(), /^\d{1,2}:\d\d/, 'the time in the reader\'s own form');
       assert.equal(await page.getByLabel('Verification code').count(), 0);
       assert.equal(await pageContent(page).getByRole('button').count(), 0, 'no button that would fail (the account bar\'s "Sign out" aside)');
-      await browser.screenshot(name);
-      await screenshotOnPhone(browser, `${name}-390px`);
-      await assertAccessible(page, name);
+      await lookAt(browser, name);
       await page.reload();
     }
   });

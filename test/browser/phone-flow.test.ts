@@ -5,7 +5,7 @@ import { DEMO_USER } from '../../example-app/app.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
 import { axeViolations } from '../support/axe.js';
-import { passRecoveryCodes, screenshotOnPhone, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { passRecoveryCodes, screenshotOnPhone, setUpOneTimePassword, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 import { codeIn, UK_MOBILE } from '../support/phone.js';
@@ -24,11 +24,7 @@ describe('backup phone in a real browser (Chromium)', { skip: chromiumSkipReason
   after(() => t?.stop());
 
   it('adds a backup phone right after the mobile app, reading the code from the Phone outbox', async () => {
-    await page.goto(`${base}/`);
-    await signIn(page);
-    await page.getByRole('button', { name: 'Set up' }).click();
-    const secret = (await page.locator('.mfa-secret').innerText()).replace(/\s/g, '');
-    await submitCode(page, h.codeFor(secret));
+    await setUpOneTimePassword(page, base, h.codeFor);
     await passRecoveryCodes(page);
 
     await page.getByRole('heading', { name: 'Add a backup phone' }).waitFor();

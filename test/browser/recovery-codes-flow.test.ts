@@ -3,18 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
-import { axeViolations } from '../support/axe.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { screenshotOnPhone, setUpOneTimePassword, signIn, startBrowserHarness } from '../support/browser-steps.js';
+import { lookAt, setUpOneTimePassword, signIn, startBrowserHarness } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
-
-async function look(browser: BrowserSession, name: string): Promise<void> {
-  await browser.screenshot(name);
-  assert.deepEqual(await axeViolations(browser.page), [], `${name}: axe-core finds no WCAG A/AA violation`);
-  await screenshotOnPhone(browser, `${name}-390px`);
-}
 
 describe('recovery codes in a real browser (Chromium)', { skip: chromiumSkipReason() }, () => {
   let t: BrowserHarness;
@@ -45,7 +38,7 @@ describe('recovery codes in a real browser (Chromium)', { skip: chromiumSkipReas
     await page.getByRole('heading', { name: 'Recovery codes' }).waitFor();
     codes = await shownCodes();
     assert.equal(codes.length, 10);
-    await look(browser, 'recovery-01-codes');
+    await lookAt(browser, 'recovery-01-codes');
 
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: 'Download' }).click();
@@ -80,16 +73,16 @@ describe('recovery codes in a real browser (Chromium)', { skip: chromiumSkipReas
     await passwordAgain();
     await page.getByRole('link', { name: 'Use a recovery code' }).click();
     await page.getByRole('heading', { name: 'Use a recovery code' }).waitFor();
-    await look(browser, 'recovery-03-verify');
+    await lookAt(browser, 'recovery-03-verify');
     await page.getByLabel('Recovery code', { exact: true }).fill('aaaa-bbbb-cccc-dddd');
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('alert').filter({ hasText: 'not valid, or was already used' }).waitFor();
-    await look(browser, 'recovery-04-verify-wrong');
+    await lookAt(browser, 'recovery-04-verify-wrong');
     await page.getByLabel('Recovery code', { exact: true }).fill(codes[0]!);
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'Recovery code accepted' }).waitFor();
     await page.getByText('You have 9 recovery codes left.').waitFor();
-    await look(browser, 'recovery-05-used');
+    await lookAt(browser, 'recovery-05-used');
     await page.getByRole('link', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: `Signed in as ${DEMO_USER.username}` }).waitFor();
   });
@@ -102,7 +95,7 @@ describe('recovery codes in a real browser (Chromium)', { skip: chromiumSkipReas
     const fresh = await shownCodes();
     assert.equal(fresh.length, 10);
     assert.equal(fresh.some((code) => codes.includes(code)), false);
-    await look(browser, 'recovery-06-new-codes');
+    await lookAt(browser, 'recovery-06-new-codes');
     await page.getByRole('link', { name: 'Done' }).click();
     await page.getByText('10 of 10 left.').waitFor();
 

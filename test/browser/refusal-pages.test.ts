@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
-import { axeViolations } from '../support/axe.js';
 import { chromiumSkipReason } from '../support/browser.js';
-import { screenshotOnPhone, signIn, startBrowserHarness } from '../support/browser-steps.js';
+import { lookAt, signIn, startBrowserHarness } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
-
-/** Screenshots at 1280 and 390 px wide, and axe-core finds nothing. */
-async function look(t: BrowserHarness, name: string): Promise<void> {
-  await t.browser.screenshot(name);
-  await screenshotOnPhone(t.browser, `${name}-390`);
-  assert.deepEqual(await axeViolations(t.page), [], name);
-}
 
 describe('pages that refuse: too many sign-in attempts, an address the app is not set up for (Chromium)', { skip: chromiumSkipReason() }, () => {
   let t: BrowserHarness | undefined;
@@ -31,7 +23,7 @@ describe('pages that refuse: too many sign-in attempts, an address the app is no
     await signIn(page);
     await page.getByRole('alert').filter({ hasText: 'Too many sign-in attempts. Try again later.' }).waitFor();
     assert.equal(await page.getByLabel('Username').inputValue(), '', 'nothing typed is echoed back');
-    await look(t, 'login-429-too-many-attempts');
+    await lookAt(t.browser, 'login-429-too-many-attempts');
     assert.deepEqual(t.browser.problems, []);
   });
 
@@ -48,6 +40,6 @@ describe('pages that refuse: too many sign-in attempts, an address the app is no
     await page.getByText('This page was requested at an address this app is not set up for.').waitFor();
     assert.equal(await page.getByAltText('QR code').count(), 0);
     assert.doesNotMatch(await page.content(), /device\/activate/);
-    await look(t, 'push-setup-400-untrusted-host');
+    await lookAt(t.browser, 'push-setup-400-untrusted-host');
   });
 });

@@ -5,7 +5,7 @@ import { DEMO_USER } from '../../example-app/app.js';
 import { axeViolations } from '../support/axe.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { screenshotOnPhone, signIn, skipOptionalSetupSteps, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { lookAt, screenshotOnPhone, signIn, skipOptionalSetupSteps, startBrowserHarness, submitCode } from '../support/browser-steps.js';
 import { VirtualAuthenticator } from '../support/virtual-authenticator.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Agent, Harness } from '../support/harness.js';
@@ -20,12 +20,8 @@ describe('Security info, sessions that end and step-up in a real browser (Chromi
   let secret: string;
   let elsewhere: Agent;
 
-  /** The page as it is now: at 1280 px and 390 px wide, and checked by axe-core. */
-  async function capture(name: string): Promise<void> {
-    await browser.screenshot(`sessions-${name}`);
-    await screenshotOnPhone(browser, `sessions-${name}-390px`);
-    assert.deepEqual(await axeViolations(page), [], `${name}: axe-core finds no WCAG 2.1 A/AA violation`);
-  }
+  /** lookAt() under this suite's screenshot prefix. */
+  const capture = (name: string) => lookAt(browser, `sessions-${name}`);
 
   const path = () => new URL(page.url()).pathname;
   const row = (text: string) => page.getByRole('row').filter({ hasText: text });

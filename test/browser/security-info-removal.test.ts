@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { assertAccessible } from '../support/axe.js';
-import { screenshotOnPhone, signIn, skipOptionalSetupSteps, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { enrollOneTimePassword, lookAt, startBrowserHarness } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 
@@ -18,24 +17,11 @@ describe('Security info asks before deleting or revoking (Chromium)', { skip: ch
   let browser: BrowserSession;
   let page: Page;
 
-  /** Screenshots at 1280 and 390 px and runs axe-core on the page as it is. */
-  const look = async (name: string) => {
-    await browser.screenshot(name);
-    await screenshotOnPhone(browser, `${name}-390px`);
-    await assertAccessible(page, name);
-  };
-
   before(async () => {
     // The only method can be deleted only where the host allows it (test/browser/security-info-flow.test.ts shows the refusal).
     t = await startBrowserHarness({ mfaOptions: { allowRemovingLastMethod: true } });
     ({ h, base, browser, page } = t);
-    await page.goto(`${base}/`);
-    await signIn(page);
-    await page.getByRole('button', { name: 'Set up' }).click();
-    const secret = (await page.locator('.mfa-secret').innerText()).replace(/\s/g, '');
-    await submitCode(page, h.codeFor(secret));
-    await skipOptionalSetupSteps(page);
-    await page.getByRole('link', { name: 'Done' }).click();
+    await enrollOneTimePassword(page, base, h.codeFor);
     // The home page loads completely before the first test navigates away (an aborted stylesheet would count as a problem).
     await page.waitForURL(`${base}/`);
     await page.waitForLoadState('load');
@@ -53,7 +39,7 @@ describe('Security info asks before deleting or revoking (Chromium)', { skip: ch
     await row().getByRole('link', { name: 'Revoke' }).click();
     await page.getByRole('heading', { name: `Revoke “${APP_NAME}”?` }).waitFor();
     await page.getByText(`Apps that sign in with “${APP_NAME}” will be refused from now on.`).waitFor();
-    await look('removal-01-revoke-confirm');
+    await lookAt(browser, 'removal-01-revoke-confirm');
 
     await page.getByRole('link', { name: 'Cancel' }).click();
     await page.getByRole('heading', { name: 'Security info' }).waitFor();
@@ -67,7 +53,7 @@ describe('Security info asks before deleting or revoking (Chromium)', { skip: ch
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: `App password “${APP_NAME}” was revoked.` }).waitFor();
     assert.equal(await row().count(), 0);
-    await look('removal-02-revoked');
+    await lookAt(browser, 'removal-02-revoked');
 
     await page.reload();
     assert.equal(await page.getByRole('status').count(), 0, 'the message is shown once, not on every visit');
@@ -79,7 +65,7 @@ describe('Security info asks before deleting or revoking (Chromium)', { skip: ch
     await page.getByRole('heading', { name: `Delete ${TOTP}?` }).waitFor();
     await page.getByText(`You won't be able to sign in with ${TOTP} any more.`).waitFor();
     await page.getByText('This is your only sign-in method.').waitFor();
-    await look('removal-03-delete-only-method');
+    await lookAt(browser, 'removal-03-delete-only-method');
 
     await page.getByRole('link', { name: 'Cancel' }).click();
     assert.equal(await row().count(), 1, 'Cancel deleted nothing');
@@ -87,7 +73,7 @@ describe('Security info asks before deleting or revoking (Chromium)', { skip: ch
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('status').filter({ hasText: `${TOTP} was deleted.` }).waitFor();
     assert.equal(await row().count(), 0);
-    await look('removal-04-deleted');
+    await lookAt(browser, 'removal-04-deleted');
   });
 
   it('ran every page without console errors, CSP violations or failed loads', () => {

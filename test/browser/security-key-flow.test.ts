@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
-import { axeViolations } from '../support/axe.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { pageContent, passRecoveryCodes, screenshotOnPhone, signIn, startBrowserHarness } from '../support/browser-steps.js';
+import { lookAt, pageContent, passRecoveryCodes, signIn, startBrowserHarness } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 import { listenOnLocalhost } from '../support/local-server.js';
@@ -13,13 +12,6 @@ import { ceremonyOptions, userWithKey } from '../support/security-key.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { storeWith } from '../support/store-with.js';
 import { VirtualAuthenticator } from '../support/virtual-authenticator.js';
-
-/** Looks at a page at both widths and runs axe-core on it. */
-async function look(browser: BrowserSession, name: string): Promise<void> {
-  await browser.screenshot(name);
-  assert.deepEqual(await axeViolations(browser.page), [], `${name}: axe-core finds no WCAG A/AA violation`);
-  await screenshotOnPhone(browser, `${name}-390px`);
-}
 
 /** Signs the demo user out and in again with the password, to the verify page. */
 async function passwordAgain(page: Page, base: string): Promise<void> {
@@ -70,10 +62,10 @@ describe('security keys in a real browser (Chromium, DevTools virtual authentica
     await page.goto(`${base}/`);
     await signIn(page);
     await page.getByLabel('How should we contact you?').selectOption({ label: 'Security key' });
-    await look(browser, 'key-01-setup-method');
+    await lookAt(browser, 'key-01-setup-method');
     await page.getByRole('button', { name: 'Set up' }).click();
     await page.getByRole('heading', { name: 'Register security key' }).waitFor();
-    await look(browser, 'key-02-register');
+    await lookAt(browser, 'key-02-register');
 
     await page.getByLabel('Name').fill('YubiKey on my keyring');
     await page.getByRole('button', { name: 'Register security key' }).click();
@@ -97,7 +89,7 @@ describe('security keys in a real browser (Chromium, DevTools virtual authentica
 
   it('signs in with "Use security key", offered first', async () => {
     await passwordAgain(page, base);
-    await look(browser, 'key-03-verify');
+    await lookAt(browser, 'key-03-verify');
     const first = pageContent(page).locator('button').first();
     assert.equal(await first.innerText(), 'Use security key');
     await page.getByRole('button', { name: 'Use security key' }).click();
@@ -108,10 +100,10 @@ describe('security keys in a real browser (Chromium, DevTools virtual authentica
   it('shows the key by its name on Security info, with Rename', async () => {
     await page.goto(`${base}/mfa/manage`);
     await page.getByText('YubiKey on my keyring').waitFor();
-    await look(browser, 'key-04-security-info');
+    await lookAt(browser, 'key-04-security-info');
     await page.getByRole('link', { name: 'Rename' }).click();
     await page.getByRole('heading', { name: 'Rename security key' }).waitFor();
-    await look(browser, 'key-05-rename');
+    await lookAt(browser, 'key-05-rename');
     await page.getByLabel('Name', { exact: true }).fill('Yellow key');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Yellow key').waitFor();
@@ -131,7 +123,7 @@ describe('security keys in a real browser (Chromium, DevTools virtual authentica
     await page.getByRole('button', { name: 'Use security key' }).click();
     await page.getByRole('alert').filter({ hasText: 'could not be verified' }).waitFor();
     assert.equal(lastFailure(), 'invalid_response');
-    await look(browser, 'key-06-verify-refused');
+    await lookAt(browser, 'key-06-verify-refused');
     assert.equal((await page.request.get(`${base}/`, { maxRedirects: 0 })).status(), 303, 'still not signed in');
   });
 

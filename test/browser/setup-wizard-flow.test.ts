@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
-import { assertAccessible } from '../support/axe.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { scanQr, screenshotOnPhone, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
+import { lookAt, scanQr, signIn, startBrowserHarness, submitCode } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 import { US_NUMBER } from '../support/phone.js';
@@ -18,12 +17,8 @@ describe('first-run setup wizard and Add method in a real browser (Chromium)', {
   let browser: BrowserSession;
   let page: Page;
 
-  /** The page as it is now: at 1280 px and 390 px wide, and checked by axe-core. */
-  async function capture(name: string): Promise<void> {
-    await browser.screenshot(`wizard-${name}`);
-    await screenshotOnPhone(browser, `wizard-${name}-390px`);
-    await assertAccessible(page, name);
-  }
+  /** lookAt() under this suite's screenshot prefix. */
+  const capture = (name: string) => lookAt(browser, `wizard-${name}`);
 
   /** The step indicator: "Step n of m" and the step marked aria-current. */
   async function progress(): Promise<{ count: string; current: string[] }> {
@@ -175,9 +170,7 @@ describe('the first-run wizard and Add method with security keys (Chromium, DevT
   // leaving would count as a problem, and the last test asserts there were none.
   async function look(name: string): Promise<void> {
     await page.waitForLoadState('load');
-    await browser.screenshot(`wizard-${name}`);
-    await screenshotOnPhone(browser, `wizard-${name}-390px`);
-    await assertAccessible(page, name);
+    await lookAt(browser, `wizard-${name}`);
   }
 
   it('offers the list of contacts, showing only the chosen one\'s options', async () => {

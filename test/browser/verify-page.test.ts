@@ -4,22 +4,19 @@ import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import type { AuthenticatorAccount } from '../../src/authenticator/account-store.js';
 import type { AuthenticatorClient } from '../../src/authenticator/client.js';
-import { assertAccessible } from '../support/axe.js';
 import { chromiumSkipReason, openBrowser } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { screenshotOnPhone, signIn, startBrowserHarness } from '../support/browser-steps.js';
+import { lookAt, signIn, startBrowserHarness } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 import { addPhone } from '../support/phone.js';
 import { startPushHarness, withoutClosedEventStreams } from '../support/push.js';
 import type { PushHarness } from '../support/push.js';
 
-/** The page as it is now: at 1280 px and 390 px wide, and checked by axe-core. */
+/** lookAt() once the page has loaded, under this suite's screenshot prefix. */
 async function capture(browser: BrowserSession, name: string): Promise<void> {
   await browser.page.waitForLoadState('load');
-  await browser.screenshot(`verify-${name}`);
-  await screenshotOnPhone(browser, `verify-${name}-390px`);
-  await assertAccessible(browser.page, name);
+  await lookAt(browser, `verify-${name}`);
 }
 
 /** What has the keyboard focus: its tag, accessible text and whether a focus ring is drawn (outline of 2 px or more). */

@@ -9,6 +9,7 @@ import { InProcessWakeup } from '../../src/transports/wakeup.js';
 import { startPushHarness } from '../support/push.js';
 import type { PushHarness } from '../support/push.js';
 import type { Agent } from '../support/harness.js';
+import { cookieHeaderOf } from '../support/session-cookie.js';
 
 describe('capability result stream (mfa.streams, no session)', () => {
   let h: PushHarness;
@@ -113,9 +114,7 @@ describe('capability result stream (mfa.streams, no session)', () => {
   it('a leaked token shows the outcome but cannot complete a sign-in from another session', { timeout: 10_000 }, async () => {
     const { b, number, challengeId, stream } = await contactMe();
     const attacker = await h.signInToVerify();
-    const cookies = (attacker as unknown as { jar: { getCookies(o: object): { toValueString(): string }[] } }).jar
-      .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false }).map((c) => c.toValueString()).join('; ');
-    const watched = await h.openStream(stream, cookies);
+    const watched = await h.openStream(stream, cookieHeaderOf(attacker));
     await phone.answer(account, challengeId, 'approve', { number });
     assert.match(await watched.text, /"approved"/);
     const stolen = await h.post(attacker, '/mfa/verify/push', { method: 'push' }, '/mfa/verify');

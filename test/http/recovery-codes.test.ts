@@ -4,15 +4,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
-import { beginTotpSetup, csrfOf, postForm, submitCode } from '../support/mfa-flow.js';
+import { beginTotpSetup, csrfOf, postForm, recoveryCodesIn, submitCode } from '../support/mfa-flow.js';
 import { halfSignedInAs, newUser } from '../support/security-key.js';
 
 const CODE_FORMAT = /^[2-9a-km-np-z]{4}(-[2-9a-km-np-z]{4}){3}$/;
-
-/** The codes a recovery-codes page shows, in order. */
-function codesIn(html: string): string[] {
-  return [...html.matchAll(/<li><code class="mfa-secret">([^<]+)<\/code><\/li>/g)].map((m) => m[1]!);
-}
 
 /** A new user through the one-time-password setup, stopped on the wizard's recovery-codes step; returns the codes it showed. */
 async function enrolledWithCodes(h: Harness) {
@@ -21,7 +16,7 @@ async function enrolledWithCodes(h: Harness) {
   const done = await submitCode(user.agent, '/mfa/setup/totp', h.codeFor(secret));
   assert.equal(done.headers.location, '/mfa/setup/recovery-codes', 'the wizard shows the recovery codes right after the first method');
   const page = await user.agent.get('/mfa/setup/recovery-codes');
-  return { ...user, secret, page, codes: codesIn(page.text) };
+  return { ...user, secret, page, codes: recoveryCodesIn(page.text) };
 }
 
 describe('recovery codes over HTTP', () => {
@@ -59,7 +54,7 @@ describe('recovery codes over HTTP', () => {
 
     const again = await agent.get('/mfa/setup/recovery-codes').redirects(0);
     assert.equal(again.status, 303, 'a reload shows no new codes');
-    assert.deepEqual(codesIn(again.text), []);
+    assert.deepEqual(recoveryCodesIn(again.text), []);
     assert.equal(await h.store.recoveryCodes!.countRemaining(userId), 10, 'and keeps the ones shown');
   });
 
@@ -144,7 +139,7 @@ describe('recovery codes over HTTP', () => {
     assert.equal(again.status, 303);
     const fresh = await postForm(a, '/mfa/manage/recovery-codes', {}, '/mfa/manage');
     assert.equal(fresh.status, 200);
-    const next = codesIn(fresh.text);
+    const next = recoveryCodesIn(fresh.text);
     assert.equal(next.length, 10);
     assert.match(fresh.text, /<a class="mfa-button" href="\/mfa\/manage">Done<\/a>/);
     assert.equal((await useCode(user, user.codes[1])).res.status, 401, 'the old set no longer works');
@@ -212,7 +207,7 @@ describe('recovery codes under attack', () => {
     assert.match(generate.headers.location as string, /^\/mfa\/verify/);
     const step = await attacker.get('/mfa/setup/recovery-codes').redirects(0);
     assert.equal(step.status, 303);
-    assert.deepEqual(codesIn(step.text), []);
+    assert.deepEqual(recoveryCodesIn(step.text), []);
     assert.equal((await postForm(attacker, '/mfa/verify/recovery', { code: user.codes[0] })).status, 303, 'the codes shown at setup are still the ones that work');
   });
 });

@@ -8,7 +8,7 @@ import type { StepUpOptions } from '../../src/policy/step-up.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { startHarness } from '../support/harness.js';
 import type { Agent, Harness } from '../support/harness.js';
-import { beginTotpSetup, postForm, submitCode, totpCode } from '../support/mfa-flow.js';
+import { beginTotpSetup, postForm, recoveryCodesIn, submitCode, totpCode } from '../support/mfa-flow.js';
 import { createMinimalHost } from '../support/minimal-host.js';
 import { addPhone, signInByPhone } from '../support/phone.js';
 import { startPushHarness } from '../support/push.js';
@@ -147,7 +147,7 @@ describe('status() and phishingResistant on a host of its own', () => {
 
   // Attack: a recovery code (which a look-alike site can relay like any code) passes a page that needs a security key.
   it('reports a recovery-code sign-in as amr otp, and never takes a code for a phishing-resistant page', async () => {
-    const codes = [...(await agent.get('/mfa/setup/recovery-codes')).text.matchAll(/<code class="mfa-secret">([^<]+)<\/code>/g)].map((m) => m[1]!);
+    const codes = recoveryCodesIn((await agent.get('/mfa/setup/recovery-codes')).text);
     assert.equal(codes.length, 10, 'the wizard showed the codes after the first method');
     const other = request.agent(app);
     await other.post('/test-login');

@@ -5,30 +5,10 @@ import { BasicRateLimit } from '../../src/policy/basic-rate-limit.js';
 import { rateLimitKeys } from '../../src/policy/rate-limit-keys.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { InProcessWakeup } from '../../src/transports/wakeup.js';
-import type { Wakeup, WakeupConnectionChange } from '../../src/transports/wakeup.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { SwitchableWakeup } from '../support/switchable-wakeup.js';
 
 const SETTINGS = { windowMs: 60_000, perUsername: 3, perIp: 5 };
-
-/** A shared channel whose connection the test drops and restores. */
-function flakyWakeup() {
-  const local = new InProcessWakeup();
-  const listeners = new Set<(change: WakeupConnectionChange) => void>();
-  const wakeup: Wakeup & { connected: boolean; set(connected: boolean): void } = {
-    connected: true,
-    publish: (topic, payload) => local.publish(topic, payload),
-    subscribe: (topic, listener) => local.subscribe(topic, listener),
-    onConnectionChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    set(connected) {
-      this.connected = connected;
-      for (const listener of listeners) listener({ connected });
-    },
-  };
-  return wakeup;
-}
 
 describe('BasicCheckCache', () => {
   it('trusts an entry for ttlMs from when its read began, then no more', () => {
@@ -66,15 +46,15 @@ describe('BasicCheckCache', () => {
   // Attack: a revocation published while the channel was down never arrives; what was held must not outlive it.
   it('trusts nothing while the wake-up channel is down, and forgets what it held when it changes', () => {
     const clock = new FakeClock();
-    const wakeup = flakyWakeup();
+    const wakeup = new SwitchableWakeup();
     const cache = new BasicCheckCache({ wakeup, clock: clock.now, ttlMs: 1000 });
     cache.put('k', 'v', clock.now(), cache.generation);
     wakeup.connected = false;
     assert.equal(cache.get('k'), undefined, 'not while down');
     wakeup.connected = true;
     assert.equal(cache.get('k'), 'v');
-    wakeup.set(false);
-    wakeup.set(true);
+    wakeup.set({ connected: false });
+    wakeup.set({ connected: true });
     assert.equal(cache.get('k'), undefined, 'not after a loss');
   });
 

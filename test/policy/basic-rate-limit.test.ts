@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createExampleApp } from '../../example-app/app.js';
 import request from 'supertest';
-import { basic, SECRET_KEY, startHarness } from '../support/harness.js';
+import { basic, startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
 
 const WRONG = 'abcd-efgh-ijkm-npqr-stuv-wxyz-2345';
@@ -54,22 +53,12 @@ describe('rate limiting of failed Basic attempts', () => {
 
   it('shares the counts between app instances, since they live in the store', async () => {
     h.clock.advance(WINDOW_MS);
-    const other = await createExampleApp({
-      dataDir: h.dataDir,
-      secretKey: SECRET_KEY,
-      sessionSecret: 'another-instance',
-      clock: h.clock.now,
-      onEvent: () => {},
-    });
-    try {
-      for (let i = 0; i < 10; i++) {
-        const app = i % 2 === 0 ? h.app : other.app;
-        assert.equal((await request(app).get('/api/mail').set('Authorization', basic('alice', WRONG))).status, 401);
-      }
-      assert.equal((await request(other.app).get('/api/mail').set('Authorization', basic('alice', password))).status, 429);
-      assert.equal((await mail('alice', password)).status, 429);
-    } finally {
-      await other.close();
+    const other = await h.anotherInstance();
+    for (let i = 0; i < 10; i++) {
+      const app = i % 2 === 0 ? h.app : other.app;
+      assert.equal((await request(app).get('/api/mail').set('Authorization', basic('alice', WRONG))).status, 401);
     }
+    assert.equal((await request(other.app).get('/api/mail').set('Authorization', basic('alice', password))).status, 429);
+    assert.equal((await mail('alice', password)).status, 429);
   });
 });

@@ -8,6 +8,7 @@ import type { Wakeup } from '../../src/transports/wakeup.js';
 import type { FactorRecord } from '../../src/stores/facets/core.js';
 import { MemoryStore } from '../../src/stores/memory/memory-store.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { lostWakeups } from '../support/lost-wakeups.js';
 
 /** One shared "database": generations and factors, counting reads; `hold` parks reads until released. */
 class SharedState implements SessionGenerationStore {
@@ -56,9 +57,6 @@ class SharedState implements SessionGenerationStore {
     for (const resolve of held) resolve();
   }
 }
-
-/** A wake-up channel that drops everything: what an instance sees when a wake-up is lost. */
-const lostWakeups: Wakeup = { publish() {}, subscribe: () => () => {} };
 
 function instance(state: SharedState, clock: FakeClock, wakeup: Wakeup = new InProcessWakeup(), cacheMs = 1000, maxUsers?: number) {
   return new SessionGenerations({ generations: state, factors: state, wakeup, clock: clock.now, cacheMs, ...(maxUsers ? { maxUsers } : {}) });

@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import type { Locator, Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import type { ExampleAppOptions } from '../../example-app/app.js';
+import { assertAccessible } from './axe.js';
 import { openBrowser } from './browser.js';
 import type { BrowserSession } from './browser.js';
 import { startHarness } from './harness.js';
@@ -105,6 +106,13 @@ export async function screenshotOnPhone(browser: BrowserSession, name: string, c
   }
 }
 
+/** The page as it is now: screenshots at 1280 px (`name`) and 390 px wide (`name`-390px), and axe-core finds no violation. */
+export async function lookAt(browser: BrowserSession, name: string): Promise<void> {
+  await browser.screenshot(name);
+  await screenshotOnPhone(browser, `${name}-390px`);
+  await assertAccessible(browser.page, name);
+}
+
 /** Fails when something on the page (a wide table, a long word, a button) sticks out of its card. */
 export async function assertFitsCard(page: Page, name: string): Promise<void> {
   const outside = await page.evaluate(() => {
@@ -131,6 +139,17 @@ export async function setUpOneTimePassword(page: Page, base: string, codeFor: (s
   await page.getByRole('button', { name: 'Set up' }).click();
   const secret = new URL(await scanQr(page.getByAltText('QR code'))).searchParams.get('secret') ?? '';
   await submitCode(page, codeFor(secret));
+  return secret;
+}
+
+/**
+ * The demo user enrolled with the authenticator app alone (setUpOneTimePassword, then past the
+ * optional steps and Done): signed in, on her way to the home page. Returns the secret.
+ */
+export async function enrollOneTimePassword(page: Page, base: string, codeFor: (secret: string) => string): Promise<string> {
+  const secret = await setUpOneTimePassword(page, base, codeFor);
+  await skipOptionalSetupSteps(page);
+  await page.getByRole('link', { name: 'Done' }).click();
   return secret;
 }
 

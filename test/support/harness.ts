@@ -31,20 +31,30 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
   // Created here rather than by the app so tests can read factors and lockouts directly.
   const base = overrides.store ?? new SqliteStore({ filename: join(dataDir, 'mfa.db') });
   const store = storeWith(setup.wrapStore?.(base) ?? base, OPTIONAL_FACETS);
-  const example = await createExampleApp({
+  const shared = {
     dataDir,
     secretKey: SECRET_KEY,
     sessionSecret: SESSION_SECRET,
     clock: clock.now,
-    onEvent: (e) => events.push(e),
     // Tests sign in many times from one address, and move the clock by hours; the /login limit and
     // the session lifetime have tests of their own.
     loginLimit: { perUsername: 1000, perIp: 100_000 },
     sessionLifetime: { idleMs: 30 * 24 * 60 * 60_000, absoluteMs: 30 * 24 * 60 * 60_000 },
-    ...overrides,
-    store,
-  });
+  } satisfies Partial<ExampleAppOptions>;
+  const example = await createExampleApp({ ...shared, onEvent: (e) => events.push(e), ...overrides, store });
   const { app } = example;
+  const others: Awaited<ReturnType<typeof createExampleApp>>[] = [];
+
+  /**
+   * Another instance of the example app behind the same load balancer: the same data dir, SQLite
+   * file (its own connection; `own.store` when the harness was given another store), keys, clock
+   * and limits, none of `overrides` but its own `own`. stop() closes it.
+   */
+  async function anotherInstance(own: Partial<ExampleAppOptions> = {}) {
+    const other = await createExampleApp({ ...shared, onEvent: () => {}, store: new SqliteStore({ filename: join(dataDir, 'mfa.db') }), ...own });
+    others.push(other);
+    return other;
+  }
 
   const agent = (): Agent => request.agent(app);
 
@@ -151,7 +161,9 @@ export async function startHarness(overrides: Partial<ExampleAppOptions> = {}, s
     submitCode,
     enrolledUser,
     createAppPassword,
+    anotherInstance,
     async stop() {
+      for (const other of others) await other.close();
       await example.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -66,3 +66,8 @@ export function wrongCode(secret: string, nowMs: number): string {
     if (!valid.has(code)) return code;
   }
 }
+
+/** The recovery codes a recovery-codes page shows, in order. */
+export function recoveryCodesIn(html: string): string[] {
+  return [...html.matchAll(/<li><code class="mfa-secret">([^<]+)<\/code><\/li>/g)].map((m) => m[1]!);
+}

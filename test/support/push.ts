@@ -9,6 +9,7 @@ import { startHarness } from './harness.js';
 import type { Agent, HarnessSetup } from './harness.js';
 import { listenOnLocalhost } from './local-server.js';
 import { postForm } from './mfa-flow.js';
+import { cookieHeaderOf } from './session-cookie.js';
 
 /** A fetch that records every request it sends, so tests can replay or tamper with them. */
 export interface RecordedRequest {
@@ -90,11 +91,7 @@ export async function startPushHarness(overrides: Partial<ExampleAppOptions> = {
    * headers arrived, i.e. the server is waiting; `text` resolves when the server ends the stream.
    */
   async function openEvents(a: Agent): Promise<EventStream> {
-    const cookies = (a as unknown as { jar: { getCookies(o: object): { toValueString(): string }[] } }).jar
-      .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
-      .map((c) => c.toValueString())
-      .join('; ');
-    return openStream('/mfa/verify/push/events', cookies);
+    return openStream('/mfa/verify/push/events', cookieHeaderOf(a));
   }
 
   /** Opens an event stream at `path` with the given Cookie header (none: as the capability stream needs). */

@@ -20,7 +20,9 @@ export const appPasswordMethod: SecondFactorMethod = {
   storeNeeds: () => [],
   setup: { kind: 'follow-up', page: '/setup/app-passwords', label: 'App passwords', position: 30, offered: (options) => options.appPasswords.findUser !== undefined },
   create({ options, storeAsGiven, emit }) {
-    const cache = new BasicCheckCache({ wakeup: options.wakeup, clock: options.clock, ttlMs: options.appPasswords.cacheMs });
+    // Only the Basic strategy fills it, and it refuses to run without findUser: without it there
+    // is nothing to keep, and no wake-up topic to subscribe to or publish on at each revocation.
+    const cache = options.appPasswords.findUser === undefined ? undefined : new BasicCheckCache({ wakeup: options.wakeup, clock: options.clock, ttlMs: options.appPasswords.cacheMs });
     const appPasswords = new AppPasswordMethod({ store: storeAsGiven, keys: options.keys, settings: options.appPasswords, clock: options.clock, random: options.random, cache });
     return {
       securityInfo: {

@@ -92,17 +92,15 @@ export function phoneSetupRoutes(deps: PhoneSetupDeps): MethodRoute[] {
     route('POST', `${STEP}/verify`, async (page) => {
       const setup = await proving(page);
       if (!setup) return;
-      const replacing = verifiedPhoneIn(await deps.store.core.listFactors(page.userId)) !== null;
       const outcome = await deps.attempts.run({
         userId: page.userId,
         ip: page.ip,
         method: PHONE_ID,
         check: async () => (await checkEnrollmentCode(phone, page.userId, setup.e164, page.body.code)) ?? { ok: true, factorId: await addPhone(deps, page.userId, setup.e164) },
-        confirm: (factorId) => confirmPhone(deps, page, factorId, setup.e164),
+        confirm: (factorId) => confirmPhone(deps, page, factorId, setup),
       });
       if (!outcome.ok) return renderCodePage(deps, page, setup, outcome.error, null);
       page.setSessionState(undefined);
-      page.notify(setup.then === 'wizard' ? 'Backup phone verified.' : replacing ? 'Backup phone changed.' : 'Backup phone added.');
       await page.goTo(after(page, setup.then));
     }),
 
@@ -134,13 +132,15 @@ async function addPhone(deps: PhoneSetupDeps, userId: string, e164: string): Pro
   return id;
 }
 
-/** Makes the new number the user's backup phone (replacing an older one) and tells the audit log and the host. */
-async function confirmPhone(deps: PhoneSetupDeps, page: MethodPage, factorId: string, e164: string): Promise<string | null> {
+/** Makes the new number the user's backup phone (replacing an older one) and tells the user, the audit log and the host. */
+async function confirmPhone(deps: PhoneSetupDeps, page: MethodPage, factorId: string, setup: PhoneSetup): Promise<string | null> {
   const { store, options } = deps;
+  const { e164 } = setup;
   const userId = page.userId;
   const previous = verifiedPhoneIn(await store.core.listFactors(userId));
   if (!(await store.core.confirmFactor(userId, factorId, options.clock()))) return null;
   if (previous && (await store.core.deleteFactor(userId, previous.id))) page.removedHere(previous.id);
+  page.notify(setup.then === 'wizard' ? 'Backup phone verified.' : previous ? 'Backup phone changed.' : 'Backup phone added.');
   await notifyPhoneChanged(
     { emit: deps.emit, clock: options.clock, onPhoneChanged: options.onPhoneChanged },
     { userId, action: previous ? 'changed' : 'added', phone: e164, previousPhone: previous?.data.e164 ?? null, ip: page.ip },

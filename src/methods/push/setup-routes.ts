@@ -101,12 +101,13 @@ export function completeRoute(deps: PushPageDeps, flow: 'setup' | 'verify'): Met
 
 async function renderOutcome(deps: PushPageDeps, page: MethodPage, flow: 'setup' | 'verify', error: MfaError): Promise<void> {
   page.retryAfter(error);
+  // Not approved yet, or locked out for now: the page keeps waiting on the same notification.
   const notYet = error.code === 'push_pending';
-  const stillWaiting = notYet || error.code === 'locked_out';
+  const locked = error.code === 'locked_out';
   await renderPushWait(deps, page, flow, {
     challenge: await sessionChallenge(deps, page),
-    error: stillWaiting && !notYet ? error.message : null,
-    outcome: stillWaiting ? null : error.message,
+    error: locked ? error.message : null,
+    outcome: notYet || locked ? null : error.message,
     notYet,
     status: error.status,
   });

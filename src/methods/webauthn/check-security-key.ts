@@ -2,7 +2,7 @@ import { InvalidInputError, VerificationFailedError } from '../../errors.js';
 import type { MfaError } from '../../errors.js';
 import type { AmrValue } from '../../policy/assurance.js';
 import type { CheckResult, VerifyInput } from '../method.js';
-import { validateKeyName } from './key-name.js';
+import { validateKeyName } from './security-keys.js';
 import type { SecurityKeyFailure, SecurityKeys } from './security-keys.js';
 
 /**

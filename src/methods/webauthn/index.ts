@@ -1,6 +1,4 @@
 import { deriveSubkey } from '../../crypto/derive-key.js';
-import { randomId } from '../../crypto/random.js';
-import { MfaError } from '../../errors.js';
 import type { SecondFactorMethod } from '../method.js';
 import { browserBundlePath } from './browser-bundle.js';
 import { checkSecurityKey } from './check-security-key.js';
@@ -44,28 +42,10 @@ export const securityKeyMethod: SecondFactorMethod = {
       core: store.core,
       settings,
       clock,
+      random,
     });
     return {
-      async beginSetup({ userId }) {
-        const registered = (await store.core.listFactors(userId)).filter((f) => f.type === SECURITY_KEY_ID && f.confirmedAt !== null);
-        if (registered.length >= settings.maxPerUser) {
-          throw new MfaError(409, 'security_key_limit', `You already have the most security keys allowed (${settings.maxPerUser}). Delete one you no longer use on Security info, then add the new one.`);
-        }
-        const factorId = randomId(random);
-        await store.core.createFactor({
-          id: factorId,
-          userId,
-          type: SECURITY_KEY_ID,
-          label: 'Security key',
-          sealedSecret: null,
-          data: {},
-          createdAt: clock(),
-          confirmedAt: null,
-          lastUsedAt: null,
-          lastStep: null,
-        });
-        return { factorId };
-      },
+      beginSetup: async ({ userId }) => ({ factorId: (await keys.enroll(userId)).id }),
       verify: (input) => checkSecurityKey(keys, input),
       signIn: {
         noun: 'your security key',

@@ -2,8 +2,7 @@ import { InvalidInputError, NotFoundError } from '../../errors.js';
 import type { MfaError } from '../../errors.js';
 import type { CoreStore } from '../../stores/facets/core.js';
 import type { MethodPage, MethodRoute } from '../page.js';
-import { validateKeyName } from './key-name.js';
-import { SECURITY_KEY_ID } from './security-keys.js';
+import { SECURITY_KEY_ID, validateKeyName } from './security-keys.js';
 import type { SecurityKeys } from './security-keys.js';
 
 const SETUP = '/setup/security-key';

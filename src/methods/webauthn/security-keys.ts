@@ -1,8 +1,12 @@
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { randomId } from '../../crypto/random.js';
+import type { RandomSource } from '../../crypto/random.js';
+import { MfaError } from '../../errors.js';
 import { rateLimitKeys } from '../../policy/rate-limit-keys.js';
 import type { CredentialRecord, CredentialStore } from '../../stores/facets/credentials.js';
 import type { RateLimitStore } from '../../stores/facets/rate-limits.js';
 import type { CoreStore, FactorRecord } from '../../stores/facets/core.js';
+import { validateDisplayName } from '../display-name.js';
 import type { NewKey, RegisteredKey, WebAuthnCeremony } from './webauthn-ceremony.js';
 import type { ResolvedWebAuthnOptions } from './webauthn-options.js';
 
@@ -45,6 +49,7 @@ export interface SecurityKeysOptions {
   core: CoreStore;
   settings: ResolvedWebAuthnOptions;
   clock: () => number;
+  random: RandomSource;
 }
 
 /**
@@ -61,8 +66,30 @@ export class SecurityKeys {
     this.#o = options;
   }
 
-  get settings(): ResolvedWebAuthnOptions {
-    return this.#o.settings;
+  /**
+   * An unconfirmed factor for the key about to be registered (it is confirmed once the key's
+   * answer verified); refused when the user already has `maxPerUser` keys.
+   */
+  async enroll(userId: string): Promise<FactorRecord> {
+    const { core, settings, clock, random } = this.#o;
+    const registered = (await core.listFactors(userId)).filter((f) => f.type === SECURITY_KEY_ID && f.confirmedAt !== null);
+    if (registered.length >= settings.maxPerUser) {
+      throw new MfaError(409, 'security_key_limit', `You already have the most security keys allowed (${settings.maxPerUser}). Delete one you no longer use on Security info, then add the new one.`);
+    }
+    const factor: FactorRecord = {
+      id: randomId(random),
+      userId,
+      type: SECURITY_KEY_ID,
+      label: 'Security key',
+      sealedSecret: null,
+      data: {},
+      createdAt: clock(),
+      confirmedAt: null,
+      lastUsedAt: null,
+      lastStep: null,
+    };
+    await core.createFactor(factor);
+    return factor;
   }
 
   /** Options for registering one more key (the user's keys excluded) and the challenge to remember. */
@@ -113,7 +140,7 @@ export class SecurityKeys {
 
   /** Options listing the keys of these confirmed factors (allowCredentials), and the challenge to remember. */
   async signInOptions(userId: string, factors: readonly FactorRecord[]): Promise<{ options: PublicKeyCredentialRequestOptionsJSON; state: ChallengeState } | null> {
-    const keys = await this.keysOf(userId, factors);
+    const keys = await this.#keysOf(userId, factors);
     if (keys.length === 0) return null;
     const state = this.#newChallenge();
     return { options: await this.#o.ceremony.authenticationOptions({ challenge: state.challenge, keys: keys.map(registeredKey) }), state };
@@ -123,7 +150,7 @@ export class SecurityKeys {
   async signIn(userId: string, factors: readonly FactorRecord[], input: { response: unknown; state: unknown }): Promise<SignInResult> {
     const challenge = await this.#spend(input.state);
     if (typeof challenge !== 'string') return challenge;
-    const keys = await this.keysOf(userId, factors);
+    const keys = await this.#keysOf(userId, factors);
     const result = await this.#o.ceremony.verifyAuthentication(input.response, challenge, keys.map(registeredKey));
     if (!result.ok) return result;
     const key = keys.find((k) => k.credentialId === result.credentialId)!;
@@ -137,11 +164,11 @@ export class SecurityKeys {
 
   /** The user's keys that count: those whose factor is confirmed. */
   async #confirmedKeys(userId: string): Promise<CredentialRecord[]> {
-    return this.keysOf(userId, await this.#o.core.listFactors(userId));
+    return this.#keysOf(userId, await this.#o.core.listFactors(userId));
   }
 
   /** The credentials of these (confirmed) factors of the user. */
-  async keysOf(userId: string, factors: readonly FactorRecord[]): Promise<CredentialRecord[]> {
+  async #keysOf(userId: string, factors: readonly FactorRecord[]): Promise<CredentialRecord[]> {
     const ids = new Set(factors.filter((f) => f.userId === userId && f.confirmedAt !== null).map((f) => f.id));
     return (await this.#o.credentials.list(userId)).filter((c) => ids.has(c.id));
   }
@@ -171,6 +198,11 @@ export class SecurityKeys {
     const spent = await this.#o.rateLimits.hit(rateLimitKeys.webauthnChallenge(state.challenge), lifetime, now, 1);
     return spent.counted ? state.challenge : { ok: false, reason: 'challenge_used' };
   }
+}
+
+/** What the user calls a key: trimmed, 1 to 64 printable characters; InvalidInputError with a message for the form otherwise. */
+export function validateKeyName(input: unknown): string {
+  return validateDisplayName(input, 'security key', 'YubiKey on my keyring');
 }
 
 function isChallengeState(value: unknown): value is ChallengeState {

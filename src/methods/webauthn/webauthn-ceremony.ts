@@ -93,23 +93,12 @@ export class WebAuthnCeremony {
   async verifyRegistration(field: unknown, expectedChallenge: string, existing: readonly RegisteredKey[]): Promise<RegistrationResult> {
     const response = parseRegistrationResponse(field);
     if (!response) return { ok: false, reason: 'malformed' };
-    const { settings } = this.#o;
-    let result;
-    try {
-      result = await verifyRegistrationResponse({
-        response,
-        expectedChallenge,
-        expectedOrigin: settings.origins,
-        expectedRPID: settings.rpId,
-        // Checked below, so that a missing verification has its own reason.
-        requireUserVerification: false,
-      });
-    } catch {
-      return { ok: false, reason: 'invalid_response' };
-    }
-    if (result.verified !== true) return { ok: false, reason: 'not_verified' };
+    const result = await this.#verified(
+      (expected) => verifyRegistrationResponse({ response, expectedChallenge, ...expected }),
+      (verified) => verified.registrationInfo.userVerified,
+    );
+    if ('ok' in result) return result;
     const info = result.registrationInfo;
-    if (settings.userVerification === 'required' && info.userVerified !== true) return { ok: false, reason: 'user_not_verified' };
     const credentialId = info.credential.id;
     if (existing.some((k) => k.credentialId === credentialId)) return { ok: false, reason: 'already_registered' };
     return {
@@ -144,24 +133,18 @@ export class WebAuthnCeremony {
     // Another user's key (or a made-up id) is unknown here, whatever it signed.
     const key = keys.find((k) => k.credentialId === response.id);
     if (!key) return { ok: false, reason: 'unknown_credential' };
-    const { settings } = this.#o;
-    let result;
-    try {
-      result = await verifyAuthenticationResponse({
+    const result = await this.#verified(
+      (expected) => verifyAuthenticationResponse({
         response,
         expectedChallenge,
-        expectedOrigin: settings.origins,
-        expectedRPID: settings.rpId,
+        ...expected,
         // The library's own counter check is bypassed with 0: the store compares atomically instead.
         credential: { id: key.credentialId, publicKey: new Uint8Array(key.publicKey), counter: 0 },
-        requireUserVerification: false,
-      });
-    } catch {
-      return { ok: false, reason: 'invalid_response' };
-    }
-    if (result.verified !== true) return { ok: false, reason: 'not_verified' };
+      }),
+      (verified) => verified.authenticationInfo.userVerified,
+    );
+    if ('ok' in result) return result;
     const info = result.authenticationInfo;
-    if (settings.userVerification === 'required' && info.userVerified !== true) return { ok: false, reason: 'user_not_verified' };
     return {
       ok: true,
       credentialId: key.credentialId,
@@ -170,6 +153,29 @@ export class WebAuthnCeremony {
       // The backup-eligible flag of this very assertion: a synced passkey rather than one device's key.
       multiDevice: info.credentialDeviceType === 'multiDevice',
     };
+  }
+
+  /**
+   * One of the library's verifications, against this site's origins and rp id: its result if it
+   * verified the response (and the user, when `userVerification` is 'required'), else why not.
+   * A throw is a failure like any other. User verification is checked here rather than by the
+   * library, so that its absence has its own reason.
+   */
+  async #verified<T extends { verified: boolean }>(
+    verify: (expected: { expectedOrigin: string[]; expectedRPID: string; requireUserVerification: false }) => Promise<T>,
+    userVerified: (result: T & { verified: true }) => boolean,
+  ): Promise<(T & { verified: true }) | { ok: false; reason: 'invalid_response' | 'not_verified' | 'user_not_verified' }> {
+    const { settings } = this.#o;
+    let result: T;
+    try {
+      result = await verify({ expectedOrigin: settings.origins, expectedRPID: settings.rpId, requireUserVerification: false });
+    } catch {
+      return { ok: false, reason: 'invalid_response' };
+    }
+    if (result.verified !== true) return { ok: false, reason: 'not_verified' };
+    const verified = result as T & { verified: true };
+    if (settings.userVerification === 'required' && userVerified(verified) !== true) return { ok: false, reason: 'user_not_verified' };
+    return verified;
   }
 }
 

@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startHarness } from '../../support/harness.js';
 import type { Harness } from '../../support/harness.js';
-import { beginTotpSetup, postForm, submitCode } from '../../support/mfa-flow.js';
+import { beginTotpSetup, postForm, recoveryCodesIn, submitCode } from '../../support/mfa-flow.js';
 import { assertionFor, halfSignedInAs, KEY_ORIGIN, postAssertion, userWithKey } from '../../support/security-key.js';
 import { SoftAuthenticator } from '../../support/soft-authenticator.js';
 import { storeWith } from '../../support/store-with.js';
-
-/** The codes a recovery-codes page shows. */
-const codesIn = (html: string) => [...html.matchAll(/<code class="mfa-secret">([^<]+)<\/code>/g)].map((m) => m[1]!);
 
 describe('mfa.admin.resetFactors(userId)', () => {
   let h: Harness;
@@ -22,7 +19,7 @@ describe('mfa.admin.resetFactors(userId)', () => {
   it('leaves nothing of the old factors: keys, their credentials and recovery codes all stop working', async () => {
     const key = new SoftAuthenticator();
     const user = await userWithKey(h, key);
-    const oldCodes = codesIn((await user.agent.get('/mfa/setup/recovery-codes')).text);
+    const oldCodes = recoveryCodesIn((await user.agent.get('/mfa/setup/recovery-codes')).text);
     assert.equal(oldCodes.length, 10);
     const credentials = storeWith(h.store, ['credentials']).credentials;
     assert.equal((await credentials.list(user.userId)).length, 1);
@@ -37,7 +34,7 @@ describe('mfa.admin.resetFactors(userId)', () => {
     const secret = await beginTotpSetup(owner);
     const done = await submitCode(owner, '/mfa/setup/totp', h.codeFor(secret));
     assert.equal(done.headers.location, '/mfa/setup/recovery-codes', 'the wizard shows codes again');
-    const newCodes = codesIn((await owner.get('/mfa/setup/recovery-codes')).text);
+    const newCodes = recoveryCodesIn((await owner.get('/mfa/setup/recovery-codes')).text);
     assert.equal(newCodes.length, 10);
     assert.equal(newCodes.filter((c) => oldCodes.includes(c)).length, 0);
 

@@ -1,37 +1,29 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import request from 'supertest';
-import { createExampleApp } from '../../../example-app/app.js';
-import { SqliteStore } from '../../../src/stores/sqlite/sqlite-store.js';
 import { InProcessWakeup } from '../../../src/transports/wakeup.js';
 import type { Wakeup } from '../../../src/transports/wakeup.js';
 import { aroundStoreMethods } from '../../support/facet-proxy.js';
-import { basic, SECRET_KEY, SESSION_SECRET, startHarness } from '../../support/harness.js';
+import { basic, startHarness } from '../../support/harness.js';
 import type { Harness } from '../../support/harness.js';
+import { lostWakeups } from '../../support/lost-wakeups.js';
 
 const WRONG = 'abcd-efgh-ijkm-npqr-stuv-wxyz-2345';
-/** Drops every wake-up: an instance whose shared channel lost a message. */
-const lostWakeups: Wakeup = { publish() {}, subscribe: () => () => {} };
 
 /**
- * Two instances behind one load balancer: the harness (A) and a second app (B) on the same SQLite
- * file and clock, each with the wake-up channel given. The clock stands still unless a test moves
- * it, so the 1 s cache never runs out by itself: only a wake-up can end what B holds.
+ * Two instances behind one load balancer: the harness (A) and another instance (B) on the same
+ * SQLite file and clock, each with the wake-up channel given. The clock stands still unless a test
+ * moves it, so the 1 s cache never runs out by itself: only a wake-up can end what B holds.
  */
 async function twoInstances(wakeups: [Wakeup, Wakeup]) {
   const a = await startHarness({ mfaOptions: { wakeup: wakeups[0] } });
-  const b = await createExampleApp({
-    dataDir: a.dataDir, secretKey: SECRET_KEY, sessionSecret: SESSION_SECRET, clock: a.clock.now, onEvent: () => {},
-    store: new SqliteStore({ filename: join(a.dataDir, 'mfa.db') }),
-    mfaOptions: { wakeup: wakeups[1] },
-  });
+  const b = await a.anotherInstance({ mfaOptions: { wakeup: wakeups[1] } });
   const { agent } = await a.enrolledUser();
   const { password } = await a.createAppPassword(agent, 'Mail');
   const mailOn = (app: Harness['app'], pw = password!) => request(app).get('/api/mail').set('Authorization', basic('alice', pw));
   // B has now read alice's password and her counters, and holds them.
   assert.equal((await mailOn(b.app)).status, 200);
-  return { a, b, agent, password: password!, mailOn, async stop() { await b.close(); await a.stop(); } };
+  return { a, b, agent, password: password!, mailOn, stop: a.stop };
 }
 
 describe('what one instance holds of a correct app password', () => {

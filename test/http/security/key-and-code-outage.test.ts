@@ -5,7 +5,7 @@ import { MemoryStore } from '../../../src/stores/memory/memory-store.js';
 import { FailingStore } from '../../support/failing-store.js';
 import { startHarness } from '../../support/harness.js';
 import type { Harness } from '../../support/harness.js';
-import { beginTotpSetup, postForm, submitCode } from '../../support/mfa-flow.js';
+import { beginTotpSetup, postForm, recoveryCodesIn, submitCode } from '../../support/mfa-flow.js';
 import { assertionFor, halfSignedInAs, KEY_ORIGIN, newUser, postAssertion, userWithKey } from '../../support/security-key.js';
 import { SoftAuthenticator } from '../../support/soft-authenticator.js';
 
@@ -47,7 +47,7 @@ describe('store outage during a security key or recovery code sign-in', () => {
     const secret = await beginTotpSetup(user.agent);
     await submitCode(user.agent, '/mfa/setup/totp', h.codeFor(secret));
     const page = await user.agent.get('/mfa/setup/recovery-codes');
-    const code = /<li><code class="mfa-secret">([^<]+)<\/code><\/li>/.exec(page.text)![1]!;
+    const code = recoveryCodesIn(page.text)[0]!;
     const a = await halfSignedInAs(h, user);
     failing.fail('recoveryCodes.consume');
     assertUnavailable(await postForm(a, '/mfa/verify/recovery', { code }), 'POST /mfa/verify/recovery');

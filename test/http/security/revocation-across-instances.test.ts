@@ -1,69 +1,29 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import session from 'express-session';
 import request from 'supertest';
-import { createExampleApp } from '../../../example-app/app.js';
 import { InProcessWakeup } from '../../../src/transports/wakeup.js';
 import type { Wakeup } from '../../../src/transports/wakeup.js';
-import { SqliteStore } from '../../../src/stores/sqlite/sqlite-store.js';
 import { PostgresWakeup } from '../../../src/transports/postgres-wakeup.js';
 import { RedisWakeup } from '../../../src/transports/redis-wakeup.js';
-import { FakeClock } from '../../support/fake-clock.js';
-import { SECRET_KEY, SESSION_SECRET } from '../../support/harness.js';
-import { beginTotpSetup, postForm, submitCode, totpCode } from '../../support/mfa-flow.js';
+import { startHarness } from '../../support/harness.js';
 import { PostgresServer } from '../../support/postgres-server.js';
 import { RedisServer } from '../../support/redis-server.js';
 import { waitUntil } from '../../support/server-process.js';
-import { DEMO_USER } from '../../../example-app/app.js';
-
-/** Drops every wake-up: an instance whose shared channel lost a message. */
-const lostWakeups: Wakeup = { publish() {}, subscribe: () => () => {} };
+import { lostWakeups } from '../../support/lost-wakeups.js';
+import { cookieHeaderOf } from '../../support/session-cookie.js';
 
 /**
- * Two instances of the example app behind one load balancer: one SQLite file, one session store,
- * one clock, and the wake-up channel given (shared, or one that loses every message).
+ * Two instances of the example app behind one load balancer: the harness (A) and another instance
+ * (B) on its SQLite file and clock, one session store, and the wake-up channel given (shared, or
+ * one that loses every message).
  */
 async function twoInstances(wakeupOf: (shared: Wakeup) => [Wakeup, Wakeup] | Promise<[Wakeup, Wakeup]>) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'passport-mfa-instances-'));
-  const clock = new FakeClock();
   const sessionStore = new session.MemoryStore();
   const [wakeupA, wakeupB] = await wakeupOf(new InProcessWakeup());
-  const make = (wakeup: Wakeup) => createExampleApp({
-    dataDir, secretKey: SECRET_KEY, sessionSecret: SESSION_SECRET, clock: clock.now, sessionStore, onEvent: () => {},
-    store: new SqliteStore({ filename: join(dataDir, 'mfa.db') }),
-    mfaOptions: { wakeup },
-  });
-  const a = await make(wakeupA);
-  const b = await make(wakeupB);
-  return {
-    a, b, clock,
-    async stop() {
-      await a.close();
-      await b.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Signs alice in on instance A (enrolling her on first use); returns the session's Cookie header. */
-async function signInOnA(app: Awaited<ReturnType<typeof twoInstances>>['a']['app'], clock: FakeClock, secret?: string) {
-  const agent = request.agent(app);
-  await postForm(agent, '/login', { username: DEMO_USER.username, password: DEMO_USER.password });
-  let seed = secret;
-  if (!seed) {
-    seed = await beginTotpSetup(agent);
-    assert.equal((await submitCode(agent, '/mfa/setup/totp', totpCode(seed, clock.now()))).status, 303);
-  } else {
-    await agent.get('/').redirects(0);
-    assert.equal((await submitCode(agent, '/mfa/verify', totpCode(seed, clock.now()))).status, 303);
-  }
-  clock.advance(30_000);
-  const jar = (agent as unknown as { jar: { getCookies(o: object): { toValueString(): string }[] } }).jar;
-  const cookie = jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false }).map((c) => c.toValueString()).join('; ');
-  return { cookie, secret: seed };
+  const a = await startHarness({ sessionStore, mfaOptions: { wakeup: wakeupA } });
+  const b = await a.anotherInstance({ sessionStore, mfaOptions: { wakeup: wakeupB } });
+  return { a, b, clock: a.clock, stop: a.stop };
 }
 
 describe('a revocation reaches every instance', () => {
@@ -76,7 +36,7 @@ describe('a revocation reaches every instance', () => {
     after(async () => s.stop());
 
     it('is refused on the other instance at once (no clock advance)', async () => {
-      const { cookie } = await signInOnA(s.a.app, s.clock);
+      const cookie = cookieHeaderOf((await s.a.enrolledUser()).agent);
       assert.equal((await request(s.b.app).get('/').set('Cookie', cookie)).status, 200, 'instance B serves the session');
       await s.a.mfa.admin.revokeSessions(s.a.users.findByUsername('alice')!.id);
       assert.equal((await request(s.b.app).get('/').set('Cookie', cookie).redirects(0)).headers.location, '/login');
@@ -92,7 +52,8 @@ describe('a revocation reaches every instance', () => {
     after(async () => s.stop());
 
     it('is refused on the other instance once sessionCheckCacheMs (1 s) has passed', async () => {
-      const { cookie, secret } = await signInOnA(s.a.app, s.clock);
+      const { agent, secret } = await s.a.enrolledUser();
+      const cookie = cookieHeaderOf(agent);
       assert.equal((await request(s.b.app).get('/').set('Cookie', cookie)).status, 200);
       await s.a.mfa.admin.revokeSessions(s.a.users.findByUsername('alice')!.id);
       s.clock.advance(999);
@@ -101,8 +62,8 @@ describe('a revocation reaches every instance', () => {
       assert.equal((await request(s.b.app).get('/').set('Cookie', cookie).redirects(0)).headers.location, '/login');
 
       // A session signed in after the revocation (newer than what B holds) is served, not ended.
-      const fresh = await signInOnA(s.a.app, s.clock, secret);
-      assert.equal((await request(s.b.app).get('/').set('Cookie', fresh.cookie)).status, 200);
+      const fresh = cookieHeaderOf(await s.a.fullySignedIn(secret));
+      assert.equal((await request(s.b.app).get('/').set('Cookie', fresh)).status, 200);
     });
   });
 
@@ -142,16 +103,17 @@ describe('a revocation reaches every instance', () => {
       });
 
       it('is refused on the other instance within 1 s, with no clock advance', async () => {
-        const { a, b, clock } = s!;
-        const html = await signInOnA(a.app, clock);
-        const json = await signInOnA(a.app, clock, html.secret);
-        for (const { cookie } of [html, json]) {
+        const { a, b } = s!;
+        const { agent, secret } = await a.enrolledUser();
+        const html = cookieHeaderOf(agent);
+        const json = cookieHeaderOf(await a.fullySignedIn(secret));
+        for (const cookie of [html, json]) {
           assert.equal((await request(b.app).get('/').set('Cookie', cookie)).status, 200, 'instance B serves the session and holds its verdict');
         }
         await a.mfa.admin.revokeSessions(a.users.findByUsername('alice')!.id);
         await waitUntil('instance B still served the revoked session', 1_000, async () =>
-          (await request(b.app).get('/').set('Cookie', html.cookie).redirects(0)).headers.location === '/login');
-        const script = await request(b.app).get('/').set('Cookie', json.cookie).set('Accept', 'application/json');
+          (await request(b.app).get('/').set('Cookie', html).redirects(0)).headers.location === '/login');
+        const script = await request(b.app).get('/').set('Cookie', json).set('Accept', 'application/json');
         assert.deepEqual([script.status, script.body.error], [401, 'session_revoked'], 'a JSON client gets 401');
       });
     });

@@ -12,18 +12,13 @@ import { FakeClock } from '../../support/fake-clock.js';
 import { createMinimalHost } from '../../support/minimal-host.js';
 import { beginTotpSetup, csrfIn, postForm, submitCode, totpCode } from '../../support/mfa-flow.js';
 import { addPhone, signInByPhone } from '../../support/phone.js';
+import { cookieHeaderOf } from '../../support/session-cookie.js';
 
 /** Signs a new browser in as alice with a code texted to her backup phone. */
 async function signedInByPhone(h: Harness): Promise<Agent> {
   const a = await h.halfSignedIn();
   await signInByPhone(a, h.latestCode);
   return a;
-}
-
-/** The Cookie header this agent sends. */
-function cookieOf(a: Agent): string {
-  const jar = (a as unknown as { jar: { getCookies(o: object): { toValueString(): string }[] } }).jar;
-  return jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false }).map((c) => c.toValueString()).join('; ');
 }
 
 /** Where a signed-out browser is sent by the example app's home page and by an MFA page. */
@@ -107,7 +102,7 @@ describe('sessions that must end', () => {
 
   // Attack: replaying the revoked session's cookie after its refusal.
   it('a revoked session’s old cookie stays worthless after the refusal', async () => {
-    const old = cookieOf(alice);
+    const old = cookieHeaderOf(alice);
     assert.match(old, /^example\.sid=s%3A/);
     await h.mfa.admin.revokeSessions(await h.userId());
     await assertSignedOut(alice, 'first refusal');
