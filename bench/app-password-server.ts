@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import express from 'express';
 import passport from 'passport';
 import type { Strategy } from 'passport';
+import { secureRandom } from '../src/crypto/random.js';
 import { createMfa, SqliteStore } from '../src/index.js';
 import { AppPasswordMethod } from '../src/methods/app-passwords/app-password-method.js';
 import { DEFAULTS } from '../src/options.js';
-import { basic } from '../test/support/harness.js';
+import { basic, SECRET_KEY } from '../test/support/harness.js';
 import { listenOnLocalhost } from '../test/support/local-server.js';
 import { answerCommands, benchDataDir } from './server-process.js';
 
@@ -30,7 +31,6 @@ export interface MicroResult {
 const MICRO_MS = 1500;
 /** Checks run before the micro-benchmark's clock starts (the JIT). */
 const WARM_UP_CHECKS = 1000;
-const SECRET_KEY = '0f'.repeat(32);
 const USER = { id: 'u1', username: 'alice' };
 
 const data = benchDataDir();
@@ -45,7 +45,7 @@ const mfaWith = (cacheMs?: number) => createMfa({
 const mfa = mfaWith();
 const uncached = mfaWith(0);
 const method = new AppPasswordMethod({
-  store, keys: [{ id: 'k1', key: SECRET_KEY }], clock: Date.now, random: (n) => Buffer.from(crypto.getRandomValues(new Uint8Array(n))),
+  store, keys: [{ id: 'k1', key: SECRET_KEY }], clock: Date.now, random: secureRandom,
   settings: { ...DEFAULTS.appPasswords, findUser: undefined, verifyAccountPassword: undefined, dummyPasswordCheck: undefined, realm: 'Contoso' },
 });
 const { password } = await method.create(USER.id, 'Benchmark');

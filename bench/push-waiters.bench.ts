@@ -74,12 +74,7 @@ async function main(): Promise<void> {
   const front = await run('push-waiters-server.js', 'front');
   const session = await run('push-waiters-server.js', 'session');
   const reference = await run('sse-reference-server.js');
-  const redis = await RedisServer.start();
-  const inRedis = 'skip' in redis ? null : {
-    capability: await run('push-waiters-server.js', 'capability', redis.url),
-    session: await run('push-waiters-server.js', 'session', redis.url),
-  };
-  if (!('skip' in redis)) await redis.destroy();
+  const inRedis = await runWithSessionsInRedis();
   const mb = (n: number) => (n / MB).toFixed(1);
   const perWaiter = (r: RunResult) => ((r.waiting.rss - r.before.rss) / WAITERS / 1024).toFixed(1);
   const report = (label: string, r: RunResult) => {
@@ -107,6 +102,20 @@ async function main(): Promise<void> {
 }
 
 interface RunResult { before: Memory; waiting: Memory; wakeMs: number }
+
+/** The capability and session-bound runs once more with the sessions in a redis-server of our own; null without one. */
+async function runWithSessionsInRedis(): Promise<{ capability: RunResult; session: RunResult } | null> {
+  const redis = await RedisServer.start();
+  if ('skip' in redis) return null;
+  try {
+    return {
+      capability: await run('push-waiters-server.js', 'capability', redis.url),
+      session: await run('push-waiters-server.js', 'session', redis.url),
+    };
+  } finally {
+    await redis.destroy();
+  }
+}
 
 /** Starts `script` as the server, opens every stream, measures, approves all and checks each result. */
 async function run(script: string, route = '', redisUrl?: string): Promise<RunResult> {

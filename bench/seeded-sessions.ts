@@ -6,7 +6,7 @@ import type { AuthenticatorClient } from '../src/authenticator/client.js';
 import { SESSION_SECRET } from '../test/support/harness.js';
 import type { Agent } from '../test/support/harness.js';
 import { startPushHarness } from '../test/support/push.js';
-import { signedSessionCookie } from '../test/support/session-cookie.js';
+import { cookieHeaderOf, signedSessionCookie } from '../test/support/session-cookie.js';
 
 /**
  * Half-signed-in browser sessions without paying the password step each time: the example app
@@ -22,17 +22,16 @@ export class SeededSessions {
   constructor(private readonly secret: string, private readonly cookieName = 'example.sid', readonly store: session.Store = new session.MemoryStore()) {}
 
   /** Takes the session of `agent` (signed in with the password, on the verify page) as the template. */
-  async capture(agent: Agent, host: string): Promise<void> {
-    this.#template = await this.sessionOf(agent, host);
+  async capture(agent: Agent): Promise<void> {
+    this.#template = await this.sessionOf(agent);
     if (!this.#template.mfa?.pending || !this.#template.mfa.csrf) throw new Error('the template session has no pending second step');
   }
 
-  /** The data of `agent`'s session (its cookie for `host`) in this store. */
-  async sessionOf(agent: Agent, host: string): Promise<SessionData> {
-    const jar = (agent as unknown as { jar: { getCookies(o: object): { name: string; value: string }[] } }).jar;
-    const cookie = jar.getCookies({ domain: host, path: '/', secure: false, script: false }).find((c) => c.name === this.cookieName);
+  /** The data of `agent`'s session (its cookie for the app on 127.0.0.1) in this store. */
+  async sessionOf(agent: Agent): Promise<SessionData> {
+    const cookie = cookieHeaderOf(agent).split('; ').find((c) => c.startsWith(`${this.cookieName}=`));
     if (!cookie) throw new Error('the agent has no session cookie');
-    const sid = /^s:([^.]+)\./.exec(decodeURIComponent(cookie.value))?.[1];
+    const sid = /^s:([^.]+)\./.exec(decodeURIComponent(cookie.slice(this.cookieName.length + 1)))?.[1];
     return new Promise<SessionData>((resolve, reject) =>
       this.store.get(sid!, (err, data) => (err || !data ? reject(err ?? new Error('session not found')) : resolve(data))));
   }
@@ -77,6 +76,6 @@ export async function startSeededPushServer(overrides: Partial<ExampleAppOptions
   const enrolled = await h.enrolledPushUser(undefined, phone?.(h.clock.now));
   const template = await h.signInToVerify();
   await template.get('/mfa/verify'); // the verify page issues the session's CSRF token
-  await sessions.capture(template, '127.0.0.1');
+  await sessions.capture(template);
   return { h, sessions, ...enrolled };
 }

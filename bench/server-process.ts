@@ -1,5 +1,6 @@
 // Both halves of the commands every bench server process answers (verify-server-*.ts,
-// app-password-server.ts): its CPU time, and a CPU profile of what the bench measures.
+// app-password-server.ts, guard-server.ts, store-scale-server.ts): its CPU time, and a CPU
+// profile of what the bench measures.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';

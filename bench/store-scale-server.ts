@@ -26,6 +26,7 @@ import { PostgresStore } from '../src/postgres.js';
 import { listenOnLocalhost } from '../test/support/local-server.js';
 import type { Agent } from '../test/support/mfa-flow.js';
 import { SeededSessions } from './seeded-sessions.js';
+import { answerCommands } from './server-process.js';
 import { ACTIVE_USERS, countedNow } from './store-scale-protocol.js';
 import type { ServerConfig, ServerMessage } from './store-scale-protocol.js';
 
@@ -89,7 +90,7 @@ if (config.kind === 'bare') {
   const agent = request.agent(server.base) as unknown as Agent;
   await agent.post('/test-login?user=user-0');
   await agent.get('/mfa/verify'); // issues the session's CSRF token
-  await sessions.capture(agent, '127.0.0.1');
+  await sessions.capture(agent);
   ready = { secrets, fields: { _csrf: sessions.csrf } };
   seedCookie = (user) => sessions.seedFor(`user-${user}`, clock());
 }
@@ -141,14 +142,9 @@ async function openStore(): Promise<{ store: MfaStore; fill: (count: number) => 
 }
 
 send({ type: 'ready', url: `${server.base}${config.kind === 'bare' ? '/verify' : '/mfa/verify'}`, seedMs: performance.now() - seedStarted, ...ready });
-process.on('message', async (command: string) => {
-  if (command === 'stop') {
-    await server.close();
-    await cleanup();
-    process.exit(0);
-  }
-  const wanted = JSON.parse(command) as number[];
+answerCommands(async (command) => {
   const cookies: string[] = [];
-  for (const user of wanted) cookies.push(await seedCookie(user));
-  send({ type: 'seeded', cookies });
+  for (const user of JSON.parse(command) as number[]) cookies.push(await seedCookie(user));
+  return { type: 'seeded', cookies } satisfies ServerMessage;
 });
+process.once('disconnect', () => void server.close().then(cleanup).then(() => process.exit(0)));

@@ -135,8 +135,12 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    for (const s of servers) s.child.send('stop');
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.child.once('exit', resolve))));
+    // Each server closes its store (and removes its files) when the bench disconnects, then exits.
+    await Promise.all(servers.map(({ child }) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.connected) child.disconnect();
+      return exited;
+    }));
     agent.destroy();
     await pgServer.destroy();
   }

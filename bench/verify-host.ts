@@ -87,7 +87,7 @@ export async function templateSessions(base: string, sessions: SeededSessions, t
     const agent = request.agent(base) as unknown as Agent;
     if ((await agent.post(`/test-login?user=${i}`)).status !== 204) throw new Error(`user ${i} could not sign in`);
     await then(agent);
-    templates.push(await sessions.sessionOf(agent, '127.0.0.1'));
+    templates.push(await sessions.sessionOf(agent));
   }
   return templates;
 }

@@ -55,9 +55,8 @@ const CONCERNS = [
 ];
 
 function concern(id) {
-  const leaf = byId.get(id).callFrame;
-  if (leaf.functionName === '(garbage collector)') return '(garbage collector)';
-  if (leaf.functionName === '(idle)') return '(idle)';
+  const { functionName } = byId.get(id).callFrame;
+  if (functionName === '(garbage collector)' || functionName === '(idle)') return functionName;
   for (let node = byId.get(id); node; node = parentOf.get(node.id)) {
     const { url } = node.callFrame;
     if (!url || url.startsWith('node:internal/crypto')) continue;
