@@ -5,6 +5,7 @@ import { formBody } from '../second-step/form-body.js';
 import { completedFor, sessionState } from '../second-step/session-state.js';
 import { requireFreshSecondFactor } from './access.js';
 import { beginEnrollment } from './begin-enrollment.js';
+import { confirmedFactors } from './confirmed-factors.js';
 import { goToPage, requireUserId } from './flow.js';
 import { handle } from './handle.js';
 import { PageRoutes } from './page-routes.js';
@@ -64,7 +65,7 @@ export function addMethodRoutes(pages: Pages): PageRoutes {
   }));
 
   async function choicesFor(userId: string): Promise<AddChoice[]> {
-    return registry.addChoices((await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null));
+    return registry.addChoices(await confirmedFactors(pages, userId));
   }
 
   return router;

@@ -4,12 +4,13 @@ import type { MfaError } from '../errors.js';
 import { shownDay, shownMinute } from '../format-time.js';
 import { validateDisplayName } from '../methods/display-name.js';
 import type { InfoAction, ViewPart } from '../methods/method.js';
-import { sessionState, survivesRemovalOf } from '../second-step/session-state.js';
+import { sessionState, survivesRemovalOf, takeNotice } from '../second-step/session-state.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import { requireFreshSecondFactor } from './access.js';
+import { confirmedFactors } from './confirmed-factors.js';
 import { csrfToken } from './csrf.js';
+import { describeFactor, shownName } from './factor-names.js';
 import { goToPage } from './flow.js';
-import { describeFactor, shownName } from './removal-routes.js';
 import { handle } from './handle.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
@@ -57,7 +58,7 @@ export function manageRoutes(pages: Pages): PageRoutes {
     const userId = await fresh(req, res);
     if (userId === null) return;
     const factor = await renamableFactor(pages, userId, req.params.id);
-    await renderRenamePage(pages, req, res, factor, await shownName(pages, factor), null);
+    await renderRenamePage(pages, req, res, factor, null, null);
   }));
 
   router.post('/manage/factors/:id/rename', handle(pages, async (req, res) => {
@@ -111,10 +112,10 @@ async function renamableFactor(pages: Pages, userId: string, id: unknown): Promi
 }
 
 async function renderManagePage(pages: Pages, req: Request, res: Response, userId: string, error: MfaError | null): Promise<void> {
-  const { options, store, registry } = pages;
+  const { options, registry } = pages;
   const action = (a: InfoAction) =>
     'href' in a ? { label: a.label, href: options.basePath + a.href } : { label: a.label, action: options.basePath + a.action, fields: Object.entries(a.fields ?? {}) };
-  const factors = (await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
+  const factors = await confirmedFactors(pages, userId);
   const now = options.clock();
   const byDefault = registry.defaultFactor(factors);
   const rows = await Promise.all(factors.map(async (f) => {
@@ -139,9 +140,7 @@ async function renderManagePage(pages: Pages, req: Request, res: Response, userI
   const parts = registry.methods.map((m) => m.parts.securityInfo).filter((p) => p !== undefined);
   const addActions = parts.flatMap((p) => p.addAction?.(factors) ?? []).map(action);
   const sections = (await Promise.all(parts.map((p) => p.section?.(userId) ?? null))).filter((s): s is ViewPart => s !== null);
-  const state = sessionState(req);
-  const notice = state.notice ?? null;
-  delete state.notice;
+  const notice = takeNotice(req);
   const token = csrfToken(req, options.random);
   await renderPage(pages, req, res, 'manage', {
     title: 'Security info',
@@ -153,12 +152,14 @@ async function renderManagePage(pages: Pages, req: Request, res: Response, userI
   }, error?.status ?? 200);
 }
 
-async function renderRenamePage(pages: Pages, req: Request, res: Response, factor: FactorRecord, name: string, error: MfaError | null): Promise<void> {
+/** The Rename page; its field holds `name` (what was sent), or the current name when null. */
+async function renderRenamePage(pages: Pages, req: Request, res: Response, factor: FactorRecord, name: string | null, error: MfaError | null): Promise<void> {
+  const current = await shownName(pages, factor);
   await renderPage(pages, req, res, 'manage-rename', {
     title: 'Rename',
     method: pages.registry.nameOf(factor.type),
-    current: await shownName(pages, factor),
-    name,
+    current,
+    name: name ?? current,
     action: `${pages.options.basePath}/manage/factors/${encodeURIComponent(factor.id)}/rename`,
     error: error?.message ?? null,
   }, error?.status ?? 200);

@@ -1,6 +1,7 @@
 import { LastMethodError, NotFoundError } from '../errors.js';
-import type { FactorRecord } from '../stores/facets/core.js';
 import { requireFreshSecondFactor } from './access.js';
+import { confirmedFactors } from './confirmed-factors.js';
+import { describeFactor } from './factor-names.js';
 import { handle } from './handle.js';
 import { PageRoutes } from './page-routes.js';
 import type { Pages } from './pages.js';
@@ -14,13 +15,13 @@ import { renderPage } from './respond.js';
  */
 export function removalRoutes(pages: Pages): PageRoutes {
   const router = new PageRoutes();
-  const { options, store, registry } = pages;
+  const { options } = pages;
 
   router.get('/manage/factors/:id/delete', handle(pages, async (req, res) => {
     const path = `${options.basePath}/manage/factors/${encodeURIComponent(String(req.params.id))}/delete`;
     const userId = await requireFreshSecondFactor(pages, req, res, path);
     if (userId === null) return;
-    const confirmed = (await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
+    const confirmed = await confirmedFactors(pages, userId);
     const factor = confirmed.find((f) => f.id === req.params.id);
     if (!factor) throw new NotFoundError('That method does not exist.');
     const name = await describeFactor(pages, factor);
@@ -47,16 +48,4 @@ export function removalRoutes(pages: Pages): PageRoutes {
   }));
 
   return router;
-}
-
-/** "Backup phone (+1 555…)": the method, and which one of it. */
-/** The name Security info shows for a factor: its method's own detail (a phone's name until renamed), else its label. */
-export async function shownName(pages: Pages, factor: FactorRecord): Promise<string> {
-  return (await pages.registry.ownerOf(factor)?.parts.securityInfo?.row?.(factor))?.detail ?? factor.label;
-}
-
-export async function describeFactor(pages: Pages, factor: FactorRecord): Promise<string> {
-  const detail = await shownName(pages, factor);
-  const method = pages.registry.nameOf(factor.type);
-  return detail && detail !== method ? `${method} (${detail})` : method;
 }

@@ -1,7 +1,9 @@
 import type { Request } from 'express';
 import type { RegisteredMethod } from '../methods/registry.js';
-import { sessionState } from '../second-step/session-state.js';
+import { takeNotice } from '../second-step/session-state.js';
 import type { FactorRecord } from '../stores/facets/core.js';
+import { confirmedFactors } from './confirmed-factors.js';
+import { shownName } from './factor-names.js';
 import type { Pages } from './pages.js';
 
 /** One step of the first-run wizard's indicator ("Mobile app › Recovery codes › Backup phone › App passwords"). */
@@ -57,25 +59,17 @@ export function addFlow(pages: Pick<Pages, 'options'>): SetupFlow {
   return { kind: 'add', cancelAction: `${pages.options.basePath}/manage/add-method/cancel` };
 }
 
-/** What the page after a change confirms, once. */
-export function takeNotice(req: Request): string | null {
-  const state = sessionState(req);
-  const notice = state.notice ?? null;
-  delete state.notice;
-  return notice;
-}
-
 /**
  * The closing summary: every method the user signs in with (the app or key just set up, and any
  * older ones), then what each follow-up step set up, or that it was skipped.
  */
 export async function wizardSummary(pages: Pages, userId: string): Promise<SummaryItem[]> {
-  const { registry, store } = pages;
+  const { registry } = pages;
   const choiceIds = new Set(registry.setupChoices().map((c) => c.method.id));
-  const factors = (await store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null && choiceIds.has(f.type));
+  const factors = (await confirmedFactors(pages, userId)).filter((f) => choiceIds.has(f.type));
   const methods = await Promise.all(factors.map(async (f: FactorRecord): Promise<SummaryItem> => ({
     label: registry.nameOf(f.type),
-    detail: (await registry.ownerOf(f)?.parts.securityInfo?.row?.(f))?.detail ?? f.label,
+    detail: await shownName(pages, f),
     done: true,
   })));
   const followUps = await Promise.all(registry.followUpSteps.map(async ({ method, placement }): Promise<SummaryItem> => {

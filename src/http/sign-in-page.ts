@@ -5,6 +5,7 @@ import type { RegisteredMethod } from '../methods/registry.js';
 import { activeLock } from '../policy/lockout.js';
 import type { FactorRecord } from '../stores/facets/core.js';
 import { pendingFor } from '../second-step/session-state.js';
+import { confirmedFactors } from './confirmed-factors.js';
 import { csrfToken } from './csrf.js';
 import type { Pages } from './pages.js';
 import { renderPage } from './respond.js';
@@ -16,18 +17,16 @@ interface Offer {
   part: SignInOffer;
 }
 
-/** The user's confirmed factors, read once for the whole page. */
-export async function confirmedFactors(pages: Pages, userId: string): Promise<FactorRecord[]> {
-  return (await pages.store.core.listFactors(userId)).filter((f) => f.confirmedAt !== null);
-}
-
 /** What a method's sign-in parts see of the user. */
 export function signInUser(pages: Pages, method: RegisteredMethod, userId: string, factors: readonly FactorRecord[]): SignInUser {
   return { userId, factors, own: pages.registry.acceptedFactors(method, factors) };
 }
 
+/** A lockout of the user's second step in force: until when (null: until an administrator lifts it). */
+export type ActiveLock = { until: number | null };
+
 /** The shared lockout of this user's second step in force now, or null. */
-export async function lockOf(pages: Pages, userId: string): Promise<{ until: number | null } | null> {
+export async function lockOf(pages: Pages, userId: string): Promise<ActiveLock | null> {
   return activeLock(await pages.store.core.getLockout(userId), pages.options.clock());
 }
 
@@ -82,6 +81,12 @@ export async function signInNouns(pages: Pages, userId: string, except: Register
   return [...new Set(others.map((o) => o.noun))];
 }
 
+/** What the caller already read for the page: the user's confirmed factors, and the lock in force (null: none). */
+export interface SignInReads {
+  factors: readonly FactorRecord[];
+  lock: ActiveLock | null;
+}
+
 /**
  * "Verify your identity": one main action, the default method's (or the one the user picked or
  * just used, see mainOffer), below the methods' notices and the error, if any; every other method the
@@ -93,12 +98,11 @@ export async function renderSignInPage(
   res: Response,
   userId: string,
   error: MfaError | null,
-  listed?: readonly FactorRecord[],
+  read?: SignInReads,
   focus: SignInFocus = { wanted: usedMethod(pages, req.query.use) },
 ): Promise<void> {
-  const factors = listed ?? (await confirmedFactors(pages, userId));
   // Locked: every method would be refused, so none is offered; the page says until when, on every visit.
-  const lock = await lockOf(pages, userId);
+  const lock = read ? read.lock : await lockOf(pages, userId);
   if (lock) {
     await renderPage(pages, req, res, 'verify-locked', {
       title: 'Verification locked',
@@ -106,6 +110,7 @@ export async function renderSignInPage(
     }, error?.status ?? 200);
     return;
   }
+  const factors = read?.factors ?? (await confirmedFactors(pages, userId));
   const methods = pages.registry.signInMethods();
   const notices = (await Promise.all(methods.map((m) => m.parts.signIn!.notices?.(userId) ?? []))).flat();
   const pending = pendingFor(req, userId, pages.options.clock(), pages.options.pendingTtlMs);

@@ -1,8 +1,9 @@
+import { confirmedFactors } from './confirmed-factors.js';
 import { alreadyDone, goToPage, livePending, requireUserId } from './flow.js';
 import { handle } from './handle.js';
 import { ExpressMethodPage } from './method-page.js';
 import type { Pages } from './pages.js';
-import { confirmedFactors, lockOf, renderSignInPage, signInOrder, signInUser, usedMethod } from './sign-in-page.js';
+import { lockOf, renderSignInPage, signInOrder, signInUser, usedMethod } from './sign-in-page.js';
 import { PageRoutes } from './page-routes.js';
 
 /** GET /verify: the second step of every later sign-in (and re-verification before changing security info). */
@@ -18,7 +19,9 @@ export function verifyRoutes(pages: Pages): PageRoutes {
     if (factors.length === 0) return goToPage(options, req, res, '/setup');
     const pending = await livePending(options, req, userId);
     // Nothing is sent (e.g. an automatic notification) while every answer would be refused.
-    if (await lockOf(pages, userId)) return renderSignInPage(pages, req, res, userId, null, factors);
+    // The page is drawn from the same reads: the lock is read once per view.
+    const read = { factors, lock: await lockOf(pages, userId) };
+    if (read.lock) return renderSignInPage(pages, req, res, userId, null, read);
     // A method may answer at once (a notification sent without "Contact me"), unless the user
     // made another method their default, or picked another one on this page ("Use a verification code").
     const chosen = registry.defaultFactor(factors)?.chosen === true;
@@ -29,7 +32,7 @@ export function verifyRoutes(pages: Pages): PageRoutes {
       const page = new ExpressMethodPage(pages, method, req, res, { userId, pending, enrolling: null, enroll: false });
       if (await start(page, signInUser(pages, method, userId, factors))) return;
     }
-    await renderSignInPage(pages, req, res, userId, null, factors);
+    await renderSignInPage(pages, req, res, userId, null, read);
   }));
 
   return router;

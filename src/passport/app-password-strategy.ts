@@ -44,6 +44,7 @@ export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): Strate
   const settings = deps.options.appPasswords;
   const limiter = new BasicRateLimit(deps.store, settings.rateLimit, deps.options.clock, deps.appPasswords.cache);
   const challenge = `Basic realm="${settings.realm.replace(/["\\]/g, '\\$&')}", charset="UTF-8"`;
+  const { findUser } = settings;
   return {
     name: APP_PASSWORD_STRATEGY_NAME,
     authenticate(req) {
@@ -54,9 +55,11 @@ export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): Strate
       };
       const settle = (outcome: Outcome): void => (outcome.ok ? this.success(outcome.user, outcome.info) : refuse(outcome.error));
       const failed = (error: unknown): void => (error instanceof StoreUnavailableError ? refuse(error) : this.error(error));
+      // Not at startup: createMfa() builds this strategy for every app, also those that never use it.
+      if (!findUser) return this.error(new ConfigurationError('passport-mfa: mfa.appPasswordStrategy needs appPasswords.findUser(username) in createMfa() options.'));
       let outcome: Outcome | Promise<Outcome>;
       try {
-        outcome = check({ deps, limiter, ip: req.ip ?? 'unknown' }, req.headers.authorization);
+        outcome = check({ deps, limiter, findUser, ip: req.ip ?? 'unknown' }, req.headers.authorization);
       } catch (error) {
         return failed(error);
       }
@@ -70,13 +73,12 @@ export function createAppPasswordStrategy(deps: AppPasswordStrategyDeps): Strate
 interface Attempt {
   deps: AppPasswordStrategyDeps;
   limiter: BasicRateLimit;
+  findUser: NonNullable<ResolvedOptions['appPasswords']['findUser']>;
   ip: string;
 }
 
 function check(attempt: Attempt, authorization: string | undefined): Outcome | Promise<Outcome> {
-  const { deps: { appPasswords, options }, limiter, ip } = attempt;
-  const { findUser } = options.appPasswords;
-  if (!findUser) throw new ConfigurationError('passport-mfa: mfa.appPasswordStrategy needs appPasswords.findUser(username) in createMfa() options.');
+  const { deps: { appPasswords }, limiter, findUser, ip } = attempt;
   const parsed = parseBasicAuth(authorization);
   // No credentials yet is the normal first request of a Basic client: challenge, do not count.
   if (!parsed.ok && parsed.reason === 'missing') return { ok: false, error: null };
@@ -94,7 +96,7 @@ function check(attempt: Attempt, authorization: string | undefined): Outcome | P
 
 /** Every attempt but a held password: the failure counters, then the password, read from the store. */
 async function checkInStore(attempt: Attempt, credentials: BasicCredentials | null): Promise<Outcome> {
-  const { deps: { appPasswords, options, emit }, limiter, ip } = attempt;
+  const { deps: { appPasswords, options, emit }, limiter, findUser, ip } = attempt;
   const limited = await limiter.check(ip, credentials?.username ?? null);
   if (limited) {
     emit({ type: 'app_password.rate_limited', userId: null, ip });
@@ -105,7 +107,7 @@ async function checkInStore(attempt: Attempt, credentials: BasicCredentials | nu
     return failure(attempt, null, null, 'malformed');
   }
   // Both lookups run whether or not the user exists, so a miss costs the same either way.
-  const [user, record] = await Promise.all([options.appPasswords.findUser!(credentials.username), appPasswords.find(credentials.password)]);
+  const [user, record] = await Promise.all([findUser(credentials.username), appPasswords.find(credentials.password)]);
   return judge(attempt, credentials, user ?? null, record);
 }
 

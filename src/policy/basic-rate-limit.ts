@@ -15,8 +15,8 @@ export interface BasicRateLimitSettings {
  * Failed HTTP Basic attempts, counted per username and per client IP in the store (so every
  * instance shares the counts). Once either count reaches its limit, every attempt for that
  * username or from that IP is refused until the window ends, right or wrong. What check() read
- * and fail() counted is kept in `cache`; the failure that reaches a limit empties every
- * instance's cache, so a correct password there is refused from then on as well.
+ * is kept in `cache` (fail() keeps nothing: its counts only go up, and the failure that reaches
+ * a limit empties every instance's cache, so a correct password there is refused from then on).
  */
 export class BasicRateLimit {
   constructor(

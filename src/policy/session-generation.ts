@@ -1,7 +1,7 @@
 import type { Wakeup } from '../transports/wakeup.js';
 import type { CoreStore, FactorRecord } from '../stores/facets/core.js';
 import type { SessionGenerationStore } from '../stores/facets/session-generations.js';
-
+import { facetMethods } from '../stores/mfa-store.js';
 
 /** What a session records when a step completes (or a sign-in starts), to be checked later. */
 export interface SessionStamp {
@@ -106,34 +106,33 @@ export class SessionGenerations {
    * fast path of the guard): true or false, or undefined when only isCurrent() can tell.
    */
   held(userId: string, stamp: SessionStamp): boolean | undefined {
-    const entry = this.#entries.get(userId);
-    if (!entry?.snapshot || !Number.isSafeInteger(stamp.generation)) return undefined;
-    const age = this.#o.clock() - entry.readAt;
-    if (age < 0 || age >= this.#o.cacheMs) return undefined;
-    const verdict = judge(entry.snapshot, stamp);
+    const snapshot = this.#young(this.#entries.get(userId));
+    if (!snapshot || !Number.isSafeInteger(stamp.generation)) return undefined;
+    const verdict = judge(snapshot, stamp);
     return verdict === 'unsure' ? undefined : verdict === 'current';
   }
 
   /** Ends every session of the user (the one that asks may re-stamp itself after); returns the new generation. */
   async revoke(userId: string): Promise<number> {
     const generation = await this.#o.generations.bump(userId);
-    this.#invalidate(userId);
-    await this.#o.wakeup.publish(sessionsTopic(userId));
+    await this.#changed(userId);
     return generation;
   }
 
   /** A factor of the user was deleted: sessions completed with it end on their next request. */
-  async factorRemoved(userId: string): Promise<void> {
-    this.#invalidate(userId);
-    await this.#o.wakeup.publish(sessionsTopic(userId));
+  factorRemoved(userId: string): Promise<void> {
+    return this.#changed(userId);
   }
 
   /**
    * The core facet, with every factor deletion followed by factorRemoved(): however a factor goes (Security info, a replaced phone, a method's own
    * page), the sessions completed with it end on their next request, on every instance.
    */
-  watchRemovals<T extends CoreStore>(core: T): T {
-    const watched: Partial<CoreStore> = {
+  watchRemovals(core: CoreStore): CoreStore {
+    // Bound once here, not on every call: the result serves every request's factor reads.
+    const passThrough = Object.fromEntries(facetMethods('core').map((method) => [method, core[method].bind(core)])) as unknown as CoreStore;
+    return {
+      ...passThrough,
       deleteFactor: async (userId, id) => {
         const deleted = await core.deleteFactor(userId, id);
         if (deleted) await this.factorRemoved(userId);
@@ -145,14 +144,6 @@ export class SessionGenerations {
         return result;
       },
     };
-    return new Proxy(core, {
-      get(target, property) {
-        const own = watched[property as keyof CoreStore];
-        if (own) return own;
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
   }
 
   /** Stops listening for wake-ups (the instance is shutting down). */
@@ -169,8 +160,8 @@ export class SessionGenerations {
   /** The cached snapshot while young enough; otherwise one store read shared by concurrent callers. */
   async #cached(userId: string): Promise<{ snapshot: Snapshot; fresh: boolean }> {
     const entry = this.#entry(userId);
-    const age = this.#o.clock() - entry.readAt;
-    if (entry.snapshot && age >= 0 && age < this.#o.cacheMs) return { snapshot: entry.snapshot, fresh: false };
+    const young = this.#young(entry);
+    if (young) return { snapshot: young, fresh: false };
     return { snapshot: await (entry.reading ?? this.#load(userId, entry)), fresh: true };
   }
 
@@ -184,6 +175,13 @@ export class SessionGenerations {
       entry.readAt = since.at;
     }
     return snapshot;
+  }
+
+  /** The entry's snapshot while it is younger than cacheMs (and not from the future), else null. */
+  #young(entry: Entry | undefined): Snapshot | null {
+    if (!entry?.snapshot) return null;
+    const age = this.#o.clock() - entry.readAt;
+    return age >= 0 && age < this.#o.cacheMs ? entry.snapshot : null;
   }
 
   /** A read of the store that starts now (a read already in flight may predate a change). */
@@ -229,6 +227,12 @@ export class SessionGenerations {
     return entry;
   }
 
+  /** This instance forgets what it read of the user's sessions, and tells every other instance to. */
+  async #changed(userId: string): Promise<void> {
+    this.#invalidate(userId);
+    await this.#o.wakeup.publish(sessionsTopic(userId));
+  }
+
   #invalidate(userId: string): void {
     const entry = this.#entries.get(userId);
     if (!entry) return;
@@ -243,7 +247,10 @@ function confirmedIds(factors: readonly FactorRecord[]): ReadonlySet<string> {
   return new Set(factors.filter((f) => f.confirmedAt !== null).map((f) => f.id));
 }
 
-/** 'current', 'stale' (revoked or its factor deleted), or 'unsure' (the stamp is newer than the snapshot). */
+/**
+ * 'current', 'stale' (revoked), or 'unsure': the stamp is newer than the snapshot, or names a
+ * factor the snapshot lacks (deleted, or enrolled after the snapshot was read: a fresh read tells).
+ */
 function judge(snapshot: Snapshot, stamp: SessionStamp): 'current' | 'stale' | 'unsure' {
   if (stamp.generation < snapshot.generation) return 'stale';
   if (stamp.generation > snapshot.generation) return 'unsure';

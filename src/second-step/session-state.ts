@@ -59,6 +59,14 @@ export function sessionState(req: Request): MfaSessionState {
   return req.session.mfa;
 }
 
+/** What the page after a change confirms (`notice`), once: taken, it is gone from the session. */
+export function takeNotice(req: Request): string | null {
+  const state = sessionState(req);
+  const notice = state.notice ?? null;
+  delete state.notice;
+  return notice;
+}
+
 /** The completed factor of this session if it belongs to `userId`. */
 export function completedFor(req: Request, userId: string): CompletedFactor | null {
   const completed = req.session?.mfa?.completed;
