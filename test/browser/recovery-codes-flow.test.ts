@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { lookAt, setUpOneTimePassword, signIn, startBrowserHarness } from '../support/browser-steps.js';
+import { lookAt, passwordAgain, setUpOneTimePassword, startBrowserHarness } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 
@@ -18,14 +18,6 @@ describe('recovery codes in a real browser (Chromium)', { skip: chromiumSkipReas
   let codes: string[];
 
   const shownCodes = async () => (await page.locator('.mfa-codes code').allInnerTexts()).map((c) => c.trim());
-  const passwordAgain = async () => {
-    // Every response refreshes the session cookie: let the page's last ones arrive before clearing it.
-    await page.waitForLoadState('load');
-    await page.context().clearCookies();
-    await page.goto(`${base}/`);
-    await signIn(page);
-    await page.getByRole('heading', { name: 'Verify your identity' }).waitFor();
-  };
 
   before(async () => {
     t = await startBrowserHarness();
@@ -70,7 +62,7 @@ describe('recovery codes in a real browser (Chromium)', { skip: chromiumSkipReas
   });
 
   it('signs in with "Use a recovery code" and tells how many are left', async () => {
-    await passwordAgain();
+    await passwordAgain(page, base);
     await page.getByRole('link', { name: 'Use a recovery code' }).click();
     await page.getByRole('heading', { name: 'Use a recovery code' }).waitFor();
     await lookAt(browser, 'recovery-03-verify');
@@ -99,7 +91,7 @@ describe('recovery codes in a real browser (Chromium)', { skip: chromiumSkipReas
     await page.getByRole('link', { name: 'Done' }).click();
     await page.getByText('10 of 10 left.').waitFor();
 
-    await passwordAgain();
+    await passwordAgain(page, base);
     await page.getByRole('link', { name: 'Use a recovery code' }).click();
     await page.getByLabel('Recovery code', { exact: true }).fill(codes[1]!);
     await page.getByRole('button', { name: 'Verify' }).click();

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { DEMO_USER } from '../../example-app/app.js';
 import { chromiumSkipReason } from '../support/browser.js';
 import type { BrowserSession } from '../support/browser.js';
-import { lookAt, pageContent, passRecoveryCodes, signIn, startBrowserHarness } from '../support/browser-steps.js';
+import { lookAt, pageContent, passRecoveryCodes, passwordAgain, signIn, startBrowserHarness } from '../support/browser-steps.js';
 import type { BrowserHarness } from '../support/browser-steps.js';
 import type { Harness } from '../support/harness.js';
 import { listenOnLocalhost } from '../support/local-server.js';
@@ -12,18 +12,6 @@ import { ceremonyOptions, userWithKey } from '../support/security-key.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { storeWith } from '../support/store-with.js';
 import { VirtualAuthenticator } from '../support/virtual-authenticator.js';
-
-/** Signs the demo user out and in again with the password, to the verify page. */
-async function passwordAgain(page: Page, base: string): Promise<void> {
-  // Every response refreshes the session cookie: let the page's last ones arrive before clearing it.
-  await page.waitForLoadState('load');
-  await page.context().clearCookies();
-  await page.goto(`${base}/`);
-  await signIn(page);
-  await page.getByRole('heading', { name: 'Verify your identity' }).waitFor();
-  // The page script (deferred) must be running before "Use security key" is pressed.
-  await page.waitForLoadState('load');
-}
 
 /** The demo user's one registered credential, as the store holds it. */
 async function demoCredential(h: Harness) {

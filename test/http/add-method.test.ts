@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { startHarness } from '../support/harness.js';
 import type { Agent, Harness } from '../support/harness.js';
-import { csrfIn, postForm, submitCode } from '../support/mfa-flow.js';
+import { csrfIn, postForm, submitCode, totpSecretIn } from '../support/mfa-flow.js';
 import { US_NUMBER } from '../support/phone.js';
 import { chooseSecurityKey, KEY_ORIGIN, KEY_RP_ID, registerWith } from '../support/security-key.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
@@ -21,8 +21,6 @@ describe('Add method from Security info', () => {
 
   const factors = async () => h.store.core.listFactors(await h.userId());
   const confirmed = async () => (await factors()).filter((f) => f.confirmedAt !== null);
-  /** The one-time-password secret on the setup page the agent was sent to. */
-  const secretOn = (html: string) => /otpauth:\/\/totp\/[^"<\s]*?[?;]secret=([A-Z2-7]+)/.exec(html)?.[1] ?? '';
 
   it('is its own page, never the first-run wizard: the link, and /mfa/setup for an enrolled user, lead there', async () => {
     assert.match((await alice.get('/mfa/manage')).text, /href="\/mfa\/manage\/add-method">Add method</);
@@ -48,7 +46,7 @@ describe('Add method from Security info', () => {
     assert.match(setup.text, /Security info · Add method/);
     assert.match(setup.text, /form="mfa-add-cancel"[^>]*>Cancel</, 'Cancel beside Verify');
     assert.doesNotMatch(setup.text, /Step \d of|aria-current|Additional security verification/);
-    const done = await submitCode(alice, '/mfa/setup/totp', h.codeFor(secretOn(setup.text)));
+    const done = await submitCode(alice, '/mfa/setup/totp', h.codeFor(totpSecretIn(setup.text) ?? ''));
     assert.equal(done.status, 303);
     assert.equal(done.headers.location, '/mfa/manage', 'back to Security info, not on through the wizard');
     assert.equal((await confirmed()).filter((f) => f.type === 'totp').length, 2);

@@ -74,6 +74,20 @@ export async function signIn(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/**
+ * A new browser session (cookies cleared) through the demo user's password step, up to the verify
+ * page, loaded: its deferred script is running, so its buttons work.
+ */
+export async function passwordAgain(page: Page, base: string): Promise<void> {
+  // Every response refreshes the session cookie: let the page's last ones arrive before clearing it.
+  await page.waitForLoadState('load');
+  await page.context().clearCookies();
+  await page.goto(`${base}/`);
+  await signIn(page);
+  await page.getByRole('heading', { name: 'Verify your identity' }).waitFor();
+  await page.waitForLoadState('load');
+}
+
 /** Types `code` into the Verification code field and presses Verify. */
 export async function submitCode(page: Page, code: string): Promise<void> {
   await page.getByLabel('Verification code').fill(code);

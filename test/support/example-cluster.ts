@@ -8,7 +8,7 @@ import type { AuthenticatorAccount } from '../../src/authenticator/account-store
 import { AuthenticatorClient } from '../../src/authenticator/client.js';
 import { ExampleInstance } from './example-instance.js';
 import { SECRET_KEY, SESSION_SECRET } from './harness.js';
-import { totpCode } from './mfa-flow.js';
+import { totpCode, totpSecretIn } from './mfa-flow.js';
 import { PostgresServer } from './postgres-server.js';
 import { RedisServer } from './redis-server.js';
 import { waitUntil } from './server-process.js';
@@ -104,7 +104,7 @@ export async function logIn(client: WebClient, origin: string, username: string,
 export async function enrollTotp(client: WebClient, origin: string): Promise<string> {
   await client.postForm(origin, '/mfa/setup', { contact: 'mobile_app', mode: 'otp' });
   const page = await client.get(origin, '/mfa/setup/totp');
-  const secret = /otpauth:\/\/totp\/[^"<\s]*?[?;]secret=([A-Z2-7]+)/.exec(page.text)?.[1];
+  const secret = totpSecretIn(page.text);
   if (!secret) throw new Error(`no secret on the setup page (${page.status})`);
   const res = await client.postForm(origin, '/mfa/setup/totp', { code: totpCode(secret, Date.now()) });
   if (res.status !== 303) throw new Error(`enrollment failed: ${res.status} ${res.text.slice(0, 200)}`);

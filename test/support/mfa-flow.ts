@@ -37,9 +37,14 @@ export async function beginTotpSetup(a: Agent): Promise<string> {
   const res = await chooseMethod(a, 'totp', { contact: 'mobile_app', mode: 'otp' });
   if (res.status !== 303) throw new Error(`setup failed: ${res.status} ${res.text.slice(0, 300)}`);
   const page = await a.get('/mfa/setup/totp');
-  const match = /otpauth:\/\/totp\/[^"<\s]*?[?;]secret=([A-Z2-7]+)/.exec(page.text);
-  if (!match) throw new Error(`no otpauth:// link on the setup page (status ${page.status})`);
-  return match[1]!;
+  const secret = totpSecretIn(page.text);
+  if (!secret) throw new Error(`no otpauth:// link on the setup page (status ${page.status})`);
+  return secret;
+}
+
+/** The base32 secret in the otpauth:// link of an authenticator-app setup page, if it has one. */
+export function totpSecretIn(html: string): string | undefined {
+  return /otpauth:\/\/totp\/[^"<\s]*?[?;]secret=([A-Z2-7]+)/.exec(html)?.[1];
 }
 
 /** The code an RFC 6238 app (SHA-1, 6 digits, 30 s) shows at `nowMs`, or `offsetSteps` periods away. */
