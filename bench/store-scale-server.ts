@@ -1,6 +1,7 @@
-// One server of store-scale.bench.ts (argv: a ServerConfig as JSON). 'sqlite' and 'postgres':
-// Express 5, express-session (MemoryStore, seeded), Passport and passport-mfa's router on that
-// store, with `enrolled` factors (ACTIVE_USERS real ones, the rest seeded in bulk by SQL).
+// One server of store-scale.bench.ts (argv: a ServerConfig as JSON), on verify.bench.ts's host
+// stack (verify-host.ts: Express 5, express-session with seeded sessions, Passport) with
+// ACTIVE_USERS users. 'sqlite' and 'postgres': passport-mfa's router on that store, with
+// `enrolled` factors (ACTIVE_USERS real ones, the rest seeded in bulk by SQL).
 // 'bare': the same host stack and one route that checks the code with otplib against the seed
 // kept in memory: no CSRF, lockout, replay refusal, sealing or new session id.
 import { randomBytes } from 'node:crypto';
@@ -11,10 +12,9 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { base32 } from '@otplib/plugin-base32-scure';
 import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import session from 'express-session';
 import { verifySync } from 'otplib';
-import passport from 'passport';
 import pg from 'pg';
 import request from 'supertest';
 import { SecretBox } from '../src/crypto/secret-box.js';
@@ -25,8 +25,8 @@ import { TotpMethod } from '../src/methods/totp/totp-method.js';
 import { PostgresStore } from '../src/postgres.js';
 import { listenOnLocalhost } from '../test/support/local-server.js';
 import type { Agent } from '../test/support/mfa-flow.js';
-import { SeededSessions } from './seeded-sessions.js';
 import { answerCommands } from './server-process.js';
+import { createVerifyHost } from './verify-host.js';
 import { ACTIVE_USERS, countedNow } from './store-scale-protocol.js';
 import type { ServerConfig, ServerMessage } from './store-scale-protocol.js';
 
@@ -34,26 +34,14 @@ const config = JSON.parse(process.argv[2]!) as ServerConfig;
 let received = 0;
 const clock = () => countedNow(config.origin, received);
 const send = (message: ServerMessage) => process.send!(message);
-const SESSION_SECRET = randomBytes(16).toString('hex');
 const secretKey = randomBytes(32);
-const users = Array.from({ length: ACTIVE_USERS }, (_, i) => ({ id: `user-${i}` }));
+const users = Array.from({ length: ACTIVE_USERS }, (_, i) => ({ id: `user-${i}`, username: `user${i}` }));
 
-const sessions = new SeededSessions(SESSION_SECRET, 'bench.sid');
-const pp = new passport.Passport();
-pp.serializeUser<string>((user, done) => done(null, (user as { id: string }).id));
-pp.deserializeUser<string>((id, done) => done(null, /^user-\d+$/.test(id) ? { id } : false));
-const app = express();
+const { app, passport: pp, sessions } = createVerifyHost(users);
 // The counted clock (store-scale-protocol.ts) moves on with each verification request received.
 app.use((req, _res, next) => {
   if (req.method === 'POST' && req.path !== '/test-login') received++;
   next();
-});
-app.use(session({ name: 'bench.sid', secret: SESSION_SECRET, store: sessions.store, resave: false, saveUninitialized: false }));
-app.use(pp.initialize());
-app.use(pp.session());
-// The password step, which is not measured: only used to make the template session.
-app.post('/test-login', (req: Request, res: Response, next: NextFunction) => {
-  req.login({ id: String(req.query.user) }, (err) => (err ? next(err) : res.status(204).end()));
 });
 
 const server = await listenOnLocalhost(app);
@@ -88,7 +76,7 @@ if (config.kind === 'bare') {
   const mfa = createMfa({ issuer: 'Bench', store, passport: pp, secretKey, clock, pendingTtlMs: 60 * 60_000, push: { enabled: false } });
   app.use(mfa.router);
   const agent = request.agent(server.base) as unknown as Agent;
-  await agent.post('/test-login?user=user-0');
+  await agent.post('/test-login?user=0');
   await agent.get('/mfa/verify'); // issues the session's CSRF token
   await sessions.capture(agent);
   ready = { secrets, fields: { _csrf: sessions.csrf } };

@@ -35,13 +35,16 @@ declare module 'express-session' {
 const SESSION_SECRET = 'verify-bench-session-secret';
 const COOKIE = 'bench.sid';
 
-/** The shared stack, with POST /test-login?user=N as the password step (not what is measured). */
-export function createVerifyHost() {
+/**
+ * The shared stack, with POST /test-login?user=N (user N of `users`) as the password step (not
+ * what is measured). store-scale.bench.ts's servers run it with their own users.
+ */
+export function createVerifyHost(users: readonly BenchUser[] = BENCH_USERS) {
   const sessions = new SeededSessions(SESSION_SECRET, COOKIE);
-  const users = new Map(BENCH_USERS.map((u) => [u.id, u]));
+  const byId = new Map(users.map((u) => [u.id, u]));
   const pp = new passport.Passport();
   pp.serializeUser<string>((user, done) => done(null, (user as BenchUser).id));
-  pp.deserializeUser<string>((id, done) => done(null, users.get(id) ?? false));
+  pp.deserializeUser<string>((id, done) => done(null, byId.get(id) ?? false));
 
   const app = express();
   app.disable('x-powered-by');
@@ -49,7 +52,7 @@ export function createVerifyHost() {
   app.use(pp.initialize());
   app.use(pp.session());
   app.post('/test-login', (req: Request, res: Response, next: NextFunction) => {
-    const user = BENCH_USERS[Number(req.query.user)];
+    const user = users[Number(req.query.user)];
     if (!user) return res.status(404).end();
     req.login(user, (err) => (err ? next(err) : res.status(204).end()));
   });
