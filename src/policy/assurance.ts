@@ -4,7 +4,7 @@ import { ConfigurationError } from '../errors.js';
  * The Authentication Method Reference values registered by RFC 8176 (section 2), the vocabulary
  * of the `amr` claim of OpenID Connect and JWT. A method reports only values from this list.
  */
-export const AMR_VALUES = [
+const AMR_VALUES = [
   'face', 'fpt', 'geo', 'hwk', 'iris', 'kba', 'mca', 'mfa', 'otp', 'pin', 'pop', 'pwd',
   'rba', 'retina', 'sc', 'sms', 'swk', 'tel', 'user', 'vbm', 'wia',
 ] as const;

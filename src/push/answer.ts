@@ -87,22 +87,19 @@ function ignoreUnavailable(error: unknown): void {
 }
 
 async function reportFraud(deps: AnswerDeps, report: FraudReport): Promise<void> {
-  try {
-    await deps.onFraudReport(report);
-  } catch (error) {
-    console.error('passport-mfa: onFraudReport hook failed', error);
-  }
+  await logFailure('onFraudReport hook', () => deps.onFraudReport(report));
   // Whoever has the password may be signed in already (a code read over the shoulder, a
   // session taken over) and may have made app passwords. The report is already recorded and
   // notifications blocked, so a failure here is logged, not sent to the device.
+  await logFailure('signing the user out everywhere after a fraud report', () => deps.revokeSessions(report.userId, 'fraud_report'));
+  await logFailure('revoking app passwords after a fraud report', () => deps.revokeAppPasswords(report.userId, 'fraud_report'));
+}
+
+/** Runs one follow-up of a fraud report; its failure is logged and does not stop the next one. */
+async function logFailure(what: string, step: () => unknown): Promise<void> {
   try {
-    await deps.revokeSessions(report.userId, 'fraud_report');
+    await step();
   } catch (error) {
-    console.error('passport-mfa: signing the user out everywhere after a fraud report failed', error);
-  }
-  try {
-    await deps.revokeAppPasswords(report.userId, 'fraud_report');
-  } catch (error) {
-    console.error('passport-mfa: revoking app passwords after a fraud report failed', error);
+    console.error(`passport-mfa: ${what} failed`, error);
   }
 }
