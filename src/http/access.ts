@@ -7,14 +7,15 @@ import type { Pages } from './pages.js';
 /**
  * For pages that change security info: the user must have completed the second step on this
  * session, recently. Otherwise the visitor is sent to verify (again) and null is returned.
+ * `enrolled`, when the caller has read it already, saves reading the user's factors again.
  */
-export async function requireFreshSecondFactor(pages: Pages, req: Request, res: Response, returnTo: string): Promise<string | null> {
+export async function requireFreshSecondFactor(pages: Pages, req: Request, res: Response, returnTo: string, enrolled?: boolean): Promise<string | null> {
   const { options } = pages;
   const userId = requireUserId(options, req);
   if (isFresh(options, req, userId)) return userId;
   if (!completedFor(req, userId)) {
     await livePending(options, req, userId, returnTo);
-    await goToPage(options, req, res, (await isEnrolled(pages.store, userId)) ? '/verify' : '/setup', 401, 'mfa_required');
+    await goToPage(options, req, res, (enrolled ?? (await isEnrolled(pages.store, userId))) ? '/verify' : '/setup', 401, 'mfa_required');
     return null;
   }
   sessionState(req).pending = { userId, startedAt: options.clock(), returnTo, reverify: true };
@@ -36,6 +37,6 @@ export async function requireSetupAccess(pages: Pages, req: Request, res: Respon
     await livePending(options, req, userId);
     return { userId, enrolled };
   }
-  const fresh = await requireFreshSecondFactor(pages, req, res, `${options.basePath}/setup`);
+  const fresh = await requireFreshSecondFactor(pages, req, res, `${options.basePath}/setup`, enrolled);
   return fresh === null ? null : { userId, enrolled };
 }

@@ -61,4 +61,12 @@ describe('store calls of the verify page', () => {
     assert.match(locked.text, /Too many failed attempts/);
     assert.deepEqual(calls.filter((c) => c === 'core.getLockout'), ['core.getLockout']);
   });
+
+  it('lists the factors once when a half-signed-in user with a method opens the setup page', async () => {
+    const a = await h.halfSignedIn();
+    calls = [];
+    const res = await a.get('/mfa/setup').redirects(0);
+    assert.equal(res.headers.location, '/mfa/verify');
+    assert.deepEqual(calls, ['core.listFactors']);
+  });
 });
