@@ -40,11 +40,9 @@ export class BasicCheckCache {
 
   constructor(options: BasicCheckCacheOptions) {
     this.#o = { maxEntries: DEFAULT_MAX_ENTRIES, ...options };
-    if (this.#o.ttlMs > 0) {
-      this.#o.wakeup.subscribe(BASIC_CHECK_TOPIC, () => this.clear());
-      // Wake-ups published while the channel was down are lost: distrust everything read before.
-      this.#o.wakeup.onConnectionChange?.(() => this.clear());
-    }
+    // A shared channel also wakes this listener when its connection is lost or back (the Wakeup
+    // contract): wake-ups published meanwhile are gone, so everything read before is forgotten.
+    if (this.#o.ttlMs > 0) this.#o.wakeup.subscribe(BASIC_CHECK_TOPIC, () => this.clear());
   }
 
   /** Pass to put() with what a store read that starts now returns. */

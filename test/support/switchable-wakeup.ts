@@ -12,5 +12,7 @@ export class SwitchableWakeup extends InProcessWakeup {
   set(change: WakeupConnectionChange): void {
     this.connected = change.connected;
     for (const listener of this.#listeners) listener(change);
+    // As every shared transport does (the Wakeup contract): each change wakes every subscriber once.
+    this.wakeAll();
   }
 }
